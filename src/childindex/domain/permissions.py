@@ -1,0 +1,67 @@
+"""Permissions (``scope:resource:action``) and what each role is granted.
+
+Least privilege: a role not listed here, or a permission not granted to it, sees nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a user is, for the purpose of granting permissions."""
+
+    PRACTITIONER = "practitioner"
+    LA_OFFICER = "la-officer"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+    FEED = "feed"
+
+
+class Permission(StrEnum):
+    """Everything a route or command may demand."""
+
+    CHILD_SEARCH = "child:record:search"
+    CHILD_READ = "child:record:read"
+    CHILD_SHIELD_SET = "child:shield:set"
+    CHILD_SHIELD_LIFT = "child:shield:lift"
+    CHILD_CONTACT_REQUEST = "child:contact:request"
+    REVIEW_READ = "matching:review:read"
+    REVIEW_DECIDE = "matching:review:decide"
+    FEED_SUBMIT = "feed:record:submit"
+    LINKS_EXPORT = "matching:links:export"
+    USERS_MANAGE = "admin:user:manage"
+    HALT_MANAGE = "admin:halt:manage"
+    AUDIT_READ = "audit:event:read"
+
+
+_PRACTITIONER = frozenset(
+    {Permission.CHILD_SEARCH, Permission.CHILD_READ, Permission.CHILD_CONTACT_REQUEST}
+)
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PRACTITIONER: _PRACTITIONER,
+    Role.LA_OFFICER: _PRACTITIONER
+    | {
+        Permission.CHILD_SHIELD_SET,
+        Permission.CHILD_SHIELD_LIFT,
+        Permission.REVIEW_READ,
+        Permission.REVIEW_DECIDE,
+        Permission.LINKS_EXPORT,
+    },
+    Role.ADMIN: _PRACTITIONER
+    | {
+        Permission.CHILD_SHIELD_SET,
+        Permission.CHILD_SHIELD_LIFT,
+        Permission.USERS_MANAGE,
+        Permission.HALT_MANAGE,
+        Permission.LINKS_EXPORT,
+    },
+    Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
+    Role.FEED: frozenset({Permission.FEED_SUBMIT}),
+}
+
+
+def permissions_for(role: Role) -> frozenset[Permission]:
+    """The permissions granted to ``role`` (empty for anything unknown)."""
+    return ROLE_PERMISSIONS.get(role, frozenset())

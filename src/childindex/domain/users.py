@@ -1,0 +1,25 @@
+"""Users as the core knows them: who is acting, with which role and authority."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from childindex.domain.permissions import Role
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A vetted person or a system (feed) account."""
+
+    user_id: int
+    username: str
+    role: Role
+    la_code: str | None
+    organisation: str | None
+    vetting_expires: date | None
+    suspended: bool = False
+
+    def vetting_current(self, today: date) -> bool:
+        """True while vetting has not expired (system accounts carry no expiry)."""
+        return self.vetting_expires is None or today <= self.vetting_expires

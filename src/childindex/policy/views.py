@@ -1,0 +1,110 @@
+"""What a viewer is shown. Built only by ``policy/redact.py``.
+
+A field the viewer may not see is ``None`` here and *absent* once serialised
+(``model_dump(exclude_none=True)``): never blank, never a placeholder.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+PUBLIC_FIELDS = frozenset({"child_id", "given_name", "family_name", "sex", "age", "shielded"})
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AddressView(_View):
+    """An address as shown."""
+
+    line1: str | None = None
+    line2: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+
+
+class SettingView(_View):
+    """A school or GP practice as shown."""
+
+    code: str | None = None
+    name: str | None = None
+    phone: str | None = None
+
+
+class CarerView(_View):
+    """A parent or carer as shown."""
+
+    given_name: str
+    family_name: str
+    relationship: str | None = None
+    parental_responsibility: bool | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class InvolvementView(_View):
+    """A service working with the child, as shown."""
+
+    service_type: str
+    organisation: str | None = None
+    practitioner_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    lead_professional: bool = False
+    assessment_in_place: bool = False
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class ChildSummary(_View):
+    """One search result."""
+
+    child_id: str
+    given_name: str
+    family_name: str
+    sex: str
+    age: int | None = None
+    shielded: bool = False
+    birth_date: date | None = None
+    town: str | None = None
+    postcode: str | None = None
+    mediated_contact: str | None = None
+
+
+class ChildView(_View):
+    """A child's record as one viewer may see it."""
+
+    child_id: str
+    given_name: str
+    family_name: str
+    sex: str
+    age: int | None = None
+    shielded: bool = False
+    mediated_contact: str | None = None
+    other_given_names: str | None = None
+    birth_date: date | None = None
+    deceased_date: date | None = None
+    address: AddressView | None = None
+    nhs_number: str | None = None
+    upn: str | None = None
+    gp_practice: SettingView | None = None
+    school: SettingView | None = None
+    carers: list[CarerView] | None = None
+    involvements: list[InvolvementView] | None = None
+    la_code: str | None = None
+    sources: dict[str, str] | None = None
+
+    def shown_fields(self) -> list[str]:
+        """Names of the fields this view shows beyond the public ones (for the audit trail)."""
+        shown = self.model_dump(exclude_none=True)
+        return sorted(k for k in shown if k not in PUBLIC_FIELDS and k != "mediated_contact")
+
+
+class SearchResult(_View):
+    """A page of search results; ``total`` counts only what this viewer may know exists."""
+
+    results: list[ChildSummary]
+    total: int
