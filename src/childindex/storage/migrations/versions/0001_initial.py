@@ -1,0 +1,296 @@
+"""Initial schema: feeds, source records and links, children, shields, users, audit.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-25
+
+Migrations never import application code (it changes; a migration must not): the column
+types are spelled out here.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | None = None
+depends_on: str | None = None
+
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+UTC_TIME = sa.DateTime(timezone=True)
+SHA256 = sa.CHAR(length=64)
+CODE = sa.String(length=32)
+LABEL = sa.String(length=200)
+CHILD_KEY = sa.String(length=12)
+NAME_KEY = sa.String(length=200).with_variant(sa.VARCHAR(length=200, collation="C"), "postgresql")
+CURRENT = sa.text("ended_at IS NULL")
+
+
+def _flag(name: str) -> sa.Column[bool]:
+    return sa.Column(name, sa.Boolean(), server_default=sa.false(), nullable=False)
+
+
+def _feeds_and_records() -> None:
+    op.create_table(
+        "feed_loads",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source", CODE, nullable=False),
+        sa.Column("filename", sa.Text(), nullable=False),
+        sa.Column("content_sha256", SHA256, nullable=False),
+        sa.Column("started_at", UTC_TIME, nullable=False),
+        sa.Column("finished_at", UTC_TIME, nullable=True),
+        sa.Column("status", CODE, nullable=False),
+        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.Column("checkpoint_line", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_loads")),
+    )
+    op.create_table(
+        "raw_records",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("load_id", sa.Integer(), nullable=False),
+        sa.Column("line_no", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("received_at", UTC_TIME, nullable=False),
+        _flag("rejected"),
+        sa.Column("errors", sa.JSON(none_as_null=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["load_id"], ["feed_loads.id"], name=op.f("fk_raw_records_load_id_feed_loads")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_raw_records")),
+        sa.UniqueConstraint("load_id", "line_no", name=op.f("uq_raw_records_load_id_line_no")),
+    )
+    op.create_table(
+        "source_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source", CODE, nullable=False),
+        sa.Column("record_id", LABEL, nullable=False),
+        sa.Column("current_version_id", BIG_ID, nullable=True),
+        _flag("shielded"),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_source_records")),
+        sa.UniqueConstraint("source", "record_id", name=op.f("uq_source_records_source_record_id")),
+    )
+    op.create_table(
+        "source_record_versions",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("source_record_id", sa.Integer(), nullable=False),
+        sa.Column("version_no", sa.Integer(), nullable=False),
+        sa.Column("raw_id", BIG_ID, nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("content_hash", SHA256, nullable=False),
+        sa.Column("source_updated_at", UTC_TIME, nullable=True),
+        sa.Column("stored_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["raw_id"],
+            ["raw_records.id"],
+            name=op.f("fk_source_record_versions_raw_id_raw_records"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_records.id"],
+            name=op.f("fk_source_record_versions_source_record_id_source_records"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_source_record_versions")),
+        sa.UniqueConstraint(
+            "source_record_id",
+            "version_no",
+            name=op.f("uq_source_record_versions_source_record_id_version_no"),
+        ),
+    )
+    # The other half of the records <-> versions cycle, now that both tables exist.
+    with op.batch_alter_table("source_records") as batch:
+        batch.create_foreign_key(
+            op.f("fk_source_records_current_version_id_source_record_versions"),
+            "source_record_versions",
+            ["current_version_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
+
+def _children() -> None:
+    op.create_table(
+        "children",
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("status", CODE, server_default="active", nullable=False),
+        sa.Column("merged_into", CHILD_KEY, nullable=True),
+        sa.Column("la_code", CODE, nullable=True),
+        _flag("shielded"),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.CheckConstraint(
+            "status IN ('active', 'merged', 'archived')", name=op.f("ck_children_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["merged_into"], ["children.child_id"], name=op.f("fk_children_merged_into_children")
+        ),
+        sa.PrimaryKeyConstraint("child_id", name=op.f("pk_children")),
+    )
+    op.create_table(
+        "child_search_keys",
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("given_key", NAME_KEY, nullable=False),
+        sa.Column("family_key", NAME_KEY, nullable=False),
+        sa.Column("birth_date", sa.Date(), nullable=True),
+        sa.Column("postcode", sa.String(length=8), nullable=True),
+        sa.Column("nhs_number", sa.String(length=10), nullable=True),
+        sa.Column("upn", sa.String(length=13), nullable=True),
+        sa.Column("school_urn", CODE, nullable=True),
+        _flag("shielded"),
+        sa.Column("la_code", CODE, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["child_id"],
+            ["children.child_id"],
+            name=op.f("fk_child_search_keys_child_id_children"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("child_id", name=op.f("pk_child_search_keys")),
+    )
+    op.create_index(
+        "ix_child_search_keys_name_dob",
+        "child_search_keys",
+        ["family_key", "given_key", "birth_date"],
+    )
+    for column in ("postcode", "nhs_number", "upn", "school_urn"):
+        op.create_index(f"ix_child_search_keys_{column}", "child_search_keys", [column])
+    op.create_table(
+        "links",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("source_record_id", sa.Integer(), nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("decided_by", CODE, nullable=False),
+        sa.Column("actor", LABEL, nullable=False),
+        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("decided_at", UTC_TIME, nullable=False),
+        sa.Column("ended_at", UTC_TIME, nullable=True),
+        sa.Column("end_reason", LABEL, nullable=True),
+        sa.CheckConstraint(
+            "decided_by IN ('identifier', 'score', 'officer', 'new')",
+            name=op.f("ck_links_decided_by"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.child_id"], name=op.f("fk_links_child_id_children")
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_records.id"],
+            name=op.f("fk_links_source_record_id_source_records"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_links")),
+    )
+    op.create_index("ix_links_child_id_ended_at", "links", ["child_id", "ended_at"])
+    op.create_index(
+        "uq_links_current",
+        "links",
+        ["source_record_id"],
+        unique=True,
+        sqlite_where=CURRENT,
+        postgresql_where=CURRENT,
+    )
+    op.create_table(
+        "shields",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("origin", CODE, nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("set_by", LABEL, nullable=False),
+        sa.Column("set_at", UTC_TIME, nullable=False),
+        sa.Column("review_date", sa.Date(), nullable=True),
+        sa.Column("lifted_at", UTC_TIME, nullable=True),
+        sa.Column("lifted_by", LABEL, nullable=True),
+        sa.Column("lift_reason", sa.Text(), nullable=True),
+        sa.CheckConstraint("origin IN ('officer', 'source')", name=op.f("ck_shields_origin")),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.child_id"], name=op.f("fk_shields_child_id_children")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shields")),
+    )
+    op.create_index("ix_shields_child_id", "shields", ["child_id"])
+
+
+def _accounts_and_audit() -> None:
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", LABEL, nullable=False),
+        sa.Column("role", CODE, nullable=False),
+        sa.Column("la_code", CODE, nullable=True),
+        sa.Column("organisation", LABEL, nullable=True),
+        sa.Column("org_kind", CODE, server_default="other", nullable=False),
+        sa.Column("vetting_expires", sa.Date(), nullable=True),
+        sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        _flag("suspended"),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
+    )
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", SHA256, nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("expires_at", UTC_TIME, nullable=True),
+        sa.Column("revoked_at", UTC_TIME, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    op.create_index("ix_api_tokens_user_id", "api_tokens", ["user_id"])
+    op.create_table(
+        "audit_events",
+        sa.Column("seq", BIG_ID, autoincrement=False, nullable=False),
+        sa.Column("at", UTC_TIME, nullable=False),
+        sa.Column("tag", sa.String(length=64), nullable=False),
+        sa.Column("actor", LABEL, nullable=False),
+        sa.Column("child_ids", sa.JSON(), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.Column("prev_hash", SHA256, nullable=False),
+        sa.Column("hash", SHA256, nullable=False),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_audit_events")),
+    )
+    op.create_table(
+        "system_state",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.JSON(), nullable=False),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_system_state")),
+    )
+
+
+def upgrade() -> None:
+    """Create every table of the first release."""
+    _feeds_and_records()
+    _children()
+    _accounts_and_audit()
+
+
+def downgrade() -> None:
+    """Drop every table of the first release."""
+    with op.batch_alter_table("source_records") as batch:
+        batch.drop_constraint(
+            op.f("fk_source_records_current_version_id_source_record_versions"),
+            type_="foreignkey",
+        )
+    for table in (
+        "system_state",
+        "audit_events",
+        "api_tokens",
+        "users",
+        "shields",
+        "links",
+        "child_search_keys",
+        "children",
+        "source_record_versions",
+        "source_records",
+        "raw_records",
+        "feed_loads",
+    ):
+        op.drop_table(table)

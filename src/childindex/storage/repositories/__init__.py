@@ -1,0 +1,26 @@
+"""SQL implementations of the ports in ``services.ports``; each returns domain values only.
+
+=============================  ==========================  ==================================
+Port                           Adapter                     Tables
+=============================  ==========================  ==================================
+``ChildRepository``            ``SqlChildRepository``      children, child_search_keys
+``SourceRecordRepository``     ``SqlSourceRecordRepository``  source_records, versions, links
+``FeedStore``                  ``SqlFeedStore``            feed_loads, raw_records
+``UserRepository``             ``SqlUserRepository``       users, api_tokens
+``AuditLog``                   ``SqlAuditLog``             audit_events
+=============================  ==========================  ==================================
+"""
+
+from childindex.storage.repositories.accounts import SqlUserRepository
+from childindex.storage.repositories.audit import SqlAuditLog
+from childindex.storage.repositories.children import SqlChildRepository
+from childindex.storage.repositories.feeds import SqlFeedStore
+from childindex.storage.repositories.records import SqlSourceRecordRepository
+
+__all__ = [
+    "SqlAuditLog",
+    "SqlChildRepository",
+    "SqlFeedStore",
+    "SqlSourceRecordRepository",
+    "SqlUserRepository",
+]

@@ -1,0 +1,158 @@
+"""Children: the ``Child`` projection as JSON, and the keys search runs on.
+
+Search applies ``SearchPlan`` (invariant 3) in SQL, in one ``WHERE`` used for both the page
+and the count, so the total can never count a child the page could not show.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, update
+
+from childindex.domain.ids import ChildId
+from childindex.domain.names import name_key
+from childindex.storage.codec import child_from_json, child_to_json
+from childindex.storage.models import CHILD_ACTIVE, ChildRow, LinkRow, SearchKeyRow, SourceRecordRow
+from childindex.storage.upsert import upsert
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from childindex.domain.child import Child
+    from childindex.policy.criteria import SearchPlan
+    from childindex.storage.clock import Clock
+
+K = SearchKeyRow
+# Every criterion storage knows how to compare; an unknown one fails rather than being ignored.
+_CRITERIA: dict[str, Any] = {
+    "given_name": K.given_key,
+    "family_name": K.family_key,
+    "birth_date": K.birth_date,
+    "postcode": K.postcode,
+    "nhs_number": K.nhs_number,
+    "upn": K.upn,
+    "school_urn": K.school_urn,
+}
+_ORDER = (K.family_key, K.given_key, K.birth_date.asc().nulls_last(), K.child_id)
+
+# Built once: constructing statements costs more than running them in a bulk load.
+_GET = select(ChildRow.details).where(ChildRow.child_id == bindparam("child_id"))
+_BY_NHS_NUMBER = (
+    select(K.child_id)
+    .join(ChildRow, ChildRow.child_id == K.child_id)
+    .where(K.nhs_number == bindparam("nhs_number"), ChildRow.status == CHILD_ACTIVE)
+    .order_by(K.child_id)
+    .limit(1)
+)
+# Invariant 2: every source record linked to a shielded child is shielded.
+_SHIELD_LINKED_RECORDS = (
+    update(SourceRecordRow)
+    .where(
+        SourceRecordRow.id.in_(
+            select(LinkRow.source_record_id).where(
+                LinkRow.child_id == bindparam("linked_to"), LinkRow.ended_at.is_(None)
+            )
+        ),
+        SourceRecordRow.shielded.is_(False),
+    )
+    .values(shielded=True)
+)
+
+
+def search_keys(child: Child) -> dict[str, Any]:
+    """The ``child_search_keys`` row for ``child``."""
+    return {
+        "child_id": child.child_id.value,
+        "given_key": name_key(child.given_name),
+        "family_key": name_key(child.family_name),
+        "birth_date": child.birth_date,
+        "postcode": child.address.postcode if child.address is not None else None,
+        "nhs_number": child.nhs_number,
+        "upn": child.upn,
+        "school_urn": child.school.code if child.school is not None else None,
+        "shielded": child.shielded,
+        "la_code": child.la_code,
+    }
+
+
+def matches(plan: SearchPlan) -> ColumnElement[bool]:
+    """The SQL condition for ``plan``: its criteria against every child the viewer may see
+    in full; a shielded child outside ``cleared_las`` only by the exact ``shielded_match``."""
+    # Never NULL, so NOT(cleared) is exact; a shielded child with no LA is cleared for nobody.
+    cleared: ColumnElement[bool] = (
+        and_(K.la_code.is_not(None), K.la_code.in_(sorted(plan.cleared_las)))
+        if plan.cleared_las
+        else false()
+    )
+    criteria = plan.criteria
+    given = []
+    for name in criteria.used():
+        if name not in _CRITERIA:
+            msg = f"storage cannot search by {name!r}"
+            raise ValueError(msg)
+        given.append(_CRITERIA[name] == getattr(criteria, name))
+    visible = and_(or_(K.shielded.is_(False), cleared), *given)
+    exact = plan.shielded_match
+    if exact is None:
+        return visible
+    hidden = and_(
+        K.shielded.is_(True),
+        ~cleared,
+        K.given_key == exact.given_name,
+        K.family_key == exact.family_name,
+        K.birth_date == exact.birth_date,
+    )
+    return or_(visible, hidden)
+
+
+class SqlChildRepository:
+    """``ChildRepository`` on the ``children`` and ``child_search_keys`` tables."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    def get(self, child_id: ChildId) -> Child | None:
+        """The child, or None if no such child exists."""
+        details = self._session.connection().scalar(_GET, {"child_id": child_id.value})
+        return child_from_json(details) if details is not None else None
+
+    def save(self, child: Child) -> None:
+        """Create or replace the child's projection and its search keys (two statements,
+        three for a shielded child)."""
+        connection = self._session.connection()
+        now = self._clock()
+        row = {
+            "child_id": child.child_id.value,
+            "la_code": child.la_code,
+            "shielded": child.shielded,
+            "details": child_to_json(child),
+            "created_at": now,
+            "updated_at": now,
+        }
+        upsert(connection, ChildRow, row, key=("child_id",), keep=("created_at",))
+        upsert(connection, SearchKeyRow, search_keys(child), key=("child_id",))
+        if child.shielded:
+            connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": child.child_id.value})
+
+    def by_nhs_number(self, nhs_number: str) -> ChildId | None:
+        """The active child holding this NHS number (the lowest ID if, wrongly, several do)."""
+        value = self._session.connection().scalar(_BY_NHS_NUMBER, {"nhs_number": nhs_number})
+        return ChildId(value) if value is not None else None
+
+    def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
+        """Active children matching ``plan`` in display order, at most ``limit``, and the
+        total number matching."""
+        where = and_(matches(plan), ChildRow.status == CHILD_ACTIVE)
+        joined = select(ChildRow.details).join(K, K.child_id == ChildRow.child_id).where(where)
+        counted = (
+            select(func.count())
+            .select_from(ChildRow)
+            .join(K, K.child_id == ChildRow.child_id)
+            .where(where)
+        )
+        connection = self._session.connection()
+        total = connection.scalar(counted)
+        rows = connection.scalars(joined.order_by(*_ORDER).limit(max(limit, 0)))
+        return [child_from_json(details) for details in rows], total or 0

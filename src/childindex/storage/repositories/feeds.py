@@ -1,0 +1,97 @@
+"""Feed loads and raw records: every record is stored as received before anything else."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from childindex.storage.models import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from sqlalchemy.orm import Session
+
+    from childindex.domain.source_record import RecordError, Source
+    from childindex.storage.clock import Clock
+
+# Built once: store_raw runs for every line of every feed.
+_START = insert(FeedLoadRow).returning(FeedLoadRow.id)
+_STORE_RAW = insert(RawRecordRow).returning(RawRecordRow.id)
+_REJECT = (
+    update(RawRecordRow)
+    .where(RawRecordRow.id == bindparam("raw"))
+    .values(rejected=True, errors=bindparam("found"))
+)
+_FINISH = (
+    update(FeedLoadRow)
+    .where(FeedLoadRow.id == bindparam("load"))
+    .values(
+        status=LOAD_FINISHED,
+        finished_at=bindparam("now"),
+        summary=bindparam("counts"),
+        checkpoint_line=select(func.coalesce(func.max(RawRecordRow.line_no), 0))
+        .where(RawRecordRow.load_id == bindparam("load"))
+        .scalar_subquery(),
+    )
+)
+
+
+class SqlFeedStore:
+    """``FeedStore`` on ``feed_loads`` and ``raw_records``; one statement per call."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    def start_load(self, *, source: Source, filename: str, content_sha256: str) -> int:
+        """Record the start of a load; return its id."""
+        load_id: int = (
+            self._session.connection()
+            .execute(
+                _START,
+                {
+                    "source": source.value,
+                    "filename": filename,
+                    "content_sha256": content_sha256,
+                    "started_at": self._clock(),
+                    "status": LOAD_RUNNING,
+                    "summary": {},
+                    "checkpoint_line": 0,
+                },
+            )
+            .scalar_one()
+        )
+        return load_id
+
+    def store_raw(self, *, load_id: int, line_no: int, text: str) -> int:
+        """Store one record exactly as received; return its id. Storing the same line of
+        the same load twice fails (unique ``(load_id, line_no)``): nothing is duplicated."""
+        raw_id: int = (
+            self._session.connection()
+            .execute(
+                _STORE_RAW,
+                {
+                    "load_id": load_id,
+                    "line_no": line_no,
+                    "text": text,
+                    "received_at": self._clock(),
+                    "rejected": False,
+                },
+            )
+            .scalar_one()
+        )
+        return raw_id
+
+    def store_rejection(self, *, raw_id: int, errors: Sequence[RecordError]) -> None:
+        """Mark the raw record rejected and keep each error (file, line, field, message)."""
+        found = [asdict(error) for error in errors]
+        self._session.connection().execute(_REJECT, {"raw": raw_id, "found": found})
+
+    def finish_load(self, *, load_id: int, summary: Mapping[str, int]) -> None:
+        """Record the load's counts, mark it finished, and checkpoint its last line."""
+        self._session.connection().execute(
+            _FINISH, {"load": load_id, "now": self._clock(), "counts": dict(summary)}
+        )

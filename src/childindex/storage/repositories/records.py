@@ -1,0 +1,233 @@
+"""Source records, every version of each, and their links to children with history.
+
+The statements run for every record of a bulk load are built once, at import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Boolean, and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.orm import aliased
+
+from childindex.domain.ids import ChildId
+from childindex.domain.source_record import Source, SourceRecord, VersionOutcome
+from childindex.domain.survivorship import asks_for_shield
+from childindex.storage.models import LINK_DECISIONS, ChildRow, LinkRow, SourceRecordRow, VersionRow
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from childindex.storage.clock import Clock
+
+SR = SourceRecordRow
+_CURRENT = aliased(VersionRow)
+_THIS_RECORD = and_(SR.source == bindparam("source"), SR.record_id == bindparam("record_id"))
+_LIVE_LINK = and_(LinkRow.source_record_id == SR.id, LinkRow.ended_at.is_(None))
+
+_FIND_RECORD = (
+    select(
+        SR.id,
+        _CURRENT.content_hash,
+        _CURRENT.source_updated_at,
+        select(func.max(VersionRow.version_no))
+        .where(VersionRow.source_record_id == SR.id)
+        .scalar_subquery(),
+    )
+    .outerjoin(_CURRENT, _CURRENT.id == SR.current_version_id)
+    .where(_THIS_RECORD)
+)
+_INSERT_RECORD = insert(SR).returning(SR.id)
+_INSERT_VERSION = insert(VersionRow).returning(VersionRow.id)
+# A source's flag shields; nothing here ever unshields.
+_MAKE_CURRENT = (
+    update(SR)
+    .where(SR.id == bindparam("key"))
+    .values(
+        current_version_id=bindparam("version"),
+        shielded=or_(SR.shielded, bindparam("shield", type_=Boolean())),
+    )
+)
+_HAS_VERSION = select(
+    exists().where(
+        VersionRow.source_record_id == bindparam("key"),
+        VersionRow.content_hash == bindparam("digest"),
+        VersionRow.source_updated_at == bindparam("updated_at"),
+    )
+)
+# Key first, then the live link by the partial unique index: a join here lets PostgreSQL
+# pick a scan of every link while the tables are young and their statistics empty.
+_LINKED_CHILD = select(LinkRow.child_id).where(
+    LinkRow.source_record_id == select(SR.id).where(_THIS_RECORD).scalar_subquery(),
+    LinkRow.ended_at.is_(None),
+)
+_FIND_LINK = (
+    select(SR.id, LinkRow.id, LinkRow.child_id, LinkRow.decided_by)
+    .outerjoin(LinkRow, _LIVE_LINK)
+    .where(_THIS_RECORD)
+)
+_END_LINK = (
+    update(LinkRow)
+    .where(LinkRow.id == bindparam("link"))
+    .values(ended_at=bindparam("ended"), end_reason=bindparam("reason"))
+)
+_INSERT_LINK = insert(LinkRow)
+_SHIELD_IF_CHILD_SHIELDED = (
+    update(SR)
+    .where(
+        SR.id == bindparam("key"),
+        SR.shielded.is_(False),
+        exists().where(ChildRow.child_id == bindparam("child"), ChildRow.shielded.is_(True)),
+    )
+    .values(shielded=True)
+)
+_CURRENT_RECORDS = (
+    select(SR.source, SR.record_id, VersionRow.payload, VersionRow.source_updated_at)
+    .join(LinkRow, _LIVE_LINK)
+    .join(VersionRow, VersionRow.id == SR.current_version_id)
+    .where(LinkRow.child_id == bindparam("child"))
+    .order_by(SR.source, SR.record_id)
+)
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of ``payload`` (sorted keys, no spaces, ASCII)."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _older(candidate: datetime | None, current: datetime | None) -> bool:
+    return candidate is not None and current is not None and candidate < current
+
+
+class SqlSourceRecordRepository:
+    """``SourceRecordRepository`` on ``source_records``, its versions and ``links``."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    def put_version(self, *, record: SourceRecord, raw_id: int) -> VersionOutcome:
+        """Store ``record`` as a version of (source, record_id): one read, then at most
+        three writes. A stale version already kept is not kept twice (re-loads change
+        nothing)."""
+        connection = self._session.connection()
+        digest = payload_hash(record.payload)
+        shield = asks_for_shield(record)
+        this = {"source": record.source.value, "record_id": record.record_id}
+        found = connection.execute(_FIND_RECORD, this).first()
+        if found is None:
+            key = connection.execute(
+                _INSERT_RECORD, {**this, "shielded": shield, "created_at": self._clock()}
+            ).scalar_one()
+            version = self._add(
+                connection, key, version_no=1, record=record, raw_id=raw_id, digest=digest
+            )
+            connection.execute(_MAKE_CURRENT, {"key": key, "version": version, "shield": shield})
+            return VersionOutcome.NEW
+        key, current_hash, current_updated, latest = found
+        if current_hash == digest:
+            return VersionOutcome.UNCHANGED
+        if _older(record.updated_at, current_updated):
+            kept = connection.scalar(
+                _HAS_VERSION, {"key": key, "digest": digest, "updated_at": record.updated_at}
+            )
+            if not kept:
+                self._add(
+                    connection,
+                    key,
+                    version_no=(latest or 0) + 1,
+                    record=record,
+                    raw_id=raw_id,
+                    digest=digest,
+                )
+            return VersionOutcome.STALE
+        version = self._add(
+            connection,
+            key,
+            version_no=(latest or 0) + 1,
+            record=record,
+            raw_id=raw_id,
+            digest=digest,
+        )
+        connection.execute(_MAKE_CURRENT, {"key": key, "version": version, "shield": shield})
+        return VersionOutcome.UPDATED
+
+    def _add(
+        self,
+        connection: Connection,
+        key: int,
+        *,
+        version_no: int,
+        record: SourceRecord,
+        raw_id: int,
+        digest: str,
+    ) -> int:
+        version: int = connection.execute(
+            _INSERT_VERSION,
+            {
+                "source_record_id": key,
+                "version_no": version_no,
+                "raw_id": raw_id,
+                "payload": record.payload,
+                "content_hash": digest,
+                "source_updated_at": record.updated_at,
+                "stored_at": self._clock(),
+            },
+        ).scalar_one()
+        return version
+
+    def linked_child(self, *, source: Source, record_id: str) -> ChildId | None:
+        """The child this record is currently linked to, if any."""
+        value = self._session.connection().scalar(
+            _LINKED_CHILD, {"source": source.value, "record_id": record_id}
+        )
+        return ChildId(value) if value is not None else None
+
+    def link(
+        self, *, source: Source, record_id: str, child_id: ChildId, decided_by: str, actor: str
+    ) -> None:
+        """Link the record to ``child_id``, ending any current link (kept as history).
+        The same decision again changes nothing; linking to a shielded child shields the
+        record."""
+        if decided_by not in LINK_DECISIONS:
+            msg = f"decided_by must be one of {', '.join(LINK_DECISIONS)}, not {decided_by!r}"
+            raise ValueError(msg)
+        connection = self._session.connection()
+        found = connection.execute(
+            _FIND_LINK, {"source": source.value, "record_id": record_id}
+        ).first()
+        if found is None:
+            msg = f"no source record {source.value}/{record_id}: store a version before linking"
+            raise LookupError(msg)
+        key, link, linked_to, how = found
+        now = self._clock()
+        if link is not None:
+            if linked_to == child_id.value and how == decided_by:
+                return
+            reason = "redecided" if linked_to == child_id.value else "relinked"
+            connection.execute(_END_LINK, {"link": link, "ended": now, "reason": reason})
+        connection.execute(
+            _INSERT_LINK,
+            {
+                "source_record_id": key,
+                "child_id": child_id.value,
+                "decided_by": decided_by,
+                "actor": actor,
+                "decided_at": now,
+            },
+        )
+        connection.execute(_SHIELD_IF_CHILD_SHIELDED, {"key": key, "child": child_id.value})
+
+    def current_records(self, child_id: ChildId) -> list[SourceRecord]:
+        """The current version of every source record linked to ``child_id`` (one query)."""
+        rows = self._session.connection().execute(_CURRENT_RECORDS, {"child": child_id.value})
+        return [
+            SourceRecord(source=Source(source), record_id=rid, payload=payload, updated_at=at)
+            for source, rid, payload, at in rows
+        ]

@@ -1,0 +1,108 @@
+"""The SQL unit of work: one session per use case, rolled back unless committed.
+
+::
+
+    factory = SqlUnitOfWorkFactory(make_engine(url))
+    with factory() as uow:
+        uow.children.save(child)
+        uow.audit.record(event)
+        uow.commit()  # without this, leaving the block undoes both
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from childindex.storage.clock import Clock, utc_now
+from childindex.storage.repositories import (
+    SqlAuditLog,
+    SqlChildRepository,
+    SqlFeedStore,
+    SqlSourceRecordRepository,
+    SqlUserRepository,
+)
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from sqlalchemy import Engine
+
+    from childindex.services.ports import (
+        AuditLog,
+        ChildRepository,
+        FeedStore,
+        SourceRecordRepository,
+        UserRepository,
+    )
+
+
+class SqlUnitOfWork:
+    """``UnitOfWork`` on a SQLAlchemy session; the repositories exist inside ``with``."""
+
+    children: ChildRepository
+    audit: AuditLog
+    users: UserRepository
+    feeds: FeedStore
+    records: SourceRecordRepository
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._session: Session | None = None
+
+    def __enter__(self) -> Self:
+        session = self._sessions()
+        self._session = session
+        self.children = SqlChildRepository(session, self._clock)
+        self.audit = SqlAuditLog(session)
+        self.users = SqlUserRepository(session, self._clock)
+        self.feeds = SqlFeedStore(session, self._clock)
+        self.records = SqlSourceRecordRepository(session, self._clock)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self._require()
+        try:
+            session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        """Make everything done in this unit durable."""
+        self._require().commit()
+
+    def rollback(self) -> None:
+        """Undo everything not yet committed."""
+        self._require().rollback()
+
+    def _require(self) -> Session:
+        if self._session is None:
+            msg = "use the unit of work inside 'with'"
+            raise RuntimeError(msg)
+        return self._session
+
+
+class SqlUnitOfWorkFactory:
+    """``UnitOfWorkFactory``: a fresh ``SqlUnitOfWork`` per call, all on one engine."""
+
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._clock = clock
+
+    @property
+    def engine(self) -> Engine:
+        """The engine every unit of work runs on."""
+        return self._engine
+
+    def __call__(self) -> SqlUnitOfWork:
+        """A new unit of work; nothing happens until it is entered."""
+        return SqlUnitOfWork(self._sessions, self._clock)
