@@ -1,0 +1,39 @@
+"""The only wiring point: settings -> adapters -> what the services need."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from childindex.auth.passwords import Argon2PasswordHasher
+from childindex.config import Settings, get_settings
+from childindex.services.ports import PasswordHasher, UnitOfWorkFactory
+from childindex.storage.database import make_engine
+from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """Everything the adapters hand to services."""
+
+    settings: Settings
+    uow_factory: UnitOfWorkFactory
+    hasher: PasswordHasher
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+def build(settings: Settings | None = None) -> Container:
+    """Wire the adapters for ``settings`` (default: from the environment)."""
+    chosen = settings or get_settings()
+    engine = make_engine(chosen.database_url)
+    return Container(
+        settings=chosen,
+        uow_factory=SqlUnitOfWorkFactory(engine),
+        hasher=Argon2PasswordHasher(),
+    )

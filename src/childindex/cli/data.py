@@ -1,0 +1,124 @@
+"""Data commands: ``db upgrade``, ``synth``, ``feeds load``."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from childindex import bootstrap
+from childindex.cli.output import emit, fail, out, progress, reported_errors
+from childindex.config import get_settings
+from childindex.domain.source_record import RecordError, Source
+from childindex.feeds.health import read_health
+from childindex.services import ingest
+from childindex.storage.migrate import upgrade
+from childindex.synth import generate
+
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+feeds_app = typer.Typer(help="Feeds from the source systems.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema at CHILDINDEX_DATABASE_URL."""
+    upgrade(get_settings().database_url)
+    out.print("database is up to date")
+
+
+def synth(
+    children: Annotated[int, typer.Option(min=1, help="How many children.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same country.")] = 1,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Directory to write the feeds into.")
+    ] = Path("var/synth"),
+    shielded_rate: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.005,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a synthetic country's feeds plus truth.csv and shielded.csv."""
+    with progress(children, "children") as update:
+        summary = generate(
+            children, seed, out_dir, shielded_rate=shielded_rate, progress=lambda n: update(n, "")
+        )
+    result = {"children": children, "seed": seed, "out": str(out_dir), **summary.counts()}
+    emit(result, as_json=as_json, human=lambda: out.print(result))
+
+
+READERS = {Source.HEALTH: read_health}
+
+
+def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap.Container) -> None:
+    """Load one feed file, writing rejected records to PATH.errors.jsonl."""
+    reader = READERS.get(source)
+    if reader is None:
+        fail(f"loading {source.value} feeds is not available yet: only health is")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    errors_path = path.with_name(path.name + ".errors.jsonl")
+    started = time.monotonic()
+    with (
+        errors_path.open("w", encoding="utf-8") as errors_file,
+        progress(None, source.value) as update,
+    ):
+
+        def on_error(error: RecordError) -> None:
+            row = {
+                "file": error.file,
+                "line": error.line,
+                "field": error.field,
+                "message": error.message,
+            }
+            errors_file.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+        def on_progress(report: ingest.LoadReport) -> None:
+            rate = report.read / max(time.monotonic() - started, 1e-6)
+            update(report.read, f"{rate:,.0f} records/s, {report.rejected:,} rejected")
+
+        with reported_errors():
+            report = ingest.load_feed(
+                uow_factory=container.uow_factory,
+                source=source,
+                filename=path.name,
+                data=data,
+                lines=reader(data, file=path.name, now=container.clock()),
+                actor="cli",
+                now=container.clock(),
+                on_error=on_error,
+                on_progress=on_progress,
+            )
+    result = {
+        "source": source.value,
+        "file": str(path),
+        "errors_file": str(errors_path),
+        **report.counts(),
+    }
+
+    def human() -> None:
+        out.print(
+            f"{path.name}: {report.accepted:,} accepted, {report.rejected:,} rejected, "
+            f"{report.linked:,} linked, {report.review:,} review, {report.new:,} new, "
+            f"{report.shielded:,} shielded ({report.unchanged:,} unchanged, {report.stale:,} stale)"
+        )
+        if report.rejected:
+            out.print(f"rejected records and why: {errors_path}")
+
+    emit(result, as_json=as_json, human=human)
+
+
+@feeds_app.command("load")
+def feeds_load(
+    source: Annotated[Source, typer.Argument(help="health, school, benefit or la")],
+    path: Annotated[Path, typer.Argument(help="The feed file.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a feed file; rejected records go to PATH.errors.jsonl."""
+    if not path.is_file():
+        fail(f"no such file: {path}")
+    load_file(source, path, as_json=as_json, container=bootstrap.build())

@@ -1,0 +1,114 @@
+"""Meta-tests: every route demands a permission unless allow-listed, and enforces it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+from childindex.bootstrap import Container
+from childindex.domain.ids import ChildId
+from childindex.domain.permissions import Permission, Role, permissions_for
+from childindex.main import (
+    PUBLIC_PATHS,
+    STATIC_MOUNTS,
+    UnguardedRoute,
+    create_app,
+    include,
+    iter_routes,
+    requirements,
+)
+
+# Changing this set is a security decision: it must be made here, on purpose.
+EXPECTED_PUBLIC = {"/healthz", "/", "/sign-in", "/sign-out", "/openapi.json"}
+
+
+def _routes(app: FastAPI) -> list[APIRoute]:
+    return [r for r in iter_routes(app.routes) if isinstance(r, APIRoute)]
+
+
+def _required(route: APIRoute) -> set[Permission]:
+    return {r.permission for r in requirements(route.dependant)}
+
+
+def _url(route: APIRoute) -> str:
+    return re.sub(r"\{child_id\}", str(ChildId.new()), route.path)
+
+
+def test_the_allow_list_is_exactly_what_was_decided() -> None:
+    assert set(PUBLIC_PATHS) == EXPECTED_PUBLIC
+
+
+def test_every_route_demands_a_permission_unless_allow_listed(container: Container) -> None:
+    app = create_app(container)
+    for route in _routes(app):
+        if route.path in PUBLIC_PATHS:
+            continue
+        assert _required(route), f"{route.path} demands no permission"
+
+
+def test_nothing_but_guarded_routes_allow_listed_paths_and_static_mounts_is_served(
+    container: Container,
+) -> None:
+    app = create_app(container)
+    for route in iter_routes(app.routes):
+        path = getattr(route, "path", None)
+        if isinstance(route, Mount):
+            assert path in STATIC_MOUNTS, f"unexpected mount {path}"
+        elif not isinstance(route, APIRoute):
+            assert path in PUBLIC_PATHS, f"{path} is neither guarded nor allow-listed"
+
+
+def test_registering_an_unguarded_route_is_refused() -> None:
+    router = APIRouter()
+
+    @router.get("/api/v1/leaky")
+    def leaky() -> dict[str, str]:
+        return {}
+
+    with pytest.raises(UnguardedRoute, match="/api/v1/leaky"):
+        include(FastAPI(), router)
+
+
+def _guarded_api_routes(container: Container) -> list[tuple[str, str, set[Permission]]]:
+    app = create_app(container)
+    return [
+        (method, _url(route), _required(route))
+        for route in _routes(app)
+        if route.path.startswith(("/api/", "/fhir/")) and route.path not in PUBLIC_PATHS
+        for method in sorted(route.methods or ())
+    ]
+
+
+def test_every_guarded_api_route_answers_401_without_credentials(
+    container: Container, client: TestClient
+) -> None:
+    routes = _guarded_api_routes(container)
+    assert routes
+    for method, url, _ in routes:
+        response = client.request(method, url)
+        assert response.status_code == 401, (method, url)
+        assert response.json()["error"]["code"] == "not_authenticated"
+        bad = client.request(method, url, headers={"Authorization": "Bearer ci_not-a-real-token"})
+        assert bad.status_code == 401, (method, url)
+
+
+def test_every_guarded_api_route_answers_403_to_every_role_without_the_permission(
+    container: Container, client: TestClient, make_user: Callable[..., object]
+) -> None:
+    users = {role: make_user(role) for role in Role}
+    checked = 0
+    for method, url, needed in _guarded_api_routes(container):
+        for role, user in users.items():
+            if needed <= permissions_for(role):
+                continue
+            response = client.request(method, url, headers=user.headers)  # type: ignore[attr-defined]
+            assert response.status_code == 403, (method, url, role)
+            assert response.json()["error"]["code"] == "forbidden"
+            checked += 1
+    assert checked
