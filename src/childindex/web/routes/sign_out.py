@@ -1,0 +1,24 @@
+"""``/sign-out``: end the session (a POST form, so no link or image can sign anyone out)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.responses import RedirectResponse
+
+from childindex.auth.dependencies import SESSION_USER, ContainerDep
+from childindex.services import sessions
+from childindex.web.pages import page_router
+
+router = page_router()
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, container: ContainerDep) -> RedirectResponse:
+    """Forget who this session belonged to and go back to the start page."""
+    username = request.session.get(SESSION_USER)
+    request.session.clear()
+    if isinstance(username, str):
+        sessions.sign_out(
+            uow_factory=container.uow_factory, username=username, now=container.clock()
+        )
+    return RedirectResponse("/", status_code=303)
