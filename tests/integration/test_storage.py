@@ -200,12 +200,12 @@ def test_get_of_an_unknown_child_is_none(uow_factory: SqlUnitOfWorkFactory) -> N
         assert uow.children.get(ChildId.new()) is None
 
 
-def test_by_nhs_number_finds_the_child_holding_it(uow_factory: SqlUnitOfWorkFactory) -> None:
+def test_by_identifier_finds_the_child_holding_it(uow_factory: SqlUnitOfWorkFactory) -> None:
     child = make_child("Amara", "Okafor", None, nhs_number=nhs_number(1))
     save(uow_factory, child)
     with uow_factory() as uow:
-        assert uow.children.by_nhs_number(nhs_number(1)) == child.child_id
-        assert uow.children.by_nhs_number(nhs_number(2)) is None
+        assert uow.children.by_identifier("nhs_number", nhs_number(1)) == [child.child_id]
+        assert uow.children.by_identifier("nhs_number", nhs_number(2)) == []
 
 
 # --- search: invariant 3 ----------------------------------------------------------------

@@ -9,15 +9,15 @@ from datetime import datetime
 
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
-from childindex.domain.ids import ChildId
 from childindex.domain.source_record import (
     ParsedLine,
     RecordError,
     Source,
-    SourceRecord,
     VersionOutcome,
 )
-from childindex.domain.survivorship import project
+from childindex.matching.exact import ExactIdentifierEngine
+from childindex.matching.ports import MatchEngine, MatchKind
+from childindex.services.linking import link_record
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
 
 BATCH_SIZE = 2000
@@ -43,46 +43,6 @@ class LoadReport:
         return asdict(self)
 
 
-def _link(uow: UnitOfWork, record: SourceRecord, report: LoadReport, actor: str) -> None:
-    """Link ``record`` to a child by exact NHS number, or start a new child; refresh it."""
-    child_id = uow.records.linked_child(source=record.source, record_id=record.record_id)
-    if child_id is None:
-        nhs = record.payload.get("nhs_number")
-        child_id = uow.children.by_nhs_number(nhs) if nhs else None
-        if child_id is not None:
-            uow.records.link(
-                source=record.source,
-                record_id=record.record_id,
-                child_id=child_id,
-                decided_by="identifier",
-                actor=actor,
-            )
-            report.linked += 1
-        else:
-            child_id = ChildId.new()
-            # The child row must exist before the link refers to it.
-            uow.children.save(project(child_id, [record], shielded=False))
-            uow.records.link(
-                source=record.source,
-                record_id=record.record_id,
-                child_id=child_id,
-                decided_by="new",
-                actor=actor,
-            )
-            report.new += 1
-    else:
-        report.linked += 1
-    existing = uow.children.get(child_id)
-    child = project(
-        child_id,
-        uow.records.current_records(child_id),
-        shielded=existing.shielded if existing else False,
-    )
-    uow.children.save(child)
-    if child.shielded:
-        report.shielded += 1
-
-
 def _process(
     *,
     uow: UnitOfWork,
@@ -90,6 +50,7 @@ def _process(
     parsed: ParsedLine,
     report: LoadReport,
     actor: str,
+    engine: MatchEngine,
     on_error: Callable[[RecordError], None],
 ) -> None:
     raw_id = uow.feeds.store_raw(load_id=load_id, line_no=parsed.line, text=parsed.text)
@@ -107,7 +68,15 @@ def _process(
     elif outcome is VersionOutcome.STALE:
         report.stale += 1
     else:
-        _link(uow, parsed.record, report, actor)
+        linked = link_record(uow=uow, record=parsed.record, engine=engine, actor=actor)
+        if linked.kind is MatchKind.LINK:
+            report.linked += 1
+        elif linked.kind is MatchKind.REVIEW:
+            report.review += 1
+        else:
+            report.new += 1
+        if linked.shielded:
+            report.shielded += 1
 
 
 def load_feed(
@@ -121,9 +90,11 @@ def load_feed(
     now: datetime,
     on_error: Callable[[RecordError], None] = lambda _e: None,
     on_progress: Callable[[LoadReport], None] = lambda _r: None,
+    engine: MatchEngine | None = None,
 ) -> LoadReport:
     """Store every record raw, validate it, keep the rejected, link the accepted; audited."""
     report = LoadReport()
+    engine = engine or ExactIdentifierEngine()
     with uow_factory() as uow:
         report.load_id = uow.feeds.start_load(
             source=source, filename=filename, content_sha256=hashlib.sha256(data).hexdigest()
@@ -140,6 +111,7 @@ def load_feed(
                     parsed=parsed,
                     report=report,
                     actor=actor,
+                    engine=engine,
                     on_error=on_error,
                 )
             uow.commit()

@@ -28,8 +28,8 @@ class ChildRepository(Protocol):
         """Create or replace the child's projection and its search keys."""
         ...
 
-    def by_nhs_number(self, nhs_number: str) -> ChildId | None:
-        """The child currently holding this NHS number, if any."""
+    def by_identifier(self, kind: str, value: str) -> list[ChildId]:
+        """Active children holding this verified identifier (``nhs_number`` or ``upn``)."""
         ...
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:

@@ -38,13 +38,15 @@ _ORDER = (K.family_key, K.given_key, K.birth_date.asc().nulls_last(), K.child_id
 
 # Built once: constructing statements costs more than running them in a bulk load.
 _GET = select(ChildRow.details).where(ChildRow.child_id == bindparam("child_id"))
-_BY_NHS_NUMBER = (
-    select(K.child_id)
-    .join(ChildRow, ChildRow.child_id == K.child_id)
-    .where(K.nhs_number == bindparam("nhs_number"), ChildRow.status == CHILD_ACTIVE)
-    .order_by(K.child_id)
-    .limit(1)
-)
+_BY_IDENTIFIER = {
+    column.key: (
+        select(K.child_id)
+        .join(ChildRow, ChildRow.child_id == K.child_id)
+        .where(column == bindparam("value"), ChildRow.status == CHILD_ACTIVE)
+        .order_by(K.child_id)
+    )
+    for column in (K.nhs_number, K.upn)
+}
 # Invariant 2: every source record linked to a shielded child is shielded.
 _SHIELD_LINKED_RECORDS = (
     update(SourceRecordRow)
@@ -136,10 +138,14 @@ class SqlChildRepository:
         if child.shielded:
             connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": child.child_id.value})
 
-    def by_nhs_number(self, nhs_number: str) -> ChildId | None:
-        """The active child holding this NHS number (the lowest ID if, wrongly, several do)."""
-        value = self._session.connection().scalar(_BY_NHS_NUMBER, {"nhs_number": nhs_number})
-        return ChildId(value) if value is not None else None
+    def by_identifier(self, kind: str, value: str) -> list[ChildId]:
+        """Active children holding this NHS number or UPN (several only if the data is wrong)."""
+        statement = _BY_IDENTIFIER.get(kind)
+        if statement is None:
+            msg = f"unknown identifier kind {kind!r}"
+            raise ValueError(msg)
+        rows = self._session.connection().scalars(statement, {"value": value})
+        return [ChildId(v) for v in rows]
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
         """Active children matching ``plan`` in display order, at most ``limit``, and the

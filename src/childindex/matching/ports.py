@@ -1,0 +1,65 @@
+"""The matching port: how the ingest and linking services ask "which child is this record?".
+
+Engines (exact identifiers now; the Splink-trained model in ``linkage/``) implement
+:class:`MatchEngine`; storage implements :class:`CandidateStore`. Decisions only — the
+services apply them, and the shield rule, in one unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from childindex.domain.ids import ChildId
+from childindex.domain.source_record import SourceRecord
+
+
+class MatchKind(StrEnum):
+    """What to do with an incoming record."""
+
+    LINK = "link"  # at or above the link threshold, or a verified identifier
+    REVIEW = "review"  # between the thresholds: queue for an officer
+    NEW = "new"  # below: a new child
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A child the record was compared with, and why it scored as it did."""
+
+    child_id: ChildId
+    probability: float
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchDecision:
+    """The engine's answer for one record.
+
+    ``child_id`` is the child to link to (LINK) or the best candidate (REVIEW).
+    ``candidates`` holds every child compared, best first, so that the shield rule can see
+    any candidate at or above the caution threshold.
+    """
+
+    kind: MatchKind
+    child_id: ChildId | None
+    decided_by: str  # "identifier", "score" or "new"
+    probability: float | None = None
+    candidates: tuple[Candidate, ...] = ()
+
+
+class CandidateStore(Protocol):
+    """Where an engine finds the children a record might be."""
+
+    def by_identifier(self, kind: str, value: str) -> list[ChildId]:
+        """Active children holding this verified identifier (``nhs_number`` or ``upn``)."""
+        ...
+
+
+class MatchEngine(Protocol):
+    """Decides which child a record belongs to."""
+
+    def decide(self, record: SourceRecord, store: CandidateStore) -> MatchDecision:
+        """The decision for ``record``, given the children in ``store``."""
+        ...
