@@ -1,0 +1,22 @@
+"""The match thresholds, named once, beside the model version they were chosen for.
+
+Probabilities that a record and a child are the same real child:
+
+* ``LINK``: at or above, link automatically.
+* ``REVIEW``: at or above (and below ``LINK``), queue for a local-authority officer.
+* ``CAUTION``: at or above against a *shielded* child, even below ``REVIEW``, the record is
+  created shielded and queued for a cleared officer (invariant 2; ``docs/adr``). It is set
+  low on purpose: a false caution costs an officer a minute, a missed one exposes a child.
+
+Below ``REVIEW`` (and ``CAUTION`` for shielded children) a record starts a new child.
+"""
+
+from __future__ import annotations
+
+# The version of the scoring the thresholds were tuned for ("exact" until a model is trained).
+MODEL_VERSION = "exact-1"
+LINK = 0.99
+REVIEW = 0.80
+CAUTION = 0.20
+
+assert 0.0 < CAUTION < REVIEW < LINK <= 1.0  # noqa: S101 - a mis-edit must fail at import
