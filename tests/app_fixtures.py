@@ -24,8 +24,11 @@ from childindex.feeds.health import read_health
 from childindex.main import create_app
 from childindex.services import accounts, ingest
 from childindex.services.ports import UnitOfWorkFactory
+from childindex.storage.cipher import FieldCipher, new_key
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+# A fresh data key per test run: nothing may depend on a particular key.
+TEST_CIPHER = FieldCipher(new_key())
 
 
 @pytest.fixture

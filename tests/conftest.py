@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
+from app_fixtures import TEST_CIPHER
 from childindex.storage.database import make_engine
 from childindex.storage.migrate import upgrade
 from childindex.storage.models import Base
@@ -106,5 +107,5 @@ def delete_all_rows(engine: Engine) -> None:
 @pytest.fixture
 def uow_factory(engine: Engine) -> Iterator[SqlUnitOfWorkFactory]:
     """Units of work on the test database; every row a test wrote is deleted after it."""
-    yield SqlUnitOfWorkFactory(engine)
+    yield SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER)
     delete_all_rows(engine)

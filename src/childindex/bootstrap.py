@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from childindex.auth.passwords import Argon2PasswordHasher
 from childindex.config import Settings, get_settings
 from childindex.services.ports import PasswordHasher, UnitOfWorkFactory
+from childindex.storage.cipher import FieldCipher
 from childindex.storage.database import make_engine
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 
@@ -32,8 +33,9 @@ def build(settings: Settings | None = None) -> Container:
     """Wire the adapters for ``settings`` (default: from the environment)."""
     chosen = settings or get_settings()
     engine = make_engine(chosen.database_url)
+    cipher = FieldCipher(chosen.data_key_bytes(), retired=chosen.retired_data_keys())
     return Container(
         settings=chosen,
-        uow_factory=SqlUnitOfWorkFactory(engine),
+        uow_factory=SqlUnitOfWorkFactory(engine, cipher=cipher),
         hasher=Argon2PasswordHasher(),
     )

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-secret-key-not-for-production"  # noqa: S105 - refused outside dev mode
@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     data_key: SecretStr | None = None
     data_key_file: Path | None = None
+    # Keys being rotated out: still read, never written (comma-separated base64).
+    retired_data_keys_csv: SecretStr = Field(SecretStr(""), alias="CHILDINDEX_RETIRED_DATA_KEYS")
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
     search_limit: int = 50
@@ -53,6 +55,11 @@ class Settings(BaseSettings):
         if self.data_key_file is not None:
             return self.data_key_file.read_text(encoding="ascii").strip()
         return DEV_DATA_KEY
+
+    def retired_data_keys(self) -> list[str]:
+        """Data keys kept only to read values sealed before a rotation."""
+        text = self.retired_data_keys_csv.get_secret_value()
+        return [key.strip() for key in text.split(",") if key.strip()]
 
 
 @lru_cache(maxsize=1)

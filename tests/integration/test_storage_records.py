@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from app_fixtures import TEST_CIPHER
 from childindex.domain.child import Child, Sex
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
@@ -68,7 +69,7 @@ def versions(engine: Engine, record_id: str = "H1") -> list[tuple[int, dict[str,
             .where(SourceRecordRow.record_id == record_id)
             .order_by(VersionRow.version_no)
         )
-        return [(n, p, bool(current)) for n, p, current in rows]
+        return [(n, TEST_CIPHER.open_json(p), bool(current)) for n, p, current in rows]
 
 
 def test_versions_are_new_then_unchanged_then_updated(uow_factory: SqlUnitOfWorkFactory) -> None:
@@ -111,12 +112,14 @@ def test_an_older_version_is_kept_as_history_but_never_made_current(
 def test_content_hash_is_the_canonical_json_hash_whatever_the_key_order(
     uow_factory: SqlUnitOfWorkFactory, engine: Engine
 ) -> None:
-    assert payload_hash({"a": 1, "b": [1, "é"]}) == payload_hash({"b": [1, "é"], "a": 1})
+    assert payload_hash({"a": 1, "b": [1, "é"]}, TEST_CIPHER) == payload_hash(
+        {"b": [1, "é"], "a": 1}, TEST_CIPHER
+    )
     raw = new_load(uow_factory, 1)
     put(uow_factory, record(), raw[0])
     with engine.connect() as connection:
         stored = connection.scalar(select(VersionRow.content_hash))
-    assert stored == payload_hash(record().payload)
+    assert stored == payload_hash(record().payload, TEST_CIPHER)
 
 
 def _child(uow_factory: SqlUnitOfWorkFactory, *, shielded: bool = False) -> ChildId:
@@ -245,7 +248,11 @@ def test_a_load_keeps_every_raw_record_and_each_rejection_with_its_errors(
             ).order_by(RawRecordRow.line_no)
         ).all()
         load = connection.execute(select(FeedLoadRow)).one()
-    assert [tuple(r) for r in raws] == [
+    opened = [
+        (i, TEST_CIPHER.open_text(text), rejected, errors) for i, text, rejected, errors in raws
+    ]
+    assert all(not text.startswith(("{", "not")) for _, text, _, _ in raws), "raw is sealed"
+    assert opened == [
         (good, '{"ok": true}', False, None),
         (
             bad,

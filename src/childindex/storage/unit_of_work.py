@@ -2,7 +2,7 @@
 
 ::
 
-    factory = SqlUnitOfWorkFactory(make_engine(url))
+    factory = SqlUnitOfWorkFactory(make_engine(url), cipher=FieldCipher(data_key))
     with factory() as uow:
         uow.children.save(child)
         uow.audit.record(event)
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from childindex.storage.cipher import FieldCipher
 from childindex.storage.clock import Clock, utc_now
 from childindex.storage.repositories import (
     SqlAuditLog,
@@ -47,19 +48,20 @@ class SqlUnitOfWork:
     feeds: FeedStore
     records: SourceRecordRepository
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._cipher = cipher
         self._session: Session | None = None
 
     def __enter__(self) -> Self:
         session = self._sessions()
         self._session = session
-        self.children = SqlChildRepository(session, self._clock)
+        self.children = SqlChildRepository(session, self._clock, self._cipher)
         self.audit = SqlAuditLog(session)
         self.users = SqlUserRepository(session, self._clock)
-        self.feeds = SqlFeedStore(session, self._clock)
-        self.records = SqlSourceRecordRepository(session, self._clock)
+        self.feeds = SqlFeedStore(session, self._clock, self._cipher)
+        self.records = SqlSourceRecordRepository(session, self._clock, self._cipher)
         return self
 
     def __exit__(
@@ -93,8 +95,9 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     """``UnitOfWorkFactory``: a fresh ``SqlUnitOfWork`` per call, all on one engine."""
 
-    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: Engine, *, cipher: FieldCipher, clock: Clock = utc_now) -> None:
         self._engine = engine
+        self._cipher = cipher
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._clock = clock
 
@@ -105,4 +108,4 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         """A new unit of work; nothing happens until it is entered."""
-        return SqlUnitOfWork(self._sessions, self._clock)
+        return SqlUnitOfWork(self._sessions, self._clock, self._cipher)

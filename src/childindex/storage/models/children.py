@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from childindex.storage.models.base import Base, ChildKey, Code, Flag, IntPk, Json, Label, NameKey
+from childindex.storage.models.base import Base, ChildKey, Code, Flag, IntPk, Label, NameKey
 
 CHILD_ACTIVE = "active"
 CHILD_STATUSES = (CHILD_ACTIVE, "merged", "archived")
@@ -31,7 +31,7 @@ class ChildRow(Base):
     merged_into: Mapped[ChildKey | None] = mapped_column(ForeignKey("children.child_id"))
     la_code: Mapped[Code | None]
     shielded: Mapped[Flag]
-    details: Mapped[Json]
+    details: Mapped[str] = mapped_column(Text)  # sealed by storage.cipher
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -54,7 +54,7 @@ class SearchKeyRow(Base):
     given_key: Mapped[NameKey]
     family_key: Mapped[NameKey]
     birth_date: Mapped[date | None]
-    postcode: Mapped[str | None] = mapped_column(String(8))
+    postcode: Mapped[str | None] = mapped_column(String(64))  # keyed digest, never in clear
     nhs_number: Mapped[str | None] = mapped_column(String(10))
     upn: Mapped[str | None] = mapped_column(String(13))
     school_urn: Mapped[Code | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from childindex.storage.models.base import (
@@ -16,7 +16,6 @@ from childindex.storage.models.base import (
     Code,
     Flag,
     IntPk,
-    Json,
     Label,
     Sha256,
 )
@@ -53,7 +52,7 @@ class VersionRow(Base):
     source_record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"))
     version_no: Mapped[int]
     raw_id: Mapped[BigRef] = mapped_column(ForeignKey("raw_records.id"))
-    payload: Mapped[Json]
+    payload: Mapped[str] = mapped_column(Text)  # sealed by storage.cipher
     content_hash: Mapped[Sha256]
     source_updated_at: Mapped[datetime | None]
     stored_at: Mapped[datetime]

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select,
 
 from childindex.domain.ids import ChildId
 from childindex.domain.names import name_key
+from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
 from childindex.storage.models import CHILD_ACTIVE, ChildRow, LinkRow, SearchKeyRow, SourceRecordRow
 from childindex.storage.upsert import upsert
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from childindex.storage.clock import Clock
 
 K = SearchKeyRow
+POSTCODE = "postcode"  # the purpose of the postcode search digest
 # Every criterion storage knows how to compare; an unknown one fails rather than being ignored.
 _CRITERIA: dict[str, Any] = {
     "given_name": K.given_key,
@@ -62,14 +64,15 @@ _SHIELD_LINKED_RECORDS = (
 )
 
 
-def search_keys(child: Child) -> dict[str, Any]:
-    """The ``child_search_keys`` row for ``child``."""
+def search_keys(child: Child, cipher: FieldCipher) -> dict[str, Any]:
+    """The ``child_search_keys`` row for ``child``; the postcode only as a keyed digest."""
+    postcode = child.address.postcode if child.address is not None else None
     return {
         "child_id": child.child_id.value,
         "given_key": name_key(child.given_name),
         "family_key": name_key(child.family_name),
         "birth_date": child.birth_date,
-        "postcode": child.address.postcode if child.address is not None else None,
+        "postcode": cipher.digest(postcode, purpose=POSTCODE) if postcode else None,
         "nhs_number": child.nhs_number,
         "upn": child.upn,
         "school_urn": child.school.code if child.school is not None else None,
@@ -78,7 +81,7 @@ def search_keys(child: Child) -> dict[str, Any]:
     }
 
 
-def matches(plan: SearchPlan) -> ColumnElement[bool]:
+def matches(plan: SearchPlan, cipher: FieldCipher) -> ColumnElement[bool]:
     """The SQL condition for ``plan``: its criteria against every child the viewer may see
     in full; a shielded child outside ``cleared_las`` only by the exact ``shielded_match``."""
     # Never NULL, so NOT(cleared) is exact; a shielded child with no LA is cleared for nobody.
@@ -93,7 +96,10 @@ def matches(plan: SearchPlan) -> ColumnElement[bool]:
         if name not in _CRITERIA:
             msg = f"storage cannot search by {name!r}"
             raise ValueError(msg)
-        given.append(_CRITERIA[name] == getattr(criteria, name))
+        value = getattr(criteria, name)
+        if name == "postcode":
+            value = cipher.digest(value, purpose=POSTCODE)
+        given.append(_CRITERIA[name] == value)
     visible = and_(or_(K.shielded.is_(False), cleared), *given)
     exact = plan.shielded_match
     if exact is None:
@@ -111,14 +117,15 @@ def matches(plan: SearchPlan) -> ColumnElement[bool]:
 class SqlChildRepository:
     """``ChildRepository`` on the ``children`` and ``child_search_keys`` tables."""
 
-    def __init__(self, session: Session, clock: Clock) -> None:
+    def __init__(self, session: Session, clock: Clock, cipher: FieldCipher) -> None:
         self._session = session
         self._clock = clock
+        self._cipher = cipher
 
     def get(self, child_id: ChildId) -> Child | None:
         """The child, or None if no such child exists."""
         details = self._session.connection().scalar(_GET, {"child_id": child_id.value})
-        return child_from_json(details) if details is not None else None
+        return child_from_json(self._cipher.open_json(details)) if details is not None else None
 
     def save(self, child: Child) -> None:
         """Create or replace the child's projection and its search keys (two statements,
@@ -129,12 +136,12 @@ class SqlChildRepository:
             "child_id": child.child_id.value,
             "la_code": child.la_code,
             "shielded": child.shielded,
-            "details": child_to_json(child),
+            "details": self._cipher.seal_json(child_to_json(child)),
             "created_at": now,
             "updated_at": now,
         }
         upsert(connection, ChildRow, row, key=("child_id",), keep=("created_at",))
-        upsert(connection, SearchKeyRow, search_keys(child), key=("child_id",))
+        upsert(connection, SearchKeyRow, search_keys(child, self._cipher), key=("child_id",))
         if child.shielded:
             connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": child.child_id.value})
 
@@ -150,7 +157,7 @@ class SqlChildRepository:
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
         """Active children matching ``plan`` in display order, at most ``limit``, and the
         total number matching."""
-        where = and_(matches(plan), ChildRow.status == CHILD_ACTIVE)
+        where = and_(matches(plan, self._cipher), ChildRow.status == CHILD_ACTIVE)
         joined = select(ChildRow.details).join(K, K.child_id == ChildRow.child_id).where(where)
         counted = (
             select(func.count())
@@ -161,4 +168,5 @@ class SqlChildRepository:
         connection = self._session.connection()
         total = connection.scalar(counted)
         rows = connection.scalars(joined.order_by(*_ORDER).limit(max(limit, 0)))
-        return [child_from_json(details) for details in rows], total or 0
+        children = [child_from_json(self._cipher.open_json(details)) for details in rows]
+        return children, total or 0

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from childindex.storage.cipher import FieldCipher
 from childindex.storage.models import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
 
 if TYPE_CHECKING:
@@ -42,9 +43,10 @@ _FINISH = (
 class SqlFeedStore:
     """``FeedStore`` on ``feed_loads`` and ``raw_records``; one statement per call."""
 
-    def __init__(self, session: Session, clock: Clock) -> None:
+    def __init__(self, session: Session, clock: Clock, cipher: FieldCipher) -> None:
         self._session = session
         self._clock = clock
+        self._cipher = cipher
 
     def start_load(self, *, source: Source, filename: str, content_sha256: str) -> int:
         """Record the start of a load; return its id."""
@@ -76,7 +78,7 @@ class SqlFeedStore:
                 {
                     "load_id": load_id,
                     "line_no": line_no,
-                    "text": text,
+                    "text": self._cipher.seal_text(text),
                     "received_at": self._clock(),
                     "rejected": False,
                 },

@@ -5,7 +5,6 @@ The statements run for every record of a bulk load are built once, at import.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from sqlalchemy.orm import aliased
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord, VersionOutcome
 from childindex.domain.survivorship import asks_for_shield
+from childindex.storage.cipher import FieldCipher
 from childindex.storage.models import LINK_DECISIONS, ChildRow, LinkRow, SourceRecordRow, VersionRow
 
 if TYPE_CHECKING:
@@ -95,10 +95,11 @@ _CURRENT_RECORDS = (
 )
 
 
-def payload_hash(payload: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON of ``payload`` (sorted keys, no spaces, ASCII)."""
+def payload_hash(payload: dict[str, Any], cipher: FieldCipher) -> str:
+    """Keyed digest of the canonical JSON of ``payload`` (sorted keys, no spaces, ASCII):
+    equal payloads compare equal, but the digest cannot be checked against guesses."""
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return cipher.digest(text, purpose="payload")
 
 
 def _older(candidate: datetime | None, current: datetime | None) -> bool:
@@ -108,16 +109,17 @@ def _older(candidate: datetime | None, current: datetime | None) -> bool:
 class SqlSourceRecordRepository:
     """``SourceRecordRepository`` on ``source_records``, its versions and ``links``."""
 
-    def __init__(self, session: Session, clock: Clock) -> None:
+    def __init__(self, session: Session, clock: Clock, cipher: FieldCipher) -> None:
         self._session = session
         self._clock = clock
+        self._cipher = cipher
 
     def put_version(self, *, record: SourceRecord, raw_id: int) -> VersionOutcome:
         """Store ``record`` as a version of (source, record_id): one read, then at most
         three writes. A stale version already kept is not kept twice (re-loads change
         nothing)."""
         connection = self._session.connection()
-        digest = payload_hash(record.payload)
+        digest = payload_hash(record.payload, self._cipher)
         shield = asks_for_shield(record)
         this = {"source": record.source.value, "record_id": record.record_id}
         found = connection.execute(_FIND_RECORD, this).first()
@@ -174,7 +176,7 @@ class SqlSourceRecordRepository:
                 "source_record_id": key,
                 "version_no": version_no,
                 "raw_id": raw_id,
-                "payload": record.payload,
+                "payload": self._cipher.seal_json(record.payload),
                 "content_hash": digest,
                 "source_updated_at": record.updated_at,
                 "stored_at": self._clock(),
@@ -228,6 +230,11 @@ class SqlSourceRecordRepository:
         """The current version of every source record linked to ``child_id`` (one query)."""
         rows = self._session.connection().execute(_CURRENT_RECORDS, {"child": child_id.value})
         return [
-            SourceRecord(source=Source(source), record_id=rid, payload=payload, updated_at=at)
+            SourceRecord(
+                source=Source(source),
+                record_id=rid,
+                payload=self._cipher.open_json(payload),
+                updated_at=at,
+            )
             for source, rid, payload, at in rows
         ]
