@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from jinja2 import TemplateError
 
+from app_fixtures import make_health_record
 from childindex.audit.tags import AuditTag
 from childindex.bootstrap import Container
 from childindex.domain.identifiers import nhs_check_digit
@@ -34,27 +35,9 @@ class PageUser(Protocol):
     totp_secret: str | None
 
 
-# An ordinary child, as the health feed sends it.
-AMARA: dict[str, Any] = {
-    "record_id": "H1",
-    "given_name": "Amara",
-    "family_name": "Okafor",
-    "sex": "F",
-    "birth_date": "2015-03-14",
-    "address_line1": "12 Testing Row",
-    "town": "Exampleton",
-    "postcode": "ZZ1 1AA",
-    "nhs_number": "9990000018",
-    "gp_practice_code": "Y00001",
-    "gp_practice_name": "Example Surgery",
-    "carers": [],
-    "sensitive": False,
-}
-
-
-def health_record(**fields: Any) -> dict[str, Any]:
-    """``AMARA`` with ``fields`` changed."""
-    return {**AMARA, **fields}
+# An ordinary child, as the health feed sends it (Amara Okafor, born 2015-03-14, ZZ1 1AA).
+health_record = make_health_record
+AMARA: dict[str, Any] = make_health_record()
 
 
 # A shielded child whose hidden fields hold strings that appear nowhere else.

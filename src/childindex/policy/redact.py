@@ -12,6 +12,7 @@ Rules (``../shared/design.md``, invariants 1-3):
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from childindex.domain.child import Child, Involvement, Setting
 from childindex.policy.viewer import OrgKind, Viewer
@@ -45,9 +46,9 @@ def _may_see_upn(child: Child, viewer: Viewer) -> bool:
     return viewer.org_kind is OrgKind.LOCAL_AUTHORITY and viewer.cleared_for(child.la_code)
 
 
-def summarise(child: Child, viewer: Viewer, *, today: date) -> ChildSummary:
-    """The search-result line for ``child`` as ``viewer`` may see it."""
-    public = {
+def _public(child: Child, today: date) -> dict[str, Any]:
+    """What every viewer may see of any child: ID, name, sex, age, and whether shielded."""
+    return {
         "child_id": str(child.child_id),
         "given_name": child.given_name,
         "family_name": child.family_name,
@@ -55,6 +56,11 @@ def summarise(child: Child, viewer: Viewer, *, today: date) -> ChildSummary:
         "age": child.age_on(today),
         "shielded": child.shielded,
     }
+
+
+def summarise(child: Child, viewer: Viewer, *, today: date) -> ChildSummary:
+    """The search-result line for ``child`` as ``viewer`` may see it."""
+    public = _public(child, today)
     if not may_see_hidden(child, viewer):
         return ChildSummary(**public, mediated_contact=mediated_contact_link(child))
     address = child.address
@@ -88,14 +94,7 @@ def _involvement(inv: Involvement) -> InvolvementView:
 
 def view_child(child: Child, viewer: Viewer, *, today: date) -> ChildView:
     """The full record of ``child`` as ``viewer`` may see it."""
-    public = {
-        "child_id": str(child.child_id),
-        "given_name": child.given_name,
-        "family_name": child.family_name,
-        "sex": child.sex.value,
-        "age": child.age_on(today),
-        "shielded": child.shielded,
-    }
+    public = _public(child, today)
     if not may_see_hidden(child, viewer):
         return ChildView(**public, mediated_contact=mediated_contact_link(child))
     shown_nhs = _may_see_nhs_number(viewer)
