@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from pydantic import ValidationError
 
 from childindex.cli import admin, data, service
+from childindex.storage.cipher import CipherError
 
 app = typer.Typer(
     name="childindex",
@@ -24,5 +28,15 @@ app.command("demo")(service.demo)
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    app()
+    """Entry point of the console script: configuration problems get a one-line reason."""
+    try:
+        app()
+    except ValidationError as exc:
+        reasons = "; ".join(
+            str(e["msg"]).removeprefix("Value error, ") for e in exc.errors(include_url=False)
+        )
+        sys.stderr.write(f"error: settings: {reasons}\n")
+        sys.exit(2)
+    except CipherError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        sys.exit(2)

@@ -1,0 +1,120 @@
+"""The command line as an operator uses it: synth, load, users, tokens, audit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from childindex.domain.identifiers import is_valid_nhs_number
+from childindex.services.ports import UnitOfWorkFactory
+
+
+@pytest.fixture
+def cli(
+    database_url: str, uow_factory: UnitOfWorkFactory, tmp_path: Path
+) -> object:  # uow_factory: the test database is emptied after the test
+    """Run ``python -m childindex`` against the test database."""
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CHILDINDEX_")}
+        env["CHILDINDEX_DATABASE_URL"] = database_url
+        return subprocess.run(
+            [sys.executable, "-m", "childindex", *args],
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+
+    return run
+
+
+def test_synth_load_and_reload_through_the_cli(cli: object, tmp_path: Path) -> None:
+    run = cli  # type: ignore[assignment]
+    made = run("synth", "--children", "300", "--seed", "7", "--out", str(tmp_path / "c"), "--json")
+    assert made.returncode == 0, made.stderr
+    health = tmp_path / "c" / "health.jsonl"
+    lines = health.read_text(encoding="utf-8").splitlines()
+    assert all(is_valid_nhs_number(json.loads(line)["nhs_number"]) for line in lines)
+    first = run("feeds", "load", "health", str(health), "--json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["accepted"] == len(lines)
+    assert report["rejected"] == 0
+    assert report["new"] + report["linked"] == len(lines)
+    again = json.loads(run("feeds", "load", "health", str(health), "--json").stdout)
+    assert again["unchanged"] == len(lines)
+    assert again["new"] == again["linked"] == 0
+
+
+def test_a_bad_record_is_reported_with_line_and_field_and_the_load_goes_on(
+    cli: object, tmp_path: Path
+) -> None:
+    run = cli  # type: ignore[assignment]
+    feed = tmp_path / "health.jsonl"
+    good = {
+        "record_id": "A",
+        "given_name": "Ada",
+        "family_name": "Lovell",
+        "sex": "F",
+        "birth_date": "2016-01-02",
+        "nhs_number": "9990000018",
+    }
+    feed.write_text(
+        json.dumps(good)
+        + "\n"
+        + json.dumps({**good, "record_id": "B", "nhs_number": "9990000017"})
+        + "\n{not json\n",
+        encoding="utf-8",
+    )
+    done = run("feeds", "load", "health", str(feed), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["accepted"], report["rejected"]) == (1, 2)
+    errors = [
+        json.loads(line)
+        for line in (tmp_path / "health.jsonl.errors.jsonl").read_text().splitlines()
+    ]
+    assert {(e["line"], e["field"]) for e in errors} == {(2, "nhs_number"), (3, None)}
+    assert all(e["file"] == "health.jsonl" and e["message"] for e in errors)
+
+
+def test_an_unreadable_file_fails_with_one_line(cli: object, tmp_path: Path) -> None:
+    run = cli  # type: ignore[assignment]
+    done = run("feeds", "load", "health", str(tmp_path / "missing.jsonl"))
+    assert done.returncode != 0
+    assert done.stderr.strip().startswith("error: ")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_users_tokens_and_a_tampered_audit_log(cli: object, engine: Engine) -> None:
+    run = cli  # type: ignore[assignment]
+    made = run(
+        "users",
+        "create",
+        "pat",
+        "--role",
+        "practitioner",
+        "--password-stdin",
+        "--json",
+        stdin="a long enough passphrase\n",
+    )
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["totp_secret"]
+    token = run("tokens", "create", "pat", "--expires-in", "1h").stdout.strip()
+    assert token.startswith("ci_")
+    assert run("tokens", "create", "nobody").returncode != 0
+    assert run("audit", "verify").returncode == 0
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 1"))
+    broken = run("audit", "verify")
+    assert broken.returncode != 0
+    assert "altered" in broken.stderr
