@@ -120,7 +120,7 @@ def test_practitioner_signs_in_searches_and_opens_a_child(
     expect(page.locator("main")).to_contain_text("Obi Brightwater")
     assert axe_violations(page) == []
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page).to_have_url(live_server + "/")
     assert console_errors == [], json.dumps(console_errors, indent=2)
 

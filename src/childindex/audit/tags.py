@@ -18,3 +18,11 @@ class AuditTag(StrEnum):
     USER_CREATED = "admin:user-create"
     TOKEN_CREATED = "admin:token-create"  # noqa: S105 - a tag, not a secret
     ACCESS_DENIED = "auth:denied"
+    TOTP_ENROLMENT_STARTED = "auth:totp-enrolment-start"
+    TOTP_ENROLLED = "auth:totp-enrolled"
+    USER_SUSPENDED = "admin:user-suspend"
+    USER_REACTIVATED = "admin:user-reactivate"
+    USER_REVETTED = "admin:user-revet"
+    USER_REMOVED = "admin:user-remove"
+    TOKENS_REVOKED = "admin:token-revoke"
+    BREAK_GLASS = "child:break-glass"

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from childindex.auth.session_middleware import uses_session
 from childindex.bootstrap import Container
 from childindex.domain.errors import NotAuthenticated, PermissionDenied
 from childindex.domain.permissions import Permission
@@ -43,7 +44,9 @@ def current_viewer(request: Request, container: ContainerDep) -> Viewer:
         return accounts.authenticate_token(
             uow=container.uow_factory(), token=token.strip(), now=now
         )
-    username = request.session.get(SESSION_USER) if "session" in request.scope else None
+    # Bearer tokens only on the JSON API and FHIR: a browser's cookie is never ridden there.
+    page = uses_session(request.url.path)
+    username = request.session.get(SESSION_USER) if page and "session" in request.scope else None
     if isinstance(username, str):
         return accounts.authenticate_session(
             uow=container.uow_factory(), username=username, now=now

@@ -23,3 +23,8 @@ class User:
     def vetting_current(self, today: date) -> bool:
         """True while vetting has not expired (system accounts carry no expiry)."""
         return self.vetting_expires is None or today <= self.vetting_expires
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """People sign in with two factors; system (feed) accounts never sign in to pages."""
+        return self.role is not Role.FEED

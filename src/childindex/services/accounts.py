@@ -10,13 +10,13 @@ from datetime import date, datetime, timedelta
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
 from childindex.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from childindex.domain.password_policy import check_password
 from childindex.domain.permissions import Role
 from childindex.domain.users import User
 from childindex.policy.viewer import OrgKind, Viewer
 from childindex.services.ports import NewUser, PasswordHasher, UnitOfWork
 
 TOKEN_PREFIX = "ci_"  # noqa: S105 - a visible prefix, not a secret
-MIN_PASSWORD_LENGTH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +67,7 @@ def create_user(
         msg = "a local-authority officer needs --la CODE"
         raise InvalidInput(msg, field="la_code")
     chosen = password if password is not None else secrets.token_urlsafe(15)
-    if len(chosen) < MIN_PASSWORD_LENGTH:
-        msg = f"password must be at least {MIN_PASSWORD_LENGTH} characters"
-        raise InvalidInput(msg, field="password")
+    check_password(chosen, username=username)
     secret = None if role is Role.FEED else totp_secret
     with uow:
         user = uow.users.add(
@@ -150,13 +148,18 @@ def authenticate_password(
         user = uow.users.by_username(username)
         stored = uow.users.password_hash(username) if user is not None else None
     if user is None or stored is None:
-        hasher.verify(_DUMMY_HASH, password)
+        spend_one_hash(hasher, password)
         return None
     if not hasher.verify(stored, password):
         return None
     if user.suspended or not user.vetting_current(now.date()):
         return None
     return user
+
+
+def spend_one_hash(hasher: PasswordHasher, password: str) -> None:
+    """Take as long as one password check, answering nothing (against timing probes)."""
+    hasher.verify(_DUMMY_HASH, password)
 
 
 def authenticate_session(*, uow: UnitOfWork, username: str, now: datetime) -> Viewer:
@@ -167,12 +170,6 @@ def authenticate_session(*, uow: UnitOfWork, username: str, now: datetime) -> Vi
         msg = "your session has ended: sign in again"
         raise NotAuthenticated(msg)
     return viewer_for(user)
-
-
-def totp_secret_of(*, uow: UnitOfWork, username: str) -> str | None:
-    """The user's TOTP secret, for checking a code at sign-in."""
-    with uow:
-        return uow.users.totp_secret(username)
 
 
 # A valid argon2id hash of a random string: verifying against it costs what a real check costs.

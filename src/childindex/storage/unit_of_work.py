@@ -20,6 +20,7 @@ from childindex.storage.repositories import (
     SqlAuditLog,
     SqlChildRepository,
     SqlFeedStore,
+    SqlSecurityStore,
     SqlSourceRecordRepository,
     SqlUserRepository,
 )
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         AuditLog,
         ChildRepository,
         FeedStore,
+        SecurityStore,
         SourceRecordRepository,
         UserRepository,
     )
@@ -46,6 +48,7 @@ class SqlUnitOfWork:
     users: UserRepository
     feeds: FeedStore
     records: SourceRecordRepository
+    security: SecurityStore
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
@@ -60,6 +63,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session, self._clock)
         self.feeds = SqlFeedStore(session, self._clock)
         self.records = SqlSourceRecordRepository(session, self._clock)
+        self.security = SqlSecurityStore(session)
         return self
 
     def __exit__(

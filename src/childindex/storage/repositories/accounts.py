@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Row, insert, or_, select
+from sqlalchemy import Row, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from childindex.domain.errors import Conflict
@@ -117,3 +117,62 @@ class SqlUserRepository:
             )
         ).first()
         return _user(row) if row is not None else None
+
+    def update(
+        self,
+        username: str,
+        *,
+        suspended: bool | None = None,
+        vetting_expires: date | None = None,
+        totp_secret: str | None = None,
+    ) -> User | None:
+        """Change the given fields of a user; None if there is no such user."""
+        values: dict[str, object] = {}
+        if suspended is not None:
+            values["suspended"] = suspended
+        if vetting_expires is not None:
+            values["vetting_expires"] = vetting_expires
+        if totp_secret is not None:
+            values["totp_secret"] = totp_secret
+            values["totp_last_step"] = None
+        if values:
+            self._session.execute(
+                update(UserRow).where(UserRow.username == username).values(**values)
+            )
+        return self.by_username(username)
+
+    def remove(self, username: str) -> bool:
+        """Delete the user and their tokens; False if there was no such user."""
+        user_id = self._session.scalar(select(UserRow.id).where(UserRow.username == username))
+        if user_id is None:
+            return False
+        self._session.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id))
+        self._session.execute(delete(UserRow).where(UserRow.id == user_id))
+        return True
+
+    def revoke_tokens(self, *, username: str, token_hash: str | None, now: datetime) -> int:
+        """Revoke one token of the user (by hash) or all of them; how many were revoked."""
+        user_id = select(UserRow.id).where(UserRow.username == username).scalar_subquery()
+        query = (
+            update(ApiTokenRow)
+            .where(ApiTokenRow.user_id == user_id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        if token_hash is not None:
+            query = query.where(ApiTokenRow.token_hash == token_hash)
+        return int(self._session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def accept_totp_step(self, username: str, step: int) -> bool:
+        """Record ``step`` as used unless it (or a later one) already was; True if accepted.
+
+        One conditional UPDATE, so two workers racing with the same code cannot both win.
+        """
+        result = self._session.execute(
+            update(UserRow)
+            .where(
+                UserRow.username == username,
+                or_(UserRow.totp_last_step.is_(None), UserRow.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
