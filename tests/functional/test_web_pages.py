@@ -126,6 +126,19 @@ def sign_in(client: TestClient, user: PageUser, container: Container) -> None:
     assert response.headers["location"] == "/search"
 
 
+def open_record(
+    client: TestClient, child_id: str, reason: str = "referral", detail: str = ""
+) -> httpx.Response:
+    """Open a child's record: the reason form first, then the record (POST, with CSRF)."""
+    form = client.get(f"/children/{child_id}")
+    assert form.status_code == 200, form.text
+    assert "Why do you need to see this record?" in form.text
+    return client.post(
+        f"/children/{child_id}",
+        data={"csrf_token": csrf_token(form.text), "reason": reason, "reason_detail": detail},
+    )
+
+
 def valid_nhs_numbers(count: int, *, start: int) -> list[str]:
     """``count`` synthetic NHS numbers (999 test range) with correct check digits."""
     numbers: list[str] = []
@@ -486,7 +499,7 @@ def test_shielded_child_page_shows_name_sex_age_and_the_notice_only(
         **{"birth_date-day": "01", "birth_date-month": "06", "birth_date-year": "2012"},
     )
     [child_id] = result_links(found.text)
-    response = client.get(f"/children/{child_id}")
+    response = open_record(client, child_id)
     assert response.status_code == 200
     html = response.text
     assert "Zephyrine Quillfeather" in html
@@ -507,7 +520,7 @@ def test_shielded_child_page_shows_name_sex_age_and_the_notice_only(
 
 def _open_child(client: TestClient, **params: str) -> httpx.Response:
     [child_id] = result_links(search(client, **params).text)
-    return client.get(f"/children/{child_id}")
+    return open_record(client, child_id)
 
 
 def test_child_page_shows_the_record_and_where_each_field_came_from(
@@ -574,7 +587,7 @@ def test_a_mistyped_child_id_gets_an_error_page(client: TestClient, signed_in: P
 
 
 def test_an_unknown_child_gets_a_404_page(client: TestClient, signed_in: PageUser) -> None:
-    response = client.get(f"/children/{ChildId.new()}")
+    response = open_record(client, str(ChildId.new()))
     assert response.status_code == 404
     assert "Page not found" in response.text
 

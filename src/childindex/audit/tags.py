@@ -24,5 +24,7 @@ class AuditTag(StrEnum):
     USER_REACTIVATED = "admin:user-reactivate"
     USER_REVETTED = "admin:user-revet"
     USER_REMOVED = "admin:user-remove"
+    USER_GRANTED = "admin:user-grant"
+    USER_GRANT_WITHDRAWN = "admin:user-grant-withdraw"
     TOKENS_REVOKED = "admin:token-revoke"
     BREAK_GLASS = "child:break-glass"

@@ -21,6 +21,11 @@ from childindex.policy.viewer import Viewer
 from childindex.services import accounts
 
 SESSION_USER = "username"
+# Set only once both factors were right (``web/routes/sign_in.py``); checked here, once.
+SESSION_FACTORS = "factors"
+TWO_FACTORS = 2
+# Shielded children opened by break-glass in this session (``services/break_glass.py``).
+SESSION_BREAK_GLASS = "break_glass"
 
 
 def get_container(request: Request) -> Container:
@@ -47,10 +52,15 @@ def current_viewer(request: Request, container: ContainerDep) -> Viewer:
     # Bearer tokens only on the JSON API and FHIR: a browser's cookie is never ridden there.
     page = uses_session(request.url.path)
     username = request.session.get(SESSION_USER) if page and "session" in request.scope else None
-    if isinstance(username, str):
-        return accounts.authenticate_session(
+    factors = request.session.get(SESSION_FACTORS) if isinstance(username, str) else None
+    if isinstance(username, str) and factors == TWO_FACTORS:
+        viewer = accounts.authenticate_session(
             uow=container.uow_factory(), username=username, now=now
         )
+        opened = request.session.get(SESSION_BREAK_GLASS)
+        if isinstance(opened, list):
+            viewer = viewer.with_break_glass(frozenset(str(c) for c in opened))
+        return viewer
     msg = "sign in, or send a bearer token"
     raise NotAuthenticated(msg)
 

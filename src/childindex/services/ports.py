@@ -11,7 +11,7 @@ from typing import Protocol, Self
 from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
-from childindex.domain.permissions import Role
+from childindex.domain.permissions import Permission, Role
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
 from childindex.policy.criteria import SearchPlan
@@ -97,6 +97,7 @@ class UserRepository(Protocol):
         suspended: bool | None = None,
         vetting_expires: date | None = None,
         totp_secret: str | None = None,
+        grants: frozenset[Permission] | None = None,
     ) -> User | None:
         """Change the given fields of a user; None if there is no such user."""
         ...

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
 from childindex.domain.errors import Conflict, InvalidInput, NotFound
+from childindex.domain.permissions import GRANTABLE, Permission, Role
 from childindex.domain.users import User
 from childindex.services import second_factor
 from childindex.services.accounts import hash_token
@@ -41,6 +42,35 @@ def set_suspended(
         _audit(uow, tag, actor, now, user=username, sessions_ended=ended)
         uow.commit()
     return user
+
+
+def set_grant(
+    *,
+    uow: UnitOfWork,
+    username: str,
+    permission: Permission,
+    granted: bool,
+    actor: str,
+    now: datetime,
+) -> User:
+    """Grant or withdraw a grantable permission (e.g. break-glass) for a person; audited."""
+    if permission not in GRANTABLE:
+        msg = f"{permission.value} comes with a role and cannot be granted on its own"
+        raise InvalidInput(msg, field="permission")
+    with uow:
+        user = uow.users.by_username(username)
+        if user is None:
+            raise _missing(username)
+        if user.role is Role.FEED:
+            msg = "feed accounts may only submit feeds"
+            raise InvalidInput(msg, field="username")
+        grants = user.grants | {permission} if granted else user.grants - {permission}
+        updated = uow.users.update(username, grants=grants)
+        assert updated is not None  # noqa: S101 - found above in this unit of work
+        tag = AuditTag.USER_GRANTED if granted else AuditTag.USER_GRANT_WITHDRAWN
+        _audit(uow, tag, actor, now, user=username, permission=permission.value)
+        uow.commit()
+    return updated
 
 
 def revet(

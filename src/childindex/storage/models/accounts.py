@@ -27,6 +27,8 @@ class UserRow(Base):
     # The last 30-second TOTP step accepted: a code for it or an earlier one is a replay.
     totp_last_step: Mapped[int | None] = mapped_column(BIG_INTEGER)
     suspended: Mapped[Flag]
+    # Permissions granted to this person on top of their role (e.g. break-glass).
+    grants: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Row, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from childindex.domain.errors import Conflict
-from childindex.domain.permissions import Role
+from childindex.domain.permissions import Permission, Role
 from childindex.domain.users import User
 from childindex.storage.models import ApiTokenRow, UserRow
 
@@ -27,10 +27,12 @@ _USER_COLUMNS = (
     UserRow.organisation,
     UserRow.vetting_expires,
     UserRow.suspended,
+    UserRow.grants,
 )
 
 
-UserTuple = Row[int, str, str, str | None, str | None, date | None, bool]
+UserTuple = Row[int, str, str, str | None, str | None, date | None, bool, list[str]]
+_PERMISSIONS = {p.value: p for p in Permission}
 
 
 def _user(row: UserTuple) -> User:
@@ -42,6 +44,7 @@ def _user(row: UserTuple) -> User:
         organisation=row.organisation,
         vetting_expires=row.vetting_expires,
         suspended=row.suspended,
+        grants=frozenset(_PERMISSIONS[g] for g in row.grants if g in _PERMISSIONS),
     )
 
 
@@ -68,6 +71,7 @@ class SqlUserRepository:
                         password_hash=user.password_hash,
                         totp_secret=user.totp_secret,
                         suspended=False,
+                        grants=[],
                         created_at=self._clock(),
                     )
                     .returning(*_USER_COLUMNS)
@@ -125,9 +129,12 @@ class SqlUserRepository:
         suspended: bool | None = None,
         vetting_expires: date | None = None,
         totp_secret: str | None = None,
+        grants: frozenset[Permission] | None = None,
     ) -> User | None:
         """Change the given fields of a user; None if there is no such user."""
         values: dict[str, object] = {}
+        if grants is not None:
+            values["grants"] = sorted(g.value for g in grants)
         if suspended is not None:
             values["suspended"] = suspended
         if vetting_expires is not None:

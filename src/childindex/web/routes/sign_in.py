@@ -14,7 +14,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import RedirectResponse, Response
 
-from childindex.auth.dependencies import SESSION_USER, ContainerDep
+from childindex.auth.dependencies import SESSION_FACTORS, SESSION_USER, TWO_FACTORS, ContainerDep
 from childindex.auth.session_middleware import rotate
 from childindex.domain.errors import InvalidInput
 from childindex.services import second_factor, sessions, user_admin
@@ -77,6 +77,7 @@ def sign_in(
         request.session[ENROLLING_SECRET] = enrolment.secret
         return RedirectResponse(ENROL, status_code=303)
     request.session[SESSION_USER] = outcome.user.username
+    request.session[SESSION_FACTORS] = TWO_FACTORS
     return RedirectResponse(AFTER_SIGN_IN, status_code=303)
 
 
@@ -118,4 +119,5 @@ def authenticator(
         return _enrolment_page(request, exc.message)
     rotate(request)
     request.session[SESSION_USER] = username
+    request.session[SESSION_FACTORS] = TWO_FACTORS
     return render(request, "recovery_codes.html", {"codes": codes})

@@ -225,6 +225,7 @@ def _accounts_and_audit() -> None:
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
         sa.Column("totp_last_step", BIG_ID, nullable=True),
         _flag("suspended"),
+        sa.Column("grants", sa.JSON(), nullable=False),
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
