@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from childindex.cli import admin, data, service
+from childindex.cli import admin, data, service, user_admin
 
 app = typer.Typer(
     name="childindex",
@@ -16,6 +16,15 @@ app = typer.Typer(
 app.add_typer(data.db_app, name="db")
 app.add_typer(data.feeds_app, name="feeds")
 app.command("synth")(data.synth)
+for name, command in (
+    ("suspend", user_admin.suspend),
+    ("reactivate", user_admin.reactivate),
+    ("revet", user_admin.revet),
+    ("remove", user_admin.remove),
+    ("grant", user_admin.grant),
+):
+    admin.users_app.command(name)(command)
+admin.tokens_app.command("revoke")(user_admin.revoke)
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
 app.add_typer(admin.audit_app, name="audit")

@@ -17,6 +17,9 @@ from childindex.policy.viewer import OrgKind, Viewer
 from childindex.services.ports import NewUser, PasswordHasher, UnitOfWork
 
 TOKEN_PREFIX = "ci_"  # noqa: S105 - a visible prefix, not a secret
+# Every API token expires: 90 days unless asked otherwise, and never more than a year.
+DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
+MAX_TOKEN_LIFETIME = timedelta(days=365)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +104,23 @@ def hash_token(token: str) -> str:
 def create_token(
     *, uow: UnitOfWork, username: str, expires_in: timedelta | None, actor: str, now: datetime
 ) -> str:
-    """A new bearer token acting as ``username``; only its hash is stored; audited."""
+    """A new bearer token acting as ``username`` (with exactly that user's role and
+    authority); it expires (default 90 days, at most a year); only its hash is stored;
+    audited. The token is returned once and can never be shown again."""
+    lifetime = DEFAULT_TOKEN_LIFETIME if expires_in is None else expires_in
+    if not timedelta(0) < lifetime <= MAX_TOKEN_LIFETIME:
+        msg = "a token must expire within a year"
+        raise InvalidInput(msg, field="expires_in")
     with uow:
         user = uow.users.by_username(username)
         if user is None:
             msg = f"no user named {username!r}"
             raise NotFound(msg, field="username")
+        if user.suspended or not user.vetting_current(now.date()):
+            msg = f"{username!r} is suspended or their vetting has expired"
+            raise InvalidInput(msg, field="username")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        expires_at = now + expires_in if expires_in is not None else None
+        expires_at = now + lifetime
         uow.users.add_token(
             user_id=user.user_id, token_hash=hash_token(token), expires_at=expires_at
         )
@@ -117,10 +129,7 @@ def create_token(
                 tag=AuditTag.TOKEN_CREATED,
                 actor=actor,
                 at=now,
-                detail={
-                    "user": username,
-                    "expires_at": expires_at.isoformat() if expires_at else None,
-                },
+                detail={"user": username, "expires_at": expires_at.isoformat()},
             )
         )
         uow.commit()
