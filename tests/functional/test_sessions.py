@@ -106,7 +106,11 @@ def test_outside_dev_mode_the_session_cookie_is_secure(container: Container) -> 
         data_key="cHJvZHVjdGlvbi1kYXRhLWtleS1mb3ItdGhpcy10ZXN0IQ==",
     )
     with TestClient(create_app(dataclasses.replace(container, settings=settings))) as client:
-        assert "Secure" in client.get("/sign-in").headers["set-cookie"]
+        header = client.get("/sign-in").headers["set-cookie"]
+    assert header.startswith("__Host-childindex_session=")
+    assert "; Secure" in header
+    assert "Domain" not in header
+    assert "Path=/;" in header
 
 
 def test_sign_in_rotates_the_session_id_and_the_old_id_is_dead(
@@ -219,3 +223,31 @@ def test_a_garbled_session_cookie_is_just_no_session(browser: TestClient) -> Non
     response = browser.get("/search", follow_redirects=False)
     assert response.status_code == 303
     assert "Max-Age=0" in response.headers.get("set-cookie", "")
+
+
+def test_a_session_ends_when_vetting_expires_and_sign_in_is_refused_after(
+    browser: TestClient, timed: Container, make_user: MakeUser, clock: MovableClock
+) -> None:
+    user = make_user(vetting_expires=FIXED_NOW.date())
+    sign_in(browser, user, clock.now)
+    assert signed_in_ok(browser)  # the last day of vetting still counts
+    with timed.uow_factory() as uow:
+        uow.users.update(user.username, vetting_expires=FIXED_NOW.date() - timedelta(days=1))
+        uow.commit()
+    clock.advance(seconds=30)
+    assert not signed_in_ok(browser)
+    browser.cookies.clear()
+    token = csrf_token(browser.get("/sign-in").text)
+    assert user.totp_secret
+    refused = browser.post(
+        "/sign-in",
+        data={
+            "csrf_token": token,
+            "username": user.username,
+            "password": user.password,
+            "code": pyotp.TOTP(user.totp_secret).at(clock.now),
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 200
+    assert "Enter a correct user name, password and code" in refused.text

@@ -243,7 +243,7 @@ def enrol(browser: TestClient, user: PageUser, clock: MovableClock) -> tuple[str
         data={"csrf_token": token, "code": pyotp.TOTP(secret).at(clock.now)},
     )
     assert done.status_code == 200
-    codes = re.findall(r"<li><code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code></li>", done.text)
+    codes = re.findall(r"<li><code>((?:[a-z2-7]{4}-){5}[a-z2-7]{4})</code></li>", done.text)
     return secret, codes
 
 
@@ -301,3 +301,39 @@ def test_recovery_codes_are_stored_only_as_hashes(
     assert len(stored) == 10
     plain = {c.replace("-", "") for c in codes} | set(codes)
     assert not set(stored) & plain
+
+
+def test_long_passwords_work_and_are_checked_exactly_as_typed(container: Container) -> None:
+    from childindex.services import accounts
+
+    long_password = "correct horse battery staple " * 4  # 116 characters, spaces kept
+    secret = pyotp.random_base32()
+    accounts.create_user(
+        uow=container.uow_factory(),
+        hasher=container.hasher,
+        username="long-pass",
+        role=Role.PRACTITIONER,
+        la_code=None,
+        organisation=None,
+        vetting_expires=None,
+        password=long_password,
+        totp_secret=secret,
+        actor="test",
+        now=FIXED_NOW,
+    )
+
+    def try_with(password: str, at: datetime) -> bool:
+        outcome = sessions.sign_in(
+            uow_factory=container.uow_factory,
+            hasher=container.hasher,
+            username="long-pass",
+            password=password,
+            code=pyotp.TOTP(secret).at(at),
+            client="192.0.2.7",
+            now=at,
+        )
+        return outcome.user is not None
+
+    assert not try_with(long_password.upper(), FIXED_NOW)
+    assert not try_with(long_password.strip(), FIXED_NOW)
+    assert try_with(long_password, FIXED_NOW)

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from childindex.bootstrap import Container
 
 COOKIE = "childindex_session"
+# Outside dev mode (HTTPS): the __Host- prefix pins the cookie to this host, path / and Secure.
+SECURE_COOKIE = "__Host-" + COOKIE
 # Paths that never read or write a session: bearer-token APIs, static files, health.
 SESSIONLESS_PREFIXES = ("/api/", "/fhir/", "/static/", "/assets/", "/healthz", "/openapi.json")
 
@@ -52,15 +54,15 @@ def uses_session(path: str) -> bool:
     return not path.startswith(SESSIONLESS_PREFIXES)
 
 
-def _cookie_value(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie":
+def _cookie_value(scope: Scope, cookie: str) -> str | None:
+    for header, value in scope.get("headers", ()):
+        if header == b"cookie":
             jar: SimpleCookie = SimpleCookie()
             try:
                 jar.load(value.decode("latin-1"))
             except Exception:  # noqa: BLE001 - a malformed cookie header is no session
                 return None
-            morsel = jar.get(COOKIE)
+            morsel = jar.get(cookie)
             if morsel is not None and 0 < len(morsel.value) <= 100:
                 return morsel.value
     return None
@@ -78,9 +80,10 @@ class ServerSessionMiddleware:
             absolute=timedelta(hours=settings.session_absolute_hours),
         )
         self.secure = settings.mode != "dev"
+        self.cookie = SECURE_COOKIE if self.secure else COOKIE
 
     def _set_cookie(self, headers: MutableHeaders, value: str, *, clear: bool = False) -> None:
-        parts = [f"{COOKIE}={value}", "Path=/", "HttpOnly", "SameSite=Strict"]
+        parts = [f"{self.cookie}={value}", "Path=/", "HttpOnly", "SameSite=Strict"]
         if clear:
             parts.append("Max-Age=0")
         if self.secure:
@@ -92,7 +95,7 @@ class ServerSessionMiddleware:
             await self.app(scope, receive, send)
             return
         now = self.container.clock()
-        cookie = _cookie_value(scope)
+        cookie = _cookie_value(scope, self.cookie)
         record = None
         if cookie is not None:
             record = await run_in_threadpool(

@@ -22,7 +22,8 @@ from childindex.services.ports import UnitOfWork
 ISSUER = "childindex"
 RECOVERY_CODES = 10
 _CODE = re.compile(r"^[0-9]{6}$")
-_RECOVERY = re.compile(r"^[a-z2-7]{4}-?[a-z2-7]{4}-?[a-z2-7]{4}$")
+_RECOVERY_GROUPS = 6  # of 4 base32 characters: 6 x 4 x 5 = 120 random bits
+_RECOVERY = re.compile(rf"^[a-z2-7]{{4}}(-?[a-z2-7]{{4}}){{{_RECOVERY_GROUPS - 1}}}$")
 _RECOVERY_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 
 
@@ -65,7 +66,7 @@ def use_code(*, uow: UnitOfWork, username: str, secret: str, code: str, now: dat
 
 
 def looks_like_recovery_code(code: str) -> bool:
-    """True if ``code`` has the shape of a recovery code (``abcd-efgh-ijkl``)."""
+    """True if ``code`` has the shape of a recovery code (``abcd-efgh-ijkl-mnop-qrst-uvwx``)."""
     return bool(_RECOVERY.match(code.strip().casefold()))
 
 
@@ -79,8 +80,11 @@ def new_recovery_codes() -> list[str]:
     """Ten fresh recovery codes, as shown to the user."""
     codes = []
     for _ in range(RECOVERY_CODES):
-        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(12))
-        codes.append(f"{raw[:4]}-{raw[4:8]}-{raw[8:]}")
+        groups = (
+            "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(4))
+            for _ in range(_RECOVERY_GROUPS)
+        )
+        codes.append("-".join(groups))
     return codes
 
 

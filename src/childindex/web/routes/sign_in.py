@@ -60,7 +60,7 @@ def sign_in(
         uow_factory=container.uow_factory,
         hasher=container.hasher,
         username=username,
-        password=password[:1024],
+        password=password,  # exactly as typed (ASVS 5.0 V6.2.8)
         code=code[:64],
         client=client_address(request),
         now=container.clock(),
