@@ -115,3 +115,22 @@ def _permissions(container: Container, user: PageUser) -> frozenset[Permission]:
         found = uow.users.by_username(user.username)
     assert found is not None
     return found.permissions()
+
+
+def test_a_refused_request_is_audited_with_the_permission_and_route_template(
+    container: Container, client: TestClient, make_user: MakeUser
+) -> None:
+    from childindex.audit.tags import AuditTag
+
+    auditor = make_user(Role.AUDITOR)
+    child_id = str(ChildId.new())
+    assert client.get(f"/api/v1/children/{child_id}", headers=auditor.headers).status_code == 403
+    with container.uow_factory() as uow:
+        denied = [e.event for e in uow.audit.entries() if e.event.tag is AuditTag.ACCESS_DENIED]
+    [event] = denied
+    assert event.actor == auditor.username
+    assert event.detail == {
+        "permission": "child:record:read",
+        "route": "/api/v1/children/{child_id}",
+    }
+    assert child_id not in repr(event)

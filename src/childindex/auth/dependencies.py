@@ -18,7 +18,7 @@ from childindex.bootstrap import Container
 from childindex.domain.errors import NotAuthenticated, PermissionDenied
 from childindex.domain.permissions import Permission
 from childindex.policy.viewer import Viewer
-from childindex.services import accounts
+from childindex.services import accounts, auditing
 
 SESSION_USER = "username"
 # Set only once both factors were right (``web/routes/sign_in.py``); checked here, once.
@@ -71,8 +71,22 @@ class Requirement:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+    def __call__(
+        self,
+        request: Request,
+        container: ContainerDep,
+        viewer: Annotated[Viewer, Depends(current_viewer)],
+    ) -> Viewer:
         if not viewer.can(self.permission):
+            # The route template, not the URL: no child ID or search term goes in the log.
+            route = getattr(request.scope.get("route"), "path", "")
+            auditing.record_denied(
+                uow=container.uow_factory(),
+                actor=viewer.username,
+                permission=self.permission.value,
+                path=route,
+                now=container.clock(),
+            )
             msg = f"you do not have permission to do this ({self.permission.value})"
             raise PermissionDenied(msg)
         return viewer
