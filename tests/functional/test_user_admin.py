@@ -20,6 +20,7 @@ from childindex.domain.errors import InvalidInput
 from childindex.domain.permissions import Permission
 from childindex.main import create_app
 from childindex.services import accounts
+from page_helpers import sign_in
 
 MakeUser = Callable[..., PageUser]
 SEARCH = ("/api/v1/children", {"family_name": "Okafor"})
@@ -199,3 +200,16 @@ def test_a_common_password_is_refused_at_creation(run: Callable[..., Result]) ->
     )
     assert result.exit_code == 1
     assert "too common" in result.output
+
+
+def test_an_administrator_can_end_all_of_a_users_sessions(
+    client: TestClient, make_user: MakeUser, run: Callable[..., Result], container: Container
+) -> None:
+    user = make_user()
+    sign_in(client, user, FIXED_NOW)
+    assert client.get("/search", follow_redirects=False).status_code == 200
+    result = run("users", "sign-out", user.username, "--json")
+    assert result.exit_code == 0, result.output
+    assert '"sessions_ended": 1' in result.output
+    assert client.get("/search", follow_redirects=False).status_code == 303
+    assert (AuditTag.SESSIONS_ENDED, "cli") in tags(container)

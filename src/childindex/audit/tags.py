@@ -24,6 +24,7 @@ class AuditTag(StrEnum):
     USER_REACTIVATED = "admin:user-reactivate"
     USER_REVETTED = "admin:user-revet"
     USER_REMOVED = "admin:user-remove"
+    SESSIONS_ENDED = "admin:sessions-end"
     USER_GRANTED = "admin:user-grant"
     USER_GRANT_WITHDRAWN = "admin:user-grant-withdraw"
     TOKENS_REVOKED = "admin:token-revoke"

@@ -21,6 +21,7 @@ for name, command in (
     ("reactivate", user_admin.reactivate),
     ("revet", user_admin.revet),
     ("remove", user_admin.remove),
+    ("sign-out", user_admin.sign_out),
     ("grant", user_admin.grant),
 ):
     admin.users_app.command(name)(command)

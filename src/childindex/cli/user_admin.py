@@ -51,6 +51,20 @@ def reactivate(username: Username, as_json: JsonOpt = False) -> None:
     _report({"username": username, "suspended": False}, f"reactivated {username}", as_json=as_json)
 
 
+def sign_out(username: Username, as_json: JsonOpt = False) -> None:
+    """End every page session of USERNAME now (they must sign in again)."""
+    container = bootstrap.build()
+    with reported_errors():
+        ended = user_admin.end_sessions(
+            uow=container.uow_factory(), username=username, actor=ACTOR, now=container.clock()
+        )
+    _report(
+        {"username": username, "sessions_ended": ended},
+        f"ended {ended} session(s) of {username}",
+        as_json=as_json,
+    )
+
+
 def revet(
     username: Username,
     vetting_expires: Annotated[

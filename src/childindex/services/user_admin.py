@@ -73,6 +73,17 @@ def set_grant(
     return updated
 
 
+def end_sessions(*, uow: UnitOfWork, username: str, actor: str, now: datetime) -> int:
+    """End every page session of ``username`` (an administrator's action); audited."""
+    with uow:
+        if uow.users.by_username(username) is None:
+            raise _missing(username)
+        ended = uow.security.sessions_delete_for(username)
+        _audit(uow, AuditTag.SESSIONS_ENDED, actor, now, user=username, sessions_ended=ended)
+        uow.commit()
+    return ended
+
+
 def revet(
     *, uow: UnitOfWork, username: str, vetting_expires: date, actor: str, now: datetime
 ) -> User:
