@@ -51,4 +51,6 @@ def open_record(
 
 def child_ids(client: TestClient, **params: str) -> list[str]:
     """Child IDs linked from the search page's results."""
-    return re.findall(r'href="/children/([0-9A-Z-]+)"', client.get("/search", params=params).text)
+    token = csrf_token(client.get("/search").text)
+    page = client.post("/search", data={"csrf_token": token, **params})
+    return re.findall(r'href="/children/([0-9A-Z-]+)"', page.text)

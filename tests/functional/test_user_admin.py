@@ -12,10 +12,11 @@ from typer.testing import CliRunner, Result
 
 from app_fixtures import FIXED_NOW
 from app_fixtures import TestUser as PageUser
+from childindex import bootstrap
 from childindex.audit.tags import AuditTag
 from childindex.bootstrap import Container
 from childindex.cli.app import app as cli
-from childindex.config import get_settings
+from childindex.config import Settings, get_settings
 from childindex.domain.errors import InvalidInput
 from childindex.domain.permissions import Permission
 from childindex.main import create_app
@@ -28,15 +29,30 @@ SEARCH = ("/api/v1/children", {"family_name": "Okafor"})
 
 @pytest.fixture
 def run(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
-    """Run ``childindex`` against the test database."""
+    """Run ``childindex`` against the test database.
+
+    Each command builds its own engine, as a real process would; a process exiting closes its
+    connections, so here the engines are disposed after the test instead.
+    """
     monkeypatch.setenv("CHILDINDEX_DATABASE_URL", database_url)
     get_settings.cache_clear()
     runner = CliRunner()
+    built: list[Container] = []
+    real_build = bootstrap.build
+
+    def recording_build(settings: Settings | None = None) -> Container:
+        container = real_build(settings)
+        built.append(container)
+        return container
+
+    monkeypatch.setattr(bootstrap, "build", recording_build)
 
     def invoke(*args: str, stdin: str | None = None) -> Result:
         return runner.invoke(cli, list(args), input=stdin)
 
     yield invoke
+    for container in built:
+        container.uow_factory.engine.dispose()  # type: ignore[attr-defined]
     get_settings.cache_clear()
 
 

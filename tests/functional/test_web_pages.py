@@ -156,9 +156,10 @@ def result_links(html: str) -> list[str]:
     return re.findall(r'href="/children/([0-9A-Z-]+)"', html)
 
 
-def search(client: TestClient, **params: str) -> httpx.Response:
-    """Run a search through the form's query parameters."""
-    return client.get("/search", params=params)
+def search(client: TestClient, **fields: str) -> httpx.Response:
+    """Run a search through the form (a POST carrying the CSRF token)."""
+    token = csrf_token(client.get("/search").text)
+    return client.post("/search", data={"csrf_token": token, **fields})
 
 
 @pytest.fixture
@@ -623,3 +624,14 @@ def test_a_changed_govuk_base_template_is_not_let_through_silently() -> None:
         "<body>\n<script>document.body.className += ' x';</script>\n</body>"
     )
     assert "<script>" not in kept
+
+
+def test_searches_are_posted_so_names_never_enter_a_url(
+    client: TestClient, signed_in: PageUser, load_health: LoadHealth
+) -> None:
+    load_health([health_record()])
+    page = client.get("/search", params={"family_name": "Okafor"})
+    assert 'method="post" action="/search"' in page.text
+    assert "Amara" not in page.text  # a GET never searches
+    assert client.post("/search", data={"family_name": "Okafor"}).status_code == 403  # no CSRF
+    assert "Amara Okafor" in search(client, family_name="Okafor").text
