@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 
+from childindex.domain.ids import ChildId
 from childindex.services.ports import BreakGlassAlert, StoredSession
 from childindex.storage.models import (
     BreakGlassAlertRow,
@@ -104,7 +105,7 @@ class SqlSecurityStore:
         """Record a break-glass alert."""
         self._session.execute(
             insert(BreakGlassAlertRow).values(
-                child_id=alert.child_id,
+                child_id=ChildId.parse(alert.child_id).value,  # stored as children.child_id is
                 la_code=alert.la_code,
                 username=alert.username,
                 reason=alert.reason,
@@ -119,7 +120,7 @@ class SqlSecurityStore:
             query = query.where(BreakGlassAlertRow.la_code == la_code)
         return [
             BreakGlassAlert(
-                child_id=r.child_id,
+                child_id=str(ChildId(r.child_id)),
                 la_code=r.la_code,
                 username=r.username,
                 reason=r.reason,
