@@ -81,6 +81,7 @@ def make_user(container: Container) -> Callable[..., TestUser]:
         organisation: str | None = "Test Borough Council",
         vetting_expires: date | None = None,
         username: str | None = None,
+        totp: bool = True,
     ) -> TestUser:
         name = username or f"{role.value}-{next(counter)}"
         if role is Role.LA_OFFICER and la_code is None:
@@ -94,7 +95,7 @@ def make_user(container: Container) -> Callable[..., TestUser]:
             organisation=organisation,
             vetting_expires=vetting_expires or FIXED_NOW.date() + timedelta(days=365),
             password=None,
-            totp_secret=pyotp.random_base32(),
+            totp_secret=pyotp.random_base32() if totp else None,
             actor="test",
             now=FIXED_NOW,
         )

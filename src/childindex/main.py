@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator
 from fastapi import APIRouter, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute
 
 from childindex import bootstrap
@@ -15,11 +14,15 @@ from childindex.api import errors
 from childindex.api.access_log import AccessLog
 from childindex.api.rest import children, health
 from childindex.auth.dependencies import Requirement
+from childindex.auth.session_middleware import ServerSessionMiddleware
 from childindex.web import headers as web_headers
 from childindex.web import router as web
 
 # Routes reachable without a permission: nothing here shows child data.
-PUBLIC_PATHS = frozenset({"/healthz", "/", "/sign-in", "/sign-out", "/openapi.json"})
+# /sign-in/authenticator serves only a session that has just given a right password.
+PUBLIC_PATHS = frozenset(
+    {"/healthz", "/", "/sign-in", "/sign-in/authenticator", "/sign-out", "/openapi.json"}
+)
 # Static files (GOV.UK Frontend and our own CSS/JS): no child data.
 STATIC_MOUNTS = frozenset({"/assets", "/static", "/static/govuk-frontend"})
 
@@ -71,14 +74,7 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
     )
     app.state.container = wired
     errors.install(app)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=wired.settings.secret_key.get_secret_value(),
-        session_cookie="childindex_session",
-        max_age=wired.settings.session_absolute_hours * 3600,
-        same_site="strict",
-        https_only=wired.settings.mode != "dev",
-    )
+    app.add_middleware(ServerSessionMiddleware, container=wired)
     web_headers.install(app)
     app.add_middleware(AccessLog)
     for router in (health.router, children.router, *web.routers()):

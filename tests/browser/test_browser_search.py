@@ -114,13 +114,17 @@ def test_practitioner_signs_in_searches_and_opens_a_child(
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Ifeoma Brightwater").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Why do you need to see this record?")
+    assert axe_violations(page) == []
+    page.get_by_label("To make or follow up a referral").check()
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ifeoma Brightwater")
     expect(page.locator("main")).to_contain_text("3 Synthetic Close")
     expect(page.locator("main")).to_contain_text("Sample Street Surgery")
     expect(page.locator("main")).to_contain_text("Obi Brightwater")
     assert axe_violations(page) == []
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page).to_have_url(live_server + "/")
     assert console_errors == [], json.dumps(console_errors, indent=2)
 

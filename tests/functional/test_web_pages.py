@@ -109,6 +109,19 @@ def sign_in(client: TestClient, user: PageUser, container: Container) -> None:
     assert response.headers["location"] == "/search"
 
 
+def open_record(
+    client: TestClient, child_id: str, reason: str = "referral", detail: str = ""
+) -> httpx.Response:
+    """Open a child's record: the reason form first, then the record (POST, with CSRF)."""
+    form = client.get(f"/children/{child_id}")
+    assert form.status_code == 200, form.text
+    assert "Why do you need to see this record?" in form.text
+    return client.post(
+        f"/children/{child_id}",
+        data={"csrf_token": csrf_token(form.text), "reason": reason, "reason_detail": detail},
+    )
+
+
 def valid_nhs_numbers(count: int, *, start: int) -> list[str]:
     """``count`` synthetic NHS numbers (999 test range) with correct check digits."""
     numbers: list[str] = []
@@ -126,9 +139,10 @@ def result_links(html: str) -> list[str]:
     return re.findall(r'href="/children/([0-9A-Z-]+)"', html)
 
 
-def search(client: TestClient, **params: str) -> httpx.Response:
-    """Run a search through the form's query parameters."""
-    return client.get("/search", params=params)
+def search(client: TestClient, **fields: str) -> httpx.Response:
+    """Run a search through the form (a POST carrying the CSRF token)."""
+    token = csrf_token(client.get("/search").text)
+    return client.post("/search", data={"csrf_token": token, **fields})
 
 
 @pytest.fixture
@@ -469,7 +483,7 @@ def test_shielded_child_page_shows_name_sex_age_and_the_notice_only(
         **{"birth_date-day": "01", "birth_date-month": "06", "birth_date-year": "2012"},
     )
     [child_id] = result_links(found.text)
-    response = client.get(f"/children/{child_id}")
+    response = open_record(client, child_id)
     assert response.status_code == 200
     html = response.text
     assert "Zephyrine Quillfeather" in html
@@ -490,7 +504,7 @@ def test_shielded_child_page_shows_name_sex_age_and_the_notice_only(
 
 def _open_child(client: TestClient, **params: str) -> httpx.Response:
     [child_id] = result_links(search(client, **params).text)
-    return client.get(f"/children/{child_id}")
+    return open_record(client, child_id)
 
 
 def test_child_page_shows_the_record_and_where_each_field_came_from(
@@ -557,7 +571,7 @@ def test_a_mistyped_child_id_gets_an_error_page(client: TestClient, signed_in: P
 
 
 def test_an_unknown_child_gets_a_404_page(client: TestClient, signed_in: PageUser) -> None:
-    response = client.get(f"/children/{ChildId.new()}")
+    response = open_record(client, str(ChildId.new()))
     assert response.status_code == 404
     assert "Page not found" in response.text
 
@@ -593,3 +607,14 @@ def test_a_changed_govuk_base_template_is_not_let_through_silently() -> None:
         "<body>\n<script>document.body.className += ' x';</script>\n</body>"
     )
     assert "<script>" not in kept
+
+
+def test_searches_are_posted_so_names_never_enter_a_url(
+    client: TestClient, signed_in: PageUser, load_health: LoadHealth
+) -> None:
+    load_health([health_record()])
+    page = client.get("/search", params={"family_name": "Okafor"})
+    assert 'method="post" action="/search"' in page.text
+    assert "Amara" not in page.text  # a GET never searches
+    assert client.post("/search", data={"family_name": "Okafor"}).status_code == 403  # no CSRF
+    assert "Amara Okafor" in search(client, family_name="Okafor").text

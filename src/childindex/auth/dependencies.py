@@ -13,13 +13,19 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from childindex.auth.session_middleware import uses_session
 from childindex.bootstrap import Container
 from childindex.domain.errors import NotAuthenticated, PermissionDenied
 from childindex.domain.permissions import Permission
 from childindex.policy.viewer import Viewer
-from childindex.services import accounts
+from childindex.services import accounts, auditing
 
 SESSION_USER = "username"
+# Set only once both factors were right (``web/routes/sign_in.py``); checked here, once.
+SESSION_FACTORS = "factors"
+TWO_FACTORS = 2
+# Shielded children opened by break-glass in this session (``services/break_glass.py``).
+SESSION_BREAK_GLASS = "break_glass"
 
 
 def get_container(request: Request) -> Container:
@@ -43,11 +49,18 @@ def current_viewer(request: Request, container: ContainerDep) -> Viewer:
         return accounts.authenticate_token(
             uow=container.uow_factory(), token=token.strip(), now=now
         )
-    username = request.session.get(SESSION_USER) if "session" in request.scope else None
-    if isinstance(username, str):
-        return accounts.authenticate_session(
+    # Bearer tokens only on the JSON API and FHIR: a browser's cookie is never ridden there.
+    page = uses_session(request.url.path)
+    username = request.session.get(SESSION_USER) if page and "session" in request.scope else None
+    factors = request.session.get(SESSION_FACTORS) if isinstance(username, str) else None
+    if isinstance(username, str) and factors == TWO_FACTORS:
+        viewer = accounts.authenticate_session(
             uow=container.uow_factory(), username=username, now=now
         )
+        opened = request.session.get(SESSION_BREAK_GLASS)
+        if isinstance(opened, list):
+            viewer = viewer.with_break_glass(frozenset(str(c) for c in opened))
+        return viewer
     msg = "sign in, or send a bearer token"
     raise NotAuthenticated(msg)
 
@@ -58,8 +71,22 @@ class Requirement:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+    def __call__(
+        self,
+        request: Request,
+        container: ContainerDep,
+        viewer: Annotated[Viewer, Depends(current_viewer)],
+    ) -> Viewer:
         if not viewer.can(self.permission):
+            # The route template, not the URL: no child ID or search term goes in the log.
+            route = getattr(request.scope.get("route"), "path", "")
+            auditing.record_denied(
+                uow=container.uow_factory(),
+                actor=viewer.username,
+                permission=self.permission.value,
+                path=route,
+                now=container.clock(),
+            )
             msg = f"you do not have permission to do this ({self.permission.value})"
             raise PermissionDenied(msg)
         return viewer

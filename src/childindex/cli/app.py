@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from childindex.cli import admin, data, service
+from childindex.cli import admin, data, service, user_admin
 from childindex.storage.cipher import CipherError
 
 app = typer.Typer(
@@ -20,6 +20,16 @@ app = typer.Typer(
 app.add_typer(data.db_app, name="db")
 app.add_typer(data.feeds_app, name="feeds")
 app.command("synth")(data.synth)
+for name, command in (
+    ("suspend", user_admin.suspend),
+    ("reactivate", user_admin.reactivate),
+    ("revet", user_admin.revet),
+    ("remove", user_admin.remove),
+    ("sign-out", user_admin.sign_out),
+    ("grant", user_admin.grant),
+):
+    admin.users_app.command(name)(command)
+admin.tokens_app.command("revoke")(user_admin.revoke)
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
 app.add_typer(admin.audit_app, name="audit")

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     USERS_MANAGE = "admin:user:manage"
     HALT_MANAGE = "admin:halt:manage"
     AUDIT_READ = "audit:event:read"
+    # A per-user grant, never a role's: open a shielded child's record for one session.
+    CHILD_BREAK_GLASS = "child:shield:break-glass"
 
 
 _PRACTITIONER = frozenset(
@@ -60,6 +62,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
     Role.FEED: frozenset({Permission.FEED_SUBMIT}),
 }
+
+
+# Permissions granted to individual people on top of their role (never to feed accounts).
+GRANTABLE: frozenset[Permission] = frozenset({Permission.CHILD_BREAK_GLASS})
 
 
 def permissions_for(role: Role) -> frozenset[Permission]:

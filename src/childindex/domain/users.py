@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from childindex.domain.permissions import Role
+from childindex.domain.permissions import GRANTABLE, Permission, Role, permissions_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +19,18 @@ class User:
     organisation: str | None
     vetting_expires: date | None
     suspended: bool = False
+    grants: frozenset[Permission] = frozenset()
+
+    def permissions(self) -> frozenset[Permission]:
+        """The role's permissions plus any grantable ones given to this person."""
+        extra = self.grants & GRANTABLE if self.role is not Role.FEED else frozenset()
+        return permissions_for(self.role) | extra
 
     def vetting_current(self, today: date) -> bool:
         """True while vetting has not expired (system accounts carry no expiry)."""
         return self.vetting_expires is None or today <= self.vetting_expires
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """People sign in with two factors; system (feed) accounts never sign in to pages."""
+        return self.role is not Role.FEED

@@ -27,8 +27,16 @@ from childindex.policy.views import (
 
 
 def may_see_hidden(child: Child, viewer: Viewer) -> bool:
-    """True if ``viewer`` may see more than name, sex and age of ``child``."""
-    return not child.shielded or viewer.cleared_for(child.la_code)
+    """True if ``viewer`` may see more than name, sex and age of ``child``.
+
+    Break-glass (issue 7) opens one shielded child for one session; it never widens search
+    criteria (``plan_search`` looks only at ``shield_clearance_las``).
+    """
+    return (
+        not child.shielded
+        or viewer.cleared_for(child.la_code)
+        or str(child.child_id) in viewer.break_glass_children
+    )
 
 
 def mediated_contact_link(child: Child) -> str:

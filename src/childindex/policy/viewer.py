@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from childindex.domain.permissions import Permission, Role, permissions_for
+from childindex.domain.permissions import Permission, Role
 from childindex.domain.users import User
 
 
@@ -31,6 +31,8 @@ class Viewer:
     permissions: frozenset[Permission] = field(default_factory=frozenset)
     # Local authorities whose shielded children this viewer is cleared to see.
     shield_clearance_las: frozenset[str] = field(default_factory=frozenset)
+    # Shielded children this viewer broke glass for, in this session only (audited, alerted).
+    break_glass_children: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
     def for_user(cls, user: User, *, org_kind: OrgKind = OrgKind.OTHER) -> Viewer:
@@ -44,9 +46,15 @@ class Viewer:
             role=user.role,
             la_code=user.la_code,
             org_kind=org_kind,
-            permissions=permissions_for(user.role),
+            permissions=user.permissions(),
             shield_clearance_las=clearance,
         )
+
+    def with_break_glass(self, child_ids: frozenset[str]) -> Viewer:
+        """This viewer with a session's break-glass children (only if still granted)."""
+        if not child_ids or not self.can(Permission.CHILD_BREAK_GLASS):
+            return self
+        return replace(self, break_glass_children=frozenset(child_ids))
 
     def can(self, permission: Permission) -> bool:
         """True if this viewer holds ``permission``."""

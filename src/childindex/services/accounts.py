@@ -10,13 +10,16 @@ from datetime import date, datetime, timedelta
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
 from childindex.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from childindex.domain.password_policy import check_password
 from childindex.domain.permissions import Role
 from childindex.domain.users import User
 from childindex.policy.viewer import OrgKind, Viewer
 from childindex.services.ports import NewUser, PasswordHasher, UnitOfWork
 
 TOKEN_PREFIX = "ci_"  # noqa: S105 - a visible prefix, not a secret
-MIN_PASSWORD_LENGTH = 12
+# Every API token expires: 90 days unless asked otherwise, and never more than a year.
+DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
+MAX_TOKEN_LIFETIME = timedelta(days=365)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +70,7 @@ def create_user(
         msg = "a local-authority officer needs --la CODE"
         raise InvalidInput(msg, field="la_code")
     chosen = password if password is not None else secrets.token_urlsafe(15)
-    if len(chosen) < MIN_PASSWORD_LENGTH:
-        msg = f"password must be at least {MIN_PASSWORD_LENGTH} characters"
-        raise InvalidInput(msg, field="password")
+    check_password(chosen, username=username)
     secret = None if role is Role.FEED else totp_secret
     with uow:
         user = uow.users.add(
@@ -103,14 +104,23 @@ def hash_token(token: str) -> str:
 def create_token(
     *, uow: UnitOfWork, username: str, expires_in: timedelta | None, actor: str, now: datetime
 ) -> str:
-    """A new bearer token acting as ``username``; only its hash is stored; audited."""
+    """A new bearer token acting as ``username`` (with exactly that user's role and
+    authority); it expires (default 90 days, at most a year); only its hash is stored;
+    audited. The token is returned once and can never be shown again."""
+    lifetime = DEFAULT_TOKEN_LIFETIME if expires_in is None else expires_in
+    if not timedelta(0) < lifetime <= MAX_TOKEN_LIFETIME:
+        msg = "a token must expire within a year"
+        raise InvalidInput(msg, field="expires_in")
     with uow:
         user = uow.users.by_username(username)
         if user is None:
             msg = f"no user named {username!r}"
             raise NotFound(msg, field="username")
+        if user.suspended or not user.vetting_current(now.date()):
+            msg = f"{username!r} is suspended or their vetting has expired"
+            raise InvalidInput(msg, field="username")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        expires_at = now + expires_in if expires_in is not None else None
+        expires_at = now + lifetime
         uow.users.add_token(
             user_id=user.user_id, token_hash=hash_token(token), expires_at=expires_at
         )
@@ -119,10 +129,7 @@ def create_token(
                 tag=AuditTag.TOKEN_CREATED,
                 actor=actor,
                 at=now,
-                detail={
-                    "user": username,
-                    "expires_at": expires_at.isoformat() if expires_at else None,
-                },
+                detail={"user": username, "expires_at": expires_at.isoformat()},
             )
         )
         uow.commit()
@@ -150,13 +157,18 @@ def authenticate_password(
         user = uow.users.by_username(username)
         stored = uow.users.password_hash(username) if user is not None else None
     if user is None or stored is None:
-        hasher.verify(_DUMMY_HASH, password)
+        spend_one_hash(hasher, password)
         return None
     if not hasher.verify(stored, password):
         return None
     if user.suspended or not user.vetting_current(now.date()):
         return None
     return user
+
+
+def spend_one_hash(hasher: PasswordHasher, password: str) -> None:
+    """Take as long as one password check, answering nothing (against timing probes)."""
+    hasher.verify(_DUMMY_HASH, password)
 
 
 def authenticate_session(*, uow: UnitOfWork, username: str, now: datetime) -> Viewer:
@@ -167,12 +179,6 @@ def authenticate_session(*, uow: UnitOfWork, username: str, now: datetime) -> Vi
         msg = "your session has ended: sign in again"
         raise NotAuthenticated(msg)
     return viewer_for(user)
-
-
-def totp_secret_of(*, uow: UnitOfWork, username: str) -> str | None:
-    """The user's TOTP secret, for checking a code at sign-in."""
-    with uow:
-        return uow.users.totp_secret(username)
 
 
 # A valid argon2id hash of a random string: verifying against it costs what a real check costs.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
-from childindex.audit.chain import ChainedEntry, first_broken
+from childindex.audit.chain import AuditEvent, ChainedEntry, first_broken
+from childindex.audit.tags import AuditTag
 from childindex.services.ports import UnitOfWork
 
 
@@ -21,3 +23,19 @@ def verify_chain(*, uow: UnitOfWork) -> tuple[int, int | None]:
     with uow:
         broken = first_broken(counting(uow.audit.entries()))
     return counted, broken
+
+
+def record_denied(
+    *, uow: UnitOfWork, actor: str, permission: str, path: str, now: datetime
+) -> None:
+    """Audit a refused request: who, which permission they lacked, on which route."""
+    with uow:
+        uow.audit.record(
+            AuditEvent(
+                tag=AuditTag.ACCESS_DENIED,
+                actor=actor,
+                at=now,
+                detail={"permission": permission, "route": path},
+            )
+        )
+        uow.commit()

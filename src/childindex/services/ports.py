@@ -11,7 +11,7 @@ from typing import Protocol, Self
 from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
-from childindex.domain.permissions import Role
+from childindex.domain.permissions import Permission, Role
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
 from childindex.policy.criteria import SearchPlan
@@ -90,6 +90,30 @@ class UserRepository(Protocol):
         """The user a live (unexpired, unrevoked) token acts as, or None."""
         ...
 
+    def update(
+        self,
+        username: str,
+        *,
+        suspended: bool | None = None,
+        vetting_expires: date | None = None,
+        totp_secret: str | None = None,
+        grants: frozenset[Permission] | None = None,
+    ) -> User | None:
+        """Change the given fields of a user; None if there is no such user."""
+        ...
+
+    def remove(self, username: str) -> bool:
+        """Delete the user and their tokens; False if there was no such user."""
+        ...
+
+    def revoke_tokens(self, *, username: str, token_hash: str | None, now: datetime) -> int:
+        """Revoke one token of the user (by hash) or all of them; how many were revoked."""
+        ...
+
+    def accept_totp_step(self, username: str, step: int) -> bool:
+        """Record ``step`` as used unless it (or a later one) already was; True if accepted."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed."""
@@ -99,6 +123,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     feeds: FeedStore
     records: SourceRecordRepository
+    security: SecurityStore
 
     def __enter__(self) -> Self: ...
 
@@ -175,4 +200,76 @@ class PasswordHasher(Protocol):
 
     def verify(self, password_hash: str, password: str) -> bool:
         """True if ``password`` matches ``password_hash``."""
+        ...
+
+
+# --- sign-in security (issue 7) -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A page session as stored: who (None before sign-in), its data and its times."""
+
+    username: str | None
+    data: Mapping[str, object]
+    created_at: datetime
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BreakGlassAlert:
+    """A break-glass view the responsible team must follow up."""
+
+    child_id: str
+    la_code: str | None
+    username: str
+    reason: str
+    at: datetime
+
+
+class SecurityStore(Protocol):
+    """Server-side sessions, failed sign-ins, recovery codes and break-glass alerts."""
+
+    def session_get(self, id_hash: str) -> StoredSession | None:
+        """The session with this id hash, or None."""
+        ...
+
+    def session_put(self, id_hash: str, session: StoredSession) -> None:
+        """Create or replace the session."""
+        ...
+
+    def session_delete(self, id_hash: str) -> None:
+        """Forget the session (nothing happens if it is unknown)."""
+        ...
+
+    def sessions_delete_for(self, username: str) -> int:
+        """Forget every session of ``username``; how many there were."""
+        ...
+
+    def failure_add(self, key: str, at: datetime) -> None:
+        """Count one failed sign-in under ``key``."""
+        ...
+
+    def failures_since(self, key: str, since: datetime) -> int:
+        """Failed sign-ins under ``key`` at or after ``since``."""
+        ...
+
+    def failures_clear(self, key: str) -> None:
+        """Forget the failed sign-ins under ``key``."""
+        ...
+
+    def recovery_codes_replace(self, username: str, code_hashes: Sequence[str]) -> None:
+        """Replace the user's recovery codes with these (hashes only)."""
+        ...
+
+    def recovery_code_use(self, username: str, code_hash: str, now: datetime) -> bool:
+        """Mark an unused recovery code used; True if there was one."""
+        ...
+
+    def alert_add(self, alert: BreakGlassAlert) -> None:
+        """Record a break-glass alert for the responsible team."""
+        ...
+
+    def alerts(self, la_code: str | None) -> list[BreakGlassAlert]:
+        """Alerts for children of ``la_code`` (every alert if None), oldest first."""
         ...

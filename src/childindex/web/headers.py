@@ -24,6 +24,9 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("X-Frame-Options", "DENY"),
 )
 
+# Only static files (no child data, no personal data) may be cached.
+CACHEABLE_PREFIXES = ("/static/", "/assets/")
+
 
 class SecurityHeadersMiddleware:
     """Set ``SECURITY_HEADERS`` on every HTTP response, replacing any the app set."""
@@ -36,11 +39,16 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        cacheable = scope["path"].startswith(CACHEABLE_PREFIXES)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS:
                     headers[name] = value
+                if not cacheable:
+                    # Pages and API answers may hold child data: never keep them in a cache.
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -4,7 +4,7 @@
 
     feed_loads ─< raw_records ─< source_record_versions >─ source_records ─< links >─ children
     children ─< child_search_keys, shields, links
-    users ─< api_tokens
+    users ─< api_tokens    web_sessions, sign_in_failures, recovery_codes, break_glass_alerts
     audit_events (hash-chained, append-only)    system_state (the halt switch, ...)
 """
 
@@ -21,6 +21,12 @@ from childindex.storage.models.children import (
 )
 from childindex.storage.models.feeds import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
 from childindex.storage.models.records import LINK_DECISIONS, LinkRow, SourceRecordRow, VersionRow
+from childindex.storage.models.security import (
+    BreakGlassAlertRow,
+    RecoveryCodeRow,
+    SignInFailureRow,
+    WebSessionRow,
+)
 
 __all__ = [
     "CHILD_ACTIVE",
@@ -32,15 +38,19 @@ __all__ = [
     "ApiTokenRow",
     "AuditEventRow",
     "Base",
+    "BreakGlassAlertRow",
     "ChildRow",
     "FeedLoadRow",
     "LinkRow",
     "RawRecordRow",
+    "RecoveryCodeRow",
     "SearchKeyRow",
     "ShieldRow",
+    "SignInFailureRow",
     "SourceRecordRow",
     "SystemStateRow",
     "UserRow",
     "UtcDateTime",
     "VersionRow",
+    "WebSessionRow",
 ]

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from childindex.storage.models.base import Base, Code, Flag, IntPk, Label, Sha256
+from childindex.storage.models.base import BIG_INTEGER, Base, Code, Flag, IntPk, Label, Sha256
 
 
 class UserRow(Base):
@@ -24,7 +24,11 @@ class UserRow(Base):
     vetting_expires: Mapped[date | None]
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last 30-second TOTP step accepted: a code for it or an earlier one is a replay.
+    totp_last_step: Mapped[int | None] = mapped_column(BIG_INTEGER)
     suspended: Mapped[Flag]
+    # Permissions granted to this person on top of their role (e.g. break-glass).
+    grants: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime]
 
 

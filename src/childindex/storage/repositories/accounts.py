@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Row, insert, or_, select
+from sqlalchemy import Row, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from childindex.domain.errors import Conflict
-from childindex.domain.permissions import Role
+from childindex.domain.permissions import Permission, Role
 from childindex.domain.users import User
 from childindex.storage.models import ApiTokenRow, UserRow
 
@@ -27,10 +27,12 @@ _USER_COLUMNS = (
     UserRow.organisation,
     UserRow.vetting_expires,
     UserRow.suspended,
+    UserRow.grants,
 )
 
 
-UserTuple = Row[int, str, str, str | None, str | None, date | None, bool]
+UserTuple = Row[int, str, str, str | None, str | None, date | None, bool, list[str]]
+_PERMISSIONS = {p.value: p for p in Permission}
 
 
 def _user(row: UserTuple) -> User:
@@ -42,6 +44,7 @@ def _user(row: UserTuple) -> User:
         organisation=row.organisation,
         vetting_expires=row.vetting_expires,
         suspended=row.suspended,
+        grants=frozenset(_PERMISSIONS[g] for g in row.grants if g in _PERMISSIONS),
     )
 
 
@@ -68,6 +71,7 @@ class SqlUserRepository:
                         password_hash=user.password_hash,
                         totp_secret=user.totp_secret,
                         suspended=False,
+                        grants=[],
                         created_at=self._clock(),
                     )
                     .returning(*_USER_COLUMNS)
@@ -117,3 +121,65 @@ class SqlUserRepository:
             )
         ).first()
         return _user(row) if row is not None else None
+
+    def update(
+        self,
+        username: str,
+        *,
+        suspended: bool | None = None,
+        vetting_expires: date | None = None,
+        totp_secret: str | None = None,
+        grants: frozenset[Permission] | None = None,
+    ) -> User | None:
+        """Change the given fields of a user; None if there is no such user."""
+        values: dict[str, object] = {}
+        if grants is not None:
+            values["grants"] = sorted(g.value for g in grants)
+        if suspended is not None:
+            values["suspended"] = suspended
+        if vetting_expires is not None:
+            values["vetting_expires"] = vetting_expires
+        if totp_secret is not None:
+            values["totp_secret"] = totp_secret
+            values["totp_last_step"] = None
+        if values:
+            self._session.execute(
+                update(UserRow).where(UserRow.username == username).values(**values)
+            )
+        return self.by_username(username)
+
+    def remove(self, username: str) -> bool:
+        """Delete the user and their tokens; False if there was no such user."""
+        user_id = self._session.scalar(select(UserRow.id).where(UserRow.username == username))
+        if user_id is None:
+            return False
+        self._session.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id))
+        self._session.execute(delete(UserRow).where(UserRow.id == user_id))
+        return True
+
+    def revoke_tokens(self, *, username: str, token_hash: str | None, now: datetime) -> int:
+        """Revoke one token of the user (by hash) or all of them; how many were revoked."""
+        user_id = select(UserRow.id).where(UserRow.username == username).scalar_subquery()
+        query = (
+            update(ApiTokenRow)
+            .where(ApiTokenRow.user_id == user_id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        if token_hash is not None:
+            query = query.where(ApiTokenRow.token_hash == token_hash)
+        return int(self._session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def accept_totp_step(self, username: str, step: int) -> bool:
+        """Record ``step`` as used unless it (or a later one) already was; True if accepted.
+
+        One conditional UPDATE, so two workers racing with the same code cannot both win.
+        """
+        result = self._session.execute(
+            update(UserRow)
+            .where(
+                UserRow.username == username,
+                or_(UserRow.totp_last_step.is_(None), UserRow.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

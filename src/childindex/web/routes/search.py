@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
 from childindex.auth.dependencies import ContainerDep, require
@@ -21,13 +21,12 @@ from childindex.web.templating import render
 
 router = page_router()
 
-Text = Annotated[str, Query(max_length=100)]
-DatePart = Annotated[str, Query(max_length=4)]
+Text = Annotated[str, Form(max_length=100)]
+DatePart = Annotated[str, Form(max_length=4)]
 
 # Where the error summary sends the user for an error on each criterion.
 FIELD_ANCHORS = {"birth_date": "birth_date-day"}
 FORM_FIELDS = ("given_name", "family_name", "postcode", "nhs_number", "upn")
-DATE_PARTS = ("birth_date-day", "birth_date-month", "birth_date-year")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,25 +62,32 @@ def parse_birth_date(form: SearchForm, *, today: date) -> date | None:
 
 
 @router.get("/search")
+def search_form(
+    request: Request,
+    viewer: Annotated[Viewer, Depends(require(Permission.CHILD_SEARCH))],  # noqa: ARG001
+) -> HTMLResponse:
+    """The empty search form. Searches are POSTed, so names and dates never enter a URL,
+    browser history or a proxy's log."""
+    return render(request, "search.html", {"form": asdict(SearchForm()), "submitted": False})
+
+
+@router.post("/search")
 def search(
     request: Request,
     viewer: Annotated[Viewer, Depends(require(Permission.CHILD_SEARCH))],
     container: ContainerDep,
     given_name: Text = "",
     family_name: Text = "",
-    day: Annotated[DatePart, Query(alias="birth_date-day")] = "",
-    month: Annotated[DatePart, Query(alias="birth_date-month")] = "",
-    year: Annotated[DatePart, Query(alias="birth_date-year")] = "",
+    day: Annotated[DatePart, Form(alias="birth_date-day")] = "",
+    month: Annotated[DatePart, Form(alias="birth_date-month")] = "",
+    year: Annotated[DatePart, Form(alias="birth_date-year")] = "",
     postcode: Text = "",
     nhs_number: Text = "",
     upn: Text = "",
 ) -> HTMLResponse:
-    """The search form and, once submitted, what this viewer may know of the matches."""
+    """What this viewer may know of the children matching the form (with CSRF token)."""
     form = SearchForm(given_name, family_name, day, month, year, postcode, nhs_number, upn)
-    submitted = any(name in request.query_params for name in (*FORM_FIELDS, *DATE_PARTS))
-    context: dict[str, object] = {"form": asdict(form), "submitted": submitted}
-    if not submitted:
-        return render(request, "search.html", context)
+    context: dict[str, object] = {"form": asdict(form), "submitted": True}
     now = container.clock()
     try:
         criteria = SearchCriteria.build(

@@ -1,15 +1,23 @@
-"""``/sign-in``: user name, password and authenticator code (open to everyone)."""
+"""``/sign-in``: user name, password and authenticator code (open to everyone).
+
+A person with no authenticator yet is taken to ``/sign-in/authenticator`` after a right
+password: a QR code to scan, a code to prove it works, then recovery codes shown once.
+Only then is the session theirs.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+import segno
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import RedirectResponse, Response
 
-from childindex.auth.dependencies import SESSION_USER, ContainerDep
-from childindex.services import sessions
+from childindex.auth.dependencies import SESSION_FACTORS, SESSION_USER, TWO_FACTORS, ContainerDep
+from childindex.auth.session_middleware import rotate
+from childindex.domain.errors import InvalidInput
+from childindex.services import second_factor, sessions, user_admin
 from childindex.web.pages import page_router
 from childindex.web.templating import render
 
@@ -17,7 +25,20 @@ router = page_router()
 
 # One message whatever was wrong, so the page never tells who has an account.
 FAILED = "Enter a correct user name, password and code"
+LOCKED = (
+    "There have been too many attempts to sign in. Wait 15 minutes and try again, "
+    "or ask your administrator for help"
+)
 AFTER_SIGN_IN = "/search"
+ENROL = "/sign-in/authenticator"
+# Session keys while an authenticator is being set up (the session is not signed in yet).
+ENROLLING_USER = "enrolling_user"
+ENROLLING_SECRET = "enrolling_secret"  # noqa: S105 - a session key name, not a secret
+
+
+def client_address(request: Request) -> str:
+    """The address failures are counted against (the peer; a proxy must be trusted to set it)."""
+    return request.client.host if request.client else "unknown"
 
 
 @router.get("/sign-in")
@@ -35,18 +56,68 @@ def sign_in(
     code: Annotated[str, Form()] = "",
 ) -> Response:
     """Check both factors; start a fresh session, or show the form again with one message."""
-    user = sessions.sign_in(
+    outcome = sessions.sign_in(
         uow_factory=container.uow_factory,
         hasher=container.hasher,
         username=username,
-        password=password,
-        code=code,
+        password=password,  # exactly as typed (ASVS 5.0 V6.2.8)
+        code=code[:64],
+        client=client_address(request),
         now=container.clock(),
     )
-    if user is None:
-        context = {"username": username[: sessions.MAX_USERNAME_LENGTH], "error": FAILED}
-        return render(request, "sign_in.html", context)
+    if outcome.user is None:
+        message = LOCKED if outcome.locked else FAILED
+        context = {"username": username[: sessions.MAX_USERNAME_LENGTH], "error": message}
+        return render(request, "sign_in.html", context, status_code=429 if outcome.locked else 200)
     # A new session on every sign-in: nothing from before (CSRF token included) carries over.
-    request.session.clear()
-    request.session[SESSION_USER] = user.username
+    rotate(request)
+    if outcome.enrol:
+        enrolment = second_factor.new_enrolment(outcome.user.username)
+        request.session[ENROLLING_USER] = outcome.user.username
+        request.session[ENROLLING_SECRET] = enrolment.secret
+        return RedirectResponse(ENROL, status_code=303)
+    request.session[SESSION_USER] = outcome.user.username
+    request.session[SESSION_FACTORS] = TWO_FACTORS
     return RedirectResponse(AFTER_SIGN_IN, status_code=303)
+
+
+def _enrolment_page(request: Request, error: str | None = None) -> Response:
+    username = request.session.get(ENROLLING_USER)
+    secret = request.session.get(ENROLLING_SECRET)
+    if not (isinstance(username, str) and isinstance(secret, str)):
+        return RedirectResponse("/sign-in", status_code=303)
+    uri = second_factor.provisioning_uri(username, secret)
+    qr = segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+    context = {"qr": qr, "secret": secret, "error": error}
+    return render(request, "authenticator.html", context, status_code=422 if error else 200)
+
+
+@router.get("/sign-in/authenticator")
+def authenticator_form(request: Request) -> Response:
+    """Set up an authenticator app: a QR code to scan and a box for the code it shows."""
+    return _enrolment_page(request)
+
+
+@router.post("/sign-in/authenticator")
+def authenticator(
+    request: Request, container: ContainerDep, code: Annotated[str, Form()] = ""
+) -> Response:
+    """Keep the authenticator once its code is right; show the recovery codes, once."""
+    username = request.session.get(ENROLLING_USER)
+    secret = request.session.get(ENROLLING_SECRET)
+    if not (isinstance(username, str) and isinstance(secret, str)):
+        return RedirectResponse("/sign-in", status_code=303)
+    try:
+        codes = user_admin.confirm_enrolment(
+            uow=container.uow_factory(),
+            username=username,
+            secret=secret,
+            code=code[:64],
+            now=container.clock(),
+        )
+    except InvalidInput as exc:
+        return _enrolment_page(request, exc.message)
+    rotate(request)
+    request.session[SESSION_USER] = username
+    request.session[SESSION_FACTORS] = TWO_FACTORS
+    return render(request, "recovery_codes.html", {"codes": codes})

@@ -223,7 +223,9 @@ def _accounts_and_audit() -> None:
         sa.Column("vetting_expires", sa.Date(), nullable=True),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        sa.Column("totp_last_step", BIG_ID, nullable=True),
         _flag("suspended"),
+        sa.Column("grants", sa.JSON(), nullable=False),
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
@@ -265,11 +267,56 @@ def _accounts_and_audit() -> None:
     )
 
 
+# --- sign-in security (issue 7): sessions, throttling, recovery codes, break-glass ---------
+
+
+def _sign_in_security() -> None:
+    op.create_table(
+        "web_sessions",
+        sa.Column("id_hash", SHA256, nullable=False),
+        sa.Column("username", LABEL, nullable=True),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("last_seen_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id_hash", name=op.f("pk_web_sessions")),
+    )
+    op.create_index("ix_web_sessions_username", "web_sessions", ["username"])
+    op.create_table(
+        "sign_in_failures",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("key", sa.String(length=240), nullable=False),
+        sa.Column("at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_failures")),
+    )
+    op.create_index("ix_sign_in_failures_key_at", "sign_in_failures", ["key", "at"])
+    op.create_table(
+        "recovery_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", LABEL, nullable=False),
+        sa.Column("code_hash", SHA256, nullable=False),
+        sa.Column("used_at", UTC_TIME, nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
+    )
+    op.create_index("ix_recovery_codes_username", "recovery_codes", ["username"])
+    op.create_table(
+        "break_glass_alerts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("la_code", CODE, nullable=True),
+        sa.Column("username", LABEL, nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_break_glass_alerts")),
+    )
+    op.create_index("ix_break_glass_alerts_la_code", "break_glass_alerts", ["la_code"])
+
+
 def upgrade() -> None:
     """Create every table of the first release."""
     _feeds_and_records()
     _children()
     _accounts_and_audit()
+    _sign_in_security()
 
 
 def downgrade() -> None:
@@ -280,6 +327,10 @@ def downgrade() -> None:
             type_="foreignkey",
         )
     for table in (
+        "break_glass_alerts",
+        "recovery_codes",
+        "sign_in_failures",
+        "web_sessions",
         "system_state",
         "audit_events",
         "api_tokens",

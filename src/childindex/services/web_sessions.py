@@ -1,0 +1,92 @@
+"""Server-side page sessions: an opaque random id in the cookie, everything else stored.
+
+The cookie holds 256 random bits; the store keeps only their SHA-256, so a copy of the
+table cannot be replayed as cookies. A session ends when it has been idle too long, when
+it is too old (counted from when it was created; sign-in always creates a new one), at
+sign-out, or when its user signs out everywhere or is suspended or removed.
+
+Example::
+
+    record = web_sessions.load(uow=uow_factory(), session_id=cookie, now=now, limits=limits)
+    if record is None: ...  # unknown or timed out: start afresh
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from childindex.services.ports import StoredSession, UnitOfWork
+
+_ID_BYTES = 32
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLimits:
+    """How long a session may sit idle, and how long it may last at all."""
+
+    idle: timedelta
+    absolute: timedelta
+
+
+def new_session_id() -> str:
+    """A fresh, unguessable session id for the cookie."""
+    return secrets.token_urlsafe(_ID_BYTES)
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def expired(record: StoredSession, *, now: datetime, limits: SessionLimits) -> bool:
+    """True if ``record`` has been idle too long or has lasted too long."""
+    return now - record.last_seen_at > limits.idle or now - record.created_at > limits.absolute
+
+
+def load(
+    *, uow: UnitOfWork, session_id: str, now: datetime, limits: SessionLimits
+) -> StoredSession | None:
+    """The live session behind ``session_id``; None (and forgotten) if it has expired."""
+    with uow:
+        record = uow.security.session_get(_hash(session_id))
+        if record is None:
+            return None
+        if expired(record, now=now, limits=limits):
+            uow.security.session_delete(_hash(session_id))
+            uow.commit()
+            return None
+    return record
+
+
+def save(
+    *,
+    uow: UnitOfWork,
+    session_id: str,
+    username: str | None,
+    data: Mapping[str, object],
+    created_at: datetime,
+    now: datetime,
+) -> None:
+    """Store the session (creating it if new) and mark it seen at ``now``."""
+    record = StoredSession(username=username, data=data, created_at=created_at, last_seen_at=now)
+    with uow:
+        uow.security.session_put(_hash(session_id), record)
+        uow.commit()
+
+
+def end(*, uow: UnitOfWork, session_id: str) -> None:
+    """Forget one session."""
+    with uow:
+        uow.security.session_delete(_hash(session_id))
+        uow.commit()
+
+
+def end_all_for(*, uow: UnitOfWork, username: str) -> int:
+    """Forget every session of ``username`` (sign out everywhere); how many there were."""
+    with uow:
+        count = uow.security.sessions_delete_for(username)
+        uow.commit()
+    return count
