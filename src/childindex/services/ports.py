@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
@@ -159,6 +159,10 @@ class SourceRecordRepository(Protocol):
         self, *, source: Source, record_id: str, child_id: ChildId, decided_by: str, actor: str
     ) -> None:
         """Link the record to ``child_id`` (ending any current link, keeping history)."""
+        ...
+
+    def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
+        """``(source, record_id, payload)`` of the current version of every held record."""
         ...
 
     def current_records(self, child_id: ChildId) -> list[SourceRecord]:

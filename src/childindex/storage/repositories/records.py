@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, and_, bindparam, exists, func, insert, or_, select, update
@@ -91,6 +92,13 @@ _CURRENT_RECORDS = (
     .join(LinkRow, _LIVE_LINK)
     .join(VersionRow, VersionRow.id == SR.current_version_id)
     .where(LinkRow.child_id == bindparam("child"))
+    .order_by(SR.source, SR.record_id)
+)
+
+
+_ALL_CURRENT = (
+    select(SR.source, SR.record_id, VersionRow.payload)
+    .join(VersionRow, VersionRow.id == SR.current_version_id)
     .order_by(SR.source, SR.record_id)
 )
 
@@ -231,3 +239,8 @@ class SqlSourceRecordRepository:
             SourceRecord(source=Source(source), record_id=rid, payload=payload, updated_at=at)
             for source, rid, payload, at in rows
         ]
+
+    def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
+        """``(source, record_id, payload)`` of the current version of every held record."""
+        for source, record_id, payload in self._session.connection().execute(_ALL_CURRENT):
+            yield Source(source), record_id, payload

@@ -1,0 +1,60 @@
+"""Matching commands: ``matching train``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from childindex import bootstrap
+from childindex.cli.output import emit, fail, out
+from childindex.linkage.feed_files import read_country
+from childindex.linkage.training import feature_rows, train, write_model
+from childindex.services.training_data import held_records
+
+matching_app = typer.Typer(help="The matching model.", no_args_is_help=True)
+
+
+@matching_app.command("train")
+def train_model(
+    from_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Train on the feed files in this directory instead of the records held.",
+        ),
+    ] = None,
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the model (default: CHILDINDEX_MODEL_PATH)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for u sampling: same seed, same model.")] = 1,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable result.")
+    ] = False,
+) -> None:
+    """(Re)train the linkage model and write it as a versioned JSON model file."""
+    container = bootstrap.build()
+    target = out_path or container.settings.model_path
+    started = time.perf_counter()
+    records: Any
+    if from_dir is not None:
+        if not from_dir.is_dir():
+            fail(f"{from_dir}: not a directory")
+        records = read_country(from_dir)
+    else:
+        records = held_records(uow_factory=container.uow_factory)
+    rows = feature_rows(records)
+    if len(rows) < 100:
+        fail(f"only {len(rows)} records to train on: at least 100 are needed")
+    model = train(rows, seed=seed)
+    write_model(model, target)
+    result = {
+        "model_version": model["model_version"],
+        "records": len(rows),
+        "out": str(target),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    emit(result, as_json=as_json, human=lambda: out.print(result))
