@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,29 +12,7 @@ from childindex.matching.features import features_of
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
 from childindex.matching.scoring import TrainedScorer
 from childindex.matching.thresholds import LINK, REVIEW
-
-# A hand-made model: agreement is evidence for, disagreement against.
-
-
-def _model(**household: float) -> dict[str, Any]:
-    levels: dict[str, dict[str, dict[str, float]]] = {}
-    for name, labels in LEVELS.items():
-        levels[name] = {}
-        for i, label in enumerate(labels):
-            top = i == 0
-            last = label == "else"
-            m = 0.85 if top else (0.02 if last else 0.05)
-            u = 0.001 if top else (0.95 if last else 0.01)
-            levels[name][label] = {"m": m, "u": u}
-    return {
-        "model_version": "test",
-        "prior": 0.0001,
-        "levels": levels,
-        "tf": {"forename": {"aidan": 0.01, "aiden": 0.01, "oliver": 0.02}, "surname": {}},
-        "tf_totals": {"forename": 1000, "surname": 1000},
-        "household_u": household,
-    }
-
+from matching_model import hand_model
 
 CHILD = {
     "given_name": "Aidan",
@@ -49,14 +26,14 @@ CHILD = {
 
 
 def test_the_same_record_scores_above_link() -> None:
-    scorer = TrainedScorer(_model())
+    scorer = TrainedScorer(hand_model())
     score = scorer.score(features_of(CHILD), features_of(CHILD))
     assert scorer.decision_probability(score) >= LINK
     assert set(score.weights) == set(LEVELS)
 
 
 def test_twins_with_names_one_letter_apart_are_never_linked() -> None:
-    scorer = TrainedScorer(_model())
+    scorer = TrainedScorer(hand_model())
     twin = dict(CHILD, given_name="Aiden", other_given_names="Lee")
     score = scorer.score(features_of(CHILD), features_of(twin))
     assert score.possible_twins
@@ -65,22 +42,22 @@ def test_twins_with_names_one_letter_apart_are_never_linked() -> None:
 
 
 def test_twins_with_different_names_start_a_new_child() -> None:
-    scorer = TrainedScorer(_model())
+    scorer = TrainedScorer(hand_model())
     twin = dict(CHILD, given_name="Oliver", other_given_names="")
     score = scorer.score(features_of(CHILD), features_of(twin))
     assert scorer.decision_probability(score) < REVIEW
 
 
 def test_a_keying_slip_in_a_rare_name_is_not_a_twin() -> None:
-    scorer = TrainedScorer(_model())
+    scorer = TrainedScorer(hand_model())
     slip = dict(CHILD, given_name="Aidna")
     score = scorer.score(features_of(CHILD), features_of(slip))
     assert not score.possible_twins
 
 
 def test_a_shared_household_counts_less_when_surnames_agree() -> None:
-    plain = TrainedScorer(_model())
-    household = TrainedScorer(_model(address=0.2, postcode=0.2, sector=0.2, district=0.2))
+    plain = TrainedScorer(hand_model())
+    household = TrainedScorer(hand_model(address=0.2, postcode=0.2, sector=0.2, district=0.2))
     sibling = dict(CHILD, given_name="Zack", other_given_names="", birth_date="2012-07-20")
     left, right = features_of(CHILD), features_of(sibling)
     assert (
@@ -121,7 +98,7 @@ def test_within_one_edit_agrees_with_the_edit_distance(a: str, b: str) -> None:
 
 
 def test_probability_follows_the_match_weight() -> None:
-    scorer = TrainedScorer(_model())
+    scorer = TrainedScorer(hand_model())
     score = scorer.score(features_of(CHILD), features_of(CHILD))
     total = math.log2(0.0001 / 0.9999) + sum(score.weights.values())
     assert math.isclose(score.probability, 1 / (1 + 2**-total))

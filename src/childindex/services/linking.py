@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import SourceRecord
 from childindex.domain.survivorship import project
+from childindex.matching.blocking import index_keys
+from childindex.matching.features import features_of
 from childindex.matching.ports import MatchEngine, MatchKind
 from childindex.services.ports import UnitOfWork
 
@@ -40,6 +42,8 @@ def link_record(
 ) -> LinkOutcome:
     """Link ``record`` (already stored) to its child, or start a new child; refresh that child."""
     current = uow.records.linked_child(source=record.source, record_id=record.record_id)
+    keys = index_keys(features_of(record.payload))
+    uow.records.set_blocking_keys(source=record.source, record_id=record.record_id, keys=keys)
     if current is not None:
         return LinkOutcome(current, MatchKind.LINK, refresh_child(uow, current))
     decision = engine.decide(record, uow.children)
@@ -59,5 +63,6 @@ def link_record(
         child_id=child_id,
         decided_by=decision.decided_by if kind is MatchKind.LINK else "new",
         actor=actor,
+        score=decision.probability if kind is MatchKind.LINK else None,
     )
     return LinkOutcome(child_id, kind, refresh_child(uow, child_id))

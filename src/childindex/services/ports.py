@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -14,6 +14,7 @@ from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
+from childindex.matching.ports import CandidateRecord
 from childindex.policy.criteria import SearchPlan
 
 
@@ -30,6 +31,10 @@ class ChildRepository(Protocol):
 
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         """Active children holding this verified identifier (``nhs_number`` or ``upn``)."""
+        ...
+
+    def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
+        """Records of active children sharing any of ``keys``, at most ``limit``."""
         ...
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
@@ -156,9 +161,20 @@ class SourceRecordRepository(Protocol):
         ...
 
     def link(
-        self, *, source: Source, record_id: str, child_id: ChildId, decided_by: str, actor: str
+        self,
+        *,
+        source: Source,
+        record_id: str,
+        child_id: ChildId,
+        decided_by: str,
+        actor: str,
+        score: float | None = None,
     ) -> None:
         """Link the record to ``child_id`` (ending any current link, keeping history)."""
+        ...
+
+    def set_blocking_keys(self, *, source: Source, record_id: str, keys: Collection[str]) -> None:
+        """Replace the record's blocking keys (``matching/blocking.py``) with ``keys``."""
         ...
 
     def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:

@@ -20,7 +20,13 @@ from childindex.storage.models.children import (
     ShieldRow,
 )
 from childindex.storage.models.feeds import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
-from childindex.storage.models.records import LINK_DECISIONS, LinkRow, SourceRecordRow, VersionRow
+from childindex.storage.models.records import (
+    LINK_DECISIONS,
+    BlockingKeyRow,
+    LinkRow,
+    SourceRecordRow,
+    VersionRow,
+)
 
 __all__ = [
     "CHILD_ACTIVE",
@@ -32,6 +38,7 @@ __all__ = [
     "ApiTokenRow",
     "AuditEventRow",
     "Base",
+    "BlockingKeyRow",
     "ChildRow",
     "FeedLoadRow",
     "LinkRow",

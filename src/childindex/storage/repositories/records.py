@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import Boolean, and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord, VersionOutcome
 from childindex.domain.survivorship import asks_for_shield
-from childindex.storage.models import LINK_DECISIONS, ChildRow, LinkRow, SourceRecordRow, VersionRow
+from childindex.storage.models import (
+    LINK_DECISIONS,
+    BlockingKeyRow,
+    ChildRow,
+    LinkRow,
+    SourceRecordRow,
+    VersionRow,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -198,7 +205,14 @@ class SqlSourceRecordRepository:
         return ChildId(value) if value is not None else None
 
     def link(
-        self, *, source: Source, record_id: str, child_id: ChildId, decided_by: str, actor: str
+        self,
+        *,
+        source: Source,
+        record_id: str,
+        child_id: ChildId,
+        decided_by: str,
+        actor: str,
+        score: float | None = None,
     ) -> None:
         """Link the record to ``child_id``, ending any current link (kept as history).
         The same decision again changes nothing; linking to a shielded child shields the
@@ -227,6 +241,7 @@ class SqlSourceRecordRepository:
                 "child_id": child_id.value,
                 "decided_by": decided_by,
                 "actor": actor,
+                "score": score,
                 "decided_at": now,
             },
         )
@@ -244,3 +259,18 @@ class SqlSourceRecordRepository:
         """``(source, record_id, payload)`` of the current version of every held record."""
         for source, record_id, payload in self._session.connection().execute(_ALL_CURRENT):
             yield Source(source), record_id, payload
+
+    def set_blocking_keys(self, *, source: Source, record_id: str, keys: Collection[str]) -> None:
+        """Replace the record's blocking keys with ``keys``."""
+        connection = self._session.connection()
+        key = connection.scalar(
+            select(SR.id).where(_THIS_RECORD), {"source": source.value, "record_id": record_id}
+        )
+        if key is None:
+            msg = f"no source record {source.value}/{record_id}"
+            raise LookupError(msg)
+        connection.execute(delete(BlockingKeyRow).where(BlockingKeyRow.source_record_id == key))
+        if keys:
+            connection.execute(
+                insert(BlockingKeyRow), [{"source_record_id": key, "key": k} for k in sorted(keys)]
+            )

@@ -265,11 +265,29 @@ def _accounts_and_audit() -> None:
     )
 
 
+# --- matching (issue 5): blocking keys of linked records, for online candidate retrieval ---
+def _matching() -> None:
+    op.create_table(
+        "record_blocking_keys",
+        sa.Column("source_record_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=160), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_records.id"],
+            name=op.f("fk_record_blocking_keys_source_record_id_source_records"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("source_record_id", "key", name=op.f("pk_record_blocking_keys")),
+    )
+    op.create_index("ix_record_blocking_keys_key", "record_blocking_keys", ["key"])
+
+
 def upgrade() -> None:
     """Create every table of the first release."""
     _feeds_and_records()
     _children()
     _accounts_and_audit()
+    _matching()
 
 
 def downgrade() -> None:
@@ -280,6 +298,7 @@ def downgrade() -> None:
             type_="foreignkey",
         )
     for table in (
+        "record_blocking_keys",
         "system_state",
         "audit_events",
         "api_tokens",
