@@ -18,3 +18,6 @@ class AuditTag(StrEnum):
     USER_CREATED = "admin:user-create"
     TOKEN_CREATED = "admin:token-create"  # noqa: S105 - a tag, not a secret
     ACCESS_DENIED = "auth:denied"
+    REVIEW_LISTED = "matching:review-list"
+    REVIEW_DECIDED = "matching:review-decide"
+    CHILDREN_MERGED = "matching:merge"

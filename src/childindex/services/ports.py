@@ -12,6 +12,7 @@ from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
+from childindex.domain.review import ReviewItem, ReviewStatus
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
 from childindex.matching.ports import CandidateRecord
@@ -35,6 +36,10 @@ class ChildRepository(Protocol):
 
     def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
         """Records of active children sharing any of ``keys``, at most ``limit``."""
+        ...
+
+    def mark_merged(self, child_id: ChildId, *, into: ChildId) -> None:
+        """Retire ``child_id``: merged into ``into`` (kept, with the pointer, as history)."""
         ...
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
@@ -104,6 +109,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     feeds: FeedStore
     records: SourceRecordRepository
+    reviews: ReviewRepository
 
     def __enter__(self) -> Self: ...
 
@@ -183,6 +189,47 @@ class SourceRecordRepository(Protocol):
 
     def current_records(self, child_id: ChildId) -> list[SourceRecord]:
         """The current version of every source record linked to ``child_id``."""
+        ...
+
+
+class ReviewRepository(Protocol):
+    """Review items and remembered not-a-match decisions."""
+
+    def add(
+        self,
+        *,
+        source: Source,
+        record_id: str,
+        record_child_id: ChildId,
+        candidate_child_id: ChildId,
+        probability: float,
+        weights: dict[str, float],
+        la_code: str | None,
+        now: datetime,
+    ) -> int:
+        """Queue a pair; return the new item's id."""
+        ...
+
+    def open_items(self, *, la_code: str) -> list[ReviewItem]:
+        """Open items of one local authority, oldest first."""
+        ...
+
+    def get(self, item_id: int) -> ReviewItem | None:
+        """The item, or None."""
+        ...
+
+    def close(self, *, item_id: int, status: ReviewStatus, actor: str, now: datetime) -> None:
+        """Record the decision on an item."""
+        ...
+
+    def remember_not_a_match(
+        self, *, source: Source, record_id: str, child_id: ChildId, actor: str, now: datetime
+    ) -> None:
+        """Remember that the record is not this child."""
+        ...
+
+    def not_a_match(self, *, source: Source, record_id: str) -> set[ChildId]:
+        """Children an officer said this record is not."""
         ...
 
 

@@ -23,6 +23,7 @@ from childindex.storage.repositories import (
     SqlSourceRecordRepository,
     SqlUserRepository,
 )
+from childindex.storage.repositories.review import SqlReviewRepository
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         AuditLog,
         ChildRepository,
         FeedStore,
+        ReviewRepository,
         SourceRecordRepository,
         UserRepository,
     )
@@ -46,6 +48,7 @@ class SqlUnitOfWork:
     users: UserRepository
     feeds: FeedStore
     records: SourceRecordRepository
+    reviews: ReviewRepository
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
@@ -60,6 +63,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session, self._clock)
         self.feeds = SqlFeedStore(session, self._clock)
         self.records = SqlSourceRecordRepository(session, self._clock)
+        self.reviews = SqlReviewRepository(session)
         return self
 
     def __exit__(

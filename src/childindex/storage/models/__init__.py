@@ -27,6 +27,7 @@ from childindex.storage.models.records import (
     SourceRecordRow,
     VersionRow,
 )
+from childindex.storage.models.review import NotAMatchRow, ReviewItemRow
 
 __all__ = [
     "CHILD_ACTIVE",
@@ -42,7 +43,9 @@ __all__ = [
     "ChildRow",
     "FeedLoadRow",
     "LinkRow",
+    "NotAMatchRow",
     "RawRecordRow",
+    "ReviewItemRow",
     "SearchKeyRow",
     "ShieldRow",
     "SourceRecordRow",

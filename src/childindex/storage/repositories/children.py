@@ -176,6 +176,14 @@ class SqlChildRepository:
         rows = self._session.connection().scalars(statement, {"value": value})
         return [ChildId(v) for v in rows]
 
+    def mark_merged(self, child_id: ChildId, *, into: ChildId) -> None:
+        """Retire ``child_id``: merged into ``into`` (kept, with the pointer, as history)."""
+        self._session.connection().execute(
+            update(ChildRow)
+            .where(ChildRow.child_id == child_id.value)
+            .values(status="merged", merged_into=into.value, updated_at=self._clock())
+        )
+
     def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
         """Records of active children sharing any of ``keys``, at most ``limit``."""
         if not keys:

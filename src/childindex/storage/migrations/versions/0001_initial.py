@@ -280,6 +280,53 @@ def _matching() -> None:
         sa.PrimaryKeyConstraint("source_record_id", "key", name=op.f("pk_record_blocking_keys")),
     )
     op.create_index("ix_record_blocking_keys_key", "record_blocking_keys", ["key"])
+    op.create_table(
+        "review_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_record_id", sa.Integer(), nullable=False),
+        sa.Column("record_child_id", CHILD_KEY, nullable=False),
+        sa.Column("candidate_child_id", CHILD_KEY, nullable=False),
+        sa.Column("probability", sa.Float(), nullable=False),
+        sa.Column("weights", sa.JSON(), nullable=False),
+        sa.Column("la_code", CODE, nullable=True),
+        sa.Column("status", CODE, nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("decided_at", UTC_TIME, nullable=True),
+        sa.Column("decided_by", LABEL, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_records.id"],
+            name=op.f("fk_review_items_source_record_id_source_records"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["record_child_id"],
+            ["children.child_id"],
+            name=op.f("fk_review_items_record_child_id_children"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["candidate_child_id"],
+            ["children.child_id"],
+            name=op.f("fk_review_items_candidate_child_id_children"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
+    )
+    op.create_index("ix_review_items_la_code_status", "review_items", ["la_code", "status"])
+    op.create_table(
+        "not_a_match",
+        sa.Column("source_record_id", sa.Integer(), nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("actor", LABEL, nullable=False),
+        sa.Column("decided_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_records.id"],
+            name=op.f("fk_not_a_match_source_record_id_source_records"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.child_id"], name=op.f("fk_not_a_match_child_id_children")
+        ),
+        sa.PrimaryKeyConstraint("source_record_id", "child_id", name=op.f("pk_not_a_match")),
+    )
 
 
 def upgrade() -> None:
@@ -298,6 +345,8 @@ def downgrade() -> None:
             type_="foreignkey",
         )
     for table in (
+        "not_a_match",
+        "review_items",
         "record_blocking_keys",
         "system_state",
         "audit_events",
