@@ -21,3 +21,4 @@ class AuditTag(StrEnum):
     REVIEW_LISTED = "matching:review-list"
     REVIEW_DECIDED = "matching:review-decide"
     CHILDREN_MERGED = "matching:merge"
+    LINKS_EXPORTED = "matching:links-export"

@@ -20,6 +20,7 @@ app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
 app.add_typer(admin.audit_app, name="audit")
 app.add_typer(matching.matching_app, name="matching")
+app.add_typer(matching.export_app, name="export")
 app.command("serve")(service.serve)
 app.command("demo")(service.demo)
 

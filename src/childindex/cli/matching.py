@@ -1,4 +1,4 @@
-"""Matching commands: ``matching train``."""
+"""Matching commands: ``matching train``, ``export links``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from childindex import bootstrap
 from childindex.cli.output import emit, fail, out
 from childindex.linkage.feed_files import read_country
 from childindex.linkage.training import feature_rows, train, write_model
+from childindex.services import export
 from childindex.services.training_data import held_records
 
 matching_app = typer.Typer(help="The matching model.", no_args_is_help=True)
@@ -57,4 +58,27 @@ def train_model(
         "out": str(target),
         "seconds": round(time.perf_counter() - started, 1),
     }
+    emit(result, as_json=as_json, human=lambda: out.print(result))
+
+
+export_app = typer.Typer(help="Exports for reconciliation and measurement.", no_args_is_help=True)
+
+
+@export_app.command("links")
+def export_links(
+    out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable result.")
+    ] = False,
+) -> None:
+    """Write source,record_id,child_id,decided_by for every current link (audited)."""
+    container = bootstrap.build()
+    try:
+        with out_file.open("w", encoding="utf-8", newline="") as handle:
+            count = export.export_links(
+                uow=container.uow_factory(), out=handle, actor="cli", now=container.clock()
+            )
+    except OSError as error:
+        fail(f"{out_file}: {error.strerror}")
+    result = {"links": count, "out": str(out_file)}
     emit(result, as_json=as_json, human=lambda: out.print(result))

@@ -183,6 +183,10 @@ class SourceRecordRepository(Protocol):
         """Replace the record's blocking keys (``matching/blocking.py``) with ``keys``."""
         ...
 
+    def current_links(self) -> Iterator[tuple[Source, str, ChildId, str]]:
+        """``(source, record_id, child_id, decided_by)`` of every current link."""
+        ...
+
     def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
         """``(source, record_id, payload)`` of the current version of every held record."""
         ...

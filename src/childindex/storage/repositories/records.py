@@ -103,6 +103,11 @@ _CURRENT_RECORDS = (
 )
 
 
+_CURRENT_LINKS = (
+    select(SR.source, SR.record_id, LinkRow.child_id, LinkRow.decided_by)
+    .join(LinkRow, _LIVE_LINK)
+    .order_by(SR.source, SR.record_id)
+)
 _ALL_CURRENT = (
     select(SR.source, SR.record_id, VersionRow.payload)
     .join(VersionRow, VersionRow.id == SR.current_version_id)
@@ -274,3 +279,9 @@ class SqlSourceRecordRepository:
             connection.execute(
                 insert(BlockingKeyRow), [{"source_record_id": key, "key": k} for k in sorted(keys)]
             )
+
+    def current_links(self) -> Iterator[tuple[Source, str, ChildId, str]]:
+        """``(source, record_id, child_id, decided_by)`` of every current link."""
+        rows = self._session.connection().execution_options(yield_per=5000).execute(_CURRENT_LINKS)
+        for source, record_id, child_id, decided_by in rows:
+            yield Source(source), record_id, ChildId(child_id), decided_by
