@@ -169,3 +169,31 @@ def test_an_unknown_action_is_a_422(
         f"/api/v1/review/{queued.review_item}", json={"action": "shrug"}, headers=officer.headers
     )
     assert response.status_code == 422
+
+
+def test_officer_splits_a_record_off_their_authoritys_child(
+    client: TestClient,
+    container: Container,
+    make_user: Any,
+    health_record: Callable[..., dict[str, Any]],
+) -> None:
+    first = health_record(record_id="LA7", la_code="901")
+    child = store_and_link(container, Source.LA, "LA7", first).child_id
+    same = dict(first, nhs_number="9990000018")
+    assert store_and_link(container, Source.LA, "LA8", same).child_id == child
+    officer = make_user(Role.LA_OFFICER, la_code="901")
+    body = {"records": [{"source": "la", "record_id": "LA8"}]}
+    response = client.post(f"/api/v1/children/{child}/split", json=body, headers=officer.headers)
+    assert response.status_code == 200, response.text
+    new = ChildId.parse(response.json()["new_child_id"])
+    with container.uow_factory() as uow:
+        assert uow.records.linked_child(source=Source.LA, record_id="LA8") == new
+        assert uow.records.linked_child(source=Source.LA, record_id="LA7") == child
+    other = make_user(Role.LA_OFFICER, la_code="902")
+    denied = client.post(f"/api/v1/children/{child}/split", json=body, headers=other.headers)
+    assert denied.status_code == 404
+    everything = {"records": [{"source": "la", "record_id": "LA7"}]}
+    refused = client.post(
+        f"/api/v1/children/{child}/split", json=everything, headers=officer.headers
+    )
+    assert refused.status_code in {400, 422}

@@ -22,3 +22,4 @@ class AuditTag(StrEnum):
     REVIEW_DECIDED = "matching:review-decide"
     CHILDREN_MERGED = "matching:merge"
     LINKS_EXPORTED = "matching:links-export"
+    CHILD_SPLIT = "matching:split"

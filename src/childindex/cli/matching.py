@@ -12,7 +12,7 @@ from childindex import bootstrap
 from childindex.cli.output import emit, fail, out
 from childindex.linkage.feed_files import read_country
 from childindex.linkage.training import feature_rows, train, write_model
-from childindex.services import export
+from childindex.services import export, rescore
 from childindex.services.training_data import held_records
 
 matching_app = typer.Typer(help="The matching model.", no_args_is_help=True)
@@ -81,4 +81,19 @@ def export_links(
     except OSError as error:
         fail(f"{out_file}: {error.strerror}")
     result = {"links": count, "out": str(out_file)}
+    emit(result, as_json=as_json, human=lambda: out.print(result))
+
+
+@matching_app.command("rescore")
+def rescore_records(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable result.")
+    ] = False,
+) -> None:
+    """Re-run matching over held records; officers' decisions are never undone."""
+    container = bootstrap.build()
+    report = rescore.rescore(
+        uow_factory=container.uow_factory, engine=container.engine, actor="rescore"
+    )
+    result = {"model": container.settings.model_path.name, **report.counts()}
     emit(result, as_json=as_json, human=lambda: out.print(result))

@@ -139,3 +139,11 @@ class ReviewDecisionResult(_View):
     action: str
     status: str
     child_id: str
+
+
+class SplitResult(_View):
+    """What splitting a child did: the records named moved to a new child."""
+
+    child_id: str
+    new_child_id: str
+    moved: int

@@ -39,7 +39,7 @@ def refresh_child(uow: UnitOfWork, child_id: ChildId) -> bool:
     return child.shielded
 
 
-def _without_rejected(uow: UnitOfWork, record: SourceRecord, decision: MatchDecision) -> MatchKind:
+def without_rejected(uow: UnitOfWork, record: SourceRecord, decision: MatchDecision) -> MatchKind:
     """The decision's kind, unless an officer said this record is not that child."""
     if decision.child_id is None or decision.kind is MatchKind.NEW:
         return MatchKind.NEW
@@ -66,7 +66,7 @@ def link_record(
     if current is not None:
         return LinkOutcome(current, MatchKind.LINK, refresh_child(uow, current))
     decision = engine.decide(record, uow.children)
-    kind = _without_rejected(uow, record, decision)
+    kind = without_rejected(uow, record, decision)
     if kind is MatchKind.LINK and decision.child_id is not None:
         child_id = decision.child_id
     else:

@@ -6,15 +6,18 @@ only items of their own local authority; any other item is "not found" (it leaks
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
 from childindex.domain.errors import Conflict, NotFound
+from childindex.domain.ids import ChildId
 from childindex.domain.review import ReviewAction, ReviewItem, ReviewStatus
+from childindex.domain.source_record import Source
 from childindex.policy.viewer import Viewer
-from childindex.policy.views import ReviewDecisionResult, ReviewItemView, ReviewList
-from childindex.services.merging import merge_children, relink_record
+from childindex.policy.views import ReviewDecisionResult, ReviewItemView, ReviewList, SplitResult
+from childindex.services.merging import merge_children, relink_record, split_child
 from childindex.services.ports import UnitOfWork
 
 _CLOSED_AS = {
@@ -103,3 +106,30 @@ def decide_review(
     return ReviewDecisionResult(
         item_id=item_id, action=action.value, status=status.value, child_id=str(result_child)
     )
+
+
+def split(
+    *,
+    uow: UnitOfWork,
+    viewer: Viewer,
+    child_id: ChildId,
+    records: Sequence[tuple[Source, str]],
+    now: datetime,
+) -> SplitResult:
+    """Split the named records off a child of the officer's authority onto a new child."""
+    with uow:
+        child = uow.children.get(child_id)
+        if child is None or viewer.la_code is None or child.la_code != viewer.la_code:
+            raise NotFound(f"no child {child_id}", field="child_id")
+        new_id = split_child(uow=uow, child_id=child_id, records=records, actor=viewer.username)
+        uow.audit.record(
+            AuditEvent(
+                tag=AuditTag.CHILD_SPLIT,
+                actor=viewer.username,
+                at=now,
+                child_ids=(str(child_id), str(new_id)),
+                detail={"moved": len(records)},
+            )
+        )
+        uow.commit()
+    return SplitResult(child_id=str(child_id), new_child_id=str(new_id), moved=len(records))
