@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from childindex import bootstrap
 from childindex.audit.tags import AuditTag
 from childindex.bootstrap import Container
 from childindex.cli.app import app
-from childindex.config import get_settings
 from childindex.services import export
 from childindex.services.ingest import LoadReport
-from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
@@ -48,18 +47,18 @@ def test_export_lists_every_current_link_once_and_is_audited(
 
 
 def test_export_links_command_writes_the_csv(
-    database_url: str,
-    uow_factory: SqlUnitOfWorkFactory,
+    container: Container,
+    load_health: Callable[[list[dict[str, Any]]], LoadReport],
+    health_record: Callable[..., dict[str, Any]],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("CHILDINDEX_DATABASE_URL", database_url)
-    monkeypatch.setenv("CHILDINDEX_MODEL_PATH", str(tmp_path / "absent.json"))
-    get_settings.cache_clear()
-    try:
-        target = tmp_path / "links.csv"
-        result = CliRunner().invoke(app, ["export", "links", "--out", str(target), "--json"])
-    finally:
-        get_settings.cache_clear()
+    load_health([health_record(record_id="H1")])
+    monkeypatch.setattr(bootstrap, "build", lambda: container)
+    target = tmp_path / "links.csv"
+    result = CliRunner().invoke(app, ["export", "links", "--out", str(target), "--json"])
     assert result.exit_code == 0, result.output
-    assert target.read_text().splitlines()[0] == "source,record_id,child_id,decided_by"
+    lines = target.read_text().splitlines()
+    assert lines[0] == "source,record_id,child_id,decided_by"
+    assert len(lines) == 2
+    assert lines[1].startswith("health,H1,")

@@ -128,4 +128,4 @@ def test_matching_train_refuses_a_missing_directory(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["matching", "train", "--from", str(tmp_path / "nope")])
     assert result.exit_code != 0
-    assert "not a directory" in result.output
+    assert "not a directory" in " ".join(result.output.split())

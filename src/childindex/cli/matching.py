@@ -10,6 +10,7 @@ import typer
 
 from childindex import bootstrap
 from childindex.cli.output import emit, fail, out
+from childindex.config import get_settings
 from childindex.linkage.feed_files import read_country
 from childindex.linkage.training import feature_rows, train, write_model
 from childindex.services import export, rescore
@@ -37,8 +38,7 @@ def train_model(
     ] = False,
 ) -> None:
     """(Re)train the linkage model and write it as a versioned JSON model file."""
-    container = bootstrap.build()
-    target = out_path or container.settings.model_path
+    target = out_path or get_settings().model_path
     started = time.perf_counter()
     records: Any
     if from_dir is not None:
@@ -46,7 +46,7 @@ def train_model(
             fail(f"{from_dir}: not a directory")
         records = read_country(from_dir)
     else:
-        records = held_records(uow_factory=container.uow_factory)
+        records = held_records(uow_factory=bootstrap.build().uow_factory)
     rows = feature_rows(records)
     if len(rows) < 100:
         fail(f"only {len(rows)} records to train on: at least 100 are needed")

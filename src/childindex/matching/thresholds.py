@@ -15,7 +15,7 @@ from __future__ import annotations
 
 # The scoring the thresholds were tuned for: the Fellegi-Sunter model of `linkage/` (fs-1).
 MODEL_VERSION = "fs-1"
-LINK = 0.99
+LINK = 0.95
 REVIEW = 0.80
 CAUTION = 0.20
 

@@ -282,6 +282,7 @@ class SqlSourceRecordRepository:
 
     def current_links(self) -> Iterator[tuple[Source, str, ChildId, str]]:
         """``(source, record_id, child_id, decided_by)`` of every current link."""
-        rows = self._session.connection().execution_options(yield_per=5000).execute(_CURRENT_LINKS)
+        # A statement-level option: the server-side cursor ends with this result.
+        rows = self._session.connection().execute(_CURRENT_LINKS.execution_options(yield_per=5000))
         for source, record_id, child_id, decided_by in rows:
             yield Source(source), record_id, ChildId(child_id), decided_by
