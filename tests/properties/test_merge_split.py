@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.domain.survivorship import project
-from childindex.services.merging import merge_children, split_child
+from childindex.services.merging import merge_children, split_child, undo_merge
 from childindex.storage.models import LinkRow
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 
@@ -99,3 +99,29 @@ def test_merge_then_split_restores_the_children_and_keeps_shields(
             .having(func.count() > 1)
         ).all()
     assert live == []  # no record is ever linked to two children at once
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(a_size=st.integers(1, 3), b_size=st.integers(1, 3), b_shielded=st.booleans())
+def test_undo_merge_restores_both_children_and_never_lifts_a_shield(
+    uow_factory: SqlUnitOfWorkFactory, a_size: int, b_size: int, b_shielded: bool
+) -> None:
+    a, a_refs = _child(uow_factory, a_size, shielded=False)
+    b, b_refs = _child(uow_factory, b_size, shielded=b_shielded)
+    with uow_factory() as uow:
+        merge_children(uow=uow, child_id=b, into=a, actor="officer")
+        uow.commit()
+    with uow_factory() as uow:
+        assert undo_merge(uow=uow, child_id=b, actor="officer") == a
+        uow.commit()
+    assert _records_of(uow_factory, a) == set(a_refs)
+    assert _records_of(uow_factory, b) == set(b_refs)
+    with uow_factory() as uow:
+        restored, kept = uow.children.get(b), uow.children.get(a)
+        assert restored is not None
+        assert kept is not None
+        assert restored.shielded == b_shielded
+        assert kept.shielded == b_shielded  # the merge shielded it; undoing never lifts it
+        assert uow.children.merged_into(b) is None

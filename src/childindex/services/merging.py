@@ -94,3 +94,23 @@ def split_child(
     _reproject(uow, new_id, shielded=child.shielded)
     _reproject(uow, child_id, shielded=child.shielded)
     return new_id
+
+
+def undo_merge(*, uow: UnitOfWork, child_id: ChildId, actor: str) -> ChildId:
+    """Move back what merging ``child_id`` moved and make it active again; return the child
+    it had been merged into. Both children keep any shield the merged child had (a shield is
+    never lifted by undoing a merge: invariant 2)."""
+    into = uow.children.merged_into(child_id)
+    if into is None:
+        raise InvalidInput(f"child {child_id} was not merged", field="child_id")
+    moved = uow.records.moved_by_merge(merged=child_id, into=into)
+    target = uow.children.get(into)
+    shielded = bool(target and target.shielded)
+    uow.children.reactivate(child_id)
+    for source, record_id in moved:
+        uow.records.link(
+            source=source, record_id=record_id, child_id=child_id, decided_by="officer", actor=actor
+        )
+    _reproject(uow, child_id, shielded=shielded)
+    _reproject(uow, into, shielded=shielded)
+    return into

@@ -42,6 +42,14 @@ class ChildRepository(Protocol):
         """Retire ``child_id``: merged into ``into`` (kept, with the pointer, as history)."""
         ...
 
+    def merged_into(self, child_id: ChildId) -> ChildId | None:
+        """The child ``child_id`` was merged into, if it was."""
+        ...
+
+    def reactivate(self, child_id: ChildId) -> None:
+        """Undo ``mark_merged``: the child is active again."""
+        ...
+
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
         """Children matching ``plan`` in display order (family, given name, birth date, ID),
         at most ``limit``, and the total number matching."""
@@ -181,6 +189,10 @@ class SourceRecordRepository(Protocol):
 
     def set_blocking_keys(self, *, source: Source, record_id: str, keys: Collection[str]) -> None:
         """Replace the record's blocking keys (``matching/blocking.py``) with ``keys``."""
+        ...
+
+    def moved_by_merge(self, *, merged: ChildId, into: ChildId) -> list[tuple[Source, str]]:
+        """What a merge of ``merged`` into ``into`` moved (records now on ``into``)."""
         ...
 
     def current_links(self) -> Iterator[tuple[Source, str, ChildId, str]]:

@@ -184,6 +184,21 @@ class SqlChildRepository:
             .values(status="merged", merged_into=into.value, updated_at=self._clock())
         )
 
+    def merged_into(self, child_id: ChildId) -> ChildId | None:
+        """The child ``child_id`` was merged into, if it was."""
+        value = self._session.connection().scalar(
+            select(ChildRow.merged_into).where(ChildRow.child_id == child_id.value)
+        )
+        return ChildId(value) if value is not None else None
+
+    def reactivate(self, child_id: ChildId) -> None:
+        """Undo ``mark_merged``: the child is active again."""
+        self._session.connection().execute(
+            update(ChildRow)
+            .where(ChildRow.child_id == child_id.value)
+            .values(status=CHILD_ACTIVE, merged_into=None, updated_at=self._clock())
+        )
+
     def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
         """Records of active children sharing any of ``keys``, at most ``limit``."""
         if not keys:

@@ -286,3 +286,20 @@ class SqlSourceRecordRepository:
         rows = self._session.connection().execute(_CURRENT_LINKS.execution_options(yield_per=5000))
         for source, record_id, child_id, decided_by in rows:
             yield Source(source), record_id, ChildId(child_id), decided_by
+
+    def moved_by_merge(self, *, merged: ChildId, into: ChildId) -> list[tuple[Source, str]]:
+        """Records now on ``into`` whose previous link, ended by the same move, was to
+        ``merged``: what a merge of ``merged`` into ``into`` moved."""
+        live, old = aliased(LinkRow), aliased(LinkRow)
+        statement = (
+            select(SR.source, SR.record_id)
+            .join(live, and_(live.source_record_id == SR.id, live.ended_at.is_(None)))
+            .join(old, old.source_record_id == SR.id)
+            .where(
+                live.child_id == into.value,
+                old.child_id == merged.value,
+                old.ended_at == live.decided_at,
+            )
+            .order_by(SR.source, SR.record_id)
+        )
+        return [(Source(s), rid) for s, rid in self._session.connection().execute(statement)]
