@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from childindex.auth.passwords import Argon2PasswordHasher
 from childindex.config import Settings, get_settings
+from childindex.matching.engine import ModelMatchEngine
+from childindex.matching.exact import ExactIdentifierEngine
+from childindex.matching.ports import MatchEngine
 from childindex.services.ports import PasswordHasher, UnitOfWorkFactory
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.database import make_engine
@@ -27,6 +32,14 @@ class Container:
     uow_factory: UnitOfWorkFactory
     hasher: PasswordHasher
     clock: Callable[[], datetime] = field(default=utc_now)
+    engine: MatchEngine = field(default_factory=ExactIdentifierEngine)
+
+
+def match_engine(model_path: Path) -> MatchEngine:
+    """The trained engine when a model file exists at ``model_path``, else exact identifiers."""
+    if not model_path.is_file():
+        return ExactIdentifierEngine()
+    return ModelMatchEngine(json.loads(model_path.read_text(encoding="utf-8")))
 
 
 def build(settings: Settings | None = None) -> Container:
@@ -38,4 +51,5 @@ def build(settings: Settings | None = None) -> Container:
         settings=chosen,
         uow_factory=SqlUnitOfWorkFactory(engine, cipher=cipher),
         hasher=Argon2PasswordHasher(),
+        engine=match_engine(chosen.model_path),
     )

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
     search_limit: int = 50
+    # The trained matching model (``childindex matching train``); absent: exact identifiers only.
+    model_path: Path = Path("var/models/model.json")
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

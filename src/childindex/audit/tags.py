@@ -29,3 +29,8 @@ class AuditTag(StrEnum):
     USER_GRANT_WITHDRAWN = "admin:user-grant-withdraw"
     TOKENS_REVOKED = "admin:token-revoke"
     BREAK_GLASS = "child:break-glass"
+    REVIEW_LISTED = "matching:review-list"
+    REVIEW_DECIDED = "matching:review-decide"
+    CHILDREN_MERGED = "matching:merge"
+    LINKS_EXPORTED = "matching:links-export"
+    CHILD_SPLIT = "matching:split"

@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from childindex.cli import admin, data, service, user_admin
+from childindex.cli import admin, data, matching, service, user_admin
 from childindex.storage.cipher import CipherError
 
 app = typer.Typer(
@@ -33,6 +33,8 @@ admin.tokens_app.command("revoke")(user_admin.revoke)
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
 app.add_typer(admin.audit_app, name="audit")
+app.add_typer(matching.matching_app, name="matching")
+app.add_typer(matching.export_app, name="export")
 app.command("serve")(service.serve)
 app.command("demo")(service.demo)
 

@@ -92,6 +92,7 @@ def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap
                 now=container.clock(),
                 on_error=on_error,
                 on_progress=on_progress,
+                engine=container.engine,
             )
     result = {
         "source": source.value,

@@ -7,10 +7,10 @@ services apply them, and the shield rule, in one unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import SourceRecord
@@ -49,8 +49,23 @@ class MatchDecision:
     candidates: tuple[Candidate, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class CandidateRecord:
+    """A stored record currently linked to an active child: what an engine compares with."""
+
+    child_id: ChildId
+    source: str
+    record_id: str
+    payload: Mapping[str, Any]
+
+
 class CandidateStore(Protocol):
     """Where an engine finds the children a record might be."""
+
+    def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
+        """Records of active children sharing any of ``keys`` (at most ``limit``, in a
+        stable order)."""
+        ...
 
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         """Active children holding this verified identifier (``nhs_number`` or ``upn``)."""

@@ -108,3 +108,42 @@ class SearchResult(_View):
 
     results: list[ChildSummary]
     total: int
+
+
+class ReviewItemView(_View):
+    """A pair for an officer: which record, which children, and why it scored as it did.
+
+    Identifiers and the explanation only; the children's details are read through the door.
+    """
+
+    item_id: int
+    source: str
+    record_id: str
+    record_child_id: str
+    candidate_child_id: str
+    probability: float
+    weights: dict[str, float]
+    status: str
+
+
+class ReviewList(_View):
+    """The open review items a viewer may act on."""
+
+    items: list[ReviewItemView]
+
+
+class ReviewDecisionResult(_View):
+    """What an officer's review decision did."""
+
+    item_id: int
+    action: str
+    status: str
+    child_id: str
+
+
+class SplitResult(_View):
+    """What splitting a child did: the records named moved to a new child."""
+
+    child_id: str
+    new_child_id: str
+    moved: int

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission, Role
+from childindex.domain.review import ReviewItem, ReviewStatus
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
+from childindex.matching.ports import CandidateRecord
 from childindex.policy.criteria import SearchPlan
 
 
@@ -30,6 +32,22 @@ class ChildRepository(Protocol):
 
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         """Active children holding this verified identifier (``nhs_number`` or ``upn``)."""
+        ...
+
+    def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
+        """Records of active children sharing any of ``keys``, at most ``limit``."""
+        ...
+
+    def mark_merged(self, child_id: ChildId, *, into: ChildId) -> None:
+        """Retire ``child_id``: merged into ``into`` (kept, with the pointer, as history)."""
+        ...
+
+    def merged_into(self, child_id: ChildId) -> ChildId | None:
+        """The child ``child_id`` was merged into, if it was."""
+        ...
+
+    def reactivate(self, child_id: ChildId) -> None:
+        """Undo ``mark_merged``: the child is active again."""
         ...
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
@@ -124,6 +142,7 @@ class UnitOfWork(Protocol):
     feeds: FeedStore
     records: SourceRecordRepository
     security: SecurityStore
+    reviews: ReviewRepository
 
     def __enter__(self) -> Self: ...
 
@@ -181,13 +200,77 @@ class SourceRecordRepository(Protocol):
         ...
 
     def link(
-        self, *, source: Source, record_id: str, child_id: ChildId, decided_by: str, actor: str
+        self,
+        *,
+        source: Source,
+        record_id: str,
+        child_id: ChildId,
+        decided_by: str,
+        actor: str,
+        score: float | None = None,
     ) -> None:
         """Link the record to ``child_id`` (ending any current link, keeping history)."""
         ...
 
+    def set_blocking_keys(self, *, source: Source, record_id: str, keys: Collection[str]) -> None:
+        """Replace the record's blocking keys (``matching/blocking.py``) with ``keys``."""
+        ...
+
+    def moved_by_merge(self, *, merged: ChildId, into: ChildId) -> list[tuple[Source, str]]:
+        """What a merge of ``merged`` into ``into`` moved (records now on ``into``)."""
+        ...
+
+    def current_links(self) -> Iterator[tuple[Source, str, ChildId, str]]:
+        """``(source, record_id, child_id, decided_by)`` of every current link."""
+        ...
+
+    def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
+        """``(source, record_id, payload)`` of the current version of every held record."""
+        ...
+
     def current_records(self, child_id: ChildId) -> list[SourceRecord]:
         """The current version of every source record linked to ``child_id``."""
+        ...
+
+
+class ReviewRepository(Protocol):
+    """Review items and remembered not-a-match decisions."""
+
+    def add(
+        self,
+        *,
+        source: Source,
+        record_id: str,
+        record_child_id: ChildId,
+        candidate_child_id: ChildId,
+        probability: float,
+        weights: dict[str, float],
+        la_code: str | None,
+        now: datetime,
+    ) -> int:
+        """Queue a pair; return the new item's id."""
+        ...
+
+    def open_items(self, *, la_code: str) -> list[ReviewItem]:
+        """Open items of one local authority, oldest first."""
+        ...
+
+    def get(self, item_id: int) -> ReviewItem | None:
+        """The item, or None."""
+        ...
+
+    def close(self, *, item_id: int, status: ReviewStatus, actor: str, now: datetime) -> None:
+        """Record the decision on an item."""
+        ...
+
+    def remember_not_a_match(
+        self, *, source: Source, record_id: str, child_id: ChildId, actor: str, now: datetime
+    ) -> None:
+        """Remember that the record is not this child."""
+        ...
+
+    def not_a_match(self, *, source: Source, record_id: str) -> set[ChildId]:
+        """Children an officer said this record is not."""
         ...
 
 

@@ -25,6 +25,7 @@ from childindex.storage.repositories import (
     SqlSourceRecordRepository,
     SqlUserRepository,
 )
+from childindex.storage.repositories.review import SqlReviewRepository
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         AuditLog,
         ChildRepository,
         FeedStore,
+        ReviewRepository,
         SecurityStore,
         SourceRecordRepository,
         UserRepository,
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
     feeds: FeedStore
     records: SourceRecordRepository
     security: SecurityStore
+    reviews: ReviewRepository
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
         self._sessions = sessions
@@ -66,6 +69,7 @@ class SqlUnitOfWork:
         self.feeds = SqlFeedStore(session, self._clock, self._cipher)
         self.records = SqlSourceRecordRepository(session, self._clock, self._cipher)
         self.security = SqlSecurityStore(session)
+        self.reviews = SqlReviewRepository(session)
         return self
 
     def __exit__(

@@ -20,7 +20,14 @@ from childindex.storage.models.children import (
     ShieldRow,
 )
 from childindex.storage.models.feeds import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
-from childindex.storage.models.records import LINK_DECISIONS, LinkRow, SourceRecordRow, VersionRow
+from childindex.storage.models.records import (
+    LINK_DECISIONS,
+    BlockingKeyRow,
+    LinkRow,
+    SourceRecordRow,
+    VersionRow,
+)
+from childindex.storage.models.review import NotAMatchRow, ReviewItemRow
 from childindex.storage.models.security import (
     BreakGlassAlertRow,
     RecoveryCodeRow,
@@ -38,12 +45,15 @@ __all__ = [
     "ApiTokenRow",
     "AuditEventRow",
     "Base",
+    "BlockingKeyRow",
     "BreakGlassAlertRow",
     "ChildRow",
     "FeedLoadRow",
     "LinkRow",
+    "NotAMatchRow",
     "RawRecordRow",
     "RecoveryCodeRow",
+    "ReviewItemRow",
     "SearchKeyRow",
     "ShieldRow",
     "SignInFailureRow",

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from childindex.storage.models.base import (
@@ -89,3 +98,16 @@ class LinkRow(Base):
     decided_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[Label | None]
+
+
+class BlockingKeyRow(Base):
+    """One blocking key of a source record (``matching/blocking.py``): online matching finds
+    candidate records, and through their live links candidate children, by these keys."""
+
+    __tablename__ = "record_blocking_keys"
+    __table_args__ = (Index("ix_record_blocking_keys_key", "key"),)
+
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_records.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)

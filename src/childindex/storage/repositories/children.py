@@ -6,15 +6,26 @@ and the count, so the total can never count a child the page could not show.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, update
 
 from childindex.domain.ids import ChildId
 from childindex.domain.names import name_key
+from childindex.matching.ports import CandidateRecord
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
-from childindex.storage.models import CHILD_ACTIVE, ChildRow, LinkRow, SearchKeyRow, SourceRecordRow
+from childindex.storage.models import (
+    CHILD_ACTIVE,
+    BlockingKeyRow,
+    ChildRow,
+    LinkRow,
+    SearchKeyRow,
+    SourceRecordRow,
+    VersionRow,
+)
+from childindex.storage.repositories.records import blocking_digests
 from childindex.storage.upsert import upsert
 
 if TYPE_CHECKING:
@@ -26,6 +37,25 @@ if TYPE_CHECKING:
 
 K = SearchKeyRow
 POSTCODE = "postcode"  # the purpose of the postcode search digest
+# Online candidates: records sharing a blocking key, through their live link to an active
+# child, with the record's current payload.
+_BY_BLOCKING_KEYS = (
+    select(LinkRow.child_id, SourceRecordRow.source, SourceRecordRow.record_id, VersionRow.payload)
+    .join(SourceRecordRow, SourceRecordRow.id == LinkRow.source_record_id)
+    .join(VersionRow, VersionRow.id == SourceRecordRow.current_version_id)
+    .join(ChildRow, ChildRow.child_id == LinkRow.child_id)
+    .where(
+        LinkRow.ended_at.is_(None),
+        ChildRow.status == CHILD_ACTIVE,
+        LinkRow.source_record_id.in_(
+            select(BlockingKeyRow.source_record_id).where(
+                BlockingKeyRow.key.in_(bindparam("keys", expanding=True))
+            )
+        ),
+    )
+    .order_by(LinkRow.child_id, SourceRecordRow.source, SourceRecordRow.record_id)
+    .limit(bindparam("limit"))
+)
 # Every criterion storage knows how to compare; an unknown one fails rather than being ignored.
 _CRITERIA: dict[str, Any] = {
     "given_name": K.given_key,
@@ -153,6 +183,42 @@ class SqlChildRepository:
             raise ValueError(msg)
         rows = self._session.connection().scalars(statement, {"value": value})
         return [ChildId(v) for v in rows]
+
+    def mark_merged(self, child_id: ChildId, *, into: ChildId) -> None:
+        """Retire ``child_id``: merged into ``into`` (kept, with the pointer, as history)."""
+        self._session.connection().execute(
+            update(ChildRow)
+            .where(ChildRow.child_id == child_id.value)
+            .values(status="merged", merged_into=into.value, updated_at=self._clock())
+        )
+
+    def merged_into(self, child_id: ChildId) -> ChildId | None:
+        """The child ``child_id`` was merged into, if it was."""
+        value = self._session.connection().scalar(
+            select(ChildRow.merged_into).where(ChildRow.child_id == child_id.value)
+        )
+        return ChildId(value) if value is not None else None
+
+    def reactivate(self, child_id: ChildId) -> None:
+        """Undo ``mark_merged``: the child is active again."""
+        self._session.connection().execute(
+            update(ChildRow)
+            .where(ChildRow.child_id == child_id.value)
+            .values(status=CHILD_ACTIVE, merged_into=None, updated_at=self._clock())
+        )
+
+    def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
+        """Records of active children sharing any of ``keys``, at most ``limit``."""
+        if not keys:
+            return []
+        rows = self._session.connection().execute(
+            _BY_BLOCKING_KEYS,
+            {"keys": sorted(blocking_digests(keys, self._cipher)), "limit": limit},
+        )
+        return [
+            CandidateRecord(ChildId(c), source, rid, self._cipher.open_json(payload))
+            for c, source, rid, payload in rows
+        ]
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
         """Active children matching ``plan`` in display order, at most ``limit``, and the

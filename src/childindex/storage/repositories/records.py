@@ -6,16 +6,24 @@ The statements run for every record of a bulk load are built once, at import.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import Boolean, and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord, VersionOutcome
 from childindex.domain.survivorship import asks_for_shield
 from childindex.storage.cipher import FieldCipher
-from childindex.storage.models import LINK_DECISIONS, ChildRow, LinkRow, SourceRecordRow, VersionRow
+from childindex.storage.models import (
+    LINK_DECISIONS,
+    BlockingKeyRow,
+    ChildRow,
+    LinkRow,
+    SourceRecordRow,
+    VersionRow,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -93,6 +101,23 @@ _CURRENT_RECORDS = (
     .where(LinkRow.child_id == bindparam("child"))
     .order_by(SR.source, SR.record_id)
 )
+
+
+_CURRENT_LINKS = (
+    select(SR.source, SR.record_id, LinkRow.child_id, LinkRow.decided_by)
+    .join(LinkRow, _LIVE_LINK)
+    .order_by(SR.source, SR.record_id)
+)
+_ALL_CURRENT = (
+    select(SR.source, SR.record_id, VersionRow.payload)
+    .join(VersionRow, VersionRow.id == SR.current_version_id)
+    .order_by(SR.source, SR.record_id)
+)
+
+
+def blocking_digests(keys: Collection[str], cipher: FieldCipher) -> set[str]:
+    """Blocking keys as stored: keyed digests, since they carry postcodes and names."""
+    return {cipher.digest(key, purpose="blocking") for key in keys}
 
 
 def payload_hash(payload: dict[str, Any], cipher: FieldCipher) -> str:
@@ -192,7 +217,14 @@ class SqlSourceRecordRepository:
         return ChildId(value) if value is not None else None
 
     def link(
-        self, *, source: Source, record_id: str, child_id: ChildId, decided_by: str, actor: str
+        self,
+        *,
+        source: Source,
+        record_id: str,
+        child_id: ChildId,
+        decided_by: str,
+        actor: str,
+        score: float | None = None,
     ) -> None:
         """Link the record to ``child_id``, ending any current link (kept as history).
         The same decision again changes nothing; linking to a shielded child shields the
@@ -221,6 +253,7 @@ class SqlSourceRecordRepository:
                 "child_id": child_id.value,
                 "decided_by": decided_by,
                 "actor": actor,
+                "score": score,
                 "decided_at": now,
             },
         )
@@ -238,3 +271,51 @@ class SqlSourceRecordRepository:
             )
             for source, rid, payload, at in rows
         ]
+
+    def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
+        """``(source, record_id, payload)`` of the current version of every held record."""
+        for source, record_id, payload in self._session.connection().execute(_ALL_CURRENT):
+            yield Source(source), record_id, self._cipher.open_json(payload)
+
+    def set_blocking_keys(self, *, source: Source, record_id: str, keys: Collection[str]) -> None:
+        """Replace the record's blocking keys with ``keys``."""
+        connection = self._session.connection()
+        key = connection.scalar(
+            select(SR.id).where(_THIS_RECORD), {"source": source.value, "record_id": record_id}
+        )
+        if key is None:
+            msg = f"no source record {source.value}/{record_id}"
+            raise LookupError(msg)
+        connection.execute(delete(BlockingKeyRow).where(BlockingKeyRow.source_record_id == key))
+        if keys:
+            connection.execute(
+                insert(BlockingKeyRow),
+                [
+                    {"source_record_id": key, "key": k}
+                    for k in sorted(blocking_digests(keys, self._cipher))
+                ],
+            )
+
+    def current_links(self) -> Iterator[tuple[Source, str, ChildId, str]]:
+        """``(source, record_id, child_id, decided_by)`` of every current link."""
+        # A statement-level option: the server-side cursor ends with this result.
+        rows = self._session.connection().execute(_CURRENT_LINKS.execution_options(yield_per=5000))
+        for source, record_id, child_id, decided_by in rows:
+            yield Source(source), record_id, ChildId(child_id), decided_by
+
+    def moved_by_merge(self, *, merged: ChildId, into: ChildId) -> list[tuple[Source, str]]:
+        """Records now on ``into`` whose previous link, ended by the same move, was to
+        ``merged``: what a merge of ``merged`` into ``into`` moved."""
+        live, old = aliased(LinkRow), aliased(LinkRow)
+        statement = (
+            select(SR.source, SR.record_id)
+            .join(live, and_(live.source_record_id == SR.id, live.ended_at.is_(None)))
+            .join(old, old.source_record_id == SR.id)
+            .where(
+                live.child_id == into.value,
+                old.child_id == merged.value,
+                old.ended_at == live.decided_at,
+            )
+            .order_by(SR.source, SR.record_id)
+        )
+        return [(Source(s), rid) for s, rid in self._session.connection().execute(statement)]

@@ -309,6 +309,68 @@ def _sign_in_security() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_break_glass_alerts")),
     )
     op.create_index("ix_break_glass_alerts_la_code", "break_glass_alerts", ["la_code"])
+# --- matching (issue 5): blocking keys of linked records, for online candidate retrieval ---
+def _matching() -> None:
+    op.create_table(
+        "record_blocking_keys",
+        sa.Column("source_record_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=160), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_records.id"],
+            name=op.f("fk_record_blocking_keys_source_record_id_source_records"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("source_record_id", "key", name=op.f("pk_record_blocking_keys")),
+    )
+    op.create_index("ix_record_blocking_keys_key", "record_blocking_keys", ["key"])
+    op.create_table(
+        "review_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_record_id", sa.Integer(), nullable=False),
+        sa.Column("record_child_id", CHILD_KEY, nullable=False),
+        sa.Column("candidate_child_id", CHILD_KEY, nullable=False),
+        sa.Column("probability", sa.Float(), nullable=False),
+        sa.Column("weights", sa.JSON(), nullable=False),
+        sa.Column("la_code", CODE, nullable=True),
+        sa.Column("status", CODE, nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("decided_at", UTC_TIME, nullable=True),
+        sa.Column("decided_by", LABEL, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_records.id"],
+            name=op.f("fk_review_items_source_record_id_source_records"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["record_child_id"],
+            ["children.child_id"],
+            name=op.f("fk_review_items_record_child_id_children"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["candidate_child_id"],
+            ["children.child_id"],
+            name=op.f("fk_review_items_candidate_child_id_children"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
+    )
+    op.create_index("ix_review_items_la_code_status", "review_items", ["la_code", "status"])
+    op.create_table(
+        "not_a_match",
+        sa.Column("source_record_id", sa.Integer(), nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("actor", LABEL, nullable=False),
+        sa.Column("decided_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_records.id"],
+            name=op.f("fk_not_a_match_source_record_id_source_records"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.child_id"], name=op.f("fk_not_a_match_child_id_children")
+        ),
+        sa.PrimaryKeyConstraint("source_record_id", "child_id", name=op.f("pk_not_a_match")),
+    )
 
 
 def upgrade() -> None:
@@ -317,6 +379,7 @@ def upgrade() -> None:
     _children()
     _accounts_and_audit()
     _sign_in_security()
+    _matching()
 
 
 def downgrade() -> None:
@@ -331,6 +394,9 @@ def downgrade() -> None:
         "recovery_codes",
         "sign_in_failures",
         "web_sessions",
+        "not_a_match",
+        "review_items",
+        "record_blocking_keys",
         "system_state",
         "audit_events",
         "api_tokens",

@@ -1,0 +1,92 @@
+"""Matching quality and batch speed on a synthetic country: prints Markdown rows.
+
+    uv run python benchmarks/bench_matching.py --children 100000 --seed 7
+
+Generates the country (all four feeds), trains the model, clusters every record
+(identifier rules + model + thresholds) and scores the clustering against truth.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from childindex.linkage.batch import cluster
+from childindex.linkage.feed_files import read_country, read_truth
+from childindex.linkage.training import feature_rows, train
+from childindex.matching.thresholds import LINK, MODEL_VERSION, REVIEW
+
+
+def pairs(groups: Counter[object]) -> int:
+    return sum(n * (n - 1) // 2 for n in groups.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dir", type=Path, default=None, help="an existing country")
+    args = parser.parse_args()
+    directory = args.dir or Path(tempfile.mkdtemp(prefix="bench-matching-"))
+    if args.dir is None:
+        subprocess.run(
+            [sys.executable, "-m", "childindex", "synth", "--children", str(args.children),
+             "--seed", str(args.seed), "--out", str(directory)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    truth = read_truth(directory)
+    started = time.perf_counter()
+    rows = feature_rows(read_country(directory))
+    model = train(rows, seed=args.seed)
+    trained = time.perf_counter()
+    result = cluster(rows, model)
+    clustered = time.perf_counter()
+
+    predicted = Counter(result.cluster_of.values())
+    true = Counter(truth[uid] for uid in result.cluster_of)
+    both = Counter((c, truth[uid]) for uid, c in result.cluster_of.items())
+    tp, pp, ap = pairs(both), pairs(predicted), pairs(true)
+    precision, recall = tp / pp if pp else 1.0, tp / ap if ap else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    # Twins: two different children with the same birth date and family name on their
+    # records, wrongly put in one cluster.
+    births: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in rows:
+        births[truth[row["unique_id"]]].add((row["dob"] or "", row["surname"] or ""))
+    persons_in: defaultdict[str, set[str]] = defaultdict(set)
+    for uid, c in result.cluster_of.items():
+        persons_in[c].add(truth[uid])
+    twin_merges = 0
+    for persons in persons_in.values():
+        listed = sorted(persons)
+        for i, a in enumerate(listed):
+            twin_merges += sum(1 for b in listed[i + 1 :] if births[a] & births[b])
+    in_review = {uid for a, b, _ in result.review_pairs for uid in (a, b)}
+
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    print(f"| date | {datetime.now(UTC):%Y-%m-%d %H:%M} UTC | machine | {machine} |")
+    print(f"| command | `{' '.join(sys.argv)}` | model | {MODEL_VERSION} |")
+    print(f"| children (truth persons) | {len(set(truth.values())):,} | records | {len(rows):,} |")
+    print(f"| thresholds | LINK {LINK}, REVIEW {REVIEW} | scored pairs | {result.scored_pairs:,} |")
+    print(f"| pairwise precision | {precision:.5f} | recall | {recall:.5f} |")
+    print(f"| F1 | {f1:.5f} | twin pairs wrongly merged | {twin_merges} |")
+    share = len(in_review) / len(rows)
+    print(f"| review queue (records) | {len(in_review):,} | share | {share:.3%} |")
+    print(
+        f"| train (s) | {trained - started:.1f} | batch cluster (s) | {clustered - trained:.1f} |"
+    )
+    rate = len(rows) / (clustered - trained)
+    print(f"| batch throughput (records/s) | {rate:,.0f} | | |")
+
+
+if __name__ == "__main__":
+    main()

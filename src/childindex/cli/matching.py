@@ -1,0 +1,99 @@
+"""Matching commands: ``matching train``, ``export links``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from childindex import bootstrap
+from childindex.cli.output import emit, fail, out
+from childindex.config import get_settings
+from childindex.linkage.feed_files import read_country
+from childindex.linkage.training import feature_rows, train, write_model
+from childindex.services import export, rescore
+from childindex.services.training_data import held_records
+
+matching_app = typer.Typer(help="The matching model.", no_args_is_help=True)
+
+
+@matching_app.command("train")
+def train_model(
+    from_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Train on the feed files in this directory instead of the records held.",
+        ),
+    ] = None,
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the model (default: CHILDINDEX_MODEL_PATH)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for u sampling: same seed, same model.")] = 1,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable result.")
+    ] = False,
+) -> None:
+    """(Re)train the linkage model and write it as a versioned JSON model file."""
+    target = out_path or get_settings().model_path
+    started = time.perf_counter()
+    records: Any
+    if from_dir is not None:
+        if not from_dir.is_dir():
+            fail(f"{from_dir}: not a directory")
+        records = read_country(from_dir)
+    else:
+        records = held_records(uow_factory=bootstrap.build().uow_factory)
+    rows = feature_rows(records)
+    if len(rows) < 100:
+        fail(f"only {len(rows)} records to train on: at least 100 are needed")
+    model = train(rows, seed=seed)
+    write_model(model, target)
+    result = {
+        "model_version": model["model_version"],
+        "records": len(rows),
+        "out": str(target),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    emit(result, as_json=as_json, human=lambda: out.print(result))
+
+
+export_app = typer.Typer(help="Exports for reconciliation and measurement.", no_args_is_help=True)
+
+
+@export_app.command("links")
+def export_links(
+    out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable result.")
+    ] = False,
+) -> None:
+    """Write source,record_id,child_id,decided_by for every current link (audited)."""
+    container = bootstrap.build()
+    try:
+        with out_file.open("w", encoding="utf-8", newline="") as handle:
+            count = export.export_links(
+                uow=container.uow_factory(), out=handle, actor="cli", now=container.clock()
+            )
+    except OSError as error:
+        fail(f"{out_file}: {error.strerror}")
+    result = {"links": count, "out": str(out_file)}
+    emit(result, as_json=as_json, human=lambda: out.print(result))
+
+
+@matching_app.command("rescore")
+def rescore_records(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable result.")
+    ] = False,
+) -> None:
+    """Re-run matching over held records; officers' decisions are never undone."""
+    container = bootstrap.build()
+    report = rescore.rescore(
+        uow_factory=container.uow_factory, engine=container.engine, actor="rescore"
+    )
+    result = {"model": container.settings.model_path.name, **report.counts()}
+    emit(result, as_json=as_json, human=lambda: out.print(result))

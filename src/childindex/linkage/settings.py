@@ -1,0 +1,103 @@
+"""The Splink model's settings: the comparisons of ``matching/comparisons.py`` in SQL.
+
+Each level's ``label_for_charts`` is the label the pure-Python comparisons return, so the
+trained m and u probabilities can be read back per label (``linkage/model_file.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+from childindex.matching.comparisons import LEVELS, TF_COLUMNS
+
+
+def _dl1(column: str) -> str:
+    return f"damerau_levenshtein({column}_l, {column}_r) <= 1"
+
+
+def _in_tokens(left: str, right_list: str) -> str:
+    return f"list_contains(string_split({right_list}, ' '), {left})"
+
+
+_SQL: Final[dict[str, dict[str, str]]] = {
+    "forename": {
+        "null": "forename_l IS NULL OR forename_r IS NULL",
+        "exact": "forename_l = forename_r",
+        "nickname": "forename_canon_l = forename_canon_r",
+        "typo": _dl1("forename"),
+        "other_names": f"coalesce({_in_tokens('forename_l', 'forenames_r')}, false)"
+        f" OR coalesce({_in_tokens('forename_r', 'forenames_l')}, false)",
+    },
+    "surname": {
+        "null": "surname_l IS NULL OR surname_r IS NULL",
+        "exact": "surname_l = surname_r",
+        "typo": _dl1("surname"),
+        "shared_part": "len(list_intersect(string_split(surname_l, ' '),"
+        " string_split(surname_r, ' '))) > 0",
+        "soundex": "surname_sdx_l = surname_sdx_r",
+    },
+    "dob": {
+        "null": "dob_l IS NULL OR dob_r IS NULL",
+        "exact": "dob_l = dob_r",
+        "swap": "coalesce(dob_l = dob_swap_r, false) OR coalesce(dob_swap_l = dob_r, false)",
+        "one_char": _dl1("dob"),
+    },
+    "sex": {"null": "sex_l IS NULL OR sex_r IS NULL", "exact": "sex_l = sex_r"},
+    "location": {
+        "null": "postcode_l IS NULL OR postcode_r IS NULL",
+        "address": "postcode_l = postcode_r AND coalesce(address_l = address_r, false)",
+        "postcode": "postcode_l = postcode_r",
+        "sector": "pc_sector_l = pc_sector_r",
+        "district": "pc_district_l = pc_district_r",
+    },
+    "nhs_number": {
+        "null": "nhs_number_l IS NULL OR nhs_number_r IS NULL",
+        "exact": "nhs_number_l = nhs_number_r",
+    },
+    "upn": {"null": "upn_l IS NULL OR upn_r IS NULL", "exact": "upn_l = upn_r"},
+}
+
+
+def _comparison(name: str) -> cl.CustomComparison:
+    sql = _SQL[name]
+    levels: list[Any] = [
+        cll.CustomLevel(sql["null"], label_for_charts="null").configure(is_null_level=True)
+    ]
+    for label in LEVELS[name]:
+        if label == "else":
+            levels.append(cll.ElseLevel().configure(label_for_charts="else"))
+            continue
+        level: Any = cll.CustomLevel(sql[label], label_for_charts=label)
+        if label == "exact" and name in TF_COLUMNS:
+            level = level.configure(tf_adjustment_column=TF_COLUMNS[name])
+        levels.append(level)
+    return cl.CustomComparison(levels, output_column_name=name)
+
+
+# Pairs scored in batch: each rule keeps recall on one hard case.
+PREDICTION_BLOCKS: Final[tuple[Any, ...]] = (
+    block_on("dob"),  # twins, movers, surname changes
+    block_on("forename_canon", "surname"),  # wrong or swapped dates of birth
+    block_on("surname", "postcode"),  # a new forename spelling at the same address
+    block_on("forename_canon", "postcode"),  # a surname change without moving
+    "l.dob = r.dob_swap",  # day and month swapped
+    block_on("nhs_number"),
+    block_on("upn"),
+)
+
+
+def settings() -> SettingsCreator:
+    """The model's settings, untrained."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[_comparison(name) for name in LEVELS],
+        blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKS),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        max_iterations=20,
+    )

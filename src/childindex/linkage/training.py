@@ -1,0 +1,152 @@
+"""Training the Fellegi-Sunter model with Splink on DuckDB, and writing the model file.
+
+u by random sampling, m by expectation maximisation on two blocking passes (each pass
+estimates the comparisons it does not block on), the prior from deterministic rules.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from splink import Linker, block_on
+from splink.backends.duckdb import DuckDBAPI
+
+from childindex.linkage.settings import settings
+from childindex.matching.comparisons import LEVELS, TF_COLUMNS, dob_level, location_level
+from childindex.matching.features import Features, features_of
+from childindex.matching.thresholds import MODEL_VERSION
+
+
+def feature_rows(records: Iterable[tuple[str, str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """One Splink input row per record: ``unique_id`` is ``"source:record_id"``."""
+    return [
+        {"unique_id": f"{source}:{record_id}", **features_of(fields).as_row()}
+        for source, record_id, fields in records
+    ]
+
+
+def term_frequencies(rows: list[dict[str, Any]], column: str) -> dict[str, float]:
+    """Share of non-null values equal to each value (Splink's definition)."""
+    counts = Counter(row[column] for row in rows if row[column] is not None)
+    total = sum(counts.values()) or 1
+    return {value: count / total for value, count in counts.items()}
+
+
+def household_u(rows: list[dict[str, Any]], *, seed: int) -> dict[str, float]:
+    """u of each location level *given the surnames agree*, from likely non-matches.
+
+    Siblings share surname and address: among non-matching pairs with the same surname, an
+    address match is far more common than among random pairs, so the location weight must
+    use this conditional u when the surnames agree (else a household outvotes a different
+    forename and date of birth). Likely non-matches: same surname, a different date of birth
+    and a different forename.
+    """
+    rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
+    by_surname: defaultdict[str, list[Features]] = defaultdict(list)
+    for row in rows:
+        if row["surname"] is not None and row["postcode"] is not None:
+            by_surname[row["surname"]].append(
+                Features(**{k: v for k, v in row.items() if k != "unique_id"})
+            )
+    counts: Counter[str] = Counter()
+    for surname in sorted(by_surname):
+        group = by_surname[surname]
+        if len(group) > 40:
+            group = rng.sample(group, 40)
+        for i, left in enumerate(group):
+            for right in group[i + 1 :]:
+                if dob_level(left, right) == "else" and left.forename_canon != right.forename_canon:
+                    counts[location_level(left, right)] += 1
+    labels = LEVELS["location"]
+    total = sum(counts[label] for label in labels) + len(labels)
+    return {label: (counts[label] + 1) / total for label in labels}
+
+
+def linker_for(
+    rows: list[dict[str, Any]], model: Mapping[str, Any] | None = None, *, levels: bool = False
+) -> Linker:
+    """A DuckDB-backed linker over ``rows``, untrained or with a trained model's settings.
+
+    ``levels`` keeps each comparison's level (``gamma_<name>``) in predictions.
+    """
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - Splink needs it
+
+    db_api = DuckDBAPI()
+    columns = ["unique_id", *Features.__dataclass_fields__]
+    table = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in columns]))
+    frame = db_api.register(table, dataset_display_name="records")
+    chosen: Any = settings()
+    if model is not None:
+        chosen = dict(
+            model["splink"],
+            retain_intermediate_calculation_columns=levels,
+            retain_matching_columns=levels,
+        )
+    return Linker(frame, chosen)
+
+
+def train(rows: list[dict[str, Any]], *, seed: int = 1) -> dict[str, Any]:
+    """Train on ``rows`` and return the model document (see :func:`write_model`)."""
+    linker = linker_for(rows)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [
+            block_on("forename", "surname", "dob"),
+            block_on("nhs_number"),
+            block_on("upn"),
+        ],
+        recall=0.8,
+    )
+    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob"), record_sample_proportion=1.0
+    )
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("forename_canon", "surname"), record_sample_proportion=1.0
+    )
+    splink_settings = linker.misc.save_model_to_json()
+    return {
+        "model_version": MODEL_VERSION,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "records": len(rows),
+        "prior": splink_settings["probability_two_random_records_match"],
+        "levels": _levels(splink_settings),
+        "household_u": household_u(rows, seed=seed),
+        "tf": {column: term_frequencies(rows, column) for column in TF_COLUMNS.values()},
+        "tf_totals": {
+            column: sum(1 for row in rows if row[column] is not None)
+            for column in TF_COLUMNS.values()
+        },
+        "splink": splink_settings,
+    }
+
+
+def _levels(splink_settings: Mapping[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
+    """m and u per comparison and level label, from Splink's settings dict."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for comparison in splink_settings["comparisons"]:
+        name = comparison["output_column_name"]
+        levels: dict[str, dict[str, float]] = {}
+        for level in comparison["comparison_levels"]:
+            label = level.get("label_for_charts")
+            if level.get("is_null_level") or label not in LEVELS[name]:
+                continue
+            levels[label] = {
+                "m": float(level.get("m_probability", 1e-6)),
+                "u": float(level.get("u_probability", 1e-6)),
+            }
+        out[name] = levels
+    return out
+
+
+def write_model(model: Mapping[str, Any], path: Path) -> Path:
+    """Write the model document as JSON to ``path`` (parents created)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model, indent=1, sort_keys=True), encoding="utf-8")
+    return path

@@ -1,0 +1,152 @@
+"""The model's comparisons, level by level, as pure Python over :class:`Features`.
+
+``linkage/settings.py`` states the same levels in SQL for Splink's training and batch
+prediction; a test checks both give the same level for the same pair. Levels are listed
+most-agreeing first; ``"null"`` means one side says nothing (weight 0).
+
+Siblings share surname, address, postcode and town, so location is *one* comparison
+(postcode level and address together), not three independent pieces of evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from childindex.matching.features import Features
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one insertion, deletion, substitution or
+    swap of adjacent characters (Damerau-Levenshtein distance ≤ 1)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+def _tokens(value: str | None) -> set[str]:
+    return set(value.split()) if value else set()
+
+
+def forename_level(l: Features, r: Features) -> str:  # noqa: E741 - left/right, as Splink
+    """exact, nickname, typo, other_names or else."""
+    if l.forename is None or r.forename is None:
+        return "null"
+    if l.forename == r.forename:
+        return "exact"
+    if l.forename_canon == r.forename_canon:
+        return "nickname"
+    if within_one_edit(l.forename, r.forename):
+        return "typo"
+    if l.forename in _tokens(r.forenames) or r.forename in _tokens(l.forenames):
+        return "other_names"
+    return "else"
+
+
+def surname_level(l: Features, r: Features) -> str:  # noqa: E741
+    """exact, typo, shared_part (one part of a double-barrelled name), soundex or else."""
+    if l.surname is None or r.surname is None:
+        return "null"
+    if l.surname == r.surname:
+        return "exact"
+    if within_one_edit(l.surname, r.surname):
+        return "typo"
+    if _tokens(l.surname) & _tokens(r.surname):
+        return "shared_part"
+    if l.surname_sdx == r.surname_sdx:
+        return "soundex"
+    return "else"
+
+
+def dob_level(l: Features, r: Features) -> str:  # noqa: E741
+    """exact, swap (day and month exchanged), one_char or else."""
+    if l.dob is None or r.dob is None:
+        return "null"
+    if l.dob == r.dob:
+        return "exact"
+    if l.dob == r.dob_swap or l.dob_swap == r.dob:
+        return "swap"
+    if within_one_edit(l.dob, r.dob):
+        return "one_char"
+    return "else"
+
+
+def sex_level(l: Features, r: Features) -> str:  # noqa: E741
+    """exact or else."""
+    if l.sex is None or r.sex is None:
+        return "null"
+    return "exact" if l.sex == r.sex else "else"
+
+
+def location_level(l: Features, r: Features) -> str:  # noqa: E741
+    """address (same postcode and address), postcode, sector, district or else."""
+    if l.postcode is None or r.postcode is None:
+        return "null"
+    if l.postcode == r.postcode:
+        return "address" if l.address is not None and l.address == r.address else "postcode"
+    if l.pc_sector == r.pc_sector:
+        return "sector"
+    if l.pc_district == r.pc_district:
+        return "district"
+    return "else"
+
+
+def _identifier_level(a: str | None, b: str | None) -> str:
+    if a is None or b is None:
+        return "null"
+    return "exact" if a == b else "else"
+
+
+def nhs_level(l: Features, r: Features) -> str:  # noqa: E741
+    """exact or else (both present, different)."""
+    return _identifier_level(l.nhs_number, r.nhs_number)
+
+
+def upn_level(l: Features, r: Features) -> str:  # noqa: E741
+    """exact or else (both present, different)."""
+    return _identifier_level(l.upn, r.upn)
+
+
+COMPARISONS: Final[dict[str, Callable[[Features, Features], str]]] = {
+    "forename": forename_level,
+    "surname": surname_level,
+    "dob": dob_level,
+    "sex": sex_level,
+    "location": location_level,
+    "nhs_number": nhs_level,
+    "upn": upn_level,
+}
+
+LEVELS: Final[dict[str, tuple[str, ...]]] = {
+    "forename": ("exact", "nickname", "typo", "other_names", "else"),
+    "surname": ("exact", "typo", "shared_part", "soundex", "else"),
+    "dob": ("exact", "swap", "one_char", "else"),
+    "sex": ("exact", "else"),
+    "location": ("address", "postcode", "sector", "district", "else"),
+    "nhs_number": ("exact", "else"),
+    "upn": ("exact", "else"),
+}
+
+# Comparisons whose exact level is adjusted for how common the value is.
+TF_COLUMNS: Final[dict[str, str]] = {"forename": "forename", "surname": "surname"}
+
+
+def compare(l: Features, r: Features) -> dict[str, str]:  # noqa: E741
+    """The level of every comparison for the pair."""
+    return {name: level_of(l, r) for name, level_of in COMPARISONS.items()}

@@ -1,0 +1,82 @@
+"""The comparable form of a source record: what the model and blocking keys look at.
+
+One function turns a record's payload (the contract's field names) into :class:`Features`,
+so the batch model (``linkage/``) and the online engine compare identical values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from childindex.matching.standardise import (
+    canonical_forename,
+    date_candidates,
+    name_tokens,
+    postcode_levels,
+    soundex,
+    standard_address,
+    standard_name,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Standardised fields of one record; ``None`` where the record says nothing."""
+
+    forename: str | None  # first token of the given name
+    forename_canon: str | None  # the formal name a nickname stands for
+    forenames: str | None  # every given and other name token, space separated
+    surname: str | None
+    surname_sdx: str | None
+    dob: str | None  # ISO date as written
+    dob_swap: str | None  # day and month exchanged, when a real different date
+    sex: str | None  # F or M; U is unknown
+    postcode: str | None
+    pc_sector: str | None
+    pc_district: str | None
+    address: str | None
+    nhs_number: str | None
+    upn: str | None
+
+    def as_row(self) -> dict[str, Any]:
+        """The features as a plain dict (a table row for Splink)."""
+        return asdict(self)
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def features_of(payload: Mapping[str, Any]) -> Features:
+    """Standardise a payload in the contract's field names.
+
+    >>> features_of({"given_name": "Ollie", "family_name": "O'Neil"}).forename_canon
+    'oliver'
+    """
+    given = standard_name(_text(payload.get("given_name"))).split()
+    tokens = name_tokens(_text(payload.get("given_name")), _text(payload.get("other_given_names")))
+    surname = standard_name(_text(payload.get("family_name")))
+    dates = date_candidates(_text(payload.get("birth_date")))
+    postcode = postcode_levels(_text(payload.get("postcode")))
+    address = standard_address(
+        _text(payload.get("address_line1")), _text(payload.get("address_line2"))
+    )
+    sex = _text(payload.get("sex"))
+    return Features(
+        forename=given[0] if given else None,
+        forename_canon=canonical_forename(given[0]) if given else None,
+        forenames=" ".join(tokens) or None,
+        surname=surname or None,
+        surname_sdx=soundex(surname) or None,
+        dob=dates[0].isoformat() if dates else None,
+        dob_swap=dates[1].isoformat() if len(dates) > 1 else None,
+        sex=sex if sex in {"F", "M"} else None,
+        postcode=postcode.full or None,
+        pc_sector=postcode.sector or None,
+        pc_district=postcode.district or None,
+        address=address or None,
+        nhs_number=_text(payload.get("nhs_number")),
+        upn=_text(payload.get("upn")),
+    )

@@ -1,0 +1,125 @@
+"""Scoring a pair of records with a trained model's weights, in-process (no database).
+
+The model document is what ``childindex matching train`` writes: per comparison and level
+the m and u probabilities, the prior, and term frequencies for the names. The arithmetic
+is Splink's: match weight = log2(prior odds) + Σ log2(m/u), with the exact-name levels
+adjusted by log2(u_exact / tf(value)).
+
+Twins rule: twins share date of birth, surname and address, and their forenames often
+differ by one letter (Aidan/Aiden). A pair with the same date of birth whose forenames are
+two different names (both common in the data, so neither is a keying slip) and whose middle
+names do not agree is *possible twins*: never linked automatically. If the names share
+nothing it stays below ``REVIEW`` (a new child); one letter apart, it goes to review.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from childindex.matching.comparisons import COMPARISONS, TF_COLUMNS
+from childindex.matching.features import Features
+from childindex.matching.thresholds import LINK, REVIEW
+
+_MIN_TF = 1e-6
+_SURNAME_AGREES = frozenset({"exact", "typo", "shared_part"})
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """How a pair scored: the probability and the weight each comparison gave."""
+
+    probability: float
+    weights: dict[str, float]
+    levels: dict[str, str]
+    possible_twins: bool
+
+
+# A name seen at least this many times in the training data is a real name, not a slip.
+COMMON_NAME_COUNT = 3
+
+
+def _middle_names(features: Features) -> set[str]:
+    tokens = set((features.forenames or "").split())
+    tokens.discard(features.forename or "")
+    return tokens
+
+
+class TrainedScorer:
+    """Scores pairs with the weights of a trained model document."""
+
+    def __init__(self, model: Mapping[str, Any]) -> None:
+        self.model_version = str(model["model_version"])
+        prior = float(model["prior"])
+        self._prior_weight = math.log2(prior / (1 - prior))
+        self._weights: dict[str, dict[str, float]] = {
+            name: {
+                label: math.log2(max(p["m"], 1e-12) / max(p["u"], 1e-12))
+                for label, p in levels.items()
+            }
+            for name, levels in model["levels"].items()
+        }
+        self._u_exact = {name: float(model["levels"][name]["exact"]["u"]) for name in TF_COLUMNS}
+        self._tf: dict[str, dict[str, float]] = {
+            column: dict(values) for column, values in model["tf"].items()
+        }
+        # Location weights when the surnames agree: u conditioned on a shared surname.
+        self._household: dict[str, float] = {
+            label: math.log2(max(model["levels"]["location"][label]["m"], 1e-12) / u)
+            for label, u in model.get("household_u", {}).items()
+        }
+        totals = model.get("tf_totals", {})
+        forenames = max(int(totals.get("forename", 0)), 1)
+        self._common_forename_share = COMMON_NAME_COUNT / forenames
+
+    def _common_forename(self, name: str | None) -> bool:
+        share = self._tf.get("forename", {}).get(name or "", 0.0)
+        return share >= self._common_forename_share
+
+    def possible_twins(self, left: Features, right: Features, levels: Mapping[str, str]) -> bool:
+        """Same birth date, two different real forenames, no middle name in common."""
+        if levels.get("dob") != "exact" or levels.get("forename") not in {"typo", "else"}:
+            return False
+        if _middle_names(left) & _middle_names(right):
+            return False
+        if levels["forename"] == "else" or levels.get("nhs_number") == "else":
+            return True
+        if levels.get("upn") == "else":
+            return True
+        return self._common_forename(left.forename) and self._common_forename(right.forename)
+
+    def score(self, left: Features, right: Features) -> PairScore:
+        """Score one pair; per-comparison weights explain the result."""
+        levels = {name: level_of(left, right) for name, level_of in COMPARISONS.items()}
+        weights: dict[str, float] = {}
+        for name, level in levels.items():
+            if level == "null":
+                weights[name] = 0.0
+                continue
+            weight = self._weights.get(name, {}).get(level, 0.0)
+            if name == "location" and levels["surname"] in _SURNAME_AGREES:
+                weight = self._household.get(level, weight)
+            column = TF_COLUMNS.get(name)
+            if column is not None and level == "exact":
+                value = getattr(left, column)
+                tf = self._tf.get(column, {}).get(value)
+                if tf is not None:
+                    weight += math.log2(self._u_exact[name]) - math.log2(max(tf, _MIN_TF))
+            weights[name] = weight
+        total = self._prior_weight + sum(weights.values())
+        probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
+        twins = self.possible_twins(left, right, levels)
+        return PairScore(probability, weights, levels, twins)
+
+    def decision_probability(self, score: PairScore) -> float:
+        """The probability the thresholds see: possible twins never reach ``LINK``."""
+        if not score.possible_twins:
+            return score.probability
+        distinct = score.levels["forename"] == "else" or "else" in (
+            score.levels.get("nhs_number"),
+            score.levels.get("upn"),
+        )
+        ceiling = REVIEW if distinct else LINK
+        return min(score.probability, math.nextafter(ceiling, 0.0))

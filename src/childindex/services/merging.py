@@ -1,0 +1,116 @@
+"""Moving records between children: relink one record, or merge two children.
+
+Shields only spread here (invariant 2): a record or child moving onto another child carries
+its shield with it; nothing in this module lifts one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from childindex.domain.errors import InvalidInput, NotFound
+from childindex.domain.ids import ChildId
+from childindex.domain.source_record import Source
+from childindex.domain.survivorship import project
+from childindex.services.ports import UnitOfWork
+
+
+def _reproject(uow: UnitOfWork, child_id: ChildId, *, shielded: bool) -> None:
+    existing = uow.children.get(child_id)
+    keep = shielded or (existing.shielded if existing else False)
+    uow.children.save(project(child_id, uow.records.current_records(child_id), shielded=keep))
+
+
+def relink_record(
+    *,
+    uow: UnitOfWork,
+    source: Source,
+    record_id: str,
+    into: ChildId,
+    actor: str,
+    decided_by: str = "officer",
+) -> None:
+    """Move one record onto ``into`` (an officer's decision). A child left with no records
+    is retired as merged into ``into``, and its shield goes with it."""
+    old = uow.records.linked_child(source=source, record_id=record_id)
+    old_child = uow.children.get(old) if old is not None else None
+    uow.records.link(
+        source=source, record_id=record_id, child_id=into, decided_by=decided_by, actor=actor
+    )
+    carried = bool(old_child and old_child.shielded)
+    _reproject(uow, into, shielded=carried)
+    if old is None or old == into:
+        return
+    if uow.records.current_records(old):
+        _reproject(uow, old, shielded=False)
+    else:
+        uow.children.mark_merged(old, into=into)
+
+
+def merge_children(*, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: str) -> None:
+    """Move every record of ``child_id`` onto ``into`` and retire ``child_id``.
+
+    The result is shielded if either child was (invariant 2).
+    """
+    if child_id == into:
+        return
+    merged = uow.children.get(child_id)
+    for record in uow.records.current_records(child_id):
+        uow.records.link(
+            source=record.source,
+            record_id=record.record_id,
+            child_id=into,
+            decided_by="officer",
+            actor=actor,
+        )
+    _reproject(uow, into, shielded=bool(merged and merged.shielded))
+    uow.children.mark_merged(child_id, into=into)
+
+
+def split_child(
+    *, uow: UnitOfWork, child_id: ChildId, records: Sequence[tuple[Source, str]], actor: str
+) -> ChildId:
+    """Move ``records`` (some, not all, of the child's) onto a new child; return its ID.
+
+    Splitting a shielded child shields both parts (invariant 2).
+    """
+    child = uow.children.get(child_id)
+    if child is None:
+        raise NotFound(f"no child {child_id}", field="child_id")
+    held = {(r.source, r.record_id): r for r in uow.records.current_records(child_id)}
+    wanted = list(dict.fromkeys(records))
+    missing = [f"{s.value}/{rid}" for s, rid in wanted if (s, rid) not in held]
+    if missing:
+        raise InvalidInput(f"not records of this child: {', '.join(missing)}", field="records")
+    if not wanted or len(wanted) == len(held):
+        raise InvalidInput("a split must leave records on both children", field="records")
+    new_id = ChildId.new()
+    first = held[wanted[0]]
+    uow.children.save(project(new_id, [first], shielded=child.shielded))
+    for source, record_id in wanted:
+        uow.records.link(
+            source=source, record_id=record_id, child_id=new_id, decided_by="officer", actor=actor
+        )
+    _reproject(uow, new_id, shielded=child.shielded)
+    _reproject(uow, child_id, shielded=child.shielded)
+    return new_id
+
+
+def undo_merge(*, uow: UnitOfWork, child_id: ChildId, actor: str) -> ChildId:
+    """Move back what merging ``child_id`` moved and make it active again; return the child
+    it had been merged into. Both children keep any shield the merged child had (a shield is
+    never lifted by undoing a merge: invariant 2)."""
+    into = uow.children.merged_into(child_id)
+    if into is None:
+        raise InvalidInput(f"child {child_id} was not merged", field="child_id")
+    moved = uow.records.moved_by_merge(merged=child_id, into=into)
+    target = uow.children.get(into)
+    shielded = bool(target and target.shielded)
+    uow.children.reactivate(child_id)
+    for source, record_id in moved:
+        uow.records.link(
+            source=source, record_id=record_id, child_id=child_id, decided_by="officer", actor=actor
+        )
+    _reproject(uow, child_id, shielded=shielded)
+    _reproject(uow, into, shielded=shielded)
+    return into

@@ -1,0 +1,144 @@
+"""``ReviewRepository`` on SQLAlchemy: review items and remembered not-a-match decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, insert, select, update
+
+from childindex.domain.ids import ChildId
+from childindex.domain.review import ReviewItem, ReviewStatus
+from childindex.domain.source_record import Source
+from childindex.storage.models import NotAMatchRow, ReviewItemRow, SourceRecordRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+R = ReviewItemRow
+SR = SourceRecordRow
+
+_ITEMS = select(
+    R.id,
+    SR.source,
+    SR.record_id,
+    R.record_child_id,
+    R.candidate_child_id,
+    R.probability,
+    R.weights,
+    R.la_code,
+    R.status,
+).join(SR, SR.id == R.source_record_id)
+
+
+def _item(row: Any) -> ReviewItem:
+    item_id, source, record_id, record_child, candidate, probability, weights, la, status = row
+    return ReviewItem(
+        item_id=item_id,
+        source=Source(source),
+        record_id=record_id,
+        record_child_id=ChildId(record_child),
+        candidate_child_id=ChildId(candidate),
+        probability=probability,
+        weights=dict(weights),
+        la_code=la,
+        status=ReviewStatus(status),
+    )
+
+
+class SqlReviewRepository:
+    """Review items and not-a-match decisions."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _record_key(self, source: Source, record_id: str) -> int:
+        key = self._session.connection().scalar(
+            select(SR.id).where(and_(SR.source == source.value, SR.record_id == record_id))
+        )
+        if key is None:
+            msg = f"no source record {source.value}/{record_id}"
+            raise LookupError(msg)
+        return int(key)
+
+    def add(
+        self,
+        *,
+        source: Source,
+        record_id: str,
+        record_child_id: ChildId,
+        candidate_child_id: ChildId,
+        probability: float,
+        weights: dict[str, float],
+        la_code: str | None,
+        now: datetime,
+    ) -> int:
+        """Queue a pair; return the new item's id."""
+        return int(
+            self._session.connection()
+            .execute(
+                insert(R).returning(R.id),
+                {
+                    "source_record_id": self._record_key(source, record_id),
+                    "record_child_id": record_child_id.value,
+                    "candidate_child_id": candidate_child_id.value,
+                    "probability": probability,
+                    "weights": weights,
+                    "la_code": la_code,
+                    "status": ReviewStatus.OPEN.value,
+                    "created_at": now,
+                },
+            )
+            .scalar_one()
+        )
+
+    def open_items(self, *, la_code: str) -> list[ReviewItem]:
+        """Open items of one local authority, oldest first."""
+        rows = self._session.connection().execute(
+            _ITEMS.where(R.la_code == la_code, R.status == ReviewStatus.OPEN.value).order_by(R.id)
+        )
+        return [_item(row) for row in rows]
+
+    def get(self, item_id: int) -> ReviewItem | None:
+        """The item, or None."""
+        row = self._session.connection().execute(_ITEMS.where(R.id == item_id)).first()
+        return _item(row) if row is not None else None
+
+    def close(self, *, item_id: int, status: ReviewStatus, actor: str, now: datetime) -> None:
+        """Record the decision on an item."""
+        self._session.connection().execute(
+            update(R)
+            .where(R.id == item_id)
+            .values(status=status.value, decided_by=actor, decided_at=now)
+        )
+
+    def remember_not_a_match(
+        self, *, source: Source, record_id: str, child_id: ChildId, actor: str, now: datetime
+    ) -> None:
+        """Remember that the record is not this child."""
+        key = self._record_key(source, record_id)
+        connection = self._session.connection()
+        exists = connection.scalar(
+            select(NotAMatchRow.child_id).where(
+                NotAMatchRow.source_record_id == key, NotAMatchRow.child_id == child_id.value
+            )
+        )
+        if exists is None:
+            connection.execute(
+                insert(NotAMatchRow),
+                {
+                    "source_record_id": key,
+                    "child_id": child_id.value,
+                    "actor": actor,
+                    "decided_at": now,
+                },
+            )
+
+    def not_a_match(self, *, source: Source, record_id: str) -> set[ChildId]:
+        """Children an officer said this record is not."""
+        rows = self._session.connection().scalars(
+            select(NotAMatchRow.child_id)
+            .join(SR, SR.id == NotAMatchRow.source_record_id)
+            .where(SR.source == source.value, SR.record_id == record_id)
+        )
+        return {ChildId(v) for v in rows}

@@ -1,0 +1,85 @@
+"""``matching rescore``: new matches after a model change, officers' decisions kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from childindex.bootstrap import Container
+from childindex.domain.ids import ChildId
+from childindex.domain.source_record import Source
+from childindex.matching.engine import ModelMatchEngine
+from childindex.services.ingest import LoadReport
+from childindex.services.rescore import rescore
+from matching_model import hand_model
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+Load = Callable[[list[dict[str, Any]]], LoadReport]
+
+
+def _child(container: Container, record_id: str) -> ChildId | None:
+    with container.uow_factory() as uow:
+        return uow.records.linked_child(source=Source.HEALTH, record_id=record_id)
+
+
+def test_rescore_links_a_record_the_exact_engine_left_alone(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> None:
+    # The exact-identifier engine cannot tell these are one child: two children.
+    load_health(
+        [
+            health_record(record_id="H1"),
+            health_record(record_id="H2", nhs_number="9990000026", given_name="Amara"),
+        ]
+    )
+    assert _child(container, "H1") != _child(container, "H2")
+    report = rescore(
+        uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t"
+    )
+    assert report.examined == 2
+    assert report.relinked == 1
+    assert _child(container, "H1") == _child(container, "H2")
+
+
+def test_rescore_never_undoes_an_officer_decision(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> None:
+    load_health(
+        [
+            health_record(record_id="H1"),
+            health_record(record_id="H2", nhs_number="9990000026"),
+        ]
+    )
+    apart = _child(container, "H2")
+    assert apart is not None
+    with container.uow_factory() as uow:
+        uow.records.link(
+            source=Source.HEALTH, record_id="H2", child_id=apart, decided_by="officer", actor="o"
+        )
+        uow.commit()
+    report = rescore(
+        uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t"
+    )
+    assert report.officer_kept == 1
+    assert _child(container, "H2") == apart
+
+
+def test_rescore_never_proposes_a_remembered_not_a_match(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> None:
+    load_health(
+        [
+            health_record(record_id="H1"),
+            health_record(record_id="H2", nhs_number="9990000026"),
+        ]
+    )
+    first = _child(container, "H1")
+    assert first is not None
+    with container.uow_factory() as uow:
+        uow.reviews.remember_not_a_match(
+            source=Source.HEALTH, record_id="H2", child_id=first, actor="o", now=NOW
+        )
+        uow.commit()
+    rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
+    assert _child(container, "H2") != first

@@ -1,0 +1,104 @@
+"""In-process scoring with trained weights: twins rule, household rule, identifier safeguard."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from childindex.matching.comparisons import LEVELS, within_one_edit
+from childindex.matching.features import features_of
+from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
+from childindex.matching.scoring import TrainedScorer
+from childindex.matching.thresholds import LINK, REVIEW
+from matching_model import hand_model
+
+CHILD = {
+    "given_name": "Aidan",
+    "other_given_names": "James",
+    "family_name": "Smith",
+    "sex": "M",
+    "birth_date": "2015-03-04",
+    "address_line1": "1 High St",
+    "postcode": "AL1 0UB",
+}
+
+
+def test_the_same_record_scores_above_link() -> None:
+    scorer = TrainedScorer(hand_model())
+    score = scorer.score(features_of(CHILD), features_of(CHILD))
+    assert scorer.decision_probability(score) >= LINK
+    assert set(score.weights) == set(LEVELS)
+
+
+def test_twins_with_names_one_letter_apart_are_never_linked() -> None:
+    scorer = TrainedScorer(hand_model())
+    twin = dict(CHILD, given_name="Aiden", other_given_names="Lee")
+    score = scorer.score(features_of(CHILD), features_of(twin))
+    assert score.possible_twins
+    assert score.probability >= LINK  # the plain model would have merged them
+    assert scorer.decision_probability(score) < LINK
+
+
+def test_twins_with_different_names_start_a_new_child() -> None:
+    scorer = TrainedScorer(hand_model())
+    twin = dict(CHILD, given_name="Oliver", other_given_names="")
+    score = scorer.score(features_of(CHILD), features_of(twin))
+    assert scorer.decision_probability(score) < REVIEW
+
+
+def test_a_keying_slip_in_a_rare_name_is_not_a_twin() -> None:
+    scorer = TrainedScorer(hand_model())
+    slip = dict(CHILD, given_name="Aidna")
+    score = scorer.score(features_of(CHILD), features_of(slip))
+    assert not score.possible_twins
+
+
+def test_a_shared_household_counts_less_when_surnames_agree() -> None:
+    plain = TrainedScorer(hand_model())
+    household = TrainedScorer(hand_model(address=0.2, postcode=0.2, sector=0.2, district=0.2))
+    sibling = dict(CHILD, given_name="Zack", other_given_names="", birth_date="2012-07-20")
+    left, right = features_of(CHILD), features_of(sibling)
+    assert (
+        household.score(left, right).weights["location"]
+        < plain.score(left, right).weights["location"]
+    )
+
+
+def test_a_shared_nhs_number_with_a_different_birth_date_goes_to_review() -> None:
+    a = features_of(dict(CHILD, nhs_number="9990000018"))
+    b = features_of(dict(CHILD, nhs_number="9990000018", birth_date="2009-11-30"))
+    assert identifier_verdict(a, b) is IdentifierVerdict.REVIEW
+    assert identifier_verdict(a, a) is IdentifierVerdict.LINK
+    c = features_of(dict(CHILD, nhs_number="9990000018", sex="F"))
+    assert identifier_verdict(a, c) is IdentifierVerdict.REVIEW
+    assert identifier_verdict(a, features_of(CHILD)) is IdentifierVerdict.NONE
+
+
+def _edit_distance(a: str, b: str) -> int:
+    # Optimal string alignment distance, the plain dynamic programme.
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+@given(st.text("abc", max_size=6), st.text("abc", max_size=6))
+def test_within_one_edit_agrees_with_the_edit_distance(a: str, b: str) -> None:
+    assert within_one_edit(a, b) == (_edit_distance(a, b) <= 1)
+
+
+def test_probability_follows_the_match_weight() -> None:
+    scorer = TrainedScorer(hand_model())
+    score = scorer.score(features_of(CHILD), features_of(CHILD))
+    total = math.log2(0.0001 / 0.9999) + sum(score.weights.values())
+    assert math.isclose(score.probability, 1 / (1 + 2**-total))
