@@ -12,6 +12,8 @@ from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
+from childindex.domain.review import ReviewItem, ReviewStatus, ShieldInfo, ShieldOrigin
+from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
 from childindex.policy.criteria import SearchPlan
@@ -91,6 +93,69 @@ class UserRepository(Protocol):
         ...
 
 
+class ShieldStore(Protocol):
+    """Shields, the shield screen's candidates and its review items."""
+
+    def profile(self, child_id: str) -> ScreenProfile | None:
+        """The screen's view of one active child, or None."""
+        ...
+
+    def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
+        """Active children, shielded or visible as asked, sharing a blocking key."""
+        ...
+
+    def shielded_profiles(self) -> Iterator[ScreenProfile]:
+        """Every active shielded child."""
+        ...
+
+    def add_shield(
+        self,
+        *,
+        child_id: str,
+        origin: ShieldOrigin,
+        reason: str,
+        set_by: str,
+        at: datetime | None = None,
+        review_date: date | None,
+    ) -> int:
+        """Record a shield set on ``child_id``; return its id."""
+        ...
+
+    def active_shields(self, child_id: str) -> list[ShieldInfo]:
+        """The shields on ``child_id`` not lifted."""
+        ...
+
+    def lift(self, *, child_id: str, lifted_by: str, reason: str, at: datetime) -> int:
+        """Mark every active shield on ``child_id`` lifted; return how many."""
+        ...
+
+    def overdue(self, today: date) -> list[ShieldInfo]:
+        """Active shields whose review date is before ``today``."""
+        ...
+
+    def queue_caution(self, *, child_id: str, caution: Caution, at: datetime | None = None) -> bool:
+        """Queue a caution item unless one for this pair is open; True if queued."""
+        ...
+
+    def cleared_pairs(self, child_id: str) -> frozenset[str]:
+        """Shielded children an officer has found ``child_id`` is not."""
+        ...
+
+    def review_items(self, *, la_codes: frozenset[str] | None) -> list[ReviewItem]:
+        """Open items, all (``None``) or only those of ``la_codes``."""
+        ...
+
+    def review_item(self, item_id: int) -> ReviewItem | None:
+        """One item by id, or None."""
+        ...
+
+    def close_items(
+        self, *, child_id: str, status: ReviewStatus, decided_by: str, at: datetime
+    ) -> int:
+        """Close every open item about ``child_id``; return how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed."""
 
@@ -99,6 +164,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     feeds: FeedStore
     records: SourceRecordRepository
+    shields: ShieldStore
 
     def __enter__(self) -> Self: ...
 

@@ -21,6 +21,7 @@ from childindex.storage.repositories import (
     SqlAuditLog,
     SqlChildRepository,
     SqlFeedStore,
+    SqlShieldStore,
     SqlSourceRecordRepository,
     SqlUserRepository,
 )
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         AuditLog,
         ChildRepository,
         FeedStore,
+        ShieldStore,
         SourceRecordRepository,
         UserRepository,
     )
@@ -47,6 +49,7 @@ class SqlUnitOfWork:
     users: UserRepository
     feeds: FeedStore
     records: SourceRecordRepository
+    shields: ShieldStore
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
         self._sessions = sessions
@@ -62,6 +65,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session, self._clock)
         self.feeds = SqlFeedStore(session, self._clock, self._cipher)
         self.records = SqlSourceRecordRepository(session, self._clock, self._cipher)
+        self.shields = SqlShieldStore(session, self._clock)
         return self
 
     def __exit__(

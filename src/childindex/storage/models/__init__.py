@@ -3,7 +3,7 @@
 ::
 
     feed_loads ─< raw_records ─< source_record_versions >─ source_records ─< links >─ children
-    children ─< child_search_keys, shields, links
+    children ─< child_search_keys, shields, links, review_items
     users ─< api_tokens
     audit_events (hash-chained, append-only)    system_state (the halt switch, ...)
 """
@@ -14,8 +14,10 @@ from childindex.storage.models.base import Base, UtcDateTime
 from childindex.storage.models.children import (
     CHILD_ACTIVE,
     CHILD_STATUSES,
+    REVIEW_STATUSES,
     SHIELD_ORIGINS,
     ChildRow,
+    ReviewItemRow,
     SearchKeyRow,
     ShieldRow,
 )
@@ -28,6 +30,7 @@ __all__ = [
     "LINK_DECISIONS",
     "LOAD_FINISHED",
     "LOAD_RUNNING",
+    "REVIEW_STATUSES",
     "SHIELD_ORIGINS",
     "ApiTokenRow",
     "AuditEventRow",
@@ -36,6 +39,7 @@ __all__ = [
     "FeedLoadRow",
     "LinkRow",
     "RawRecordRow",
+    "ReviewItemRow",
     "SearchKeyRow",
     "ShieldRow",
     "SourceRecordRow",

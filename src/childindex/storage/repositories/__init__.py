@@ -8,6 +8,7 @@ Port                           Adapter                     Tables
 ``FeedStore``                  ``SqlFeedStore``            feed_loads, raw_records
 ``UserRepository``             ``SqlUserRepository``       users, api_tokens
 ``AuditLog``                   ``SqlAuditLog``             audit_events
+``ShieldStore``                ``SqlShieldStore``          shields, review_items, search keys
 =============================  ==========================  ==================================
 """
 
@@ -16,11 +17,13 @@ from childindex.storage.repositories.audit import SqlAuditLog
 from childindex.storage.repositories.children import SqlChildRepository
 from childindex.storage.repositories.feeds import SqlFeedStore
 from childindex.storage.repositories.records import SqlSourceRecordRepository
+from childindex.storage.repositories.shields import SqlShieldStore
 
 __all__ = [
     "SqlAuditLog",
     "SqlChildRepository",
     "SqlFeedStore",
+    "SqlShieldStore",
     "SqlSourceRecordRepository",
     "SqlUserRepository",
 ]
