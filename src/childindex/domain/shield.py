@@ -66,7 +66,7 @@ def blocking_keys(profile: ScreenProfile) -> BlockingKeys:
     (or any year where a date is unknown) the sound of either name or the initials; each
     identifier; the postcode. A record with one typo in each name and in the birth date
     (or a swapped or missing date) shares a key with its child
-    (``tests/properties/test_shield_screen.py``); only a changed birth *year* together
+    (``tests/properties/test_shield_resemblance.py``); only a changed birth *year* together
     with both names sounding different escapes the screen."""
     dates: tuple[date, ...] = ()
     if profile.birth_date is not None:
