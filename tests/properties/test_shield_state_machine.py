@@ -43,7 +43,7 @@ from childindex.policy.criteria import SearchCriteria
 from childindex.policy.viewer import OrgKind, Viewer
 from childindex.services import door, ingest
 from childindex.services.shield_screen import DEFAULT_RULE
-from conftest import delete_all_rows
+from childindex.storage.models import Base
 from shield_fixtures import la_record, load_la
 
 # (given names, family names, birth date): index 0 is the true spelling, the rest typos.
@@ -88,6 +88,13 @@ class Person:
     tokens: list[str] = field(default_factory=list)
     health_ids: list[str] = field(default_factory=list)
     shielded: bool = False
+
+
+def delete_all_rows(engine: Engine) -> None:
+    """Empty every table, children before parents (each example starts from nothing)."""
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 class ShieldModel(RuleBasedStateMachine):
