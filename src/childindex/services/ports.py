@@ -129,8 +129,12 @@ class ShieldStore(Protocol):
         """Mark every active shield on ``child_id`` lifted; return how many."""
         ...
 
+    def set_review_date(self, *, child_id: str, review_date: date) -> None:
+        """Give every active shield on ``child_id`` this review date."""
+        ...
+
     def overdue(self, today: date) -> list[ShieldInfo]:
-        """Active shields whose review date is before ``today``."""
+        """Active shields whose review date is before ``today``, or unset."""
         ...
 
     def queue_caution(self, *, child_id: str, caution: Caution, at: datetime | None = None) -> bool:

@@ -160,12 +160,24 @@ class SqlShieldStore:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    def set_review_date(self, *, child_id: str, review_date: date) -> None:
+        """Give every active shield on ``child_id`` this review date (an officer reviewed it)."""
+        self._session.execute(
+            update(ShieldRow)
+            .where(ShieldRow.child_id == child_id, ShieldRow.lifted_at.is_(None))
+            .values(review_date=review_date)
+        )
+
     def overdue(self, today: date) -> list[ShieldInfo]:
-        """Active shields whose review date is before ``today``, earliest first."""
+        """Active shields due for review: the review date before ``today``, or none set
+        (shields set by a source or the screen wait for an officer to review them)."""
         rows = self._session.scalars(
             select(ShieldRow)
-            .where(ShieldRow.lifted_at.is_(None), ShieldRow.review_date < today)
-            .order_by(ShieldRow.review_date, ShieldRow.id)
+            .where(
+                ShieldRow.lifted_at.is_(None),
+                or_(ShieldRow.review_date < today, ShieldRow.review_date.is_(None)),
+            )
+            .order_by(ShieldRow.review_date.asc().nulls_first(), ShieldRow.id)
         )
         return [_shield(row) for row in rows]
 
