@@ -58,3 +58,17 @@ class ContactRequestClose(_Body):
     """Close a request: what was done."""
 
     outcome: str = Field(min_length=1, max_length=2000)
+
+
+class ContactSearchRead(_Body):
+    """A search that found the shielded child: who, and when."""
+
+    username: str
+    at: datetime
+
+
+class TeamRequestRead(_Body):
+    """A request as the responsible team sees it."""
+
+    request: ContactRequestRead
+    searched_by: list[ContactSearchRead]

@@ -50,3 +50,18 @@ class ReviewItem:
     score: float
     status: ReviewStatus
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRequest:
+    """A request for mediated contact with a shielded child."""
+
+    request_id: int
+    child_id: str
+    la_code: str | None
+    requested_by: str
+    message: str
+    status: str
+    created_at: datetime
+    closed_at: datetime | None = None
+    outcome: str | None = None

@@ -12,7 +12,13 @@ from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
-from childindex.domain.review import ReviewItem, ReviewStatus, ShieldInfo, ShieldOrigin
+from childindex.domain.review import (
+    ContactRequest,
+    ReviewItem,
+    ReviewStatus,
+    ShieldInfo,
+    ShieldOrigin,
+)
 from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
@@ -160,6 +166,28 @@ class ShieldStore(Protocol):
         ...
 
 
+class ContactRequestStore(Protocol):
+    """Mediated contact requests."""
+
+    def add(
+        self, *, child_id: str, la_code: str | None, requested_by: str, message: str, at: datetime
+    ) -> int:
+        """Store a new open request; return its id."""
+        ...
+
+    def get(self, request_id: int) -> ContactRequest | None:
+        """One request, or None."""
+        ...
+
+    def routed_to(self, la_codes: frozenset[str] | None) -> list[ContactRequest]:
+        """Open requests for these teams (``None``: every team)."""
+        ...
+
+    def close(self, *, request_id: int, closed_by: str, outcome: str, at: datetime) -> None:
+        """Mark the request closed with what was done."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed."""
 
@@ -169,6 +197,7 @@ class UnitOfWork(Protocol):
     feeds: FeedStore
     records: SourceRecordRepository
     shields: ShieldStore
+    contacts: ContactRequestStore
 
     def __enter__(self) -> Self: ...
 

@@ -20,6 +20,7 @@ from childindex.storage.clock import Clock, utc_now
 from childindex.storage.repositories import (
     SqlAuditLog,
     SqlChildRepository,
+    SqlContactRequests,
     SqlFeedStore,
     SqlShieldStore,
     SqlSourceRecordRepository,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from childindex.services.ports import (
         AuditLog,
         ChildRepository,
+        ContactRequestStore,
         FeedStore,
         ShieldStore,
         SourceRecordRepository,
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
     feeds: FeedStore
     records: SourceRecordRepository
     shields: ShieldStore
+    contacts: ContactRequestStore
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
         self._sessions = sessions
@@ -66,6 +69,7 @@ class SqlUnitOfWork:
         self.feeds = SqlFeedStore(session, self._clock, self._cipher)
         self.records = SqlSourceRecordRepository(session, self._clock, self._cipher)
         self.shields = SqlShieldStore(session, self._clock)
+        self.contacts = SqlContactRequests(session, self._cipher)
         return self
 
     def __exit__(

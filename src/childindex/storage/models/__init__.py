@@ -3,7 +3,8 @@
 ::
 
     feed_loads ─< raw_records ─< source_record_versions >─ source_records ─< links >─ children
-    children ─< child_search_keys, shields, links, review_items
+    children ─< child_search_keys, shields, links, review_items,
+                contact_requests
     users ─< api_tokens
     audit_events (hash-chained, append-only)    system_state (the halt switch, ...)
 """
@@ -17,6 +18,7 @@ from childindex.storage.models.children import (
     REVIEW_STATUSES,
     SHIELD_ORIGINS,
     ChildRow,
+    ContactRequestRow,
     ReviewItemRow,
     SearchKeyRow,
     ShieldRow,
@@ -36,6 +38,7 @@ __all__ = [
     "AuditEventRow",
     "Base",
     "ChildRow",
+    "ContactRequestRow",
     "FeedLoadRow",
     "LinkRow",
     "RawRecordRow",

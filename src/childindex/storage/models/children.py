@@ -14,6 +14,7 @@ CHILD_STATUSES = (CHILD_ACTIVE, "merged", "archived")
 SHIELD_ORIGINS = ("officer", "source", "caution")
 REVIEW_KINDS = ("caution",)
 REVIEW_STATUSES = ("open", "confirmed", "cleared")
+CONTACT_STATUSES = ("open", "closed")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -115,3 +116,25 @@ class ReviewItemRow(Base):
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[Label | None]
+
+
+class ContactRequestRow(Base):
+    """A practitioner's request for mediated contact with a shielded child, routed to the
+    responsible authority's team and tracked to closure."""
+
+    __tablename__ = "contact_requests"
+    __table_args__ = (
+        _one_of("status", CONTACT_STATUSES),
+        Index("ix_contact_requests_la_code", "la_code", "status"),
+    )
+
+    id: Mapped[IntPk]
+    child_id: Mapped[ChildKey] = mapped_column(ForeignKey("children.child_id"))
+    la_code: Mapped[Code | None]  # the team it is routed to (None: the national team)
+    requested_by: Mapped[Label]
+    message: Mapped[str] = mapped_column(Text)  # sealed by storage.cipher
+    status: Mapped[Code] = mapped_column(default="open", server_default="open")
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[Label | None]
+    outcome: Mapped[str | None] = mapped_column(Text)  # sealed by storage.cipher

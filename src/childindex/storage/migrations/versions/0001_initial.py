@@ -260,6 +260,26 @@ def _children() -> None:
     )
     op.create_index("ix_review_items_child_id", "review_items", ["child_id", "status"])
     op.create_index("ix_review_items_la_code", "review_items", ["la_code", "status"])
+    # --- mediated contact requests (issue 6) ---
+    op.create_table(
+        "contact_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("la_code", CODE, nullable=True),
+        sa.Column("requested_by", LABEL, nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("status", CODE, server_default="open", nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("closed_at", UTC_TIME, nullable=True),
+        sa.Column("closed_by", LABEL, nullable=True),
+        sa.Column("outcome", sa.Text(), nullable=True),
+        sa.CheckConstraint("status IN ('open', 'closed')", name=op.f("ck_contact_requests_status")),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.child_id"], name=op.f("fk_contact_requests_child_id_children")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_requests")),
+    )
+    op.create_index("ix_contact_requests_la_code", "contact_requests", ["la_code", "status"])
 
 
 def _accounts_and_audit() -> None:
@@ -335,6 +355,7 @@ def downgrade() -> None:
         "audit_events",
         "api_tokens",
         "users",
+        "contact_requests",
         "review_items",
         "shields",
         "links",
