@@ -23,6 +23,8 @@ class LinkOutcome:
     kind: MatchKind
     shielded: bool
     cautions: int = 0
+    # Shielded children this record's child might be (each queued for review).
+    cautioned: tuple[str, ...] = ()
 
 
 def refresh_child(uow: UnitOfWork, child_id: ChildId, *, actor: str = "system") -> bool:
@@ -88,4 +90,10 @@ def link_record(
     screened = screen_child(
         uow, child_id, rule=rule, before=before if before and before.shielded else None
     )
-    return LinkOutcome(child_id, kind, screened.shielded, len(screened.cautions))
+    return LinkOutcome(
+        child_id,
+        kind,
+        screened.shielded,
+        len(screened.cautions),
+        tuple(c.shielded_child_id for c in screened.cautions),
+    )
