@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from childindex.cli import admin, data, service, shield
+from childindex.cli import admin, data, keys, service, shield
 
 app = typer.Typer(
     name="childindex",
@@ -20,6 +20,7 @@ app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
 app.add_typer(admin.audit_app, name="audit")
 app.add_typer(shield.shield_app, name="shield")
+app.add_typer(keys.keys_app, name="keys")
 app.command("serve")(service.serve)
 app.command("demo")(service.demo)
 
