@@ -14,8 +14,8 @@ The same machine with the caution rule switched off must find the seed's flaw.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -41,7 +42,7 @@ from childindex.domain.users import User
 from childindex.feeds.health import read_health
 from childindex.policy.criteria import SearchCriteria
 from childindex.policy.viewer import OrgKind, Viewer
-from childindex.services import door, ingest
+from childindex.services import door, ingest, shielding
 from childindex.services.shield_screen import DEFAULT_RULE
 from childindex.storage.models import Base
 from shield_fixtures import la_record, load_la
@@ -80,6 +81,18 @@ PRACTITIONER = Viewer.for_user(
 )
 
 
+ADMIN = Viewer.for_user(
+    User(
+        user_id=2,
+        username="admin-model",
+        role=Role.ADMIN,
+        la_code=None,
+        organisation="National team",
+        vetting_expires=None,
+    )
+)
+
+
 @dataclass
 class Person:
     """A real child and what the feeds have said about them."""
@@ -88,6 +101,7 @@ class Person:
     tokens: list[str] = field(default_factory=list)
     health_ids: list[str] = field(default_factory=list)
     shielded: bool = False
+    source_flagged: bool = False
 
 
 def delete_all_rows(engine: Engine) -> None:
@@ -211,10 +225,52 @@ class ShieldModel(RuleBasedStateMachine):
             rule=self.shield_rule,
         )
 
+    def _children_of(self, person: Person) -> set[ChildId]:
+        with self.container.uow_factory() as uow:
+            found = {
+                uow.records.linked_child(source=Source.HEALTH, record_id=r)
+                for r in person.health_ids
+            }
+        return {c for c in found if c is not None}
+
+    @rule(p=st.integers(0, len(PEOPLE) - 1))
+    def officer_shields(self, p: int) -> None:
+        person = self.people[p]
+        (child_id,) = self._children_of(replace(person, health_ids=person.health_ids[:1]))
+        person.shielded = True
+        shielding.set_shield(
+            uow=self.container.uow_factory(),
+            viewer=ADMIN,
+            child_id=child_id,
+            reason="model",
+            review_date=date(2027, 1, 1),
+            now=FIXED_NOW,
+        )
+
+    @precondition(lambda self: any(p.shielded and not p.source_flagged for p in self.people))
+    @rule(data=st.data())
+    def officer_lifts(self, data: st.DataObject) -> None:
+        person = data.draw(
+            st.sampled_from([p for p in self.people if p.shielded and not p.source_flagged])
+        )
+        person.shielded = False
+        for child_id in sorted(self._children_of(person), key=str):
+            with self.container.uow_factory() as uow:
+                child = uow.children.get(child_id)
+            if child is not None and child.shielded:
+                shielding.lift_shield(
+                    uow=self.container.uow_factory(),
+                    viewer=ADMIN,
+                    child_id=child_id,
+                    reason="model: no longer needed",
+                    now=FIXED_NOW,
+                )
+
     @rule(p=st.integers(0, len(PEOPLE) - 1), by_health=st.booleans())
     def shield(self, p: int, by_health: bool) -> None:
         person = self.people[p]
         person.shielded = True
+        person.source_flagged = True
         if by_health:
             record_id = person.health_ids[0]
             self._send_health({**self.last_sent[record_id], "sensitive": True})
