@@ -8,7 +8,9 @@ from typing import Any
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.review import ShieldOrigin
+from childindex.domain.shield import resemblance
 from childindex.domain.source_record import Source
+from childindex.matching.thresholds import CAUTION
 from shield_fixtures import la_record, load_la
 
 
@@ -88,3 +90,55 @@ def test_reloading_and_updating_a_shielded_childs_records_never_lifts_the_shield
     with container.uow_factory() as uow:
         assert len(uow.shields.active_shields(child.child_id.value)) == 1
         assert uow.children.get(ChildId(child.child_id.value)) == child
+
+
+def test_a_near_twin_of_a_near_twin_is_shielded_too(
+    container: Container,
+    load_health: Callable[[list[dict[str, Any]]], Any],
+    health_record: Callable[..., dict[str, Any]],
+) -> None:
+    # B resembles A (name typos). C shares B's names and postcode but not A's birth date
+    # or postcode: it scores below caution against A, above it against B.
+    load_health(
+        [
+            health_record(
+                record_id="B",
+                given_name="Marlow",
+                family_name="Quenel",
+                birth_date="2016-07-21",
+                nhs_number="9990000050",
+                postcode="ZZ5 5EE",
+            ),
+            health_record(
+                record_id="C",
+                given_name="Marlow",
+                family_name="Quenel",
+                birth_date="2016-03-05",
+                nhs_number="9990000034",
+                postcode="ZZ5 5EE",
+            ),
+        ]
+    )
+    load_la(
+        container,
+        [
+            la_record(
+                record_id="A",
+                given_name="Marlowe",
+                family_name="Quennell",
+                birth_date="2016-07-21",
+                la_code="901",
+                shield={"reason": "refuge"},
+            )
+        ],
+    )
+    a_id = _child_by_record(container, Source.LA, "A").child_id.value
+    c_id = _child_by_record(container, Source.HEALTH, "C").child_id.value
+    with container.uow_factory() as uow:
+        a = uow.shields.profile(a_id)
+        c = uow.shields.profile(c_id)
+    assert a is not None
+    assert c is not None
+    assert resemblance(c, a) < CAUTION, "C must be reachable only through B"
+    for record_id in ("B", "C"):
+        assert _child_by_record(container, Source.HEALTH, record_id).shielded, record_id

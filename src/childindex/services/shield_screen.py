@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from childindex.domain.child import Child
+from childindex.domain.errors import Conflict
 from childindex.domain.ids import ChildId
 from childindex.domain.review import ShieldOrigin
 from childindex.domain.shield import Caution, ScreenProfile, ShieldRule, blocking_keys
@@ -24,6 +25,8 @@ from childindex.services.ports import UnitOfWork
 
 DEFAULT_RULE = ShieldRule(caution=thresholds.CAUTION)
 SCREEN_ACTOR = "shield-screen"
+# Past this many near twins shielded by one write, the write rolls back (fails closed).
+MAX_CASCADE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,28 +59,38 @@ def _caution_reason(caution: Caution) -> str:
     return f"might be shielded child {caution.shielded_child_id} (score {caution.score:.2f})"
 
 
-def _guard(uow: UnitOfWork, profile: ScreenProfile, rule: ShieldRule) -> list[str]:
-    """Shield every visible child scoring at or above caution against ``profile``."""
-    cleared = uow.shields.cleared_pairs(profile.child_id)
+def _guard(uow: UnitOfWork, start: ScreenProfile, rule: ShieldRule) -> list[str]:
+    """Shield every visible child scoring at or above caution against ``start``, and so on
+    from each child shielded here (a near twin of a near twin is shielded too), so that no
+    visible child is left at or above caution against any child this write shielded."""
     shielded: list[str] = []
-    for visible in uow.shields.candidates(blocking_keys(profile), shielded=False):
-        if visible.child_id in cleared:
-            continue
-        hits = rule.cautions(visible, [profile])
-        if not hits:
-            continue
-        child = uow.children.get(ChildId(visible.child_id))
-        if child is None or child.shielded:
-            continue
-        shield_child(
-            uow,
-            child,
-            origin=ShieldOrigin.CAUTION,
-            reason=_caution_reason(hits[0]),
-            set_by=SCREEN_ACTOR,
-        )
-        uow.shields.queue_caution(child_id=visible.child_id, caution=hits[0])
-        shielded.append(visible.child_id)
+    pending = [start]
+    while pending:
+        profile = pending.pop()
+        cleared = uow.shields.cleared_pairs(profile.child_id)
+        for visible in uow.shields.candidates(blocking_keys(profile), shielded=False):
+            if visible.child_id in cleared:
+                continue
+            hits = rule.cautions(visible, [profile])
+            child = uow.children.get(ChildId(visible.child_id)) if hits else None
+            if child is None or child.shielded:
+                continue
+            if len(shielded) >= MAX_CASCADE:
+                msg = (
+                    f"shielding {start.child_id} would shield more than {MAX_CASCADE} near "
+                    "twins: the write is refused for an officer to look at"
+                )
+                raise Conflict(msg)
+            shield_child(
+                uow,
+                child,
+                origin=ShieldOrigin.CAUTION,
+                reason=_caution_reason(hits[0]),
+                set_by=SCREEN_ACTOR,
+            )
+            uow.shields.queue_caution(child_id=visible.child_id, caution=hits[0])
+            shielded.append(visible.child_id)
+            pending.append(replace(visible, shielded=True))
     return shielded
 
 
