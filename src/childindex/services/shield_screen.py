@@ -107,9 +107,11 @@ def screen_child(
     profile = uow.shields.profile(child_id.value)
     if child is None or profile is None:
         return ScreenOutcome(shielded=False)
-    cleared = uow.shields.cleared_pairs(profile.child_id)
     keys = blocking_keys(profile)
-    cautions = rule.cautions(profile, uow.shields.candidates(keys, shielded=True), cleared=cleared)
+    cautions = rule.cautions(profile, uow.shields.candidates(keys, shielded=True))
+    if cautions:  # only then is it worth asking which pairs an officer has cleared
+        cleared = uow.shields.cleared_pairs(profile.child_id)
+        cautions = [c for c in cautions if c.shielded_child_id not in cleared]
     if cautions and not child.shielded:
         child = shield_child(
             uow,

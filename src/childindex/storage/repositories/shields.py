@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, false, insert, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from childindex.domain.review import ReviewItem, ReviewStatus, ShieldInfo, ShieldOrigin
 from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
@@ -51,22 +61,44 @@ def _profile(row: Any) -> ScreenProfile:
     )
 
 
-def _blocked(keys: BlockingKeys) -> ColumnElement[bool]:
-    names = [K.given_sound == keys.given_sound, K.family_sound == keys.family_sound]
-    if keys.initials:
-        names.append(K.initials == keys.initials)
-    conditions: list[ColumnElement[bool]] = [and_(K.birth_year.is_(None), or_(*names))]
-    if keys.birth_year is None:
-        conditions.append(or_(*names))
-    else:
-        conditions.append(and_(K.birth_year == keys.birth_year, or_(*names)))
-        conditions.append(K.birth_date.in_(keys.birth_dates))
-    for column, value in ((K.nhs_number, keys.nhs_number), (K.upn, keys.upn)):
-        if value:
-            conditions.append(column == value)
-    if keys.postcode:
-        conditions.append(K.postcode == keys.postcode)
-    return or_(*conditions) if conditions else false()
+def _bound(name: str, kind: Any) -> Any:
+    return bindparam(name, type_=kind)
+
+
+# One statement for every profile (bound values only), so it is compiled once.
+_NAMES = or_(
+    K.given_sound == bindparam("g"), K.family_sound == bindparam("f"), K.initials == bindparam("i")
+)
+_YEAR = _bound("y", Integer())
+_CANDIDATES = _PROFILE.where(
+    K.shielded == _bound("shielded", Boolean()),
+    or_(
+        and_(K.birth_year.is_(None), _NAMES),
+        and_(_YEAR.is_(None), _NAMES),
+        and_(K.birth_year == _YEAR, _NAMES),
+        K.birth_date.in_([_bound("d1", Date()), _bound("d2", Date())]),
+        K.nhs_number == bindparam("n"),
+        K.upn == bindparam("u"),
+        K.postcode == bindparam("p"),
+    ),
+).order_by(K.child_id)
+
+
+def _params(keys: BlockingKeys, *, shielded: bool) -> dict[str, Any]:
+    dates = (*keys.birth_dates, None, None)
+    return {
+        "shielded": shielded,
+        "g": keys.given_sound,
+        "f": keys.family_sound,
+        # An empty key matches nothing (never every child with an empty key).
+        "i": keys.initials or None,
+        "y": keys.birth_year,
+        "d1": dates[0],
+        "d2": dates[1],
+        "n": keys.nhs_number,
+        "u": keys.upn,
+        "p": keys.postcode,
+    }
 
 
 def _shield(row: ShieldRow) -> ShieldInfo:
@@ -109,8 +141,8 @@ class SqlShieldStore:
 
     def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
         """Active children, shielded or visible as asked, sharing a blocking key."""
-        statement = _PROFILE.where(K.shielded.is_(shielded), _blocked(keys)).order_by(K.child_id)
-        return [_profile(row) for row in self._session.execute(statement)]
+        rows = self._session.execute(_CANDIDATES, _params(keys, shielded=shielded))
+        return [_profile(row) for row in rows]
 
     def shielded_profiles(self) -> Iterator[ScreenProfile]:
         """Every active shielded child, in child ID order."""
