@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 from childindex import bootstrap
 from childindex.api import errors
 from childindex.api.access_log import AccessLog
-from childindex.api.rest import children, contact, health, review, shields
+from childindex.api.rest import cautions, children, contact, health, shields
 from childindex.auth.dependencies import Requirement
 from childindex.web import headers as web_headers
 from childindex.web import router as web
@@ -86,7 +86,7 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
         children.router,
         shields.router,
         contact.router,
-        review.router,
+        cautions.router,
         *web.routers(),
     ):
         include(app, router)

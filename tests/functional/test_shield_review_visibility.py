@@ -44,12 +44,12 @@ def test_only_officers_of_the_shielded_childs_authority_see_its_review_items(
         ]
     )
     cleared = make_user(Role.LA_OFFICER, la_code="901")
-    items = client.get("/api/v1/review", headers=cleared.headers).json()
+    items = client.get("/api/v1/cautions", headers=cleared.headers).json()
     assert len(items) == 1
     assert items[0]["kind"] == "caution"
     for other in (make_user(Role.LA_OFFICER, la_code="902"), make_user(Role.ADMIN)):
-        response = client.get("/api/v1/review", headers=other.headers)
+        response = client.get("/api/v1/cautions", headers=other.headers)
         assert response.status_code == 200
         assert response.json() == []
     practitioner = make_user(Role.PRACTITIONER)
-    assert client.get("/api/v1/review", headers=practitioner.headers).status_code == 403
+    assert client.get("/api/v1/cautions", headers=practitioner.headers).status_code == 403

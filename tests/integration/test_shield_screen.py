@@ -7,8 +7,8 @@ from typing import Any
 
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
-from childindex.domain.review import ShieldOrigin
 from childindex.domain.shield import resemblance
+from childindex.domain.shield_records import ShieldOrigin
 from childindex.domain.source_record import Source
 from childindex.matching.thresholds import CAUTION
 from shield_fixtures import la_record, load_la
@@ -64,11 +64,11 @@ def test_a_visible_near_twin_is_shielded_and_queued_when_a_shield_arrives_later(
     assert not _child_by_record(container, Source.HEALTH, "H2").shielded
     shielded = _child_by_record(container, Source.LA, "L1")
     with container.uow_factory() as uow:
-        items = uow.shields.review_items(la_codes=frozenset({"901"}))
+        items = uow.shields.caution_items(la_codes=frozenset({"901"}))
         assert [(i.child_id, i.shielded_child_id) for i in items] == [
             (twin.child_id.value, shielded.child_id.value)
         ]
-        assert uow.shields.review_items(la_codes=frozenset({"902"})) == []
+        assert uow.shields.caution_items(la_codes=frozenset({"902"})) == []
         origins = {s.origin for s in uow.shields.active_shields(twin.child_id.value)}
         assert origins == {ShieldOrigin.CAUTION}
         assert {s.origin for s in uow.shields.active_shields(shielded.child_id.value)} == {

@@ -74,7 +74,7 @@ class TeamRequestRead(_Body):
     searched_by: list[ContactSearchRead]
 
 
-class ReviewItemRead(_Body):
+class CautionItemRead(_Body):
     """A review item: which child might be which shielded child, and how strongly."""
 
     item_id: int

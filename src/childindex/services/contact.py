@@ -12,7 +12,7 @@ from childindex.audit.tags import AuditTag
 from childindex.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission, Role
-from childindex.domain.review import ContactRequest
+from childindex.domain.shield_records import ContactRequest
 from childindex.policy.viewer import Viewer
 from childindex.services.ports import UnitOfWork
 

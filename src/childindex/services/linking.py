@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from childindex.domain.ids import ChildId
-from childindex.domain.review import ShieldOrigin
 from childindex.domain.shield import ShieldRule
+from childindex.domain.shield_records import ShieldOrigin
 from childindex.domain.source_record import SourceRecord
 from childindex.domain.survivorship import asks_for_shield, project
 from childindex.matching.ports import MatchEngine, MatchKind

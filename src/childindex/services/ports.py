@@ -12,14 +12,14 @@ from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
-from childindex.domain.review import (
+from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
+from childindex.domain.shield_records import (
+    CautionItem,
+    CautionStatus,
     ContactRequest,
-    ReviewItem,
-    ReviewStatus,
     ShieldInfo,
     ShieldOrigin,
 )
-from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
 from childindex.policy.criteria import SearchPlan
@@ -151,16 +151,16 @@ class ShieldStore(Protocol):
         """Shielded children an officer has found ``child_id`` is not."""
         ...
 
-    def review_items(self, *, la_codes: frozenset[str] | None) -> list[ReviewItem]:
+    def caution_items(self, *, la_codes: frozenset[str] | None) -> list[CautionItem]:
         """Open items, all (``None``) or only those of ``la_codes``."""
         ...
 
-    def review_item(self, item_id: int) -> ReviewItem | None:
+    def caution_item(self, item_id: int) -> CautionItem | None:
         """One item by id, or None."""
         ...
 
     def close_items(
-        self, *, child_id: str, status: ReviewStatus, decided_by: str, at: datetime
+        self, *, child_id: str, status: CautionStatus, decided_by: str, at: datetime
     ) -> int:
         """Close every open item about ``child_id``; return how many."""
         ...

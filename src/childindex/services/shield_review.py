@@ -14,21 +14,21 @@ from childindex.audit.tags import AuditTag
 from childindex.domain.errors import PermissionDenied
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission, Role
-from childindex.domain.review import ReviewItem
+from childindex.domain.shield_records import CautionItem
 from childindex.policy.viewer import Viewer
 from childindex.services.ports import UnitOfWork
 
 
-def visible_items(*, uow: UnitOfWork, viewer: Viewer, now: datetime) -> list[ReviewItem]:
+def visible_items(*, uow: UnitOfWork, viewer: Viewer, now: datetime) -> list[CautionItem]:
     """Open caution items this viewer is cleared to know of; audited (IDs only)."""
     if not viewer.can(Permission.REVIEW_READ):
         msg = f"you do not have permission to do this ({Permission.REVIEW_READ.value})"
         raise PermissionDenied(msg)
     with uow:
         if viewer.role is Role.ADMIN:
-            items = [i for i in uow.shields.review_items(la_codes=None) if i.la_code is None]
+            items = [i for i in uow.shields.caution_items(la_codes=None) if i.la_code is None]
         elif viewer.shield_clearance_las:
-            items = uow.shields.review_items(la_codes=viewer.shield_clearance_las)
+            items = uow.shields.caution_items(la_codes=viewer.shield_clearance_las)
         else:
             items = []
         uow.audit.record(

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from childindex.domain.child import Child
 from childindex.domain.errors import Conflict
 from childindex.domain.ids import ChildId
-from childindex.domain.review import ShieldOrigin
 from childindex.domain.shield import Caution, ScreenProfile, ShieldRule, blocking_keys
+from childindex.domain.shield_records import ShieldOrigin
 from childindex.matching import thresholds
 from childindex.services.ports import UnitOfWork
 

@@ -13,7 +13,7 @@ from childindex.domain.child import Child
 from childindex.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission, Role
-from childindex.domain.review import ReviewStatus, ShieldInfo, ShieldOrigin
+from childindex.domain.shield_records import CautionStatus, ShieldInfo, ShieldOrigin
 from childindex.domain.survivorship import asks_for_shield
 from childindex.policy.viewer import Viewer
 from childindex.services.ports import UnitOfWork
@@ -124,7 +124,7 @@ def lift_shield(
         # The officer has judged this child is not the shielded child it was queued against.
         cleared = uow.shields.close_items(
             child_id=child_id.value,
-            status=ReviewStatus.CLEARED,
+            status=CautionStatus.CLEARED,
             decided_by=viewer.username,
             at=now,
         )

@@ -18,7 +18,7 @@ from childindex.api.schemas import (
 from childindex.auth.dependencies import ContainerDep, require
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission
-from childindex.domain.review import ContactRequest
+from childindex.domain.shield_records import ContactRequest
 from childindex.policy.viewer import Viewer
 from childindex.services import contact
 

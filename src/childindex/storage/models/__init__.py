@@ -3,7 +3,7 @@
 ::
 
     feed_loads ─< raw_records ─< source_record_versions >─ source_records ─< links >─ children
-    children ─< child_search_keys, shields, links, review_items,
+    children ─< child_search_keys, shields, links, caution_items,
                 contact_requests
     users ─< api_tokens
     audit_events (hash-chained, append-only)    system_state (the halt switch, ...)
@@ -17,9 +17,9 @@ from childindex.storage.models.children import (
     CHILD_STATUSES,
     REVIEW_STATUSES,
     SHIELD_ORIGINS,
+    CautionItemRow,
     ChildRow,
     ContactRequestRow,
-    ReviewItemRow,
     SearchKeyRow,
     ShieldRow,
 )
@@ -37,12 +37,12 @@ __all__ = [
     "ApiTokenRow",
     "AuditEventRow",
     "Base",
+    "CautionItemRow",
     "ChildRow",
     "ContactRequestRow",
     "FeedLoadRow",
     "LinkRow",
     "RawRecordRow",
-    "ReviewItemRow",
     "SearchKeyRow",
     "ShieldRow",
     "SourceRecordRow",

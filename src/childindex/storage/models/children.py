@@ -93,16 +93,16 @@ class ShieldRow(Base):
     lift_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class ReviewItemRow(Base):
+class CautionItemRow(Base):
     """A pair of children an officer must look at. Minimal on purpose: the shield screen's
     caution items; the matching review queue can add its kinds here."""
 
-    __tablename__ = "review_items"
+    __tablename__ = "caution_items"
     __table_args__ = (
         _one_of("kind", REVIEW_KINDS),
         _one_of("status", REVIEW_STATUSES),
-        Index("ix_review_items_child_id", "child_id", "status"),
-        Index("ix_review_items_la_code", "la_code", "status"),
+        Index("ix_caution_items_child_id", "child_id", "status"),
+        Index("ix_caution_items_la_code", "la_code", "status"),
     )
 
     id: Mapped[IntPk]

@@ -8,7 +8,7 @@ Port                           Adapter                     Tables
 ``FeedStore``                  ``SqlFeedStore``            feed_loads, raw_records
 ``UserRepository``             ``SqlUserRepository``       users, api_tokens
 ``AuditLog``                   ``SqlAuditLog``             audit_events
-``ShieldStore``                ``SqlShieldStore``          shields, review_items, search keys
+``ShieldStore``                ``SqlShieldStore``          shields, caution_items, search keys
 ``ContactRequestStore``        ``SqlContactRequests``      contact_requests
 =============================  ==========================  ==================================
 """

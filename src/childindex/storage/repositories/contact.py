@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 
-from childindex.domain.review import ContactRequest
+from childindex.domain.shield_records import ContactRequest
 from childindex.storage.models import ContactRequestRow
 
 if TYPE_CHECKING:

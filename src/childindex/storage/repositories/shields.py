@@ -21,9 +21,15 @@ from sqlalchemy import (
     update,
 )
 
-from childindex.domain.review import ReviewItem, ReviewStatus, ShieldInfo, ShieldOrigin
 from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
-from childindex.storage.models import CHILD_ACTIVE, ChildRow, ReviewItemRow, SearchKeyRow, ShieldRow
+from childindex.domain.shield_records import CautionItem, CautionStatus, ShieldInfo, ShieldOrigin
+from childindex.storage.models import (
+    CHILD_ACTIVE,
+    CautionItemRow,
+    ChildRow,
+    SearchKeyRow,
+    ShieldRow,
+)
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -33,7 +39,7 @@ if TYPE_CHECKING:
     from childindex.storage.clock import Clock
 
 K = SearchKeyRow
-R = ReviewItemRow
+R = CautionItemRow
 _PROFILE = select(
     K.child_id,
     K.given_key,
@@ -114,21 +120,21 @@ def _shield(row: ShieldRow) -> ShieldInfo:
     )
 
 
-def _item(row: ReviewItemRow) -> ReviewItem:
-    return ReviewItem(
+def _item(row: CautionItemRow) -> CautionItem:
+    return CautionItem(
         item_id=row.id,
         kind=row.kind,
         child_id=row.child_id,
         shielded_child_id=row.shielded_child_id,
         la_code=row.la_code,
         score=row.score,
-        status=ReviewStatus(row.status),
+        status=CautionStatus(row.status),
         created_at=row.created_at,
     )
 
 
 class SqlShieldStore:
-    """``ShieldStore`` on ``shields``, ``review_items`` and ``child_search_keys``."""
+    """``ShieldStore`` on ``shields``, ``caution_items`` and ``child_search_keys``."""
 
     def __init__(self, session: Session, clock: Clock) -> None:
         self._session = session
@@ -219,7 +225,7 @@ class SqlShieldStore:
             select(R.id).where(
                 R.child_id == child_id,
                 R.shielded_child_id == caution.shielded_child_id,
-                R.status == ReviewStatus.OPEN.value,
+                R.status == CautionStatus.OPEN.value,
             )
         )
         if already is not None:
@@ -232,7 +238,7 @@ class SqlShieldStore:
                 "shielded_child_id": caution.shielded_child_id,
                 "la_code": caution.la_code,
                 "score": caution.score,
-                "status": ReviewStatus.OPEN.value,
+                "status": CautionStatus.OPEN.value,
                 "created_at": at or self._clock(),
             },
         )
@@ -242,31 +248,31 @@ class SqlShieldStore:
         """Shielded children an officer has found ``child_id`` is not (either way round)."""
         rows = self._session.execute(
             select(R.child_id, R.shielded_child_id).where(
-                R.status == ReviewStatus.CLEARED.value,
+                R.status == CautionStatus.CLEARED.value,
                 or_(R.child_id == child_id, R.shielded_child_id == child_id),
             )
         )
         return frozenset(b if a == child_id else a for a, b in rows)
 
-    def review_items(self, *, la_codes: frozenset[str] | None) -> list[ReviewItem]:
+    def caution_items(self, *, la_codes: frozenset[str] | None) -> list[CautionItem]:
         """Open items, all of them (``None``) or only those of ``la_codes``."""
-        statement = select(R).where(R.status == ReviewStatus.OPEN.value).order_by(R.id)
+        statement = select(R).where(R.status == CautionStatus.OPEN.value).order_by(R.id)
         if la_codes is not None:
             statement = statement.where(R.la_code.in_(sorted(la_codes)))
         return [_item(row) for row in self._session.scalars(statement)]
 
-    def review_item(self, item_id: int) -> ReviewItem | None:
+    def caution_item(self, item_id: int) -> CautionItem | None:
         """One item by id, or None."""
         row = self._session.get(R, item_id)
         return _item(row) if row is not None else None
 
     def close_items(
-        self, *, child_id: str, status: ReviewStatus, decided_by: str, at: datetime
+        self, *, child_id: str, status: CautionStatus, decided_by: str, at: datetime
     ) -> int:
         """Close every open item about ``child_id``; return how many."""
         result = self._session.execute(
             update(R)
-            .where(R.child_id == child_id, R.status == ReviewStatus.OPEN.value)
+            .where(R.child_id == child_id, R.status == CautionStatus.OPEN.value)
             .values(status=status.value, decided_by=decided_by, decided_at=at)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

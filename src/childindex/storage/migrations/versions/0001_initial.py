@@ -233,7 +233,7 @@ def _children() -> None:
     op.create_index("ix_shields_child_id", "shields", ["child_id"])
     # --- review items: the shield screen's cautions (issue 6) ---
     op.create_table(
-        "review_items",
+        "caution_items",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", CODE, nullable=False),
         sa.Column("child_id", CHILD_KEY, nullable=False),
@@ -258,8 +258,8 @@ def _children() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
     )
-    op.create_index("ix_review_items_child_id", "review_items", ["child_id", "status"])
-    op.create_index("ix_review_items_la_code", "review_items", ["la_code", "status"])
+    op.create_index("ix_caution_items_child_id", "caution_items", ["child_id", "status"])
+    op.create_index("ix_caution_items_la_code", "caution_items", ["la_code", "status"])
     # --- mediated contact requests (issue 6) ---
     op.create_table(
         "contact_requests",
@@ -356,7 +356,7 @@ def downgrade() -> None:
         "api_tokens",
         "users",
         "contact_requests",
-        "review_items",
+        "caution_items",
         "shields",
         "links",
         "child_search_keys",

@@ -30,7 +30,7 @@ class ShieldInfo:
     lifted_at: datetime | None = None
 
 
-class ReviewStatus(StrEnum):
+class CautionStatus(StrEnum):
     """Where a review item stands."""
 
     OPEN = "open"
@@ -39,7 +39,7 @@ class ReviewStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewItem:
+class CautionItem:
     """A child that might be a shielded child, queued for a cleared officer of ``la_code``."""
 
     item_id: int
@@ -48,7 +48,7 @@ class ReviewItem:
     shielded_child_id: str
     la_code: str | None
     score: float
-    status: ReviewStatus
+    status: CautionStatus
     created_at: datetime
 
 

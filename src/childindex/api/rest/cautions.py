@@ -1,4 +1,4 @@
-"""``GET /api/v1/review``: the review items this viewer is cleared to know of."""
+"""``GET /api/v1/cautions``: the review items this viewer is cleared to know of."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from childindex.api.schemas import ReviewItemRead
+from childindex.api.schemas import CautionItemRead
 from childindex.auth.dependencies import ContainerDep, require
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission
 from childindex.policy.viewer import Viewer
 from childindex.services import shield_review
 
-router = APIRouter(prefix="/api/v1/review", tags=["review"])
+router = APIRouter(prefix="/api/v1/cautions", tags=["cautions"])
 
 
-@router.get("", response_model=list[ReviewItemRead])
+@router.get("", response_model=list[CautionItemRead])
 def list_review_items(
     viewer: Annotated[Viewer, Depends(require(Permission.REVIEW_READ))],
     container: ContainerDep,
@@ -26,7 +26,7 @@ def list_review_items(
         uow=container.uow_factory(), viewer=viewer, now=container.clock()
     )
     return [
-        ReviewItemRead(
+        CautionItemRead(
             item_id=i.item_id,
             kind=i.kind,
             child_id=str(ChildId(i.child_id)),
