@@ -28,7 +28,8 @@ from childindex.storage.cipher import FieldCipher, new_key
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 # A fresh data key per test run: nothing may depend on a particular key.
-TEST_CIPHER = FieldCipher(new_key())
+TEST_KEY = new_key()
+TEST_CIPHER = FieldCipher(TEST_KEY)
 
 
 @pytest.fixture

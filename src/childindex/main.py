@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute
 from childindex import bootstrap
 from childindex.api import errors
 from childindex.api.access_log import AccessLog
-from childindex.api.rest import children, health, review, split
+from childindex.api.rest import cautions, children, contact, health, review, shields, split
 from childindex.auth.dependencies import Requirement
 from childindex.auth.session_middleware import ServerSessionMiddleware
 from childindex.web import headers as web_headers
@@ -77,7 +77,16 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
     app.add_middleware(ServerSessionMiddleware, container=wired)
     web_headers.install(app)
     app.add_middleware(AccessLog)
-    for router in (health.router, children.router, review.router, split.router, *web.routers()):
+    for router in (
+        health.router,
+        children.router,
+        review.router,
+        split.router,
+        shields.router,
+        contact.router,
+        cautions.router,
+        *web.routers(),
+    ):
         include(app, router)
     web.mount_static(app)
     return app

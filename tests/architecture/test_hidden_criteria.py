@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 
 from childindex.domain.permissions import Role
 
+# No neighbour is a twin of the shielded child: a twin (same birth date and surname) scores
+# above the caution threshold and is itself shielded (tests/integration/test_shield_screen.py).
 NEIGHBOURS = [
     ("N1", "Aaliyah", "Quennell", "2014-01-02", "9990000034"),
-    ("N2", "Bram", "Quennell", "2016-07-21", "9990000042"),
+    ("N2", "Bram", "Quennell", "2013-02-09", "9990000042"),
     ("N3", "Cerys", "Zimmer", "2012-05-06", "9990000050"),
 ]
 SHIELDED = ("S1", "Marlowe", "Quennell", "2016-07-21", "9990000026")

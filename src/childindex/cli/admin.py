@@ -12,8 +12,9 @@ import typer
 
 from childindex import bootstrap
 from childindex.cli.output import emit, fail, out, reported_errors
+from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
-from childindex.services import accounts, auditing
+from childindex.services import accounts, auditing, exposure
 
 users_app = typer.Typer(help="Users.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
@@ -121,3 +122,33 @@ def audit_verify(as_json: JsonOpt = False) -> None:
     )
     if broken is not None:
         fail(f"audit log broken at entry {broken}: it has been altered")
+
+
+@audit_app.command("exposure")
+def audit_exposure(
+    child_id: Annotated[str, typer.Argument(help="The child's ID.")], as_json: JsonOpt = False
+) -> None:
+    """Who was shown which non-public fields of CHILD_ID, when, and by which path."""
+    container = bootstrap.build()
+    with reported_errors():
+        parsed = ChildId.parse(child_id)
+        shown = exposure.exposure_report(
+            uow=container.uow_factory(), child_id=parsed, actor="cli", now=container.clock()
+        )
+    rows = [
+        {
+            "username": e.username,
+            "at": e.at.isoformat(),
+            "path": e.path,
+            "fields": list(e.fields),
+            "shielded_at_the_time": e.shielded_at_the_time,
+        }
+        for e in shown
+    ]
+
+    def human() -> None:
+        out.print(f"{len(rows):,} showings of non-public fields of {parsed}")
+        for e in shown:
+            out.print(f"{e.at.isoformat()}  {e.username}  {e.path}: {', '.join(e.fields)}")
+
+    emit({"child_id": str(parsed), "exposures": rows}, as_json=as_json, human=human)

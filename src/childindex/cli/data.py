@@ -14,7 +14,7 @@ from childindex.cli.output import emit, fail, out, progress, reported_errors
 from childindex.config import get_settings
 from childindex.domain.source_record import RecordError, Source
 from childindex.feeds.health import read_health
-from childindex.services import ingest
+from childindex.services import ingest, shield_impact
 from childindex.storage.migrate import upgrade
 from childindex.synth import generate
 
@@ -113,13 +113,54 @@ def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap
     emit(result, as_json=as_json, human=human)
 
 
+def dry_run_file(
+    source: Source, path: Path, *, as_json: bool, container: bootstrap.Container
+) -> None:
+    """Report what loading the file would do to shielded children; write nothing."""
+    reader = READERS.get(source)
+    if reader is None:
+        fail(f"loading {source.value} feeds is not available yet: only health is")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    with reported_errors():
+        impact = shield_impact.dry_run(
+            uow_factory=container.uow_factory,
+            source=source,
+            filename=path.name,
+            lines=reader(data, file=path.name, now=container.clock()),
+        )
+    counts = impact.counts()
+    result = {"source": source.value, "file": str(path), "dry_run": True, **counts}
+
+    def human() -> None:
+        out.print(
+            f"{path.name} (dry run, nothing written): {counts['accepted']:,} accepted, "
+            f"{counts['rejected']:,} rejected; shielded children gaining a near twin: "
+            f"{counts['shielded_gaining_near_twin']:,}, a new record: "
+            f"{counts['shielded_gaining_record']:,}, a changed visible field: "
+            f"{counts['shielded_visible_field_changed']:,}; children newly shielded: "
+            f"{counts['children_newly_shielded']:,}"
+        )
+
+    emit(result, as_json=as_json, human=human)
+
+
 @feeds_app.command("load")
 def feeds_load(
     source: Annotated[Source, typer.Argument(help="health, school, benefit or la")],
     path: Annotated[Path, typer.Argument(help="The feed file.")],
     as_json: JsonOpt = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Report the shield impact only; write nothing."),
+    ] = False,
 ) -> None:
     """Load a feed file; rejected records go to PATH.errors.jsonl."""
     if not path.is_file():
         fail(f"no such file: {path}")
+    if dry_run:
+        dry_run_file(source, path, as_json=as_json, container=bootstrap.build())
+        return
     load_file(source, path, as_json=as_json, container=bootstrap.build())

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     CHILD_SHIELD_SET = "child:shield:set"
     CHILD_SHIELD_LIFT = "child:shield:lift"
     CHILD_CONTACT_REQUEST = "child:contact:request"
+    CHILD_CONTACT_MANAGE = "child:contact:manage"
     REVIEW_READ = "matching:review:read"
     REVIEW_DECIDE = "matching:review:decide"
     FEED_SUBMIT = "feed:record:submit"
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.REVIEW_READ,
         Permission.REVIEW_DECIDE,
         Permission.LINKS_EXPORT,
+        Permission.CHILD_CONTACT_MANAGE,
     },
     Role.ADMIN: _PRACTITIONER
     | {
@@ -58,6 +60,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.USERS_MANAGE,
         Permission.HALT_MANAGE,
         Permission.LINKS_EXPORT,
+        Permission.CHILD_CONTACT_MANAGE,
+        Permission.REVIEW_READ,
     },
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
     Role.FEED: frozenset({Permission.FEED_SUBMIT}),

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
+from childindex.domain.shield import ShieldRule
 from childindex.domain.source_record import (
     ParsedLine,
     RecordError,
@@ -19,6 +20,7 @@ from childindex.matching.exact import ExactIdentifierEngine
 from childindex.matching.ports import MatchEngine, MatchKind
 from childindex.services.linking import link_record
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
+from childindex.services.shield_screen import DEFAULT_RULE
 
 BATCH_SIZE = 2000
 
@@ -35,6 +37,7 @@ class LoadReport:
     review: int = 0
     new: int = 0
     shielded: int = 0
+    cautioned: int = 0  # records the shield screen found might be a shielded child
     unchanged: int = 0
     stale: int = 0
 
@@ -51,6 +54,7 @@ def _process(
     report: LoadReport,
     actor: str,
     engine: MatchEngine,
+    rule: ShieldRule,
     on_error: Callable[[RecordError], None],
 ) -> None:
     raw_id = uow.feeds.store_raw(load_id=load_id, line_no=parsed.line, text=parsed.text)
@@ -68,7 +72,7 @@ def _process(
     elif outcome is VersionOutcome.STALE:
         report.stale += 1
     else:
-        linked = link_record(uow=uow, record=parsed.record, engine=engine, actor=actor)
+        linked = link_record(uow=uow, record=parsed.record, engine=engine, actor=actor, rule=rule)
         if linked.kind is MatchKind.LINK:
             report.linked += 1
         elif linked.kind is MatchKind.REVIEW:
@@ -77,6 +81,8 @@ def _process(
             report.new += 1
         if linked.shielded:
             report.shielded += 1
+        if linked.cautions:
+            report.cautioned += 1
 
 
 def load_feed(
@@ -91,6 +97,7 @@ def load_feed(
     on_error: Callable[[RecordError], None] = lambda _e: None,
     on_progress: Callable[[LoadReport], None] = lambda _r: None,
     engine: MatchEngine | None = None,
+    rule: ShieldRule = DEFAULT_RULE,
 ) -> LoadReport:
     """Store every record raw, validate it, keep the rejected, link the accepted; audited."""
     report = LoadReport()
@@ -112,6 +119,7 @@ def load_feed(
                     report=report,
                     actor=actor,
                     engine=engine,
+                    rule=rule,
                     on_error=on_error,
                 )
             uow.commit()

@@ -1,17 +1,21 @@
-"""Linking a stored source record to a child, through the matching port."""
+"""Linking a stored source record to a child, through the matching port, then the shield
+screen (``services/shield_screen.py``) before anything can be read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from childindex.domain.ids import ChildId
+from childindex.domain.shield import ShieldRule
+from childindex.domain.shield_records import ShieldOrigin
 from childindex.domain.source_record import SourceRecord
-from childindex.domain.survivorship import project
+from childindex.domain.survivorship import asks_for_shield, project
 from childindex.matching.blocking import index_keys
 from childindex.matching.features import features_of
 from childindex.matching.ports import MatchDecision, MatchEngine, MatchKind
 from childindex.services.ports import UnitOfWork
+from childindex.services.shield_screen import DEFAULT_RULE, screen_child
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,20 +26,31 @@ class LinkOutcome:
     kind: MatchKind
     shielded: bool
     review_item: int | None = None
+    cautions: int = 0
+    # Shielded children this record's child might be (each queued for review).
+    cautioned: tuple[str, ...] = ()
 
 
-def refresh_child(uow: UnitOfWork, child_id: ChildId) -> bool:
+def refresh_child(uow: UnitOfWork, child_id: ChildId, *, actor: str = "system") -> bool:
     """Recompute the child's details from its records; return whether it is shielded.
 
-    A shield already held is kept: nothing here lifts one (invariant 2).
+    A shield already held is kept: nothing here lifts one (invariant 2). A source's flag
+    that newly shields the child is recorded in the shields table.
     """
     existing = uow.children.get(child_id)
-    child = project(
-        child_id,
-        uow.records.current_records(child_id),
-        shielded=existing.shielded if existing else False,
-    )
+    was_shielded = existing.shielded if existing else False
+    records = uow.records.current_records(child_id)
+    child = project(child_id, records, shielded=was_shielded)
     uow.children.save(child)
+    if child.shielded and not was_shielded:
+        flagged = sorted({r.source.value for r in records if asks_for_shield(r)})
+        uow.shields.add_shield(
+            child_id=child_id.value,
+            origin=ShieldOrigin.SOURCE,
+            reason=f"flagged by source: {', '.join(flagged)}",
+            set_by=actor,
+            review_date=None,
+        )
     return child.shielded
 
 
@@ -53,46 +68,65 @@ def link_record(
     record: SourceRecord,
     engine: MatchEngine,
     actor: str,
+    rule: ShieldRule = DEFAULT_RULE,
     now: datetime | None = None,
 ) -> LinkOutcome:
-    """Link ``record`` (already stored) to its child, or start a new child; refresh that child.
+    """Link ``record`` (already stored) to its child, or start a new child; refresh that
+    child and screen it against every shielded child it might be (invariant 2).
 
-    A doubtful match (REVIEW) starts a new child, which the shield rule covers, and queues
+    A doubtful match (REVIEW) starts a new child, which the shield screen covers, and queues
     the pair for an officer of the responsible local authority.
     """
     current = uow.records.linked_child(source=record.source, record_id=record.record_id)
     keys = index_keys(features_of(record.payload))
     uow.records.set_blocking_keys(source=record.source, record_id=record.record_id, keys=keys)
-    if current is not None:
-        return LinkOutcome(current, MatchKind.LINK, refresh_child(uow, current))
-    decision = engine.decide(record, uow.children)
-    kind = without_rejected(uow, record, decision)
-    if kind is MatchKind.LINK and decision.child_id is not None:
-        child_id = decision.child_id
-    else:
-        child_id = ChildId.new()
-        # The child row must exist before the link refers to it.
-        uow.children.save(project(child_id, [record], shielded=False))
-    uow.records.link(
-        source=record.source,
-        record_id=record.record_id,
-        child_id=child_id,
-        decided_by=decision.decided_by if kind is MatchKind.LINK else "new",
-        actor=actor,
-        score=decision.probability if kind is MatchKind.LINK else None,
-    )
-    shielded = refresh_child(uow, child_id)
     item = None
-    if kind is MatchKind.REVIEW and decision.child_id is not None:
-        item = _queue(
-            uow,
-            record=record,
-            decision=decision,
-            candidate=decision.child_id,
-            held_by=child_id,
-            now=now,
+    if current is not None:
+        child_id, kind = current, MatchKind.LINK
+        before = uow.shields.profile(current.value)
+    else:
+        decision = engine.decide(record, uow.children)
+        kind = without_rejected(uow, record, decision)
+        if kind is MatchKind.LINK and decision.child_id is not None:
+            child_id = decision.child_id
+            before = uow.shields.profile(child_id.value)
+        else:
+            child_id, before = ChildId.new(), None
+            # The child row must exist before the link refers to it; nothing commits
+            # before the screen below has run. Saved unshielded so that a source's flag is
+            # recorded as what shielded it.
+            uow.children.save(replace(project(child_id, [record], shielded=False), shielded=False))
+        uow.records.link(
+            source=record.source,
+            record_id=record.record_id,
+            child_id=child_id,
+            decided_by=decision.decided_by if kind is MatchKind.LINK else "new",
+            actor=actor,
+            score=decision.probability if kind is MatchKind.LINK else None,
         )
-    return LinkOutcome(child_id, kind, shielded, item)
+        if kind is MatchKind.REVIEW and decision.child_id is not None:
+            item = _queue(
+                uow,
+                record=record,
+                decision=decision,
+                candidate=decision.child_id,
+                held_by=child_id,
+                now=now,
+            )
+    refresh_child(uow, child_id, actor=actor)
+    # Only a profile that was already shielded lets the screen skip re-checking visible
+    # children (nothing about the shielded child changed).
+    screened = screen_child(
+        uow, child_id, rule=rule, before=before if before and before.shielded else None
+    )
+    return LinkOutcome(
+        child_id,
+        kind,
+        screened.shielded,
+        item,
+        len(screened.cautions),
+        tuple(c.shielded_child_id for c in screened.cautions),
+    )
 
 
 def _queue(

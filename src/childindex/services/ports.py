@@ -13,6 +13,14 @@ from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission, Role
 from childindex.domain.review import ReviewItem, ReviewStatus
+from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
+from childindex.domain.shield_records import (
+    CautionItem,
+    CautionStatus,
+    ContactRequest,
+    ShieldInfo,
+    ShieldOrigin,
+)
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
 from childindex.domain.users import User
 from childindex.matching.ports import CandidateRecord
@@ -133,6 +141,95 @@ class UserRepository(Protocol):
         ...
 
 
+class ShieldStore(Protocol):
+    """Shields, the shield screen's candidates and its review items."""
+
+    def profile(self, child_id: str) -> ScreenProfile | None:
+        """The screen's view of one active child, or None."""
+        ...
+
+    def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
+        """Active children, shielded or visible as asked, sharing a blocking key."""
+        ...
+
+    def shielded_profiles(self) -> Iterator[ScreenProfile]:
+        """Every active shielded child."""
+        ...
+
+    def add_shield(
+        self,
+        *,
+        child_id: str,
+        origin: ShieldOrigin,
+        reason: str,
+        set_by: str,
+        at: datetime | None = None,
+        review_date: date | None,
+    ) -> int:
+        """Record a shield set on ``child_id``; return its id."""
+        ...
+
+    def active_shields(self, child_id: str) -> list[ShieldInfo]:
+        """The shields on ``child_id`` not lifted."""
+        ...
+
+    def lift(self, *, child_id: str, lifted_by: str, reason: str, at: datetime) -> int:
+        """Mark every active shield on ``child_id`` lifted; return how many."""
+        ...
+
+    def set_review_date(self, *, child_id: str, review_date: date) -> None:
+        """Give every active shield on ``child_id`` this review date."""
+        ...
+
+    def overdue(self, today: date) -> list[ShieldInfo]:
+        """Active shields whose review date is before ``today``, or unset."""
+        ...
+
+    def queue_caution(self, *, child_id: str, caution: Caution, at: datetime | None = None) -> bool:
+        """Queue a caution item unless one for this pair is open; True if queued."""
+        ...
+
+    def cleared_pairs(self, child_id: str) -> frozenset[str]:
+        """Shielded children an officer has found ``child_id`` is not."""
+        ...
+
+    def caution_items(self, *, la_codes: frozenset[str] | None) -> list[CautionItem]:
+        """Open items, all (``None``) or only those of ``la_codes``."""
+        ...
+
+    def caution_item(self, item_id: int) -> CautionItem | None:
+        """One item by id, or None."""
+        ...
+
+    def close_items(
+        self, *, child_id: str, status: CautionStatus, decided_by: str, at: datetime
+    ) -> int:
+        """Close every open item about ``child_id``; return how many."""
+        ...
+
+
+class ContactRequestStore(Protocol):
+    """Mediated contact requests."""
+
+    def add(
+        self, *, child_id: str, la_code: str | None, requested_by: str, message: str, at: datetime
+    ) -> int:
+        """Store a new open request; return its id."""
+        ...
+
+    def get(self, request_id: int) -> ContactRequest | None:
+        """One request, or None."""
+        ...
+
+    def routed_to(self, la_codes: frozenset[str] | None) -> list[ContactRequest]:
+        """Open requests for these teams (``None``: every team)."""
+        ...
+
+    def close(self, *, request_id: int, closed_by: str, outcome: str, at: datetime) -> None:
+        """Mark the request closed with what was done."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed."""
 
@@ -143,6 +240,8 @@ class UnitOfWork(Protocol):
     records: SourceRecordRepository
     security: SecurityStore
     reviews: ReviewRepository
+    shields: ShieldStore
+    contacts: ContactRequestStore
 
     def __enter__(self) -> Self: ...
 

@@ -20,8 +20,10 @@ from childindex.storage.clock import Clock, utc_now
 from childindex.storage.repositories import (
     SqlAuditLog,
     SqlChildRepository,
+    SqlContactRequests,
     SqlFeedStore,
     SqlSecurityStore,
+    SqlShieldStore,
     SqlSourceRecordRepository,
     SqlUserRepository,
 )
@@ -35,9 +37,11 @@ if TYPE_CHECKING:
     from childindex.services.ports import (
         AuditLog,
         ChildRepository,
+        ContactRequestStore,
         FeedStore,
         ReviewRepository,
         SecurityStore,
+        ShieldStore,
         SourceRecordRepository,
         UserRepository,
     )
@@ -53,6 +57,8 @@ class SqlUnitOfWork:
     records: SourceRecordRepository
     security: SecurityStore
     reviews: ReviewRepository
+    shields: ShieldStore
+    contacts: ContactRequestStore
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
         self._sessions = sessions
@@ -70,6 +76,8 @@ class SqlUnitOfWork:
         self.records = SqlSourceRecordRepository(session, self._clock, self._cipher)
         self.security = SqlSecurityStore(session)
         self.reviews = SqlReviewRepository(session)
+        self.shields = SqlShieldStore(session, self._clock)
+        self.contacts = SqlContactRequests(session, self._cipher)
         return self
 
     def __exit__(

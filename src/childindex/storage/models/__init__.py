@@ -5,6 +5,9 @@
     feed_loads ─< raw_records ─< source_record_versions >─ source_records ─< links >─ children
     children ─< child_search_keys, shields, links
     users ─< api_tokens    web_sessions, sign_in_failures, recovery_codes, break_glass_alerts
+    children ─< child_search_keys, shields, links, caution_items,
+                contact_requests
+    users ─< api_tokens
     audit_events (hash-chained, append-only)    system_state (the halt switch, ...)
 """
 
@@ -14,8 +17,11 @@ from childindex.storage.models.base import Base, UtcDateTime
 from childindex.storage.models.children import (
     CHILD_ACTIVE,
     CHILD_STATUSES,
+    REVIEW_STATUSES,
     SHIELD_ORIGINS,
+    CautionItemRow,
     ChildRow,
+    ContactRequestRow,
     SearchKeyRow,
     ShieldRow,
 )
@@ -41,13 +47,16 @@ __all__ = [
     "LINK_DECISIONS",
     "LOAD_FINISHED",
     "LOAD_RUNNING",
+    "REVIEW_STATUSES",
     "SHIELD_ORIGINS",
     "ApiTokenRow",
     "AuditEventRow",
     "Base",
     "BlockingKeyRow",
     "BreakGlassAlertRow",
+    "CautionItemRow",
     "ChildRow",
+    "ContactRequestRow",
     "FeedLoadRow",
     "LinkRow",
     "NotAMatchRow",

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from childindex.storage.models.base import Base, ChildKey, Code, Flag, IntPk, Label, NameKey
 
 CHILD_ACTIVE = "active"
 CHILD_STATUSES = (CHILD_ACTIVE, "merged", "archived")
-SHIELD_ORIGINS = ("officer", "source")
+SHIELD_ORIGINS = ("officer", "source", "caution")
+REVIEW_KINDS = ("caution",)
+REVIEW_STATUSES = ("open", "confirmed", "cleared")
+CONTACT_STATUSES = ("open", "closed")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -46,6 +49,11 @@ class SearchKeyRow(Base):
         Index("ix_child_search_keys_nhs_number", "nhs_number"),
         Index("ix_child_search_keys_upn", "upn"),
         Index("ix_child_search_keys_school_urn", "school_urn"),
+        # The shield screen (domain/shield.py): shielded or visible children by blocking key.
+        Index("ix_child_search_keys_screen_dob", "shielded", "birth_date"),
+        Index("ix_child_search_keys_screen_given", "shielded", "birth_year", "given_sound"),
+        Index("ix_child_search_keys_screen_family", "shielded", "birth_year", "family_sound"),
+        Index("ix_child_search_keys_screen_initials", "shielded", "birth_year", "initials"),
     )
 
     child_id: Mapped[ChildKey] = mapped_column(
@@ -60,6 +68,11 @@ class SearchKeyRow(Base):
     school_urn: Mapped[Code | None]
     shielded: Mapped[Flag]
     la_code: Mapped[Code | None]
+    # Blocking keys of the shield screen (never a hidden value: derived from name and year).
+    birth_year: Mapped[int | None]
+    given_sound: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    family_sound: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    initials: Mapped[str] = mapped_column(String(2), default="", server_default="")
 
 
 class ShieldRow(Base):
@@ -78,3 +91,50 @@ class ShieldRow(Base):
     lifted_at: Mapped[datetime | None]
     lifted_by: Mapped[Label | None]
     lift_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CautionItemRow(Base):
+    """A pair of children an officer must look at. Minimal on purpose: the shield screen's
+    caution items; the matching review queue can add its kinds here."""
+
+    __tablename__ = "caution_items"
+    __table_args__ = (
+        _one_of("kind", REVIEW_KINDS),
+        _one_of("status", REVIEW_STATUSES),
+        Index("ix_caution_items_child_id", "child_id", "status"),
+        Index("ix_caution_items_la_code", "la_code", "status"),
+    )
+
+    id: Mapped[IntPk]
+    kind: Mapped[Code]
+    child_id: Mapped[ChildKey] = mapped_column(ForeignKey("children.child_id"))
+    shielded_child_id: Mapped[ChildKey] = mapped_column(ForeignKey("children.child_id"))
+    # The authority responsible for the shielded child: only its cleared officers see this.
+    la_code: Mapped[Code | None]
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[Code] = mapped_column(default="open", server_default="open")
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[Label | None]
+
+
+class ContactRequestRow(Base):
+    """A practitioner's request for mediated contact with a shielded child, routed to the
+    responsible authority's team and tracked to closure."""
+
+    __tablename__ = "contact_requests"
+    __table_args__ = (
+        _one_of("status", CONTACT_STATUSES),
+        Index("ix_contact_requests_la_code", "la_code", "status"),
+    )
+
+    id: Mapped[IntPk]
+    child_id: Mapped[ChildKey] = mapped_column(ForeignKey("children.child_id"))
+    la_code: Mapped[Code | None]  # the team it is routed to (None: the national team)
+    requested_by: Mapped[Label]
+    message: Mapped[str] = mapped_column(Text)  # sealed by storage.cipher
+    status: Mapped[Code] = mapped_column(default="open", server_default="open")
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[Label | None]
+    outcome: Mapped[str | None] = mapped_column(Text)  # sealed by storage.cipher

@@ -9,21 +9,27 @@ Port                           Adapter                     Tables
 ``UserRepository``             ``SqlUserRepository``       users, api_tokens
 ``AuditLog``                   ``SqlAuditLog``             audit_events
 ``SecurityStore``              ``SqlSecurityStore``        web_sessions, sign_in_failures, ...
+``ShieldStore``                ``SqlShieldStore``          shields, caution_items, search keys
+``ContactRequestStore``        ``SqlContactRequests``      contact_requests
 =============================  ==========================  ==================================
 """
 
 from childindex.storage.repositories.accounts import SqlUserRepository
 from childindex.storage.repositories.audit import SqlAuditLog
 from childindex.storage.repositories.children import SqlChildRepository
+from childindex.storage.repositories.contact import SqlContactRequests
 from childindex.storage.repositories.feeds import SqlFeedStore
 from childindex.storage.repositories.records import SqlSourceRecordRepository
 from childindex.storage.repositories.security import SqlSecurityStore
+from childindex.storage.repositories.shields import SqlShieldStore
 
 __all__ = [
     "SqlAuditLog",
     "SqlChildRepository",
+    "SqlContactRequests",
     "SqlFeedStore",
     "SqlSecurityStore",
+    "SqlShieldStore",
     "SqlSourceRecordRepository",
     "SqlUserRepository",
 ]

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select,
 
 from childindex.domain.ids import ChildId
 from childindex.domain.names import name_key
+from childindex.domain.similarity import initials, sound_key
 from childindex.matching.ports import CandidateRecord
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
@@ -108,6 +109,10 @@ def search_keys(child: Child, cipher: FieldCipher) -> dict[str, Any]:
         "school_urn": child.school.code if child.school is not None else None,
         "shielded": child.shielded,
         "la_code": child.la_code,
+        "birth_year": child.birth_date.year if child.birth_date is not None else None,
+        "given_sound": sound_key(child.given_name),
+        "family_sound": sound_key(child.family_name),
+        "initials": initials(child.given_name, child.family_name),
     }
 
 

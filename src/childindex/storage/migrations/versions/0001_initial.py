@@ -141,6 +141,11 @@ def _children() -> None:
         sa.Column("school_urn", CODE, nullable=True),
         _flag("shielded"),
         sa.Column("la_code", CODE, nullable=True),
+        # --- shield screen blocking keys (issue 6) ---
+        sa.Column("birth_year", sa.Integer(), nullable=True),
+        sa.Column("given_sound", sa.String(length=8), server_default="", nullable=False),
+        sa.Column("family_sound", sa.String(length=8), server_default="", nullable=False),
+        sa.Column("initials", sa.String(length=2), server_default="", nullable=False),
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["children.child_id"],
@@ -156,6 +161,21 @@ def _children() -> None:
     )
     for column in ("postcode", "nhs_number", "upn", "school_urn"):
         op.create_index(f"ix_child_search_keys_{column}", "child_search_keys", [column])
+    # --- shield screen indexes (issue 6) ---
+    op.create_index(
+        "ix_child_search_keys_screen_dob", "child_search_keys", ["shielded", "birth_date"]
+    )
+    for name, column in (("given", "given_sound"), ("family", "family_sound")):
+        op.create_index(
+            f"ix_child_search_keys_screen_{name}",
+            "child_search_keys",
+            ["shielded", "birth_year", column],
+        )
+    op.create_index(
+        "ix_child_search_keys_screen_initials",
+        "child_search_keys",
+        ["shielded", "birth_year", "initials"],
+    )
     op.create_table(
         "links",
         sa.Column("id", BIG_ID, nullable=False),
@@ -202,13 +222,64 @@ def _children() -> None:
         sa.Column("lifted_at", UTC_TIME, nullable=True),
         sa.Column("lifted_by", LABEL, nullable=True),
         sa.Column("lift_reason", sa.Text(), nullable=True),
-        sa.CheckConstraint("origin IN ('officer', 'source')", name=op.f("ck_shields_origin")),
+        sa.CheckConstraint(
+            "origin IN ('officer', 'source', 'caution')", name=op.f("ck_shields_origin")
+        ),
         sa.ForeignKeyConstraint(
             ["child_id"], ["children.child_id"], name=op.f("fk_shields_child_id_children")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shields")),
     )
     op.create_index("ix_shields_child_id", "shields", ["child_id"])
+    # --- review items: the shield screen's cautions (issue 6) ---
+    op.create_table(
+        "caution_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", CODE, nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("shielded_child_id", CHILD_KEY, nullable=False),
+        sa.Column("la_code", CODE, nullable=True),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("status", CODE, server_default="open", nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("decided_at", UTC_TIME, nullable=True),
+        sa.Column("decided_by", LABEL, nullable=True),
+        sa.CheckConstraint("kind IN ('caution')", name=op.f("ck_review_items_kind")),
+        sa.CheckConstraint(
+            "status IN ('open', 'confirmed', 'cleared')", name=op.f("ck_review_items_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.child_id"], name=op.f("fk_review_items_child_id_children")
+        ),
+        sa.ForeignKeyConstraint(
+            ["shielded_child_id"],
+            ["children.child_id"],
+            name=op.f("fk_review_items_shielded_child_id_children"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
+    )
+    op.create_index("ix_caution_items_child_id", "caution_items", ["child_id", "status"])
+    op.create_index("ix_caution_items_la_code", "caution_items", ["la_code", "status"])
+    # --- mediated contact requests (issue 6) ---
+    op.create_table(
+        "contact_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("la_code", CODE, nullable=True),
+        sa.Column("requested_by", LABEL, nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("status", CODE, server_default="open", nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("closed_at", UTC_TIME, nullable=True),
+        sa.Column("closed_by", LABEL, nullable=True),
+        sa.Column("outcome", sa.Text(), nullable=True),
+        sa.CheckConstraint("status IN ('open', 'closed')", name=op.f("ck_contact_requests_status")),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.child_id"], name=op.f("fk_contact_requests_child_id_children")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_requests")),
+    )
+    op.create_index("ix_contact_requests_la_code", "contact_requests", ["la_code", "status"])
 
 
 def _accounts_and_audit() -> None:
@@ -401,6 +472,8 @@ def downgrade() -> None:
         "audit_events",
         "api_tokens",
         "users",
+        "contact_requests",
+        "caution_items",
         "shields",
         "links",
         "child_search_keys",

@@ -1,0 +1,165 @@
+"""The one fail-closed shield rule (invariant 2), pure, applied by every write path.
+
+A write makes a child readable only after :meth:`ShieldRule.cautions` has compared it with
+every shielded child it *might* be. The comparison (:func:`resemblance`) is deliberately
+conservative and independent of the main matching engine: a record that engine calls *new*
+still meets the screen. Anything at or above the caution threshold is shielded and queued
+for a cleared officer::
+
+    rule = ShieldRule(caution=0.2)
+    for caution in rule.cautions(profile, candidates):
+        ...  # shield profile.child_id, queue (profile.child_id, caution.shielded_child_id)
+
+Storage finds the candidates by :func:`blocking_keys` (shielded children are about 0.5%
+of all, so the screen is cheap). Merge and split keep shields by :func:`merged_shield` and
+:func:`split_shield`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from childindex.domain.similarity import (
+    date_closeness,
+    initials,
+    jaro_winkler,
+    letters,
+    sound_key,
+    swapped,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenProfile:
+    """What the screen compares: identity fields only. ``postcode`` is any comparable token
+    (storage gives a keyed digest, never the postcode itself)."""
+
+    child_id: str
+    given_name: str
+    family_name: str
+    birth_date: date | None
+    nhs_number: str | None = None
+    upn: str | None = None
+    postcode: str | None = None
+    shielded: bool = False
+    la_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockingKeys:
+    """Children sharing any of these with a profile are compared with it."""
+
+    birth_dates: tuple[date, ...]
+    birth_year: int | None
+    given_sound: str
+    family_sound: str
+    initials: str
+    nhs_number: str | None
+    upn: str | None
+    postcode: str | None
+
+
+def blocking_keys(profile: ScreenProfile) -> BlockingKeys:
+    """The keys of ``profile``: birth date and its day/month swap; within the birth year
+    (or any year where a date is unknown) the sound of either name or the initials; each
+    identifier; the postcode. A record with one typo in each name and in the birth date
+    (or a swapped or missing date) shares a key with its child
+    (``tests/properties/test_shield_resemblance.py``); only a changed birth *year* together
+    with both names sounding different escapes the screen."""
+    dates: tuple[date, ...] = ()
+    if profile.birth_date is not None:
+        swap = swapped(profile.birth_date)
+        dates = (profile.birth_date,) if swap is None else (profile.birth_date, swap)
+    return BlockingKeys(
+        birth_dates=dates,
+        birth_year=profile.birth_date.year if profile.birth_date is not None else None,
+        given_sound=sound_key(profile.given_name),
+        family_sound=sound_key(profile.family_name),
+        initials=initials(profile.given_name, profile.family_name),
+        nhs_number=profile.nhs_number,
+        upn=profile.upn,
+        postcode=profile.postcode,
+    )
+
+
+def _name_part(a: str, b: str) -> float:
+    # Unrelated names still score about 0.5 in Jaro-Winkler; only 0.7 and above counts.
+    return max(0.0, (jaro_winkler(letters(a), letters(b)) - 0.7) / 0.3)
+
+
+def resemblance(a: ScreenProfile, b: ScreenProfile) -> float:
+    """How much ``a`` might be the same child as ``b``, in [0, 1], erring high.
+
+    A shared NHS number or UPN is 1. Otherwise the better of: birth-date closeness times
+    the mean of the given- and family-name parts (either order, for swapped names); and,
+    at the same postcode, 0.6 times the product of the name parts (twins and siblings share
+    a postcode and a surname, so there both names must agree).
+    """
+    if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
+        return 1.0
+    given = _name_part(a.given_name, b.given_name)
+    family = _name_part(a.family_name, b.family_name)
+    crossed = (
+        _name_part(a.given_name, b.family_name) + _name_part(a.family_name, b.given_name)
+    ) / 2
+    names = max((given + family) / 2, crossed)
+    score = date_closeness(a.birth_date, b.birth_date) * names
+    if a.postcode and a.postcode == b.postcode:
+        score = max(score, 0.6 * given * family)
+    return min(1.0, score)
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    """A shielded child that a profile might be, and how strongly."""
+
+    shielded_child_id: str
+    la_code: str | None
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ShieldRule:
+    """The fail-closed rule with its caution threshold; ``caution=None`` switches the
+    screen off (only tests of the screen itself do that, to show it is what protects)."""
+
+    caution: float | None
+
+    def cautions(
+        self,
+        profile: ScreenProfile,
+        candidates: Iterable[ScreenProfile],
+        *,
+        cleared: frozenset[str] = frozenset(),
+    ) -> list[Caution]:
+        """Shielded candidates (other than ``profile`` itself and pairs an officer has
+        ``cleared``) that ``profile`` scores at or above the caution threshold against."""
+        if self.caution is None:
+            return []
+        found = []
+        for other in candidates:
+            if not other.shielded or other.child_id == profile.child_id:
+                continue
+            if other.child_id in cleared:
+                continue
+            score = resemblance(profile, other)
+            if score >= self.caution:
+                found.append(Caution(other.child_id, other.la_code, round(score, 4)))
+        found.sort(key=lambda c: (-c.score, c.shielded_child_id))
+        return found
+
+    def must_shield(self, *, shielded_now: bool, flagged: bool, cautions: list[Caution]) -> bool:
+        """A child is shielded if it already is, a source flags it, or it raised a caution."""
+        return shielded_now or flagged or bool(cautions)
+
+
+def merged_shield(*parts_shielded: bool) -> bool:
+    """Merging with a shielded child shields the result."""
+    return any(parts_shielded)
+
+
+def split_shield(parent_shielded: bool) -> tuple[bool, bool]:
+    """Splitting a shielded child shields both parts."""
+    return (parent_shielded, parent_shielded)

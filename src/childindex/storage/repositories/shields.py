@@ -1,0 +1,278 @@
+"""Shields, the shield screen's candidate queries and its review items.
+
+The screen's queries read ``child_search_keys`` only (names, birth date, identifiers and
+the postcode digest): no child's sealed details are opened to find candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
+from childindex.domain.shield_records import CautionItem, CautionStatus, ShieldInfo, ShieldOrigin
+from childindex.storage.models import (
+    CHILD_ACTIVE,
+    CautionItemRow,
+    ChildRow,
+    SearchKeyRow,
+    ShieldRow,
+)
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from sqlalchemy.orm import Session
+
+    from childindex.storage.clock import Clock
+
+K = SearchKeyRow
+R = CautionItemRow
+_PROFILE = select(
+    K.child_id,
+    K.given_key,
+    K.family_key,
+    K.birth_date,
+    K.nhs_number,
+    K.upn,
+    K.postcode,
+    K.shielded,
+    K.la_code,
+).join(ChildRow, and_(ChildRow.child_id == K.child_id, ChildRow.status == CHILD_ACTIVE))
+
+
+def _profile(row: Any) -> ScreenProfile:
+    return ScreenProfile(
+        child_id=row[0],
+        given_name=row[1],
+        family_name=row[2],
+        birth_date=row[3],
+        nhs_number=row[4],
+        upn=row[5],
+        postcode=row[6],
+        shielded=bool(row[7]),
+        la_code=row[8],
+    )
+
+
+def _bound(name: str, kind: Any) -> Any:
+    return bindparam(name, type_=kind)
+
+
+# One statement for every profile (bound values only), so it is compiled once.
+_NAMES = or_(
+    K.given_sound == bindparam("g"), K.family_sound == bindparam("f"), K.initials == bindparam("i")
+)
+_YEAR = _bound("y", Integer())
+_CANDIDATES = _PROFILE.where(
+    K.shielded == _bound("shielded", Boolean()),
+    or_(
+        and_(K.birth_year.is_(None), _NAMES),
+        and_(_YEAR.is_(None), _NAMES),
+        and_(K.birth_year == _YEAR, _NAMES),
+        K.birth_date.in_([_bound("d1", Date()), _bound("d2", Date())]),
+        K.nhs_number == bindparam("n"),
+        K.upn == bindparam("u"),
+        K.postcode == bindparam("p"),
+    ),
+).order_by(K.child_id)
+
+
+def _params(keys: BlockingKeys, *, shielded: bool) -> dict[str, Any]:
+    dates = (*keys.birth_dates, None, None)
+    return {
+        "shielded": shielded,
+        "g": keys.given_sound,
+        "f": keys.family_sound,
+        # An empty key matches nothing (never every child with an empty key).
+        "i": keys.initials or None,
+        "y": keys.birth_year,
+        "d1": dates[0],
+        "d2": dates[1],
+        "n": keys.nhs_number,
+        "u": keys.upn,
+        "p": keys.postcode,
+    }
+
+
+def _shield(row: ShieldRow) -> ShieldInfo:
+    return ShieldInfo(
+        shield_id=row.id,
+        child_id=row.child_id,
+        origin=ShieldOrigin(row.origin),
+        reason=row.reason,
+        set_by=row.set_by,
+        set_at=row.set_at,
+        review_date=row.review_date,
+        lifted_at=row.lifted_at,
+    )
+
+
+def _item(row: CautionItemRow) -> CautionItem:
+    return CautionItem(
+        item_id=row.id,
+        kind=row.kind,
+        child_id=row.child_id,
+        shielded_child_id=row.shielded_child_id,
+        la_code=row.la_code,
+        score=row.score,
+        status=CautionStatus(row.status),
+        created_at=row.created_at,
+    )
+
+
+class SqlShieldStore:
+    """``ShieldStore`` on ``shields``, ``caution_items`` and ``child_search_keys``."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    def profile(self, child_id: str) -> ScreenProfile | None:
+        """The screen's view of one active child, or None."""
+        row = self._session.execute(_PROFILE.where(K.child_id == child_id)).first()
+        return _profile(row) if row is not None else None
+
+    def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
+        """Active children, shielded or visible as asked, sharing a blocking key."""
+        rows = self._session.execute(_CANDIDATES, _params(keys, shielded=shielded))
+        return [_profile(row) for row in rows]
+
+    def shielded_profiles(self) -> Iterator[ScreenProfile]:
+        """Every active shielded child, in child ID order."""
+        statement = _PROFILE.where(K.shielded.is_(True)).order_by(K.child_id)
+        for row in self._session.execute(statement):
+            yield _profile(row)
+
+    def add_shield(
+        self,
+        *,
+        child_id: str,
+        origin: ShieldOrigin,
+        reason: str,
+        set_by: str,
+        at: datetime | None = None,
+        review_date: date | None,
+    ) -> int:
+        """Record a shield set on ``child_id`` (at ``at``, or now); return its id."""
+        values = {
+            "child_id": child_id,
+            "origin": origin.value,
+            "reason": reason,
+            "set_by": set_by,
+            "set_at": at or self._clock(),
+            "review_date": review_date,
+        }
+        key: int = self._session.execute(
+            insert(ShieldRow).returning(ShieldRow.id), values
+        ).scalar_one()
+        return key
+
+    def active_shields(self, child_id: str) -> list[ShieldInfo]:
+        """The shields on ``child_id`` not lifted, oldest first."""
+        rows = self._session.scalars(
+            select(ShieldRow)
+            .where(ShieldRow.child_id == child_id, ShieldRow.lifted_at.is_(None))
+            .order_by(ShieldRow.id)
+        )
+        return [_shield(row) for row in rows]
+
+    def lift(self, *, child_id: str, lifted_by: str, reason: str, at: datetime) -> int:
+        """Mark every active shield on ``child_id`` lifted; return how many."""
+        result = self._session.execute(
+            update(ShieldRow)
+            .where(ShieldRow.child_id == child_id, ShieldRow.lifted_at.is_(None))
+            .values(lifted_at=at, lifted_by=lifted_by, lift_reason=reason)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def set_review_date(self, *, child_id: str, review_date: date) -> None:
+        """Give every active shield on ``child_id`` this review date (an officer reviewed it)."""
+        self._session.execute(
+            update(ShieldRow)
+            .where(ShieldRow.child_id == child_id, ShieldRow.lifted_at.is_(None))
+            .values(review_date=review_date)
+        )
+
+    def overdue(self, today: date) -> list[ShieldInfo]:
+        """Active shields due for review: the review date before ``today``, or none set
+        (shields set by a source or the screen wait for an officer to review them)."""
+        rows = self._session.scalars(
+            select(ShieldRow)
+            .where(
+                ShieldRow.lifted_at.is_(None),
+                or_(ShieldRow.review_date < today, ShieldRow.review_date.is_(None)),
+            )
+            .order_by(ShieldRow.review_date.asc().nulls_first(), ShieldRow.id)
+        )
+        return [_shield(row) for row in rows]
+
+    def queue_caution(self, *, child_id: str, caution: Caution, at: datetime | None = None) -> bool:
+        """Queue a caution item unless one for this pair is already open; True if queued."""
+        already = self._session.scalar(
+            select(R.id).where(
+                R.child_id == child_id,
+                R.shielded_child_id == caution.shielded_child_id,
+                R.status == CautionStatus.OPEN.value,
+            )
+        )
+        if already is not None:
+            return False
+        self._session.execute(
+            insert(R),
+            {
+                "kind": "caution",
+                "child_id": child_id,
+                "shielded_child_id": caution.shielded_child_id,
+                "la_code": caution.la_code,
+                "score": caution.score,
+                "status": CautionStatus.OPEN.value,
+                "created_at": at or self._clock(),
+            },
+        )
+        return True
+
+    def cleared_pairs(self, child_id: str) -> frozenset[str]:
+        """Shielded children an officer has found ``child_id`` is not (either way round)."""
+        rows = self._session.execute(
+            select(R.child_id, R.shielded_child_id).where(
+                R.status == CautionStatus.CLEARED.value,
+                or_(R.child_id == child_id, R.shielded_child_id == child_id),
+            )
+        )
+        return frozenset(b if a == child_id else a for a, b in rows)
+
+    def caution_items(self, *, la_codes: frozenset[str] | None) -> list[CautionItem]:
+        """Open items, all of them (``None``) or only those of ``la_codes``."""
+        statement = select(R).where(R.status == CautionStatus.OPEN.value).order_by(R.id)
+        if la_codes is not None:
+            statement = statement.where(R.la_code.in_(sorted(la_codes)))
+        return [_item(row) for row in self._session.scalars(statement)]
+
+    def caution_item(self, item_id: int) -> CautionItem | None:
+        """One item by id, or None."""
+        row = self._session.get(R, item_id)
+        return _item(row) if row is not None else None
+
+    def close_items(
+        self, *, child_id: str, status: CautionStatus, decided_by: str, at: datetime
+    ) -> int:
+        """Close every open item about ``child_id``; return how many."""
+        result = self._session.execute(
+            update(R)
+            .where(R.child_id == child_id, R.status == CautionStatus.OPEN.value)
+            .values(status=status.value, decided_by=decided_by, decided_at=at)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,144 @@
+"""The shield screen on a real database, driven through ingest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from childindex.bootstrap import Container
+from childindex.domain.ids import ChildId
+from childindex.domain.shield import resemblance
+from childindex.domain.shield_records import ShieldOrigin
+from childindex.domain.source_record import Source
+from childindex.matching.thresholds import CAUTION
+from shield_fixtures import la_record, load_la
+
+
+def _child_by_record(container: Container, source: Any, record_id: str) -> Any:
+    with container.uow_factory() as uow:
+        child_id = uow.records.linked_child(source=source, record_id=record_id)
+        assert child_id is not None
+        return uow.children.get(child_id)
+
+
+def test_a_visible_near_twin_is_shielded_and_queued_when_a_shield_arrives_later(
+    container: Container,
+    load_health: Callable[[list[dict[str, Any]]], Any],
+    health_record: Callable[..., dict[str, Any]],
+) -> None:
+    load_health(
+        [
+            health_record(
+                record_id="H1",
+                given_name="Marlow",
+                family_name="Quenel",
+                birth_date="2016-07-21",
+                nhs_number="9990000050",
+            ),
+            health_record(
+                record_id="H2",
+                given_name="Oliver",
+                family_name="Smith",
+                birth_date="2016-07-21",
+                nhs_number="9990000034",
+            ),
+        ]
+    )
+    assert not _child_by_record(container, Source.HEALTH, "H1").shielded
+    report = load_la(
+        container,
+        [
+            la_record(
+                record_id="L1",
+                given_name="Marlowe",
+                family_name="Quennell",
+                birth_date="2016-07-21",
+                la_code="901",
+                shield={"reason": "refuge"},
+            )
+        ],
+    )
+    assert report.shielded == 1
+    twin = _child_by_record(container, Source.HEALTH, "H1")
+    assert twin.shielded, "the visible near twin must be shielded by the guard"
+    assert not _child_by_record(container, Source.HEALTH, "H2").shielded
+    shielded = _child_by_record(container, Source.LA, "L1")
+    with container.uow_factory() as uow:
+        items = uow.shields.caution_items(la_codes=frozenset({"901"}))
+        assert [(i.child_id, i.shielded_child_id) for i in items] == [
+            (twin.child_id.value, shielded.child_id.value)
+        ]
+        assert uow.shields.caution_items(la_codes=frozenset({"902"})) == []
+        origins = {s.origin for s in uow.shields.active_shields(twin.child_id.value)}
+        assert origins == {ShieldOrigin.CAUTION}
+        assert {s.origin for s in uow.shields.active_shields(shielded.child_id.value)} == {
+            ShieldOrigin.SOURCE
+        }
+
+
+def test_reloading_and_updating_a_shielded_childs_records_never_lifts_the_shield(
+    container: Container,
+    load_health: Callable[[list[dict[str, Any]]], Any],
+    health_record: Callable[..., dict[str, Any]],
+) -> None:
+    load_health([health_record(record_id="H1", sensitive=True)])
+    load_health([health_record(record_id="H1", sensitive=True)])
+    report = load_health([health_record(record_id="H1", sensitive=False, town="Elsewhere")])
+    assert report.shielded == 1
+    child = _child_by_record(container, Source.HEALTH, "H1")
+    assert child.shielded
+    with container.uow_factory() as uow:
+        assert len(uow.shields.active_shields(child.child_id.value)) == 1
+        assert uow.children.get(ChildId(child.child_id.value)) == child
+
+
+def test_a_near_twin_of_a_near_twin_is_shielded_too(
+    container: Container,
+    load_health: Callable[[list[dict[str, Any]]], Any],
+    health_record: Callable[..., dict[str, Any]],
+) -> None:
+    # B resembles A (name typos). C shares B's names and postcode but not A's birth date
+    # or postcode: it scores below caution against A, above it against B.
+    load_health(
+        [
+            health_record(
+                record_id="B",
+                given_name="Marlow",
+                family_name="Quenel",
+                birth_date="2016-07-21",
+                nhs_number="9990000050",
+                postcode="ZZ5 5EE",
+            ),
+            health_record(
+                record_id="C",
+                given_name="Marlow",
+                family_name="Quenel",
+                birth_date="2016-03-05",
+                nhs_number="9990000034",
+                postcode="ZZ5 5EE",
+            ),
+        ]
+    )
+    load_la(
+        container,
+        [
+            la_record(
+                record_id="A",
+                given_name="Marlowe",
+                family_name="Quennell",
+                birth_date="2016-07-21",
+                la_code="901",
+                shield={"reason": "refuge"},
+            )
+        ],
+    )
+    a_id = _child_by_record(container, Source.LA, "A").child_id.value
+    c_id = _child_by_record(container, Source.HEALTH, "C").child_id.value
+    with container.uow_factory() as uow:
+        a = uow.shields.profile(a_id)
+        c = uow.shields.profile(c_id)
+    assert a is not None
+    assert c is not None
+    assert resemblance(c, a) < CAUTION, "C must be reachable only through B"
+    for record_id in ("B", "C"):
+        assert _child_by_record(container, Source.HEALTH, record_id).shielded, record_id

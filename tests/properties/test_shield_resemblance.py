@@ -1,0 +1,146 @@
+"""Properties of the shield screen (``domain/shield.py``): bounded, symmetric, and it finds
+a shielded child under the corruptions real updates carry."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from childindex.domain.shield import (
+    BlockingKeys,
+    ScreenProfile,
+    ShieldRule,
+    blocking_keys,
+    merged_shield,
+    resemblance,
+    split_shield,
+)
+from childindex.matching.thresholds import CAUTION, REVIEW
+
+NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10)
+DAYS = st.dates(min_value=date(2008, 1, 1), max_value=date(2026, 11, 1))
+
+
+@st.composite
+def profiles(draw: st.DrawFn, *, shielded: bool = False) -> ScreenProfile:
+    return ScreenProfile(
+        child_id=draw(st.text(alphabet="ABCDEFGH", min_size=4, max_size=4)),
+        given_name=draw(NAME).title(),
+        family_name=draw(NAME).title(),
+        birth_date=draw(st.none() | DAYS),
+        postcode=draw(st.none() | st.sampled_from(["p1", "p2", "p3"])),
+        shielded=shielded,
+    )
+
+
+def _typo(draw: st.DrawFn, name: str) -> str:
+    """One character inserted, deleted or replaced, after the first two (where typos in
+    real feeds mostly fall)."""
+    where = draw(st.integers(min_value=2, max_value=len(name)))
+    letter = draw(st.sampled_from("aeiouy"))
+    kind = draw(st.sampled_from(["insert", "delete", "replace"]))
+    if kind == "insert":
+        return name[:where] + letter + name[where:]
+    if kind == "delete" and where < len(name):
+        return name[:where] + name[where + 1 :]
+    return name[:where] + letter + name[where + 1 :]
+
+
+def _shares_a_key(a: BlockingKeys, b: BlockingKeys) -> bool:
+    names = (
+        a.given_sound == b.given_sound
+        or a.family_sound == b.family_sound
+        or (a.initials and a.initials == b.initials)
+    )
+    same_year = a.birth_year is None or b.birth_year is None or a.birth_year == b.birth_year
+    return bool(
+        set(a.birth_dates) & set(b.birth_dates)
+        or (names and same_year)
+        or (a.postcode and a.postcode == b.postcode)
+    )
+
+
+@given(profiles(), profiles())
+def test_resemblance_is_bounded_and_symmetric(a: ScreenProfile, b: ScreenProfile) -> None:
+    score = resemblance(a, b)
+    assert 0.0 <= score <= 1.0
+    assert score == resemblance(b, a)
+
+
+@given(profiles())
+def test_a_profile_with_a_birth_date_resembles_itself_fully(a: ScreenProfile) -> None:
+    if a.birth_date is not None:
+        assert resemblance(a, a) == 1.0
+
+
+@given(st.data(), profiles(shielded=True))
+def test_an_update_with_misspelt_names_and_a_new_address_is_cautioned(
+    data: st.DataObject, shielded: ScreenProfile
+) -> None:
+    """The seed's flaw in miniature: typos in the names, a new address, the birth date
+    exact, swapped, mistyped or missing -> shares a blocking key and scores >= CAUTION."""
+    born = shielded.birth_date or date(2015, 3, 14)
+    shielded = replace(shielded, birth_date=born)
+    recorded = data.draw(
+        st.sampled_from(
+            [born, date(born.year, born.day, born.month) if born.day <= 12 else born, None]
+        )
+    )
+    update = ScreenProfile(
+        child_id="NEW1",
+        given_name=_typo(data.draw, shielded.given_name),
+        family_name=_typo(data.draw, shielded.family_name),
+        birth_date=recorded,
+        postcode="elsewhere",
+    )
+    assert _shares_a_key(blocking_keys(update), blocking_keys(shielded))
+    cautions = ShieldRule(caution=CAUTION).cautions(update, [shielded])
+    assert [c.shielded_child_id for c in cautions] == [shielded.child_id]
+
+
+@given(profiles(shielded=True), st.integers(min_value=-3, max_value=3))
+def test_a_birth_date_typo_within_the_year_keeps_a_blocking_key(
+    shielded: ScreenProfile, days: int
+) -> None:
+    born = shielded.birth_date or date(2015, 3, 14)
+    typo = born + timedelta(days=days)
+    if typo.year == born.year:
+        moved = replace(shielded, child_id="NEW1", birth_date=typo, shielded=False)
+        assert _shares_a_key(
+            blocking_keys(moved), blocking_keys(replace(shielded, birth_date=born))
+        )
+
+
+def test_an_unrelated_child_born_the_same_day_is_not_cautioned() -> None:
+    shielded = ScreenProfile("S", "Marlowe", "Quennell", date(2016, 7, 21), shielded=True)
+    other = ScreenProfile("V", "Oliver", "Smith", date(2016, 7, 21))
+    assert resemblance(other, shielded) < CAUTION
+
+
+def test_a_twin_born_the_same_day_with_the_same_surname_is_cautioned_but_not_reviewed() -> None:
+    shielded = ScreenProfile("S", "Marlowe", "Quennell", date(2016, 7, 21), shielded=True)
+    twin = ScreenProfile("V", "Bram", "Quennell", date(2016, 7, 21))
+    assert CAUTION <= resemblance(twin, shielded) < REVIEW
+
+
+def test_a_shared_identifier_is_full_resemblance() -> None:
+    shielded = ScreenProfile("S", "A", "B", None, nhs_number="9990000026", shielded=True)
+    other = ScreenProfile("V", "Zed", "Yonder", date(2010, 1, 1), nhs_number="9990000026")
+    assert resemblance(other, shielded) == 1.0
+
+
+def test_the_rule_switched_off_never_cautions_and_visible_candidates_never_count() -> None:
+    shielded = ScreenProfile("S", "Marlowe", "Quennell", date(2016, 7, 21), shielded=True)
+    same = replace(shielded, child_id="V", shielded=False)
+    assert ShieldRule(caution=None).cautions(same, [shielded]) == []
+    assert ShieldRule(caution=CAUTION).cautions(shielded, [same]) == []
+    assert ShieldRule(caution=CAUTION).cautions(same, [shielded], cleared=frozenset("S")) == []
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=5), st.booleans())
+def test_merge_keeps_any_shield_and_split_shields_both_parts(parts: list[bool], one: bool) -> None:
+    assert merged_shield(*parts) == any(parts)
+    assert split_shield(one) == (one, one)
