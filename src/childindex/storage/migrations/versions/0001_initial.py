@@ -244,19 +244,19 @@ def _children() -> None:
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.Column("decided_at", UTC_TIME, nullable=True),
         sa.Column("decided_by", LABEL, nullable=True),
-        sa.CheckConstraint("kind IN ('caution')", name=op.f("ck_review_items_kind")),
+        sa.CheckConstraint("kind IN ('caution')", name=op.f("ck_caution_items_kind")),
         sa.CheckConstraint(
-            "status IN ('open', 'confirmed', 'cleared')", name=op.f("ck_review_items_status")
+            "status IN ('open', 'confirmed', 'cleared')", name=op.f("ck_caution_items_status")
         ),
         sa.ForeignKeyConstraint(
-            ["child_id"], ["children.child_id"], name=op.f("fk_review_items_child_id_children")
+            ["child_id"], ["children.child_id"], name=op.f("fk_caution_items_child_id_children")
         ),
         sa.ForeignKeyConstraint(
             ["shielded_child_id"],
             ["children.child_id"],
-            name=op.f("fk_review_items_shielded_child_id_children"),
+            name=op.f("fk_caution_items_shielded_child_id_children"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_caution_items")),
     )
     op.create_index("ix_caution_items_child_id", "caution_items", ["child_id", "status"])
     op.create_index("ix_caution_items_la_code", "caution_items", ["la_code", "status"])
