@@ -13,7 +13,7 @@ from childindex import bootstrap
 from childindex.cli.output import emit, fail, out, progress, reported_errors
 from childindex.config import get_settings
 from childindex.domain.source_record import RecordError, Source
-from childindex.feeds.health import read_health
+from childindex.feeds.formats import FORMATS
 from childindex.services import ingest
 from childindex.storage.migrate import upgrade
 from childindex.synth import generate
@@ -49,14 +49,9 @@ def synth(
     emit(result, as_json=as_json, human=lambda: out.print(result))
 
 
-READERS = {Source.HEALTH: read_health}
-
-
 def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap.Container) -> None:
     """Load one feed file, writing rejected records to PATH.errors.jsonl."""
-    reader = READERS.get(source)
-    if reader is None:
-        fail(f"loading {source.value} feeds is not available yet: only health is")
+    reader = FORMATS[source].read_file
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -68,12 +63,13 @@ def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap
         progress(None, source.value) as update,
     ):
 
-        def on_error(error: RecordError) -> None:
+        def note(error: RecordError, severity: str) -> None:
             row = {
                 "file": error.file,
                 "line": error.line,
                 "field": error.field,
                 "message": error.message,
+                "severity": severity,
             }
             errors_file.write(json.dumps(row, ensure_ascii=False) + "\n")
 
@@ -90,7 +86,8 @@ def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap
                 lines=reader(data, file=path.name, now=container.clock()),
                 actor="cli",
                 now=container.clock(),
-                on_error=on_error,
+                on_error=lambda error: note(error, "error"),
+                on_warning=lambda warning: note(warning, "warning"),
                 on_progress=on_progress,
             )
     result = {
@@ -104,10 +101,11 @@ def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap
         out.print(
             f"{path.name}: {report.accepted:,} accepted, {report.rejected:,} rejected, "
             f"{report.linked:,} linked, {report.review:,} review, {report.new:,} new, "
-            f"{report.shielded:,} shielded ({report.unchanged:,} unchanged, {report.stale:,} stale)"
+            f"{report.shielded:,} shielded ({report.unchanged:,} unchanged, "
+            f"{report.stale:,} stale, {report.warnings:,} warnings)"
         )
-        if report.rejected:
-            out.print(f"rejected records and why: {errors_path}")
+        if report.rejected or report.warnings:
+            out.print(f"rejected records, warnings and why: {errors_path}")
 
     emit(result, as_json=as_json, human=human)
 

@@ -55,3 +55,5 @@ class ParsedLine:
     text: str
     record: SourceRecord | None = None
     errors: list[RecordError] = field(default_factory=list)
+    # Not reasons to reject (e.g. unknown extra fields, kept raw): reported beside the errors.
+    warnings: list[RecordError] = field(default_factory=list)

@@ -37,6 +37,7 @@ class LoadReport:
     shielded: int = 0
     unchanged: int = 0
     stale: int = 0
+    warnings: int = 0
 
     def counts(self) -> dict[str, int]:
         """The counts as a plain mapping (for the CLI, the API and the load's record)."""
@@ -52,9 +53,23 @@ def _process(
     actor: str,
     engine: MatchEngine,
     on_error: Callable[[RecordError], None],
+    on_warning: Callable[[RecordError], None],
+    seen: dict[str, int],
+    filename: str,
 ) -> None:
     raw_id = uow.feeds.store_raw(load_id=load_id, line_no=parsed.line, text=parsed.text)
     report.read += 1
+    warnings = list(parsed.warnings)
+    if parsed.record is not None:
+        # A later record with the same id is an update, even within one file (contract.md);
+        # say so, since a source sending one record twice in a file may be a fault.
+        earlier = seen.setdefault(parsed.record.record_id, parsed.line)
+        if earlier != parsed.line:
+            message = f"record_id also on line {earlier} of this file: loaded as a later version"
+            warnings.append(RecordError(filename, parsed.line, "record_id", message))
+    for warning in warnings:
+        report.warnings += 1
+        on_warning(warning)
     if parsed.record is None:
         uow.feeds.store_rejection(raw_id=raw_id, errors=parsed.errors)
         report.rejected += 1
@@ -90,6 +105,7 @@ def load_feed(
     now: datetime,
     on_error: Callable[[RecordError], None] = lambda _e: None,
     on_progress: Callable[[LoadReport], None] = lambda _r: None,
+    on_warning: Callable[[RecordError], None] = lambda _e: None,
     engine: MatchEngine | None = None,
 ) -> LoadReport:
     """Store every record raw, validate it, keep the rejected, link the accepted; audited."""
@@ -101,6 +117,7 @@ def load_feed(
         )
         uow.commit()
     batch: list[ParsedLine] = []
+    seen: dict[str, int] = {}
 
     def flush() -> None:
         with uow_factory() as uow:
@@ -113,6 +130,9 @@ def load_feed(
                     actor=actor,
                     engine=engine,
                     on_error=on_error,
+                    on_warning=on_warning,
+                    seen=seen,
+                    filename=filename,
                 )
             uow.commit()
         batch.clear()
