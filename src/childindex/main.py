@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 from childindex import bootstrap
 from childindex.api import errors
 from childindex.api.access_log import AccessLog
-from childindex.api.rest import children, health
+from childindex.api.rest import children, feeds, health
 from childindex.auth.dependencies import Requirement
 from childindex.web import headers as web_headers
 from childindex.web import router as web
@@ -81,7 +81,7 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
     )
     web_headers.install(app)
     app.add_middleware(AccessLog)
-    for router in (health.router, children.router, *web.routers()):
+    for router in (health.router, children.router, feeds.router, *web.routers()):
         include(app, router)
     web.mount_static(app)
     return app
