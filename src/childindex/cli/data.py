@@ -49,7 +49,14 @@ def synth(
     emit(result, as_json=as_json, human=lambda: out.print(result))
 
 
-def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap.Container) -> None:
+def load_file(
+    source: Source,
+    path: Path,
+    *,
+    as_json: bool,
+    container: bootstrap.Container,
+    batch_size: int = ingest.BATCH_SIZE,
+) -> None:
     """Load one feed file, writing rejected records to PATH.errors.jsonl."""
     reader = FORMATS[source].read_file
     try:
@@ -58,9 +65,11 @@ def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap
         fail(f"cannot read {path}: {exc.strerror}")
     errors_path = path.with_name(path.name + ".errors.jsonl")
     started = time.monotonic()
+    # Lines, not records, measure the way through (CSV rows may span lines): good for an ETA.
+    total_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     with (
         errors_path.open("w", encoding="utf-8") as errors_file,
-        progress(None, source.value) as update,
+        progress(total_lines, source.value) as update,
     ):
 
         def note(error: RecordError, severity: str) -> None:
@@ -75,7 +84,7 @@ def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap
 
         def on_progress(report: ingest.LoadReport) -> None:
             rate = report.read / max(time.monotonic() - started, 1e-6)
-            update(report.read, f"{rate:,.0f} records/s, {report.rejected:,} rejected")
+            update(report.last_line, f"{rate:,.0f} records/s, {report.rejected:,} rejected")
 
         with reported_errors():
             report = ingest.load_feed(
@@ -89,6 +98,7 @@ def load_file(source: Source, path: Path, *, as_json: bool, container: bootstrap
                 on_error=lambda error: note(error, "error"),
                 on_warning=lambda warning: note(warning, "warning"),
                 on_progress=on_progress,
+                batch_size=batch_size,
             )
     result = {
         "source": source.value,
@@ -115,8 +125,14 @@ def feeds_load(
     source: Annotated[Source, typer.Argument(help="health, school, benefit or la")],
     path: Annotated[Path, typer.Argument(help="The feed file.")],
     as_json: JsonOpt = False,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Records per committed batch (each one a checkpoint).")
+    ] = ingest.BATCH_SIZE,
 ) -> None:
-    """Load a feed file; rejected records go to PATH.errors.jsonl."""
+    """Load a feed file; rejected records go to PATH.errors.jsonl.
+
+    Re-running the same command after a crash resumes the unfinished load of that content.
+    """
     if not path.is_file():
         fail(f"no such file: {path}")
-    load_file(source, path, as_json=as_json, container=bootstrap.build())
+    load_file(source, path, as_json=as_json, container=bootstrap.build(), batch_size=batch_size)
