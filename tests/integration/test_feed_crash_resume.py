@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from childindex.storage.cipher import new_key
 from childindex.storage.models import Base
 from childindex.synth import generate
 
 KILLS = 4
+WATCHER_ARGS: dict[str, dict[str, Any]] = {"sqlite": {"timeout": 30}}
 SEED = 20261125
 
 STATE_QUERIES = {
@@ -61,9 +64,18 @@ def empty(engine: Engine) -> None:
 
 def checkpoint(engine: Engine) -> int | None:
     """The unfinished load's checkpoint line, or None if no load is unfinished."""
-    with engine.connect() as connection:
-        sql = "SELECT checkpoint_line FROM feed_loads WHERE status = 'running'"
-        return connection.execute(text(sql)).scalar()
+    sql = "SELECT checkpoint_line FROM feed_loads WHERE status = 'running'"
+    last: DBAPIError | None = None
+    for _attempt in range(50):
+        try:
+            with engine.connect() as connection:
+                found: int | None = connection.execute(text(sql)).scalar()
+        except DBAPIError as exc:  # SQLite recovering the WAL of a killed writer: ask again
+            last = exc
+            time.sleep(0.05)
+        else:
+            return found
+    raise AssertionError(f"the database could not be read for 50 attempts: {last}")
 
 
 def kill_when_past(
@@ -71,14 +83,16 @@ def kill_when_past(
 ) -> None:
     """SIGKILL the loader once its checkpoint passes ``line`` (then ``extra`` seconds later,
     so the kill lands inside a batch), or when it ends by itself."""
-    while process.poll() is None:
-        reached = checkpoint(engine)
-        if reached is not None and reached >= line:
-            time.sleep(extra)
-            break
-        time.sleep(0.01)
-    process.kill()  # no clean-up of any kind
-    process.wait()
+    try:
+        while process.poll() is None:
+            reached = checkpoint(engine)
+            if reached is not None and reached >= line:
+                time.sleep(extra)
+                break
+            time.sleep(0.01)
+    finally:
+        process.kill()  # no clean-up of any kind
+        process.wait()
 
 
 def test_a_load_killed_at_random_points_resumes_to_the_state_of_a_clean_load(
@@ -97,7 +111,9 @@ def test_a_load_killed_at_random_points_resumes_to_the_state_of_a_clean_load(
     }
     # Polled while the loader runs: a plain engine, whose reads take no write lock (the
     # application's SQLite engine begins every transaction IMMEDIATE, which would stall it).
-    watcher = create_engine(database_url)
+    watcher = create_engine(
+        database_url, poolclass=NullPool, connect_args=WATCHER_ARGS.get(database_url[:6], {})
+    )
     command = [sys.executable, "-m", "childindex", "feeds", "load", "health", str(path)]
     command += ["--json", "--batch-size", "20"]
     errors_file = Path(f"{path}.errors.jsonl")
