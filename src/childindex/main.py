@@ -12,7 +12,16 @@ from starlette.routing import BaseRoute
 from childindex import bootstrap
 from childindex.api import errors
 from childindex.api.access_log import AccessLog
-from childindex.api.rest import cautions, children, contact, health, review, shields, split
+from childindex.api.rest import (
+    cautions,
+    children,
+    contact,
+    feeds,
+    health,
+    review,
+    shields,
+    split,
+)
 from childindex.auth.dependencies import Requirement
 from childindex.auth.session_middleware import ServerSessionMiddleware
 from childindex.web import headers as web_headers
@@ -85,6 +94,7 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
         shields.router,
         contact.router,
         cautions.router,
+        feeds.router,
         *web.routers(),
     ):
         include(app, router)

@@ -69,8 +69,7 @@ def demo(
         path = (
             country / f"{source.value}.{'jsonl' if source in (Source.HEALTH, Source.LA) else 'csv'}"
         )
-        if source is Source.HEALTH:
-            load_file(source, path, as_json=False, container=container)
+        load_file(source, path, as_json=False, container=container)
     now = container.clock()
     la_code = _demo_la(country)
     out.print("\n[bold]Demo users[/bold] (synthetic; dev mode only):")

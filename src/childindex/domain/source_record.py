@@ -38,6 +38,16 @@ class SourceRecord:
     updated_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class LoadCheckpoint:
+    """Where an unfinished load stands: the last line whose processing is committed, and
+    the load's counts at that moment. A re-run of the same content resumes from here."""
+
+    load_id: int
+    line: int
+    counts: dict[str, int]
+
+
 class VersionOutcome(StrEnum):
     """What storing a version of a source record did."""
 
@@ -55,3 +65,5 @@ class ParsedLine:
     text: str
     record: SourceRecord | None = None
     errors: list[RecordError] = field(default_factory=list)
+    # Not reasons to reject (e.g. unknown extra fields, kept raw): reported beside the errors.
+    warnings: list[RecordError] = field(default_factory=list)

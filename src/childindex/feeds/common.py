@@ -7,7 +7,7 @@ as a version).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,10 +15,26 @@ from childindex.domain.errors import InvalidIdentifier
 from childindex.domain.identifiers import normalise_postcode
 from childindex.domain.source_record import ParsedLine, RecordError, Source, SourceRecord
 
-__all__ = ["Checker", "ParsedLine", "check_common", "finish", "numbered_lines"]
+__all__ = ["COMMON", "Checker", "ParsedLine", "check_common", "finish", "numbered_lines"]
 
 MAX_AGE_YEARS = 25
+MAX_LINE_BYTES = 1024 * 1024
 SEXES = frozenset({"F", "M", "U"})
+COMMON = frozenset(
+    {
+        "record_id",
+        "given_name",
+        "other_given_names",
+        "family_name",
+        "sex",
+        "birth_date",
+        "address_line1",
+        "address_line2",
+        "town",
+        "postcode",
+        "updated_at",
+    }
+)
 
 
 class Checker:
@@ -29,6 +45,7 @@ class Checker:
         self.file = file
         self.line = line
         self.errors: list[RecordError] = []
+        self.warnings: list[RecordError] = []
 
     def error(self, field_name: str | None, message: str) -> None:
         """Note one problem."""
@@ -47,7 +64,23 @@ class Checker:
         if len(value) > max_length:
             self.error(name, f"{name} is longer than {max_length} characters")
             return None
+        if not value.isprintable() and any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            self.error(name, f"{name} holds an unpaired surrogate, not text")
+            return None
         return value.strip()
+
+    def identifier(
+        self, name: str, normalise: Callable[[str], str], *, required: bool = False
+    ) -> str | None:
+        """An identifier in its normal form (NHS number, UPN), or an error naming the field."""
+        value = self.text(name, required=required, max_length=20)
+        if value is None:
+            return None
+        try:
+            return normalise(value)
+        except InvalidIdentifier as exc:
+            self.error(name, exc.message)
+            return None
 
     def flag(self, name: str) -> bool | None:
         """A boolean field (JSON true/false, or CSV true/false/yes/no/1/0)."""
@@ -63,8 +96,8 @@ class Checker:
         self.error(name, f"{name} must be true or false")
         return None
 
-    def day(self, name: str, *, required: bool = False, today: date) -> date | None:
-        """An ISO date that is not in the future."""
+    def day(self, name: str, *, required: bool = False, today: date = date.max) -> date | None:
+        """An ISO date, not after ``today`` (no limit unless given)."""
         value = self.text(name, required=required, max_length=10)
         if value is None:
             return None
@@ -97,6 +130,32 @@ class Checker:
             self.error(name, f"{name} is in the future")
             return None
         return parsed.astimezone(UTC)
+
+
+def nested_objects(
+    checker: Checker, name: str, read_one: Callable[[Checker], dict[str, Any]]
+) -> list[dict[str, Any]] | None:
+    """A list of objects (carers, involvements), each read by ``read_one``; errors name
+    the item, as in ``carers[1].phone``."""
+    value = checker.raw.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        checker.error(name, f"{name} must be a list")
+        return None
+    items: list[dict[str, Any]] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            checker.error(f"{name}[{index}]", f"each of {name} must be an object")
+            continue
+        inner = Checker(item, file=checker.file, line=checker.line)
+        read = read_one(inner)
+        checker.errors.extend(
+            RecordError(e.file, e.line, f"{name}[{index}].{e.field}", e.message)
+            for e in inner.errors
+        )
+        items.append({k: v for k, v in read.items() if v is not None})
+    return items
 
 
 def check_common(checker: Checker, *, now: datetime) -> dict[str, Any]:
@@ -133,27 +192,47 @@ def check_common(checker: Checker, *, now: datetime) -> dict[str, Any]:
 
 
 def finish(
-    checker: Checker, *, source: Source, payload: dict[str, Any], known: frozenset[str]
-) -> SourceRecord | None:
-    """The record, or None if any error was found; unknown fields are kept in the payload."""
-    extra = sorted(set(checker.raw) - known)
-    if extra:
-        payload["extra_fields"] = {k: checker.raw[k] for k in extra}
+    checker: Checker,
+    *,
+    source: Source,
+    payload: dict[str, Any],
+    known: frozenset[str],
+    warn_unknown: bool = True,
+) -> ParsedLine:
+    """The line's outcome: a record, or its errors.
+
+    Unknown fields are not a reason to reject (a source adding a column must not stop its
+    feed): they stay in the raw text, are not used, and each is reported as a warning.
+    """
+    extra = sorted(
+        str(k).encode("utf-8", errors="replace").decode("utf-8") for k in set(checker.raw) - known
+    )
+    if warn_unknown:
+        checker.warnings.extend(
+            RecordError(checker.file, checker.line, name, "unknown field: kept raw, not used")
+            for name in extra
+        )
+    parsed = ParsedLine(
+        line=checker.line, text="", errors=checker.errors, warnings=checker.warnings
+    )
     if checker.errors:
-        return None
+        return parsed
     stamp = payload.get("updated_at")
-    return SourceRecord(
+    parsed.record = SourceRecord(
         source=source,
         record_id=str(payload["record_id"]),
         payload={k: v for k, v in payload.items() if v is not None},
         updated_at=datetime.fromisoformat(stamp) if stamp else None,
     )
+    return parsed
 
 
-def numbered_lines(data: bytes) -> Iterator[tuple[int, str | None, str]]:
-    """``(line number, decoded text or None if not UTF-8, text for keeping raw)`` per line.
+def numbered_lines(data: bytes) -> Iterator[tuple[int, str, str | None]]:
+    """``(line number, text for keeping raw, problem)`` per non-blank line.
 
-    Handles a UTF-8 byte-order mark and CRLF line ends; skips blank lines.
+    ``problem`` is None when the line is good UTF-8 within :data:`MAX_LINE_BYTES`; else it
+    says why the line cannot be read (its raw text then keeps what can be shown). Handles a
+    UTF-8 byte-order mark and CRLF line ends.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -161,9 +240,21 @@ def numbered_lines(data: bytes) -> Iterator[tuple[int, str | None, str]]:
         chunk = raw.removesuffix(b"\r")
         if not chunk.strip():
             continue
+        if len(chunk) > MAX_LINE_BYTES:
+            kept = chunk[:MAX_LINE_BYTES].decode("utf-8", errors="replace")
+            yield (
+                number,
+                kept,
+                f"line is {len(chunk):,} bytes, over the 1 MiB limit (first 1 MiB kept)",
+            )
+            continue
         try:
             text = chunk.decode("utf-8")
-        except UnicodeDecodeError:
-            yield number, None, chunk.decode("utf-8", errors="replace")
+        except UnicodeDecodeError as exc:
+            yield (
+                number,
+                chunk.decode("utf-8", errors="replace"),
+                (f"line is not valid UTF-8 (byte {exc.start + 1})"),
+            )
         else:
-            yield number, text, text
+            yield number, text, None

@@ -1,21 +1,23 @@
-"""Loading a feed: raw first, each record judged on its own, then linked to a child."""
+"""Loading a feed: raw first, each record judged on its own, then linked to a child.
+
+Crash safety: records are committed in batches, each batch with a checkpoint (its last line
+and the counts so far) in the same transaction. Loading the same content again while a load
+of it is unfinished resumes that load after its checkpoint: lines up to it are read again only
+to report their errors and warnings, so the end state, the report and ``PATH.errors.jsonl`` are
+those of an uninterrupted load.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
 from childindex.domain.shield import ShieldRule
-from childindex.domain.source_record import (
-    ParsedLine,
-    RecordError,
-    Source,
-    VersionOutcome,
-)
+from childindex.domain.source_record import ParsedLine, RecordError, Source, VersionOutcome
 from childindex.matching.exact import ExactIdentifierEngine
 from childindex.matching.ports import MatchEngine, MatchKind
 from childindex.services.linking import link_record
@@ -40,39 +42,80 @@ class LoadReport:
     cautioned: int = 0  # records the shield screen found might be a shielded child
     unchanged: int = 0
     stale: int = 0
+    warnings: int = 0
+    resumed_after_line: int = 0
+    last_line: int = 0  # the last line committed: how far through the file the load is
 
     def counts(self) -> dict[str, int]:
         """The counts as a plain mapping (for the CLI, the API and the load's record)."""
         return asdict(self)
 
+    @classmethod
+    def restored(cls, counts: dict[str, int]) -> LoadReport:
+        """A report carried on from a checkpoint's counts."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in counts.items() if k in names})
 
-def _process(
-    *,
-    uow: UnitOfWork,
-    load_id: int,
-    parsed: ParsedLine,
-    report: LoadReport,
-    actor: str,
-    engine: MatchEngine,
-    rule: ShieldRule,
-    on_error: Callable[[RecordError], None],
-) -> None:
-    raw_id = uow.feeds.store_raw(load_id=load_id, line_no=parsed.line, text=parsed.text)
-    report.read += 1
-    if parsed.record is None:
-        uow.feeds.store_rejection(raw_id=raw_id, errors=parsed.errors)
-        report.rejected += 1
+
+@dataclass(slots=True)
+class _Load:
+    """One load in progress: its report, callbacks and what it has seen of the file."""
+
+    report: LoadReport
+    filename: str
+    actor: str
+    engine: MatchEngine
+    rule: ShieldRule
+    on_error: Callable[[RecordError], None]
+    on_warning: Callable[[RecordError], None]
+    seen: dict[str, int]
+
+    def notes(self, parsed: ParsedLine) -> list[RecordError]:
+        """The line's warnings, with one more if its record id came earlier in the file."""
+        warnings = list(parsed.warnings)
+        if parsed.record is not None:
+            # A later record with the same id is an update, even within one file
+            # (contract.md); say so, since a record sent twice in a file may be a fault.
+            earlier = self.seen.setdefault(parsed.record.record_id, parsed.line)
+            if earlier != parsed.line:
+                message = (
+                    f"record_id also on line {earlier} of this file: loaded as a later version"
+                )
+                warnings.append(RecordError(self.filename, parsed.line, "record_id", message))
+        return warnings
+
+    def replay(self, parsed: ParsedLine) -> None:
+        """A line committed before a crash: report it again, change nothing."""
+        for warning in self.notes(parsed):
+            self.on_warning(warning)
         for error in parsed.errors:
-            on_error(error)
-        return
-    report.accepted += 1
-    outcome = uow.records.put_version(record=parsed.record, raw_id=raw_id)
-    if outcome is VersionOutcome.UNCHANGED:
-        report.unchanged += 1
-    elif outcome is VersionOutcome.STALE:
-        report.stale += 1
-    else:
-        linked = link_record(uow=uow, record=parsed.record, engine=engine, actor=actor, rule=rule)
+            self.on_error(error)
+
+    def process(self, uow: UnitOfWork, parsed: ParsedLine) -> None:
+        """Store the line raw, then reject it or store and link its record."""
+        report = self.report
+        raw_id = uow.feeds.store_raw(load_id=report.load_id, line_no=parsed.line, text=parsed.text)
+        report.read += 1
+        for warning in self.notes(parsed):
+            report.warnings += 1
+            self.on_warning(warning)
+        if parsed.record is None:
+            uow.feeds.store_rejection(raw_id=raw_id, errors=parsed.errors)
+            report.rejected += 1
+            for error in parsed.errors:
+                self.on_error(error)
+            return
+        report.accepted += 1
+        outcome = uow.records.put_version(record=parsed.record, raw_id=raw_id)
+        if outcome is VersionOutcome.UNCHANGED:
+            report.unchanged += 1
+            return
+        if outcome is VersionOutcome.STALE:
+            report.stale += 1
+            return
+        linked = link_record(
+            uow=uow, record=parsed.record, engine=self.engine, actor=self.actor, rule=self.rule
+        )
         if linked.kind is MatchKind.LINK:
             report.linked += 1
         elif linked.kind is MatchKind.REVIEW:
@@ -96,39 +139,61 @@ def load_feed(
     now: datetime,
     on_error: Callable[[RecordError], None] = lambda _e: None,
     on_progress: Callable[[LoadReport], None] = lambda _r: None,
+    on_warning: Callable[[RecordError], None] = lambda _e: None,
     engine: MatchEngine | None = None,
+    batch_size: int = BATCH_SIZE,
     rule: ShieldRule = DEFAULT_RULE,
 ) -> LoadReport:
-    """Store every record raw, validate it, keep the rejected, link the accepted; audited."""
-    report = LoadReport()
-    engine = engine or ExactIdentifierEngine()
+    """Store every record raw, validate it, keep the rejected, link the accepted; audited.
+
+    Resumes an unfinished load of the same content from the same source (see the module).
+    """
+    content_sha256 = hashlib.sha256(data).hexdigest()
     with uow_factory() as uow:
-        report.load_id = uow.feeds.start_load(
-            source=source, filename=filename, content_sha256=hashlib.sha256(data).hexdigest()
-        )
-        uow.commit()
+        resume = uow.feeds.unfinished_load(source=source, content_sha256=content_sha256)
+        if resume is None:
+            report = LoadReport(
+                load_id=uow.feeds.start_load(
+                    source=source, filename=filename, content_sha256=content_sha256
+                )
+            )
+            uow.commit()
+        else:
+            report = LoadReport.restored(resume.counts)
+            report.load_id = resume.load_id
+            report.resumed_after_line = resume.line
+    load = _Load(
+        report=report,
+        filename=filename,
+        actor=actor,
+        engine=engine or ExactIdentifierEngine(),
+        rule=rule,
+        on_error=on_error,
+        on_warning=on_warning,
+        seen={},
+    )
     batch: list[ParsedLine] = []
 
     def flush() -> None:
+        if not batch:
+            return
         with uow_factory() as uow:
             for parsed in batch:
-                _process(
-                    uow=uow,
-                    load_id=report.load_id,
-                    parsed=parsed,
-                    report=report,
-                    actor=actor,
-                    engine=engine,
-                    rule=rule,
-                    on_error=on_error,
-                )
+                load.process(uow, parsed)
+            report.last_line = batch[-1].line
+            uow.feeds.checkpoint(
+                load_id=report.load_id, line=report.last_line, summary=report.counts()
+            )
             uow.commit()
         batch.clear()
         on_progress(report)
 
     for parsed in lines:
+        if parsed.line <= report.resumed_after_line:
+            load.replay(parsed)
+            continue
         batch.append(parsed)
-        if len(batch) >= BATCH_SIZE:
+        if len(batch) >= batch_size:
             flush()
     flush()
     with uow_factory() as uow:

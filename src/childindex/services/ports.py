@@ -21,7 +21,13 @@ from childindex.domain.shield_records import (
     ShieldInfo,
     ShieldOrigin,
 )
-from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
+from childindex.domain.source_record import (
+    LoadCheckpoint,
+    RecordError,
+    Source,
+    SourceRecord,
+    VersionOutcome,
+)
 from childindex.domain.users import User
 from childindex.matching.ports import CandidateRecord
 from childindex.policy.criteria import SearchPlan
@@ -284,6 +290,14 @@ class FeedStore(Protocol):
 
     def finish_load(self, *, load_id: int, summary: Mapping[str, int]) -> None:
         """Record the load's counts and mark it finished."""
+        ...
+
+    def checkpoint(self, *, load_id: int, line: int, summary: Mapping[str, int]) -> None:
+        """Note, in the batch's own transaction, that every line up to ``line`` is done."""
+        ...
+
+    def unfinished_load(self, *, source: Source, content_sha256: str) -> LoadCheckpoint | None:
+        """The latest unfinished load of exactly this content from this source, if any."""
         ...
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from childindex.domain.source_record import LoadCheckpoint
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.models import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
 
@@ -25,6 +26,11 @@ _REJECT = (
     update(RawRecordRow)
     .where(RawRecordRow.id == bindparam("raw"))
     .values(rejected=True, errors=bindparam("found"))
+)
+_CHECKPOINT = (
+    update(FeedLoadRow)
+    .where(FeedLoadRow.id == bindparam("load"))
+    .values(checkpoint_line=bindparam("line"), summary=bindparam("counts"))
 )
 _FINISH = (
     update(FeedLoadRow)
@@ -91,6 +97,31 @@ class SqlFeedStore:
         """Mark the raw record rejected and keep each error (file, line, field, message)."""
         found = [asdict(error) for error in errors]
         self._session.connection().execute(_REJECT, {"raw": raw_id, "found": found})
+
+    def checkpoint(self, *, load_id: int, line: int, summary: Mapping[str, int]) -> None:
+        """Note, in the batch's own transaction, that every line up to ``line`` is done."""
+        self._session.connection().execute(
+            _CHECKPOINT, {"load": load_id, "line": line, "counts": dict(summary)}
+        )
+
+    def unfinished_load(self, *, source: Source, content_sha256: str) -> LoadCheckpoint | None:
+        """The latest unfinished load of exactly this content from this source, if any."""
+        row = (
+            self._session.execute(
+                select(FeedLoadRow.id, FeedLoadRow.checkpoint_line, FeedLoadRow.summary)
+                .where(
+                    FeedLoadRow.source == source.value,
+                    FeedLoadRow.content_sha256 == content_sha256,
+                    FeedLoadRow.status == LOAD_RUNNING,
+                )
+                .order_by(FeedLoadRow.id.desc())
+                .limit(1)
+            )
+        ).first()
+        if row is None:
+            return None
+        load_id, line, counts = row
+        return LoadCheckpoint(load_id, line, {k: int(v) for k, v in (counts or {}).items()})
 
     def finish_load(self, *, load_id: int, summary: Mapping[str, int]) -> None:
         """Record the load's counts, mark it finished, and checkpoint its last line."""

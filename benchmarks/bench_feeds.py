@@ -1,0 +1,183 @@
+"""Benchmark ``feeds load`` end to end: N synthetic health records, SQLite and PostgreSQL.
+
+For each database: a fresh schema, then the real path (read, validate, store raw, version,
+link, index) through ``services.ingest.load_feed``; beside it, in the same run, a raw bulk
+insert of the same lines (``executemany`` into a bare table) as the floor to compare with.
+Prints Markdown rows: database, records, seconds, records/s, bulk-insert records/s, ratio,
+peak RSS of the process, machine and date.
+
+    uv run python benchmarks/bench_feeds.py [--records N] [--postgres URL] [--no-sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, insert
+from sqlalchemy.engine import make_url
+
+from childindex.domain.identifiers import nhs_check_digit
+from childindex.domain.source_record import Source
+from childindex.feeds.health import read_health
+from childindex.services import ingest
+from childindex.storage.cipher import FieldCipher, new_key
+from childindex.storage.database import make_engine
+from childindex.storage.migrate import upgrade
+from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+GIVEN = ("Amara", "Oliver", "Sofia", "Filip", "Leanne", "David", "Maya", "Noah", "Isla", "Leo")
+FAMILY = ("Okafor", "Watson", "Ward", "Wieczorek", "Patel", "Jones", "Khan", "Evans", "Nowak")
+
+
+def _machine() -> str:
+    cpu = platform.machine()
+    for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{cpu}, {len(os.sched_getaffinity(0))} CPUs, Python {platform.python_version()}"
+
+
+def write_health(path: Path, records: int) -> None:
+    """``records`` valid synthetic health records (NHS numbers from the 9 range only)."""
+    with path.open("w", encoding="utf-8") as out:
+        n = 0
+        body = 990_000_000
+        while n < records:
+            body += 1
+            check = nhs_check_digit(str(body))
+            if check is None:
+                continue
+            record = {
+                "record_id": f"H{n}",
+                "given_name": GIVEN[n % len(GIVEN)],
+                "family_name": FAMILY[(n // 7) % len(FAMILY)],
+                "sex": "FM"[n % 2],
+                "birth_date": f"{2010 + n % 15}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                "address_line1": f"{1 + n % 200} Testing Row",
+                "town": "Exampleton",
+                "postcode": f"ZZ{1 + n % 9} {n % 10}AA",
+                "nhs_number": f"{body}{check}",
+                "updated_at": "2026-01-01T00:00:00Z",
+            }
+            out.write(json.dumps(record) + "\n")
+            n += 1
+
+
+def bulk_insert(url: str, path: Path) -> float:
+    """Seconds to insert every line raw into a bare table, in batches of 2,000."""
+    engine = make_engine(url)
+    table = Table(
+        f"bench_raw_{uuid.uuid4().hex[:8]}",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("line_no", Integer),
+        Column("text", Text),
+    )
+    table.create(engine)
+    started = time.perf_counter()
+    with path.open("rb") as lines, engine.begin() as connection:
+        batch: list[dict[str, object]] = []
+        for number, line in enumerate(lines, start=1):
+            batch.append({"line_no": number, "text": line.decode("utf-8")})
+            if len(batch) == 2000:
+                connection.execute(insert(table), batch)
+                batch = []
+        if batch:
+            connection.execute(insert(table), batch)
+    elapsed = time.perf_counter() - started
+    table.drop(engine)
+    engine.dispose()
+    return elapsed
+
+
+def load(url: str, path: Path) -> float:
+    """Seconds for the real load of ``path`` into a fresh schema at ``url``."""
+    upgrade(url)
+    engine = make_engine(url)
+    data = path.read_bytes()
+    started = time.perf_counter()
+    report = ingest.load_feed(
+        uow_factory=SqlUnitOfWorkFactory(engine, cipher=FieldCipher(new_key())),
+        source=Source.HEALTH,
+        filename=path.name,
+        data=data,
+        lines=read_health(data, file=path.name, now=NOW),
+        actor="bench",
+        now=NOW,
+    )
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    if report.accepted != report.read:
+        raise SystemExit(f"benchmark data rejected: {report.counts()}")
+    return elapsed
+
+
+def fresh_postgres(server: str) -> tuple[str, str]:
+    name = f"bench_feeds_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False), name
+
+
+def drop_postgres(server: str, name: str) -> None:
+    admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark feeds load.")
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--no-sqlite", action="store_true")
+    args = parser.parse_args()
+    print(
+        f"`uv run python benchmarks/bench_feeds.py --records {args.records}` on {_machine()}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
+    )
+    print(
+        "| database | records | load s | records/s | bulk insert records/s | ratio | peak RSS MB |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="bench-feeds-") as tmp:
+        path = Path(tmp) / "health.jsonl"
+        write_health(path, args.records)
+        targets: list[tuple[str, str, str | None]] = []
+        if not args.no_sqlite:
+            targets.append(("SQLite", f"sqlite:///{tmp}/bench.db", None))
+        if args.postgres:
+            url, name = fresh_postgres(args.postgres)
+            targets.append(("PostgreSQL", url, name))
+        for label, url, pg_name in targets:
+            try:
+                seconds = load(url, path)
+                floor = bulk_insert(url, path)
+            finally:
+                if pg_name:
+                    drop_postgres(args.postgres, pg_name)
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"| {label} | {args.records:,} | {seconds:,.1f} | {args.records / seconds:,.0f} | "
+                f"{args.records / floor:,.0f} | {floor / seconds:.3f} | {rss:,.0f} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
