@@ -34,6 +34,8 @@ check: setup ## Format check, lint (incl. security rules), mypy --strict, import
 
 test: setup browser-deps ## Run the whole test suite (SQLite unless CHILDINDEX_TEST_DATABASE_URL is set)
 	$(UV) run pytest -q -n 2
+	@# On SQLite the kill -9 crash test cannot watch the loader under xdist: run it on its own.
+	@if [ -z "$$CHILDINDEX_TEST_DATABASE_URL" ]; then $(UV) run pytest -q -p no:xdist tests/integration/test_feed_crash_resume.py; fi
 
 test-postgres: ## Run the whole test suite against PostgreSQL at 127.0.0.1:5432
 	CHILDINDEX_TEST_DATABASE_URL=$(PG_URL) $(MAKE) test

@@ -13,6 +13,7 @@ import uvicorn
 
 from childindex import bootstrap
 from childindex.cli.data import load_file
+from childindex.cli.matching import train_model
 from childindex.cli.output import fail, out
 from childindex.config import Settings
 from childindex.domain.permissions import Role
@@ -56,14 +57,20 @@ def demo(
     if url.startswith("sqlite") and database.exists() and url.endswith(str(database)):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-    settings = Settings(database_url=url)
-    if settings.mode != "dev":
-        fail("the demo runs only in dev mode")
-    upgrade(url)
     country = var / f"demo-country-{children}-{seed}"
     if not (country / "truth.csv").exists():
         out.print(f"generating a synthetic country of {children:,} children ...")
         generate(children, seed, country)
+    model = country / "model.json"
+    if not model.is_file():
+        # Without a trained model only shared identifiers link, and benefit records (which
+        # carry none) would each become a new child: train on the demo country first.
+        out.print("training the linkage model on the demo country ...")
+        train_model(from_dir=country, out_path=model, seed=1, as_json=False)
+    settings = Settings(database_url=url, model_path=model)
+    if settings.mode != "dev":
+        fail("the demo runs only in dev mode")
+    upgrade(url)
     container = bootstrap.build(settings)
     for source in Source:
         path = (
