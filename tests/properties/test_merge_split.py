@@ -81,7 +81,9 @@ def test_merge_then_split_restores_the_children_and_keeps_shields(
     with uow_factory() as uow:
         merged = uow.children.get(a)
         assert merged is not None
-        assert merged.shielded == (a_shielded or b_shielded)
+        # Shields only gain: the screen may shield more (a look-alike of an earlier example's
+        # shielded child), never less.
+        assert merged.shielded >= (a_shielded or b_shielded)
         new = split_child(uow=uow, child_id=a, records=b_refs, actor="officer")
         uow.commit()
     assert _records_of(uow_factory, a) == set(a_refs)
@@ -90,7 +92,7 @@ def test_merge_then_split_restores_the_children_and_keeps_shields(
         for part in (a, new):
             child = uow.children.get(part)
             assert child is not None
-            assert child.shielded == (a_shielded or b_shielded)
+            assert child.shielded >= (a_shielded or b_shielded)
     with engine.connect() as connection:
         live = connection.execute(
             select(LinkRow.source_record_id, func.count())
@@ -122,6 +124,6 @@ def test_undo_merge_restores_both_children_and_never_lifts_a_shield(
         restored, kept = uow.children.get(b), uow.children.get(a)
         assert restored is not None
         assert kept is not None
-        assert restored.shielded == b_shielded
-        assert kept.shielded == b_shielded  # the merge shielded it; undoing never lifts it
+        assert restored.shielded >= b_shielded
+        assert kept.shielded >= b_shielded  # the merge shielded it; undoing never lifts it
         assert uow.children.merged_into(b) is None

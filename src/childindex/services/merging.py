@@ -13,12 +13,16 @@ from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
 from childindex.domain.survivorship import project
 from childindex.services.ports import UnitOfWork
+from childindex.services.shield_screen import screen_child
 
 
 def _reproject(uow: UnitOfWork, child_id: ChildId, *, shielded: bool) -> None:
     existing = uow.children.get(child_id)
     keep = shielded or (existing.shielded if existing else False)
     uow.children.save(project(child_id, uow.records.current_records(child_id), shielded=keep))
+    # Merge, split, undo and rescore change what a child looks like: the same fail-closed
+    # screen as a feed runs before the change can be read (invariant 2).
+    screen_child(uow, child_id)
 
 
 def relink_record(
