@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 import pyotp
 from fastapi.testclient import TestClient
 
 from app_fixtures import TestUser as PageUser
+
+
+class MovableClock:
+    """A clock a test can move forward."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock forward by ``timedelta(**delta)``."""
+        self.now += timedelta(**delta)
 
 
 def csrf_token(html: str) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -19,22 +18,10 @@ from childindex.bootstrap import Container
 from childindex.config import Settings
 from childindex.main import create_app
 from childindex.services import user_admin
+from page_helpers import MovableClock, csrf_token, sign_in
 
 MakeUser = Callable[..., PageUser]
 COOKIE = "childindex_session"
-
-
-class MovableClock:
-    """A clock a test can move forward."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture
@@ -52,29 +39,6 @@ def timed(container: Container, clock: MovableClock) -> Container:
 def browser(timed: Container) -> Iterator[TestClient]:
     with TestClient(create_app(timed)) as client:
         yield client
-
-
-def csrf_token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
-
-
-def sign_in(client: TestClient, user: PageUser, now: datetime) -> None:
-    assert user.totp_secret
-    token = csrf_token(client.get("/sign-in").text)
-    response = client.post(
-        "/sign-in",
-        data={
-            "csrf_token": token,
-            "username": user.username,
-            "password": user.password,
-            "code": pyotp.TOTP(user.totp_secret).at(now),
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    assert response.headers["location"] == "/search"
 
 
 def signed_in_ok(client: TestClient) -> bool:

@@ -21,18 +21,9 @@ from childindex.domain.permissions import Role
 from childindex.main import create_app
 from childindex.services import sessions
 from childindex.web.routes.sign_in import FAILED, LOCKED
+from page_helpers import MovableClock, csrf_token
 
 MakeUser = Callable[..., PageUser]
-
-
-class MovableClock:
-    """A clock a test can move forward."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -49,12 +40,6 @@ def timed(container: Container, clock: MovableClock) -> Container:
 def browser(timed: Container) -> Iterator[TestClient]:
     with TestClient(create_app(timed)) as client:
         yield client
-
-
-def csrf_token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
 
 
 def attempt(client: TestClient, username: str, password: str, code: str) -> tuple[int, str]:

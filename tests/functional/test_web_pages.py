@@ -23,6 +23,7 @@ from childindex.domain.permissions import Role
 from childindex.web import router as web_router
 from childindex.web.headers import CONTENT_SECURITY_POLICY
 from childindex.web.templating import without_inline_script
+from page_helpers import csrf_token
 
 FAILED = "Enter a correct user name, password and code"
 
@@ -79,13 +80,6 @@ SENTINELS = (
 
 LoadHealth = Callable[[list[dict[str, Any]]], Any]
 MakeUser = Callable[..., PageUser]
-
-
-def csrf_token(html: str) -> str:
-    """The CSRF token in a page's forms."""
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF token on the page"
-    return found.group(1)
 
 
 def code_for(user: PageUser, container: Container) -> str:

@@ -35,7 +35,7 @@ def upsert_statement(
             index_elements=list(key), set_={name: lite.excluded[name] for name in update}
         )
     msg = f"storage supports SQLite and PostgreSQL, not {dialect}"
-    raise NotImplementedError(msg)
+    raise ValueError(msg)
 
 
 def upsert(
