@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 from childindex import bootstrap
 from childindex.api import errors
 from childindex.api.access_log import AccessLog
+from childindex.api.fhir import routes as fhir
 from childindex.api.rest import (
     cautions,
     children,
@@ -95,6 +96,7 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
         contact.router,
         cautions.router,
         feeds.router,
+        fhir.router,
         *web.routers(),
     ):
         include(app, router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi import APIRouter, FastAPI
@@ -82,6 +83,13 @@ def test_registering_an_unguarded_route_is_refused() -> None:
         include(FastAPI(), router)
 
 
+def _error_code(body: dict[str, Any]) -> str:
+    """Our error code, from the JSON API's error shape or a FHIR OperationOutcome."""
+    if body.get("resourceType") == "OperationOutcome":
+        return str(body["issue"][0]["details"]["coding"][0]["code"])
+    return str(body["error"]["code"])
+
+
 def _guarded_api_routes(container: Container) -> list[tuple[str, str, set[Permission]]]:
     app = create_app(container)
     return [
@@ -100,7 +108,7 @@ def test_every_guarded_api_route_answers_401_without_credentials(
     for method, url, _ in routes:
         response = client.request(method, url)
         assert response.status_code == 401, (method, url)
-        assert response.json()["error"]["code"] == "not_authenticated"
+        assert _error_code(response.json()) == "not_authenticated"
         bad = client.request(method, url, headers={"Authorization": "Bearer ci_not-a-real-token"})
         assert bad.status_code == 401, (method, url)
 
@@ -116,6 +124,6 @@ def test_every_guarded_api_route_answers_403_to_every_role_without_the_permissio
                 continue
             response = client.request(method, url, headers=user.headers)  # type: ignore[attr-defined]
             assert response.status_code == 403, (method, url, role)
-            assert response.json()["error"]["code"] == "forbidden"
+            assert _error_code(response.json()) == "forbidden"
             checked += 1
     assert checked

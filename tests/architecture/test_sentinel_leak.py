@@ -80,6 +80,19 @@ SEARCHES: list[dict[str, str]] = [
 ]
 
 
+_FHIR_NAMES = {
+    "given_name": "given",
+    "family_name": "family",
+    "birth_date": "birthdate",
+    "postcode": "address-postalcode",
+    "nhs_number": "identifier",
+}
+
+
+def _fhir(params: dict[str, str]) -> dict[str, str]:
+    return {_FHIR_NAMES[k]: v for k, v in params.items()}
+
+
 def test_no_route_shows_a_practitioner_any_hidden_value(
     container: Container,
     client: TestClient,
@@ -97,6 +110,11 @@ def test_no_route_shows_a_practitioner_any_hidden_value(
         _assert_clean(str(response.headers), "headers")
         found_ids |= {r["child_id"] for r in response.json()["results"]}
     assert found_ids, "the exact name and date of birth must find the shielded summary"
+    for params in SEARCHES:  # the same searches through FHIR
+        response = client.get("/fhir/Patient", params=_fhir(params), headers=practitioner.headers)
+        assert response.status_code == 200, response.text
+        _assert_clean(response.text, f"FHIR search {sorted(params)}")
+        assert {e["resource"]["id"] for e in response.json().get("entry", [])} <= found_ids
     for child_id in found_ids:
         response = client.get(f"/api/v1/children/{child_id}", headers=practitioner.headers)
         assert response.status_code == 200
