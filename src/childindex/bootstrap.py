@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from childindex.auth.passwords import Argon2PasswordHasher
 from childindex.config import Settings, get_settings
@@ -42,10 +45,16 @@ def match_engine(model_path: Path) -> MatchEngine:
     return ModelMatchEngine(json.loads(model_path.read_text(encoding="utf-8")))
 
 
+# Engines wired by ``build``, so that a command can close them when it ends (``close_all``);
+# weakly held, so that an engine nobody uses any more is still collected.
+_BUILT: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def build(settings: Settings | None = None) -> Container:
     """Wire the adapters for ``settings`` (default: from the environment)."""
     chosen = settings or get_settings()
     engine = make_engine(chosen.database_url)
+    _BUILT.add(engine)
     cipher = FieldCipher(chosen.data_key_bytes(), retired=chosen.retired_data_keys())
     return Container(
         settings=chosen,
@@ -53,3 +62,10 @@ def build(settings: Settings | None = None) -> Container:
         hasher=Argon2PasswordHasher(),
         engine=match_engine(chosen.model_path),
     )
+
+
+def close_all() -> None:
+    """Close the database connections of every container built so far (a command's end)."""
+    for engine in list(_BUILT):
+        engine.dispose()
+        _BUILT.discard(engine)

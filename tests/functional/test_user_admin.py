@@ -29,31 +29,37 @@ SEARCH = ("/api/v1/children", {"family_name": "Okafor"})
 
 @pytest.fixture
 def run(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
-    """Run ``childindex`` against the test database.
-
-    Each command builds its own engine, as a real process would; a process exiting closes its
-    connections, so here the engines are disposed after the test instead.
-    """
+    """Run ``childindex`` against the test database; each command builds its own engine, as a
+    real process would, and closes its connections when it ends."""
     monkeypatch.setenv("CHILDINDEX_DATABASE_URL", database_url)
     get_settings.cache_clear()
     runner = CliRunner()
-    built: list[Container] = []
-    real_build = bootstrap.build
-
-    def recording_build(settings: Settings | None = None) -> Container:
-        container = real_build(settings)
-        built.append(container)
-        return container
-
-    monkeypatch.setattr(bootstrap, "build", recording_build)
 
     def invoke(*args: str, stdin: str | None = None) -> Result:
         return runner.invoke(cli, list(args), input=stdin)
 
     yield invoke
-    for container in built:
-        container.uow_factory.engine.dispose()  # type: ignore[attr-defined]
     get_settings.cache_clear()
+
+
+def test_a_command_closes_its_database_connections_when_it_ends(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, container: Container
+) -> None:
+    # ``container`` migrates the test database first.
+    built: list[Container] = []
+    real_build = bootstrap.build
+
+    def recording_build(settings: Settings | None = None) -> Container:
+        built.append(real_build(settings))
+        return built[-1]
+
+    monkeypatch.setattr(bootstrap, "build", recording_build)
+    result = run("users", "create", "closer", "--role", "auditor")
+    assert result.exit_code == 0, result.output
+    assert built
+    for made in built:
+        pool = made.uow_factory.engine.pool  # type: ignore[attr-defined]
+        assert pool.checkedin() == 0, "an idle connection was left open"
 
 
 def api_status(client: TestClient, user: PageUser, token: str | None = None) -> int:

@@ -7,6 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
+from childindex import bootstrap
 from childindex.cli import admin, data, keys, matching, service, shield, user_admin
 from childindex.storage.cipher import CipherError
 
@@ -17,6 +18,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _close_connections_at_the_end(ctx: typer.Context) -> None:
+    """A national child index: load feeds, manage users, run the service."""
+    # A command's database connections close when it ends, not when the interpreter does.
+    ctx.call_on_close(bootstrap.close_all)
+
+
 app.add_typer(data.db_app, name="db")
 app.add_typer(data.feeds_app, name="feeds")
 app.command("synth")(data.synth)
