@@ -5,6 +5,9 @@ after another, never at the same time (the machine has two shared cores), and th
 the machine, the date and the command of each.
 
     uv run python benchmarks/run.py [--only synth,feeds] [--quick]
+
+With ``--only``, the other sections already in ``BENCHMARKS.md`` are kept as they were (each
+section carries its own date), so one benchmark can be re-run without re-running them all.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -38,6 +42,15 @@ def machine() -> str:
     )
 
 
+def kept_sections(wanted: set[str]) -> dict[str, str]:
+    """The sections of the existing report that are not being re-run, by name."""
+    if not OUT.is_file():
+        return {}
+    parts = re.split(r"^## ", OUT.read_text(encoding="utf-8"), flags=re.MULTILINE)[1:]
+    sections = {part.split("\n", 1)[0].strip(): "## " + part.rstrip() + "\n" for part in parts}
+    return {name: text for name, text in sections.items() if name not in wanted}
+
+
 def main() -> None:
     """Run the benchmarks and write the report."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -45,7 +58,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     args = parser.parse_args()
     wanted = set(args.only.split(",")) if args.only else None
-    sections = []
+    sections: dict[str, str] = kept_sections(wanted) if wanted else {}
     for script in sorted(HERE.glob("bench_*.py")):
         name = script.stem.removeprefix("bench_")
         if wanted is not None and name not in wanted:
@@ -62,15 +75,21 @@ def main() -> None:
             else f"FAILED:\n```\n{done.stderr[-2000:]}\n```"
         )
         print(body, flush=True)
-        sections.append(f"## {name}\n\nCommand: `{shown}` ({took:.0f} s)\n\n{body}\n")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        sections[name] = (
+            f"## {name}\n\nCommand: `{shown}` ({took:.0f} s), run {stamp} on this machine.\n\n"
+            f"{body}\n"
+        )
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = (
         "# Benchmarks\n\n"
-        f"Written by `make bench` on {stamp}.\n\nMachine: {machine()}.\n\n"
+        f"Written by `make bench` on {stamp} (each section says when it last ran).\n\n"
+        f"Machine: {machine()}.\n\n"
         "The machine is shared and noisy (2 cores): compare ratios measured in the same run, "
         "not absolute figures across runs.\n"
     )
-    OUT.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
+    ordered = [sections[name] for name in sorted(sections)]
+    OUT.write_text(header + "\n" + "\n".join(ordered), encoding="utf-8")
     print(f"wrote {OUT}")
 
 
