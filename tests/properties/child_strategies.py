@@ -51,6 +51,7 @@ def children(draw: st.DrawFn, *, shielded: bool | None = None) -> Child:
                 draw(st.booleans()),
                 None,
                 None,
+                consent_to_share=draw(st.booleans()),
             ),
         ),
         la_code=draw(st.sampled_from(LAS)),

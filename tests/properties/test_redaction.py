@@ -8,7 +8,7 @@ from child_strategies import children, viewers
 from hypothesis import given
 
 from childindex.domain.child import Child
-from childindex.policy.redact import summarise, view_child
+from childindex.policy.redact import may_see_hidden, summarise, view_child
 from childindex.policy.viewer import Viewer
 from childindex.policy.views import PUBLIC_FIELDS
 
@@ -42,11 +42,16 @@ def test_no_sentinel_of_a_shielded_child_reaches_an_uncleared_viewer(
 
 
 @given(children(), viewers())
-def test_sensitive_involvements_are_never_shown(child: Child, viewer: Viewer) -> None:
+def test_a_sensitive_involvement_is_shown_only_with_consent(child: Child, viewer: Viewer) -> None:
     view = view_child(child, viewer, today=TODAY)
+    text = view.model_dump_json()
     for involvement in child.involvements:
-        if involvement.sensitive:
-            assert involvement.service_type not in view.model_dump_json()
+        if involvement.sensitive and not involvement.consent_to_share:
+            assert involvement.service_type not in text
+            assert involvement.phone is None or involvement.phone not in text
+        elif may_see_hidden(child, viewer):
+            # With consent (or not sensitive) it is really there: the test above can fail.
+            assert involvement.service_type in text
 
 
 @given(children(shielded=False), viewers())

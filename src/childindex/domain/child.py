@@ -53,6 +53,9 @@ class Involvement:
     sensitive: bool
     start_date: date | None
     end_date: date | None
+    # A sensitive service (sexual health, mental health, substance misuse) is shown only
+    # once the source records consent to share it (design.md).
+    consent_to_share: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,7 @@ def _involvements(p: dict[str, Any]) -> tuple[Involvement, ...] | None:
             sensitive=bool(i.get("sensitive")),
             start_date=_day(i.get("start_date")),
             end_date=_day(i.get("end_date")),
+            consent_to_share=bool(i.get("consent_to_share")),
         )
         for i in items
     )

@@ -13,7 +13,13 @@ from childindex.feeds.jsonlines import read_json_lines
 
 LA_FIELDS = COMMON | {"la_code", "nhs_number", "upn", "involvements", "shield"}
 INVOLVEMENT_TEXT = ("service_type", "organisation", "practitioner_name", "phone", "email")
-INVOLVEMENT_FLAGS = ("lead_professional", "assessment_in_place", "sensitive")
+# consent_to_share: consent to show a sensitive involvement is recorded (optional, default false).
+INVOLVEMENT_FLAGS = (
+    "lead_professional",
+    "assessment_in_place",
+    "sensitive",
+    "consent_to_share",
+)
 
 
 def _involvement(inner: Checker) -> dict[str, Any]:

@@ -6,7 +6,8 @@ Rules (``../shared/design.md``, invariants 1-3):
   the child's local authority; every other field is absent and a mediated-contact link is given.
 * Source identifiers are shown only to users of the issuing kind of body: NHS number to
   health, UPN to education (and to the local authority responsible for the child).
-* Sensitive involvements are never shown until consent is recorded (not yet modelled).
+* A sensitive involvement is shown only when its source records consent to share it
+  (``consent_to_share``); until then it is absent, as if it did not exist.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def _involvement(inv: Involvement) -> InvolvementView:
         email=inv.email,
         lead_professional=inv.lead_professional,
         assessment_in_place=inv.assessment_in_place,
+        sensitive=inv.sensitive,
         start_date=inv.start_date,
         end_date=inv.end_date,
     )
@@ -109,7 +111,9 @@ def view_child(child: Child, viewer: Viewer, *, today: date) -> ChildView:
     shown_upn = _may_see_upn(child, viewer)
     hidden_sources = {f for f, ok in (("nhs_number", shown_nhs), ("upn", shown_upn)) if not ok}
     address = child.address
-    involvements = [_involvement(i) for i in child.involvements if not i.sensitive]
+    involvements = [
+        _involvement(i) for i in child.involvements if not i.sensitive or i.consent_to_share
+    ]
     return ChildView(
         **public,
         other_given_names=child.other_given_names,

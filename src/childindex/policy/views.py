@@ -55,6 +55,7 @@ class InvolvementView(_View):
     email: str | None = None
     lead_professional: bool = False
     assessment_in_place: bool = False
+    sensitive: bool = False  # shown only because consent to share it is recorded
     start_date: date | None = None
     end_date: date | None = None
 

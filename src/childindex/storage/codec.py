@@ -58,6 +58,7 @@ def _involvement(i: Involvement) -> dict[str, Any]:
         "lead_professional": i.lead_professional,
         "assessment_in_place": i.assessment_in_place,
         "sensitive": i.sensitive,
+        "consent_to_share": i.consent_to_share,
         "start_date": _day(i.start_date),
         "end_date": _day(i.end_date),
     }
