@@ -17,6 +17,7 @@ from childindex.api.rest import (
     children,
     contact,
     feeds,
+    halt,
     health,
     review,
     shields,
@@ -95,6 +96,7 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
         contact.router,
         cautions.router,
         feeds.router,
+        halt.router,
         *web.routers(),
     ):
         include(app, router)
