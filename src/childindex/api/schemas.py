@@ -107,8 +107,9 @@ class HaltRead(_Body):
     queued: int
 
 
-class QueuedFeedLoaded(_Body):
-    """One feed queued during the halt, as loaded when it was lifted (in arrival order)."""
+class QueuedFeedLoaded(BaseModel):
+    """One feed queued during the halt, as loaded when it was lifted (in arrival order):
+    the same counts as a feed's report."""
 
     item: int
     source: str

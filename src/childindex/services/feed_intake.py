@@ -116,6 +116,7 @@ def _load(
     engine: MatchEngine | None,
     rule: ShieldRule,
     now: datetime,
+    batch_size: int,
 ) -> ingest.LoadReport:
     """Load one claimed item, or take the report of its load if that already finished."""
     assert item.load_id is not None  # noqa: S101 - claimed before it is loaded
@@ -135,6 +136,7 @@ def _load(
         now=now,
         engine=engine,
         rule=rule,
+        batch_size=batch_size,
     )
 
 
@@ -147,6 +149,7 @@ def halt_off(
     read: ReadQueued,
     engine: MatchEngine | None = None,
     rule: ShieldRule = DEFAULT_RULE,
+    batch_size: int = ingest.BATCH_SIZE,
     on_item: Callable[[QueuedFeed, ingest.LoadReport], None] = lambda _i, _r: None,
 ) -> DrainReport:
     """Load every queued feed in arrival order, then lift the halt; audited.
@@ -192,7 +195,15 @@ def halt_off(
                 uow.queue.claim(item_id=item.item_id, load_id=load_id)
                 uow.commit()
                 item = replace(item, load_id=load_id)
-        report = _load(item, uow_factory=uow_factory, read=read, engine=engine, rule=rule, now=now)
+        report = _load(
+            item,
+            uow_factory=uow_factory,
+            read=read,
+            engine=engine,
+            rule=rule,
+            now=now,
+            batch_size=batch_size,
+        )
         with uow_factory() as uow:
             uow.queue.mark_done(item_id=item.item_id, report=report.counts(), at=now)
             uow.audit.record(
