@@ -17,12 +17,21 @@ from childindex.feeds.formats import read_json_body, read_queued
 from childindex.services import feed_intake, ingest
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
 from childindex.storage.models import (
+    Base,
     FeedLoadRow,
     LinkRow,
     RawRecordRow,
     SourceRecordRow,
     VersionRow,
 )
+
+
+def delete_all_rows(engine: Engine) -> None:
+    """Empty every table, children before parents (as ``conftest.delete_all_rows``, which a
+    test module cannot import by name: ``tests/browser`` has a ``conftest`` too)."""
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 def body_of(records: Iterable[dict[str, Any]]) -> bytes:

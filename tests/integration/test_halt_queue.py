@@ -20,8 +20,7 @@ from childindex.services import feed_intake, operations
 from childindex.services.ports import UnitOfWork
 from childindex.storage.models import QUEUE_DONE, FeedQueueRow
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
-from conftest import delete_all_rows
-from halt_helpers import State, body_of, drain, snapshot, submit
+from halt_helpers import State, body_of, delete_all_rows, drain, snapshot, submit
 
 SECRET_ADDRESS = "23 Pellucid Gardens"
 SECRET_POSTCODE = "ZZ9 4QT"

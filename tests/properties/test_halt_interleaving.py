@@ -15,8 +15,7 @@ from app_fixtures import FIXED_NOW, make_health_record
 from childindex.domain.errors import Conflict
 from childindex.services import operations
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
-from conftest import delete_all_rows
-from halt_helpers import body_of, drain, snapshot, submit
+from halt_helpers import body_of, delete_all_rows, drain, snapshot, submit
 
 # A few children, each sometimes sent with the shared NHS number of another, with changing
 # towns and shield flags: enough for links, updates, no-ops and shields to depend on order.
