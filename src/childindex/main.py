@@ -18,6 +18,7 @@ from childindex.api.rest import (
     children,
     contact,
     feeds,
+    halt,
     health,
     review,
     shields,
@@ -97,6 +98,7 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
         cautions.router,
         feeds.router,
         fhir.router,
+        halt.router,
         *web.routers(),
     ):
         include(app, router)

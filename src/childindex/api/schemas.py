@@ -83,3 +83,62 @@ class CautionItemRead(_Body):
     shielded_child_id: str
     score: float
     created_at: datetime
+
+
+class HaltCreate(_Body):
+    """Halt every update: why (required, audited)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class HaltLift(_Body):
+    """Lift the halt: why (optional, audited)."""
+
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class HaltRead(_Body):
+    """Whether updates are halted (since when, by whom, why) and how many feeds wait."""
+
+    halted: bool
+    reason: str | None = None
+    set_by: str | None = None
+    since: datetime | None = None
+    queued: int
+
+
+class QueuedFeedLoaded(BaseModel):
+    """One feed queued during the halt, as loaded when it was lifted (in arrival order):
+    the same counts as a feed's report."""
+
+    item: int
+    source: str
+    file: str
+    load_id: int
+    read: int
+    accepted: int
+    rejected: int
+    linked: int
+    review: int
+    new: int
+    shielded: int
+    unchanged: int
+    stale: int
+    warnings: int
+
+
+class HaltLifted(_Body):
+    """The halt is lifted: every queued feed was loaded first, in arrival order."""
+
+    halted: bool
+    loaded: list[QueuedFeedLoaded]
+
+
+class FeedQueuedRead(_Body):
+    """A feed accepted while updates are halted: kept, and loaded when the halt lifts."""
+
+    queued: bool
+    message: str
+    reason: str
+    item: int
+    position: int

@@ -43,3 +43,8 @@ class AuditTag(StrEnum):
     SHIELD_MONITORED = "child:shield-monitor"
     EXPOSURE_REPORTED = "audit:exposure"
     KEYS_ROTATED = "admin:keys-rotate"
+    HALT_ON = "admin:halt-on"
+    HALT_OFF = "admin:halt-off"
+    HALT_STATUS_READ = "admin:halt-status"
+    FEED_QUEUED = "feed:queue"
+    QUEUED_FEED_LOADED = "feed:queue-load"

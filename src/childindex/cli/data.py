@@ -12,9 +12,10 @@ import typer
 from childindex import bootstrap
 from childindex.cli.output import emit, fail, out, progress, reported_errors
 from childindex.config import get_settings
+from childindex.domain.halt import FeedKind
 from childindex.domain.source_record import RecordError, Source
 from childindex.feeds.formats import FORMATS
-from childindex.services import ingest, shield_impact
+from childindex.services import feed_intake, ingest, shield_impact
 from childindex.storage.migrate import upgrade
 from childindex.synth import generate
 
@@ -63,6 +64,34 @@ def load_file(
         data = path.read_bytes()
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}")
+    with reported_errors():
+        queued = feed_intake.queue_if_halted(
+            uow_factory=container.uow_factory,
+            source=source,
+            kind=FeedKind.FILE,
+            filename=path.name,
+            data=data,
+            actor="cli",
+            now=container.clock(),
+        )
+    if queued is not None:
+        emit(
+            {
+                "source": source.value,
+                "file": str(path),
+                "queued": True,
+                "item": queued.item_id,
+                "position": queued.position,
+                "reason": queued.reason,
+            },
+            as_json=as_json,
+            human=lambda: out.print(
+                f"{path.name}: {queued.message()}, position {queued.position:,} in the queue",
+                markup=False,
+                highlight=False,
+            ),
+        )
+        return
     errors_path = path.with_name(path.name + ".errors.jsonl")
     started = time.monotonic()
     # Lines, not records, measure the way through (CSV rows may span lines): good for an ETA.

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from childindex import bootstrap
-from childindex.cli.output import emit, fail, out
+from childindex.cli.output import emit, fail, out, reported_errors
 from childindex.config import get_settings
 from childindex.linkage.feed_files import read_country
 from childindex.linkage.training import feature_rows, train, write_model
@@ -92,8 +92,9 @@ def rescore_records(
 ) -> None:
     """Re-run matching over held records; officers' decisions are never undone."""
     container = bootstrap.build()
-    report = rescore.rescore(
-        uow_factory=container.uow_factory, engine=container.engine, actor="rescore"
-    )
+    with reported_errors():
+        report = rescore.rescore(
+            uow_factory=container.uow_factory, engine=container.engine, actor="rescore"
+        )
     result = {"model": container.settings.model_path.name, **report.counts()}
     emit(result, as_json=as_json, human=lambda: out.print(result))

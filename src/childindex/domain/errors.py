@@ -11,7 +11,8 @@ tree to HTTP in exactly one place (``api/errors.py``)::
     ├── NotFound                no such thing *for this viewer*: 404
     ├── NotAuthenticated        no or bad credentials: 401
     ├── PermissionDenied        authenticated, but not granted: 403
-    ├── Conflict                the state forbids it (e.g. updates halted): 409
+    ├── Conflict                the state forbids it: 409
+    │   └── Halted              updates are halted (the halt switch): 409, code "halted"
     └── AuditFailure            the audit entry could not be written, so the work did not happen
 """
 
@@ -75,6 +76,12 @@ class Conflict(ChildIndexError):
     """The current state forbids the request."""
 
     code = "conflict"
+
+
+class Halted(Conflict):
+    """Updates are halted: the edit is refused (feeds are queued instead)."""
+
+    code = "halted"
 
 
 class AuditFailure(ChildIndexError):

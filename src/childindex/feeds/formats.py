@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from childindex.domain.errors import InvalidInput
+from childindex.domain.halt import FeedKind, QueuedFeed
 from childindex.domain.source_record import ParsedLine, Source
 from childindex.feeds.benefit import parse_benefit, read_benefit
 from childindex.feeds.health import parse_health, read_health
@@ -15,7 +16,7 @@ from childindex.feeds.jsonlines import ParseObject, parse_object, read_json_line
 from childindex.feeds.la import parse_la, read_la
 from childindex.feeds.school import parse_school, read_school
 
-__all__ = ["FORMATS", "FeedFormat", "read_json_body"]
+__all__ = ["FORMATS", "FeedFormat", "read_json_body", "read_queued"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +68,13 @@ def read_json_body(
         )
         for number, item in enumerate(items, start=1)
     )
+
+
+def read_queued(item: QueuedFeed) -> Iterator[ParsedLine]:
+    """Read a feed queued during a halt as it would have been read when it arrived: a file
+    by its source's reader, an API body as NDJSON or a JSON array."""
+    if item.kind is FeedKind.API:
+        return read_json_body(
+            item.data, source=item.source, file=item.filename, now=item.submitted_at
+        )
+    return FORMATS[item.source].read_file(item.data, file=item.filename, now=item.submitted_at)

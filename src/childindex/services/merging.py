@@ -12,6 +12,7 @@ from childindex.domain.errors import InvalidInput, NotFound
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
 from childindex.domain.survivorship import project
+from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import screen_child
 
@@ -36,6 +37,7 @@ def relink_record(
 ) -> None:
     """Move one record onto ``into`` (an officer's decision). A child left with no records
     is retired as merged into ``into``, and its shield goes with it."""
+    ensure_not_halted(uow)
     old = uow.records.linked_child(source=source, record_id=record_id)
     old_child = uow.children.get(old) if old is not None else None
     uow.records.link(
@@ -56,6 +58,7 @@ def merge_children(*, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: 
 
     The result is shielded if either child was (invariant 2).
     """
+    ensure_not_halted(uow)
     if child_id == into:
         return
     merged = uow.children.get(child_id)
@@ -78,6 +81,7 @@ def split_child(
 
     Splitting a shielded child shields both parts (invariant 2).
     """
+    ensure_not_halted(uow)
     child = uow.children.get(child_id)
     if child is None:
         raise NotFound(f"no child {child_id}", field="child_id")
@@ -104,6 +108,7 @@ def undo_merge(*, uow: UnitOfWork, child_id: ChildId, actor: str) -> ChildId:
     """Move back what merging ``child_id`` moved and make it active again; return the child
     it had been merged into. Both children keep any shield the merged child had (a shield is
     never lifted by undoing a merge: invariant 2)."""
+    ensure_not_halted(uow)
     into = uow.children.merged_into(child_id)
     if into is None:
         raise InvalidInput(f"child {child_id} was not merged", field="child_id")

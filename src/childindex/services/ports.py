@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 
 from childindex.audit.chain import AuditEvent, ChainedEntry
 from childindex.domain.child import Child
+from childindex.domain.halt import FeedKind, HaltState, QueuedFeed
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission, Role
 from childindex.domain.review import ReviewItem, ReviewStatus
@@ -248,6 +249,8 @@ class UnitOfWork(Protocol):
     reviews: ReviewRepository
     shields: ShieldStore
     contacts: ContactRequestStore
+    system: SystemStateStore
+    queue: FeedQueue
 
     def __enter__(self) -> Self: ...
 
@@ -298,6 +301,69 @@ class FeedStore(Protocol):
 
     def unfinished_load(self, *, source: Source, content_sha256: str) -> LoadCheckpoint | None:
         """The latest unfinished load of exactly this content from this source, if any."""
+        ...
+
+    def load_outcome(self, load_id: int) -> tuple[bool, dict[str, int]] | None:
+        """Whether the load has finished, and its counts so far; None if there is no such load."""
+        ...
+
+
+class SystemStateStore(Protocol):
+    """Service-wide state: the halt switch."""
+
+    def lock(self, *, shared: bool = False) -> None:
+        """Serialise with every other unit of work that changes the halt switch or the feed
+        queue, until this one ends (so a feed cannot be queued as the halt lifts). Edits take
+        it ``shared``: they run side by side, but a halt waits for those under way."""
+        ...
+
+    def halt(self) -> HaltState | None:
+        """The halt in force, or None if updates run."""
+        ...
+
+    def set_halt(self, state: HaltState) -> None:
+        """Halt updates."""
+        ...
+
+    def clear_halt(self) -> None:
+        """Let updates run again."""
+        ...
+
+
+class FeedQueue(Protocol):
+    """Feed content accepted during a halt, kept (sealed) until it is loaded in order."""
+
+    def enqueue(
+        self,
+        *,
+        source: Source,
+        kind: FeedKind,
+        filename: str,
+        data: bytes,
+        submitted_by: str,
+        at: datetime,
+    ) -> int:
+        """Keep the content durably; return its arrival sequence number."""
+        ...
+
+    def position(self, item_id: int) -> int:
+        """How many waiting items arrived up to and including ``item_id`` (1 is next)."""
+        ...
+
+    def waiting(self) -> int:
+        """How many items wait to be loaded."""
+        ...
+
+    def next_waiting(self) -> QueuedFeed | None:
+        """The earliest-arrived item not yet loaded, or None."""
+        ...
+
+    def claim(self, *, item_id: int, load_id: int) -> None:
+        """Note the load that is loading the item."""
+        ...
+
+    def mark_done(self, *, item_id: int, report: Mapping[str, int], at: datetime) -> None:
+        """Mark the item loaded, keeping the load's report."""
         ...
 
 

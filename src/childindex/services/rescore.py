@@ -15,6 +15,7 @@ from childindex.domain.source_record import Source, SourceRecord
 from childindex.matching.ports import MatchEngine, MatchKind
 from childindex.services.linking import without_rejected
 from childindex.services.merging import relink_record
+from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWorkFactory
 
 BATCH = 500
@@ -41,13 +42,19 @@ def rescore(
     actor: str,
     on_progress: Callable[[RescoreReport], None] = lambda _r: None,
 ) -> RescoreReport:
-    """Re-decide every held record that no officer decided; see the module docstring."""
+    """Re-decide every held record that no officer decided; see the module docstring.
+
+    Refused while updates are halted; a halt set part way stops it between batches (each
+    batch is whole: committed, or not at all).
+    """
     report = RescoreReport()
     with uow_factory() as uow:
+        ensure_not_halted(uow)
         payloads = {(s, rid): p for s, rid, p in uow.records.all_current()}
         links = list(uow.records.current_links())
     for start in range(0, len(links), BATCH):
         with uow_factory() as uow:
+            ensure_not_halted(uow)
             for source, record_id, child_id, decided_by in links[start : start + BATCH]:
                 report.examined += 1
                 if decided_by == "officer":

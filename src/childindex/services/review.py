@@ -18,6 +18,7 @@ from childindex.domain.source_record import Source
 from childindex.policy.viewer import Viewer
 from childindex.policy.views import ReviewDecisionResult, ReviewItemView, ReviewList, SplitResult
 from childindex.services.merging import merge_children, relink_record, split_child
+from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork
 
 _CLOSED_AS = {
@@ -61,6 +62,7 @@ def decide_review(
 ) -> ReviewDecisionResult:
     """Apply an officer's decision (link, not-a-match or merge) to an open item."""
     with uow:
+        ensure_not_halted(uow)
         item = uow.reviews.get(item_id)
         if item is None or viewer.la_code is None or item.la_code != viewer.la_code:
             raise NotFound(f"no review item {item_id}", field="item_id")
@@ -118,6 +120,7 @@ def split(
 ) -> SplitResult:
     """Split the named records off a child of the officer's authority onto a new child."""
     with uow:
+        ensure_not_halted(uow)
         child = uow.children.get(child_id)
         if child is None or viewer.la_code is None or child.la_code != viewer.la_code:
             raise NotFound(f"no child {child_id}", field="child_id")

@@ -16,6 +16,7 @@ from childindex.domain.permissions import Permission, Role
 from childindex.domain.shield_records import CautionStatus, ShieldInfo, ShieldOrigin
 from childindex.domain.survivorship import asks_for_shield
 from childindex.policy.viewer import Viewer
+from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import screen_child
 
@@ -71,6 +72,7 @@ def set_shield(
     if review_date is None or review_date <= now.date():
         raise InvalidInput("a review date in the future is required", field="review_date")
     with uow:
+        ensure_not_halted(uow)
         child = _responsible(uow, viewer, child_id, Permission.CHILD_SHIELD_SET)
         before = uow.shields.profile(child_id.value) if child.shielded else None
         if not child.shielded:
@@ -108,6 +110,7 @@ def lift_shield(
     flags the child (the source must withdraw its flag first)."""
     why = _reason(reason)
     with uow:
+        ensure_not_halted(uow)
         child = _responsible(uow, viewer, child_id, Permission.CHILD_SHIELD_LIFT)
         if not child.shielded:
             raise Conflict("this child is not shielded", field="child_id")

@@ -21,10 +21,12 @@ from childindex.storage.repositories import (
     SqlAuditLog,
     SqlChildRepository,
     SqlContactRequests,
+    SqlFeedQueue,
     SqlFeedStore,
     SqlSecurityStore,
     SqlShieldStore,
     SqlSourceRecordRepository,
+    SqlSystemState,
     SqlUserRepository,
 )
 from childindex.storage.repositories.review import SqlReviewRepository
@@ -38,11 +40,13 @@ if TYPE_CHECKING:
         AuditLog,
         ChildRepository,
         ContactRequestStore,
+        FeedQueue,
         FeedStore,
         ReviewRepository,
         SecurityStore,
         ShieldStore,
         SourceRecordRepository,
+        SystemStateStore,
         UserRepository,
     )
 
@@ -59,6 +63,8 @@ class SqlUnitOfWork:
     reviews: ReviewRepository
     shields: ShieldStore
     contacts: ContactRequestStore
+    system: SystemStateStore
+    queue: FeedQueue
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
         self._sessions = sessions
@@ -78,6 +84,8 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.shields = SqlShieldStore(session, self._clock)
         self.contacts = SqlContactRequests(session, self._cipher)
+        self.system = SqlSystemState(session, self._clock)
+        self.queue = SqlFeedQueue(session, self._cipher)
         return self
 
     def __exit__(

@@ -9,6 +9,7 @@
                 contact_requests
     users ─< api_tokens
     audit_events (hash-chained, append-only)    system_state (the halt switch, ...)
+    feed_queue >─ feed_loads (feeds accepted during a halt, loaded in arrival order)
 """
 
 from childindex.storage.models.accounts import ApiTokenRow, UserRow
@@ -25,7 +26,15 @@ from childindex.storage.models.children import (
     SearchKeyRow,
     ShieldRow,
 )
-from childindex.storage.models.feeds import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
+from childindex.storage.models.feeds import (
+    LOAD_FINISHED,
+    LOAD_RUNNING,
+    QUEUE_DONE,
+    QUEUE_WAITING,
+    FeedLoadRow,
+    FeedQueueRow,
+    RawRecordRow,
+)
 from childindex.storage.models.records import (
     LINK_DECISIONS,
     BlockingKeyRow,
@@ -47,6 +56,8 @@ __all__ = [
     "LINK_DECISIONS",
     "LOAD_FINISHED",
     "LOAD_RUNNING",
+    "QUEUE_DONE",
+    "QUEUE_WAITING",
     "REVIEW_STATUSES",
     "SHIELD_ORIGINS",
     "ApiTokenRow",
@@ -58,6 +69,7 @@ __all__ = [
     "ChildRow",
     "ContactRequestRow",
     "FeedLoadRow",
+    "FeedQueueRow",
     "LinkRow",
     "NotAMatchRow",
     "RawRecordRow",

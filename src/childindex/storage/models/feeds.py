@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from childindex.storage.models.base import (
@@ -16,11 +16,14 @@ from childindex.storage.models.base import (
     Flag,
     IntPk,
     Json,
+    Label,
     Sha256,
 )
 
 LOAD_RUNNING = "running"
 LOAD_FINISHED = "finished"
+QUEUE_WAITING = "waiting"
+QUEUE_DONE = "done"
 
 
 class FeedLoadRow(Base):
@@ -53,3 +56,23 @@ class RawRecordRow(Base):
     received_at: Mapped[datetime]
     rejected: Mapped[Flag]
     errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON_OR_NULL)
+
+
+class FeedQueueRow(Base):
+    """Feed content accepted while updates are halted, loaded in arrival order (``id``) when
+    the halt is lifted. ``content`` is sealed like every raw record (``storage.cipher``)."""
+
+    __tablename__ = "feed_queue"
+    __table_args__ = (Index("ix_feed_queue_status_id", "status", "id"),)
+
+    id: Mapped[BigPk]
+    source: Mapped[Code]
+    kind: Mapped[Code]
+    filename: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    submitted_by: Mapped[Label]
+    submitted_at: Mapped[datetime]
+    status: Mapped[Code]
+    load_id: Mapped[int | None] = mapped_column(ForeignKey("feed_loads.id"))
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
+    done_at: Mapped[datetime | None]

@@ -11,6 +11,8 @@ Port                           Adapter                     Tables
 ``SecurityStore``              ``SqlSecurityStore``        web_sessions, sign_in_failures, ...
 ``ShieldStore``                ``SqlShieldStore``          shields, caution_items, search keys
 ``ContactRequestStore``        ``SqlContactRequests``      contact_requests
+``SystemStateStore``           ``SqlSystemState``          system_state (the halt switch)
+``FeedQueue``                  ``SqlFeedQueue``            feed_queue
 =============================  ==========================  ==================================
 """
 
@@ -22,14 +24,17 @@ from childindex.storage.repositories.feeds import SqlFeedStore
 from childindex.storage.repositories.records import SqlSourceRecordRepository
 from childindex.storage.repositories.security import SqlSecurityStore
 from childindex.storage.repositories.shields import SqlShieldStore
+from childindex.storage.repositories.system import SqlFeedQueue, SqlSystemState
 
 __all__ = [
     "SqlAuditLog",
     "SqlChildRepository",
     "SqlContactRequests",
+    "SqlFeedQueue",
     "SqlFeedStore",
     "SqlSecurityStore",
     "SqlShieldStore",
     "SqlSourceRecordRepository",
+    "SqlSystemState",
     "SqlUserRepository",
 ]

@@ -123,6 +123,16 @@ class SqlFeedStore:
         load_id, line, counts = row
         return LoadCheckpoint(load_id, line, {k: int(v) for k, v in (counts or {}).items()})
 
+    def load_outcome(self, load_id: int) -> tuple[bool, dict[str, int]] | None:
+        """Whether the load has finished, and its counts so far; None if there is none."""
+        row = self._session.execute(
+            select(FeedLoadRow.status, FeedLoadRow.summary).where(FeedLoadRow.id == load_id)
+        ).first()
+        if row is None:
+            return None
+        status, counts = row
+        return status == LOAD_FINISHED, {k: int(v) for k, v in (counts or {}).items()}
+
     def finish_load(self, *, load_id: int, summary: Mapping[str, int]) -> None:
         """Record the load's counts, mark it finished, and checkpoint its last line."""
         self._session.connection().execute(

@@ -444,6 +444,31 @@ def _matching() -> None:
     )
 
 
+# --- the halt switch's durable feed queue (issue 4, item 6) ------------------------------
+
+
+def _halt_queue() -> None:
+    op.create_table(
+        "feed_queue",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("source", CODE, nullable=False),
+        sa.Column("kind", CODE, nullable=False),
+        sa.Column("filename", sa.Text(), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("submitted_by", LABEL, nullable=False),
+        sa.Column("submitted_at", UTC_TIME, nullable=False),
+        sa.Column("status", CODE, nullable=False),
+        sa.Column("load_id", sa.Integer(), nullable=True),
+        sa.Column("report", sa.JSON(none_as_null=True), nullable=True),
+        sa.Column("done_at", UTC_TIME, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["load_id"], ["feed_loads.id"], name=op.f("fk_feed_queue_load_id_feed_loads")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_queue")),
+    )
+    op.create_index("ix_feed_queue_status_id", "feed_queue", ["status", "id"])
+
+
 def upgrade() -> None:
     """Create every table of the first release."""
     _feeds_and_records()
@@ -451,6 +476,7 @@ def upgrade() -> None:
     _accounts_and_audit()
     _sign_in_security()
     _matching()
+    _halt_queue()
 
 
 def downgrade() -> None:
@@ -461,6 +487,7 @@ def downgrade() -> None:
             type_="foreignkey",
         )
     for table in (
+        "feed_queue",
         "break_glass_alerts",
         "recovery_codes",
         "sign_in_failures",
