@@ -43,3 +43,9 @@ class AuditTag(StrEnum):
     SHIELD_MONITORED = "child:shield-monitor"
     EXPOSURE_REPORTED = "audit:exposure"
     KEYS_ROTATED = "admin:keys-rotate"
+    USERS_LISTED = "admin:users-list"
+    USER_VIEWED = "admin:user-view"
+    TOTP_RESET = "admin:totp-reset"
+    SESSIONS_PURGED = "admin:sessions-purge"
+    PASSWORD_CHANGED = "auth:password-change"  # noqa: S105 - a tag, not a secret
+    PASSWORD_CHANGE_FAILED = "auth:password-change-failed"  # noqa: S105 - a tag, not a secret

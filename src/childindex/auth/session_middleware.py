@@ -27,12 +27,21 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from childindex.bootstrap import Container
+    from childindex.config import Settings
 
 COOKIE = "childindex_session"
 # Outside dev mode (HTTPS): the __Host- prefix pins the cookie to this host, path / and Secure.
 SECURE_COOKIE = "__Host-" + COOKIE
 # Paths that never read or write a session: bearer-token APIs, static files, health.
 SESSIONLESS_PREFIXES = ("/api/", "/fhir/", "/static/", "/assets/", "/healthz", "/openapi.json")
+
+
+def session_limits(settings: Settings) -> web_sessions.SessionLimits:
+    """The idle and absolute timeouts the settings ask for."""
+    return web_sessions.SessionLimits(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
 
 
 class ServerSession(dict[str, object]):
@@ -75,10 +84,7 @@ class ServerSessionMiddleware:
         self.app = app
         self.container = container
         settings = container.settings
-        self.limits = web_sessions.SessionLimits(
-            idle=timedelta(minutes=settings.session_idle_minutes),
-            absolute=timedelta(hours=settings.session_absolute_hours),
-        )
+        self.limits = session_limits(settings)
         self.secure = settings.mode != "dev"
         self.cookie = SECURE_COOKIE if self.secure else COOKIE
 

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from childindex.audit.chain import AuditEvent
+from childindex.audit.tags import AuditTag
 from childindex.services.ports import StoredSession, UnitOfWork
 
 _ID_BYTES = 32
@@ -88,5 +90,26 @@ def end_all_for(*, uow: UnitOfWork, username: str) -> int:
     """Forget every session of ``username`` (sign out everywhere); how many there were."""
     with uow:
         count = uow.security.sessions_delete_for(username)
+        uow.commit()
+    return count
+
+
+def purge(*, uow: UnitOfWork, now: datetime, limits: SessionLimits, actor: str) -> int:
+    """Delete every session past its idle or absolute timeout; how many there were.
+
+    Expired sessions are already refused when they come back (``load``); this clears out the
+    ones that never come back. Run by ``childindex admin sessions purge`` and at every
+    sign-in, so nothing needs a scheduler. Audited when it deleted anything.
+    """
+    with uow:
+        count = uow.security.sessions_purge(
+            idle_before=now - limits.idle, created_before=now - limits.absolute
+        )
+        if count:
+            uow.audit.record(
+                AuditEvent(
+                    tag=AuditTag.SESSIONS_PURGED, actor=actor, at=now, detail={"purged": count}
+                )
+            )
         uow.commit()
     return count

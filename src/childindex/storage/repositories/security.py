@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from childindex.domain.ids import ChildId
 from childindex.services.ports import BreakGlassAlert, StoredSession
@@ -60,6 +60,19 @@ class SqlSecurityStore:
         """Forget every session of ``username``."""
         result = self._session.execute(
             delete(WebSessionRow).where(WebSessionRow.username == username)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def sessions_purge(self, *, idle_before: datetime, created_before: datetime) -> int:
+        """Forget sessions idle since before ``idle_before`` or created before
+        ``created_before``."""
+        result = self._session.execute(
+            delete(WebSessionRow).where(
+                or_(
+                    WebSessionRow.last_seen_at < idle_before,
+                    WebSessionRow.created_at < created_before,
+                )
+            )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
