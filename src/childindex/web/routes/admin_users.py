@@ -17,8 +17,8 @@ from urllib.parse import quote
 from fastapi import Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from childindex.auth.dependencies import ContainerDep, require
 from childindex.api.errors import status_for
+from childindex.auth.dependencies import ContainerDep, require
 from childindex.domain.errors import Conflict, InvalidInput
 from childindex.domain.permissions import Permission, Role
 from childindex.domain.users import UserStatus
