@@ -4,11 +4,14 @@ and at every sign-in, with no scheduler; live ones are left alone."""
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from app_fixtures import FIXED_NOW
@@ -22,6 +25,7 @@ from childindex.config import Settings, get_settings
 from childindex.main import create_app
 from childindex.services import web_sessions
 from childindex.services.ports import StoredSession
+from childindex.web.routes.sign_in import PURGE_EVERY
 from page_helpers import MovableClock, sign_in
 
 MakeUser = Callable[..., PageUser]
@@ -144,3 +148,47 @@ def test_the_purge_command_reports_and_audits_what_it_deleted(
     with timed.uow_factory() as uow:
         purges = [e.event for e in uow.audit.entries() if e.event.tag is AuditTag.SESSIONS_PURGED]
     assert [(p.actor, p.detail) for p in purges] == [("cli", {"purged": 2})]
+
+
+def test_sign_ins_purge_at_most_every_few_minutes_per_worker(
+    timed: Container, clock: MovableClock, make_user: MakeUser
+) -> None:
+    user = make_user()
+    limits = session_limits(timed.settings)
+    with TestClient(create_app(timed)) as browser:
+        sign_in(browser, user, clock.now)
+        put(timed, "stale", created=clock.now, seen=clock.now - limits.idle * 2)
+        clock.advance(minutes=1)
+        sign_in(browser, user, clock.now)
+        assert present(timed, "stale")  # purged a minute ago: not again yet
+        clock.advance(seconds=PURGE_EVERY.total_seconds())
+        sign_in(browser, user, clock.now)
+        assert not present(timed, "stale")
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    ages=st.lists(
+        st.tuples(st.integers(0, 24 * 60), st.integers(0, 24 * 60)), min_size=1, max_size=8
+    )
+)
+def test_purge_deletes_a_session_exactly_when_load_would_call_it_expired(
+    timed: Container, ages: list[tuple[int, int]]
+) -> None:
+    now = FIXED_NOW
+    limits = session_limits(timed.settings)
+    example = uuid.uuid4().hex[:12]
+    records = {}
+    for n, (created_ago, idle_for) in enumerate(ages):
+        created = now - timedelta(minutes=created_ago)
+        seen = max(created, now - timedelta(minutes=idle_for))
+        name = f"{example}-{n}"
+        put(timed, name, created=created, seen=seen)
+        records[name] = StoredSession(username=name, data={}, created_at=created, last_seen_at=seen)
+    web_sessions.purge(uow=timed.uow_factory(), now=now, limits=limits, actor="test")
+    for name, record in records.items():
+        assert present(timed, name) is not web_sessions.expired(record, now=now, limits=limits)

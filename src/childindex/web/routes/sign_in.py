@@ -7,6 +7,7 @@ Only then is the session theirs.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import segno
@@ -36,12 +37,29 @@ ENROL = "/sign-in/authenticator"
 # Session keys while an authenticator is being set up (the session is not signed in yet).
 ENROLLING_USER = "enrolling_user"
 ENROLLING_SECRET = "enrolling_secret"  # noqa: S105 - a session key name, not a secret
+PURGE_EVERY = timedelta(minutes=5)
 
 
 def client_address(request: Request, container: Container) -> str:
     """The address failures are counted against: the peer, or the client a trusted proxy
     names (``web/forwarded.py``)."""
     return forwarded.request_client(request, container.settings.trusted_proxies())
+
+
+def _purge_now_and_then(request: Request, container: Container) -> None:
+    """Housekeeping with no scheduler: a sign-in clears out sessions that have timed out, at
+    most once per ``PURGE_EVERY`` in each worker (the delete scans the sessions table)."""
+    now = container.clock()
+    last = getattr(request.app.state, "last_session_purge", None)
+    if isinstance(last, datetime) and timedelta(0) <= now - last < PURGE_EVERY:
+        return
+    request.app.state.last_session_purge = now
+    web_sessions.purge(
+        uow=container.uow_factory(),
+        now=now,
+        limits=session_limits(container.settings),
+        actor="sign-in",
+    )
 
 
 @router.get("/sign-in")
@@ -74,13 +92,7 @@ def sign_in(
         return render(request, "sign_in.html", context, status_code=429 if outcome.locked else 200)
     # A new session on every sign-in: nothing from before (CSRF token included) carries over.
     rotate(request)
-    # Housekeeping with no scheduler: every sign-in clears out sessions that have timed out.
-    web_sessions.purge(
-        uow=container.uow_factory(),
-        now=container.clock(),
-        limits=session_limits(container.settings),
-        actor="sign-in",
-    )
+    _purge_now_and_then(request, container)
     if outcome.enrol:
         enrolment = second_factor.new_enrolment(outcome.user.username)
         request.session[ENROLLING_USER] = outcome.user.username
