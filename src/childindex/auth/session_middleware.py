@@ -45,9 +45,17 @@ def session_limits(settings: Settings) -> web_sessions.SessionLimits:
 
 
 class ServerSession(dict[str, object]):
-    """The session's data; ``rotate_requested`` asks for a fresh id when the response starts."""
+    """The session's data; ``rotate_requested`` asks for a fresh id when the response starts;
+    ``id_hash`` is the stored form of the id this request came with (None if it had none)."""
 
     rotate_requested: bool = False
+    id_hash: str | None = None
+
+
+def current_session_hash(connection: HTTPConnection) -> str | None:
+    """The stored form of this request's session id, e.g. to keep it while ending the rest."""
+    session = connection.session
+    return session.id_hash if isinstance(session, ServerSession) else None
 
 
 def rotate(connection: HTTPConnection) -> None:
@@ -110,6 +118,8 @@ class ServerSessionMiddleware:
                 )
             )
         session = ServerSession(record.data if record is not None else {})
+        if record is not None and cookie is not None:
+            session.id_hash = web_sessions.id_hash(cookie)
         scope["session"] = session
         state = _State(cookie if record is not None else None, record.created_at if record else now)
         had_cookie = cookie is not None
@@ -134,13 +144,14 @@ class ServerSessionMiddleware:
             if had_cookie:
                 self._set_cookie(headers, "", clear=True)
             return
+        new = state.session_id is None
         if state.session_id is None:
             state.session_id = web_sessions.new_session_id()
             state.created_at = now
             self._set_cookie(headers, state.session_id)
         username = session.get("username")
         session_id, created_at = state.session_id, state.created_at
-        await run_in_threadpool(
+        alive = await run_in_threadpool(
             lambda: web_sessions.save(
                 uow=uow_factory(),
                 session_id=session_id,
@@ -148,8 +159,13 @@ class ServerSessionMiddleware:
                 data=dict(session),
                 created_at=created_at,
                 now=now,
+                new=new,
             )
         )
+        if not alive:
+            # Ended by another request meanwhile (sign-out everywhere, suspension, a password
+            # change elsewhere): the browser forgets it too.
+            self._set_cookie(headers, "", clear=True)
 
 
 class _State:

@@ -481,8 +481,12 @@ class SecurityStore(Protocol):
         """Forget the session (nothing happens if it is unknown)."""
         ...
 
-    def sessions_delete_for(self, username: str) -> int:
-        """Forget every session of ``username``; how many there were."""
+    def session_update(self, id_hash: str, session: StoredSession) -> bool:
+        """Replace a stored session's data and times; False (nothing written) if it is gone."""
+        ...
+
+    def sessions_delete_for(self, username: str, *, keep: str | None = None) -> int:
+        """Forget every session of ``username`` but the one hashed ``keep``; how many."""
         ...
 
     def sessions_purge(self, *, idle_before: datetime, created_before: datetime) -> int:

@@ -67,8 +67,10 @@ def change_password(
     confirm: str,
     client: str,
     now: datetime,
+    keep_session: str | None = None,
 ) -> PasswordChange:
-    """Change ``username``'s password; end their other sessions; audited either way.
+    """Change ``username``'s password; end their sessions but ``keep_session`` (the stored
+    hash of the one asking, ``web_sessions.id_hash``); audited either way.
 
     Raises ``InvalidInput`` naming the field at fault (``current_password``,
     ``new_password``, ``confirm_password``); returns ``locked`` when too many wrong current
@@ -109,20 +111,18 @@ def change_password(
     account, _ = sessions.throttle_keys(username, client)
     with uow_factory() as uow:
         uow.users.set_password_hash(username, new_hash)
-        # Every session of theirs ends here; the one making this request is written back as
-        # its response starts (auth/session_middleware.py), keeping its original start time.
-        ended = uow.security.sessions_delete_for(username)
+        ended = uow.security.sessions_delete_for(username, keep=keep_session)
         uow.security.failures_clear(account)
         uow.audit.record(
             AuditEvent(
                 tag=AuditTag.PASSWORD_CHANGED,
                 actor=username,
                 at=now,
-                detail={"other_sessions_ended": max(ended - 1, 0)},
+                detail={"other_sessions_ended": ended},
             )
         )
         uow.commit()
-    return PasswordChange(changed=True, sessions_ended=max(ended - 1, 0))
+    return PasswordChange(changed=True, sessions_ended=ended)
 
 
 def my_tokens(*, uow: UnitOfWork, username: str) -> list[TokenInfo]:

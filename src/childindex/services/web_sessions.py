@@ -39,8 +39,12 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(_ID_BYTES)
 
 
-def _hash(session_id: str) -> str:
+def id_hash(session_id: str) -> str:
+    """What the store keeps of a session id (and what ``keep=`` arguments take)."""
     return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+_hash = id_hash
 
 
 def expired(record: StoredSession, *, now: datetime, limits: SessionLimits) -> bool:
@@ -71,12 +75,20 @@ def save(
     data: Mapping[str, object],
     created_at: datetime,
     now: datetime,
-) -> None:
-    """Store the session (creating it if new) and mark it seen at ``now``."""
+    new: bool = True,
+) -> bool:
+    """Store the session and mark it seen at ``now``: create it if ``new``, else update it
+    only if it still exists. False if it had ended meanwhile (another worker ended it while
+    this request ran): an ended session is never brought back."""
     record = StoredSession(username=username, data=data, created_at=created_at, last_seen_at=now)
     with uow:
-        uow.security.session_put(_hash(session_id), record)
+        if new:
+            uow.security.session_put(_hash(session_id), record)
+            alive = True
+        else:
+            alive = uow.security.session_update(_hash(session_id), record)
         uow.commit()
+    return alive
 
 
 def end(*, uow: UnitOfWork, session_id: str) -> None:

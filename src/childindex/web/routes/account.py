@@ -14,6 +14,7 @@ from fastapi import Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from childindex.auth.dependencies import ContainerDep, require
+from childindex.auth.session_middleware import current_session_hash
 from childindex.domain.errors import InvalidInput
 from childindex.domain.permissions import Permission
 from childindex.policy.viewer import Viewer
@@ -71,6 +72,7 @@ def change_password(
             confirm=confirm_password,
             client=client_address(request, container),
             now=container.clock(),
+            keep_session=current_session_hash(request),
         )
     except InvalidInput as exc:
         error = {"field": exc.field or "current_password", "message": exc.message}
