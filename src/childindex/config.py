@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -32,8 +33,30 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
     search_limit: int = 50
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated).
+    # Empty: the peer's own address is the client, whatever headers it sends.
+    trusted_proxies_csv: str = Field("", alias="CHILDINDEX_TRUSTED_PROXIES")
     # The trained matching model (``childindex matching train``); absent: exact identifiers only.
     model_path: Path = Path("var/models/model.json")
+
+    @model_validator(mode="after")
+    def _check_trusted_proxies(self) -> Settings:
+        self.trusted_proxies()  # fail at start-up, naming the bad entry, not at sign-in
+        return self
+
+    def trusted_proxies(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The networks of ``CHILDINDEX_TRUSTED_PROXIES``; ``ValueError`` naming a bad entry."""
+        networks = []
+        for entry in self.trusted_proxies_csv.split(","):
+            text = entry.strip()
+            if not text:
+                continue
+            try:
+                networks.append(ip_network(text, strict=False))
+            except ValueError:
+                msg = f"CHILDINDEX_TRUSTED_PROXIES: {text!r} is not an IP address or CIDR network"
+                raise ValueError(msg) from None
+        return tuple(networks)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

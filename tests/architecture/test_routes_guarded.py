@@ -127,3 +127,47 @@ def test_every_guarded_api_route_answers_403_to_every_role_without_the_permissio
             assert _error_code(response.json()) == "forbidden"
             checked += 1
     assert checked
+
+
+# Pages whose permission is a security decision of its own: changing one must be done here.
+EXPECTED_PAGE_PERMISSIONS = {
+    ("GET", "/admin/users"): {Permission.USERS_MANAGE},
+    ("GET", "/admin/users/new"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users"): {Permission.USERS_MANAGE},
+    ("GET", "/admin/users/{username}"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users/{username}/suspend"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users/{username}/reinstate"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users/{username}/revet"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users/{username}/break-glass"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users/{username}/reset-second-factor"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users/{username}/end-sessions"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users/{username}/revoke-tokens"): {Permission.USERS_MANAGE},
+    ("POST", "/admin/users/{username}/remove"): {Permission.USERS_MANAGE},
+    ("GET", "/account"): {Permission.ACCOUNT_PASSWORD_CHANGE},
+    ("GET", "/account/password"): {Permission.ACCOUNT_PASSWORD_CHANGE},
+    ("POST", "/account/password"): {Permission.ACCOUNT_PASSWORD_CHANGE},
+    ("GET", "/account/tokens"): {Permission.ACCOUNT_TOKENS_MANAGE},
+    ("POST", "/account/tokens"): {Permission.ACCOUNT_TOKENS_MANAGE},
+    ("POST", "/account/tokens/{token_id}/revoke"): {Permission.ACCOUNT_TOKENS_MANAGE},
+}
+
+
+def test_admin_and_account_pages_demand_exactly_the_decided_permission(
+    container: Container,
+) -> None:
+    app = create_app(container)
+    found = {
+        (method, route.path): _required(route)
+        for route in _routes(app)
+        if route.path.startswith(("/admin/", "/account"))
+        for method in route.methods or ()
+    }
+    assert found == EXPECTED_PAGE_PERMISSIONS
+
+
+def test_only_administrators_manage_users_and_feed_accounts_have_no_self_service() -> None:
+    assert {r for r in Role if Permission.USERS_MANAGE in permissions_for(r)} == {Role.ADMIN}
+    people = {r for r in Role if r is not Role.FEED}
+    assert {r for r in Role if Permission.ACCOUNT_PASSWORD_CHANGE in permissions_for(r)} == people
+    assert Permission.ACCOUNT_TOKENS_MANAGE not in permissions_for(Role.FEED)
+    assert Permission.ACCOUNT_TOKENS_MANAGE not in permissions_for(Role.AUDITOR)

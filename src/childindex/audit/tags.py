@@ -48,3 +48,9 @@ class AuditTag(StrEnum):
     HALT_STATUS_READ = "admin:halt-status"
     FEED_QUEUED = "feed:queue"
     QUEUED_FEED_LOADED = "feed:queue-load"
+    USERS_LISTED = "admin:users-list"
+    USER_VIEWED = "admin:user-view"
+    TOTP_RESET = "admin:totp-reset"
+    SESSIONS_PURGED = "admin:sessions-purge"
+    PASSWORD_CHANGED = "auth:password-change"  # noqa: S105 - a tag, not a secret
+    PASSWORD_CHANGE_FAILED = "auth:password-change-failed"  # noqa: S105 - a tag, not a secret

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from childindex.bootstrap import Container
+    from childindex.config import Settings
 
 COOKIE = "childindex_session"
 # Outside dev mode (HTTPS): the __Host- prefix pins the cookie to this host, path / and Secure.
@@ -35,10 +36,26 @@ SECURE_COOKIE = "__Host-" + COOKIE
 SESSIONLESS_PREFIXES = ("/api/", "/fhir/", "/static/", "/assets/", "/healthz", "/openapi.json")
 
 
+def session_limits(settings: Settings) -> web_sessions.SessionLimits:
+    """The idle and absolute timeouts the settings ask for."""
+    return web_sessions.SessionLimits(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+
+
 class ServerSession(dict[str, object]):
-    """The session's data; ``rotate_requested`` asks for a fresh id when the response starts."""
+    """The session's data; ``rotate_requested`` asks for a fresh id when the response starts;
+    ``id_hash`` is the stored form of the id this request came with (None if it had none)."""
 
     rotate_requested: bool = False
+    id_hash: str | None = None
+
+
+def current_session_hash(connection: HTTPConnection) -> str | None:
+    """The stored form of this request's session id, e.g. to keep it while ending the rest."""
+    session = connection.session
+    return session.id_hash if isinstance(session, ServerSession) else None
 
 
 def rotate(connection: HTTPConnection) -> None:
@@ -75,10 +92,7 @@ class ServerSessionMiddleware:
         self.app = app
         self.container = container
         settings = container.settings
-        self.limits = web_sessions.SessionLimits(
-            idle=timedelta(minutes=settings.session_idle_minutes),
-            absolute=timedelta(hours=settings.session_absolute_hours),
-        )
+        self.limits = session_limits(settings)
         self.secure = settings.mode != "dev"
         self.cookie = SECURE_COOKIE if self.secure else COOKIE
 
@@ -104,6 +118,8 @@ class ServerSessionMiddleware:
                 )
             )
         session = ServerSession(record.data if record is not None else {})
+        if record is not None and cookie is not None:
+            session.id_hash = web_sessions.id_hash(cookie)
         scope["session"] = session
         state = _State(cookie if record is not None else None, record.created_at if record else now)
         had_cookie = cookie is not None
@@ -128,13 +144,14 @@ class ServerSessionMiddleware:
             if had_cookie:
                 self._set_cookie(headers, "", clear=True)
             return
+        new = state.session_id is None
         if state.session_id is None:
             state.session_id = web_sessions.new_session_id()
             state.created_at = now
             self._set_cookie(headers, state.session_id)
         username = session.get("username")
         session_id, created_at = state.session_id, state.created_at
-        await run_in_threadpool(
+        alive = await run_in_threadpool(
             lambda: web_sessions.save(
                 uow=uow_factory(),
                 session_id=session_id,
@@ -142,8 +159,13 @@ class ServerSessionMiddleware:
                 data=dict(session),
                 created_at=created_at,
                 now=now,
+                new=new,
             )
         )
+        if not alive:
+            # Ended by another request meanwhile (sign-out everywhere, suspension, a password
+            # change elsewhere): the browser forgets it too.
+            self._set_cookie(headers, "", clear=True)
 
 
 class _State:

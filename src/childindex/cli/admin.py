@@ -1,4 +1,4 @@
-"""Administration commands: ``users``, ``tokens``, ``audit``."""
+"""Administration commands: ``users``, ``tokens``, ``audit``, ``admin sessions``."""
 
 from __future__ import annotations
 
@@ -11,14 +11,18 @@ import pyotp
 import typer
 
 from childindex import bootstrap
+from childindex.auth.session_middleware import session_limits
 from childindex.cli.output import emit, fail, out, reported_errors
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
-from childindex.services import accounts, auditing, exposure
+from childindex.services import accounts, auditing, exposure, web_sessions
 
 users_app = typer.Typer(help="Users.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+admin_app = typer.Typer(help="Housekeeping.", no_args_is_help=True)
+sessions_app = typer.Typer(help="Page sessions.", no_args_is_help=True)
+admin_app.add_typer(sessions_app, name="sessions")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
 _DURATION = re.compile(r"^(\d+)([mhdw])$")
@@ -152,3 +156,21 @@ def audit_exposure(
             out.print(f"{e.at.isoformat()}  {e.username}  {e.path}: {', '.join(e.fields)}")
 
     emit({"child_id": str(parsed), "exposures": rows}, as_json=as_json, human=human)
+
+
+@sessions_app.command("purge")
+def sessions_purge(as_json: JsonOpt = False) -> None:
+    """Delete every page session past its idle or absolute timeout (audited if any)."""
+    container = bootstrap.build()
+    with reported_errors():
+        purged = web_sessions.purge(
+            uow=container.uow_factory(),
+            now=container.clock(),
+            limits=session_limits(container.settings),
+            actor="cli",
+        )
+    emit(
+        {"purged": purged},
+        as_json=as_json,
+        human=lambda: out.print(f"purged {purged:,} expired session(s)"),
+    )

@@ -29,7 +29,16 @@ Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Run the web service."""
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", access_log=False)
+    # proxy_headers=False: only CHILDINDEX_TRUSTED_PROXIES decides whom X-Forwarded-For is
+    # believed from (web/forwarded.py); uvicorn would otherwise believe any local peer.
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 def _demo_la(country: Path) -> str:
@@ -116,5 +125,10 @@ def demo(
     if serve_after:
         out.print(f"\nserving at http://{host}:{port} (Ctrl-C to stop)")
         uvicorn.run(
-            create_app(container), host=host, port=port, log_level="warning", access_log=False
+            create_app(container),
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=False,
         )

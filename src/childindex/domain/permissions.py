@@ -34,12 +34,21 @@ class Permission(StrEnum):
     USERS_MANAGE = "admin:user:manage"
     HALT_MANAGE = "admin:halt:manage"
     AUDIT_READ = "audit:event:read"
+    # Self-service, for people only: change one's own password; manage one's own API tokens.
+    ACCOUNT_PASSWORD_CHANGE = "account:password:change"  # noqa: S105 - a name, not a secret
+    ACCOUNT_TOKENS_MANAGE = "account:token:manage"
     # A per-user grant, never a role's: open a shielded child's record for one session.
     CHILD_BREAK_GLASS = "child:shield:break-glass"
 
 
 _PRACTITIONER = frozenset(
-    {Permission.CHILD_SEARCH, Permission.CHILD_READ, Permission.CHILD_CONTACT_REQUEST}
+    {
+        Permission.CHILD_SEARCH,
+        Permission.CHILD_READ,
+        Permission.CHILD_CONTACT_REQUEST,
+        Permission.ACCOUNT_PASSWORD_CHANGE,
+        Permission.ACCOUNT_TOKENS_MANAGE,
+    }
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -63,7 +72,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CHILD_CONTACT_MANAGE,
         Permission.REVIEW_READ,
     },
-    Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
+    # Auditors use the pages only (no API route serves them), so they hold no token permission.
+    Role.AUDITOR: frozenset({Permission.AUDIT_READ, Permission.ACCOUNT_PASSWORD_CHANGE}),
     Role.FEED: frozenset({Permission.FEED_SUBMIT}),
 }
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from childindex.domain.permissions import GRANTABLE, Permission, Role, permissions_for
+
+
+class UserStatus(StrEnum):
+    """Whether a user may sign in now, and if not, why not."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    VETTING_EXPIRED = "vetting-expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,3 +43,11 @@ class User:
     def needs_second_factor(self) -> bool:
         """People sign in with two factors; system (feed) accounts never sign in to pages."""
         return self.role is not Role.FEED
+
+    def status(self, today: date) -> UserStatus:
+        """Active, suspended, or past their vetting expiry (suspension wins)."""
+        if self.suspended:
+            return UserStatus.SUSPENDED
+        if not self.vetting_current(today):
+            return UserStatus.VETTING_EXPIRED
+        return UserStatus.ACTIVE

@@ -67,7 +67,7 @@ def create_user(
         msg = "user name must be letters, digits, dots or hyphens"
         raise InvalidInput(msg, field="username")
     if role is Role.LA_OFFICER and not la_code:
-        msg = "a local-authority officer needs --la CODE"
+        msg = "a local-authority officer needs a local-authority code (--la CODE)"
         raise InvalidInput(msg, field="la_code")
     chosen = password if password is not None else secrets.token_urlsafe(15)
     check_password(chosen, username=username)

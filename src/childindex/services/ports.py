@@ -29,7 +29,7 @@ from childindex.domain.source_record import (
     SourceRecord,
     VersionOutcome,
 )
-from childindex.domain.users import User
+from childindex.domain.users import User, UserStatus
 from childindex.matching.ports import CandidateRecord
 from childindex.policy.criteria import SearchPlan
 
@@ -146,6 +146,49 @@ class UserRepository(Protocol):
     def accept_totp_step(self, username: str, step: int) -> bool:
         """Record ``step`` as used unless it (or a later one) already was; True if accepted."""
         ...
+
+    def listing(
+        self,
+        *,
+        role: Role | None,
+        la_code: str | None,
+        status: UserStatus | None,
+        today: date,
+        limit: int,
+    ) -> tuple[list[User], int]:
+        """Users matching every given filter, by user name, at most ``limit``; and how many
+        match in all."""
+        ...
+
+    def set_password_hash(self, username: str, password_hash: str) -> bool:
+        """Replace the user's password hash; False if there is no such user."""
+        ...
+
+    def clear_second_factor(self, username: str) -> bool:
+        """Forget the user's authenticator (they enrol again); False if no such user."""
+        ...
+
+    def tokens(self, username: str) -> list[TokenInfo]:
+        """Every token of the user (live, expired and revoked), newest first."""
+        ...
+
+    def revoke_token_id(self, *, username: str, token_id: int, now: datetime) -> bool:
+        """Revoke the user's live token ``token_id``; False if they have no such live token."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What may be shown of an API token: never the token, nor its hash."""
+
+    token_id: int
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    def live(self, now: datetime) -> bool:
+        """True while neither revoked nor expired."""
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
 class ShieldStore(Protocol):
@@ -504,8 +547,17 @@ class SecurityStore(Protocol):
         """Forget the session (nothing happens if it is unknown)."""
         ...
 
-    def sessions_delete_for(self, username: str) -> int:
-        """Forget every session of ``username``; how many there were."""
+    def session_update(self, id_hash: str, session: StoredSession) -> bool:
+        """Replace a stored session's data and times; False (nothing written) if it is gone."""
+        ...
+
+    def sessions_delete_for(self, username: str, *, keep: str | None = None) -> int:
+        """Forget every session of ``username`` but the one hashed ``keep``; how many."""
+        ...
+
+    def sessions_purge(self, *, idle_before: datetime, created_before: datetime) -> int:
+        """Forget sessions last seen before ``idle_before`` or created before
+        ``created_before``; how many there were."""
         ...
 
     def failure_add(self, key: str, at: datetime) -> None:

@@ -1,22 +1,31 @@
-"""Administering users: suspend, reactivate, re-vet, remove, revoke tokens, enrol a factor.
+"""Administering users: list, look up, suspend, reactivate, re-vet, remove, grant, reset two
+factors, end sessions, revoke tokens, enrol a factor.
 
-Every change is audited in the same unit of work as the change itself. Suspending or
-removing a user also ends every page session they hold; their API tokens stop working at
-once because every request re-checks the user (``accounts.authenticate_token``).
+Used by the CLI (``cli/user_admin.py``) and the admin pages (``web/routes/admin_users.py``)
+alike. Every change is audited in the same unit of work as the change itself; so are the
+listings and look-ups, which show people's details. An administrator cannot suspend or
+remove themselves (someone else must), so nobody locks the last administrator out by a slip.
+
+Suspending or removing a user also ends every page session they hold; their API tokens stop
+working at once because every request re-checks the user (``accounts.authenticate_token``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
 from childindex.domain.errors import Conflict, InvalidInput, NotFound
 from childindex.domain.permissions import GRANTABLE, Permission, Role
-from childindex.domain.users import User
+from childindex.domain.users import User, UserStatus
 from childindex.services import second_factor
 from childindex.services.accounts import hash_token
-from childindex.services.ports import UnitOfWork
+from childindex.services.ports import TokenInfo, UnitOfWork
+
+# The most users one listing shows; narrow it with filters (``UserListing.total`` says more).
+LIST_LIMIT = 200
 
 
 def _missing(username: str) -> NotFound:
@@ -29,10 +38,18 @@ def _audit(
     uow.audit.record(AuditEvent(tag=tag, actor=actor, at=now, detail=detail))
 
 
+def _not_yourself(username: str, actor: str, doing: str) -> None:
+    if username == actor:
+        msg = f"you cannot {doing} your own account: ask another administrator"
+        raise InvalidInput(msg, field="username")
+
+
 def set_suspended(
     *, uow: UnitOfWork, username: str, suspended: bool, actor: str, now: datetime
 ) -> User:
-    """Suspend (ending every session) or reactivate a user; audited."""
+    """Suspend (ending every session) or reactivate a user; audited. Not oneself."""
+    if suspended:
+        _not_yourself(username, actor, "suspend")
     with uow:
         user = uow.users.update(username, suspended=suspended)
         if user is None:
@@ -108,7 +125,9 @@ def revet(
 
 
 def remove(*, uow: UnitOfWork, username: str, actor: str, now: datetime) -> None:
-    """Delete a user, their tokens and sessions (the audit log keeps their name); audited."""
+    """Delete a user, their tokens and sessions (the audit log keeps their name); audited.
+    Not oneself."""
+    _not_yourself(username, actor, "remove")
     with uow:
         uow.security.sessions_delete_for(username)
         uow.security.recovery_codes_replace(username, [])
@@ -162,3 +181,83 @@ def confirm_enrolment(
         _audit(uow, AuditTag.TOTP_ENROLLED, username, now, recovery_codes=len(codes))
         uow.commit()
     return codes
+
+
+@dataclass(frozen=True, slots=True)
+class UserListing:
+    """One page of users and how many matched in all."""
+
+    users: list[User]
+    total: int
+
+
+def list_users(
+    *,
+    uow: UnitOfWork,
+    role: Role | None,
+    la_code: str | None,
+    status: UserStatus | None,
+    actor: str,
+    now: datetime,
+) -> UserListing:
+    """Users matching the filters (at most ``LIST_LIMIT``, by user name); audited."""
+    with uow:
+        users, total = uow.users.listing(
+            role=role, la_code=la_code, status=status, today=now.date(), limit=LIST_LIMIT
+        )
+        _audit(
+            uow,
+            AuditTag.USERS_LISTED,
+            actor,
+            now,
+            role=role.value if role else None,
+            la_code=la_code,
+            status=status.value if status else None,
+            shown=len(users),
+        )
+        uow.commit()
+    return UserListing(users=users, total=total)
+
+
+@dataclass(frozen=True, slots=True)
+class UserDetail:
+    """What an administrator sees of one user: never a secret or a token."""
+
+    user: User
+    has_authenticator: bool
+    tokens: list[TokenInfo]
+
+
+def describe(*, uow: UnitOfWork, username: str, actor: str, now: datetime) -> UserDetail:
+    """One user with their authenticator state and API tokens; audited."""
+    with uow:
+        user = uow.users.by_username(username)
+        if user is None:
+            raise _missing(username)
+        detail = UserDetail(
+            user=user,
+            has_authenticator=uow.users.totp_secret(username) is not None,
+            tokens=uow.users.tokens(username),
+        )
+        _audit(uow, AuditTag.USER_VIEWED, actor, now, user=username)
+        uow.commit()
+    return detail
+
+
+def reset_second_factor(*, uow: UnitOfWork, username: str, actor: str, now: datetime) -> int:
+    """Forget a person's authenticator and recovery codes and end their sessions: they set
+    up a new authenticator at their next sign-in (a lost phone). Audited; returns how many
+    sessions ended."""
+    with uow:
+        user = uow.users.by_username(username)
+        if user is None:
+            raise _missing(username)
+        if user.role is Role.FEED:
+            msg = "feed accounts have no second factor"
+            raise InvalidInput(msg, field="username")
+        uow.users.clear_second_factor(username)
+        uow.security.recovery_codes_replace(username, [])
+        ended = uow.security.sessions_delete_for(username)
+        _audit(uow, AuditTag.TOTP_RESET, actor, now, user=username, sessions_ended=ended)
+        uow.commit()
+    return ended

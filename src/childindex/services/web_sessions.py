@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from childindex.audit.chain import AuditEvent
+from childindex.audit.tags import AuditTag
 from childindex.services.ports import StoredSession, UnitOfWork
 
 _ID_BYTES = 32
@@ -37,8 +39,12 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(_ID_BYTES)
 
 
-def _hash(session_id: str) -> str:
+def id_hash(session_id: str) -> str:
+    """What the store keeps of a session id (and what ``keep=`` arguments take)."""
     return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+_hash = id_hash
 
 
 def expired(record: StoredSession, *, now: datetime, limits: SessionLimits) -> bool:
@@ -69,12 +75,20 @@ def save(
     data: Mapping[str, object],
     created_at: datetime,
     now: datetime,
-) -> None:
-    """Store the session (creating it if new) and mark it seen at ``now``."""
+    new: bool = True,
+) -> bool:
+    """Store the session and mark it seen at ``now``: create it if ``new``, else update it
+    only if it still exists. False if it had ended meanwhile (another worker ended it while
+    this request ran): an ended session is never brought back."""
     record = StoredSession(username=username, data=data, created_at=created_at, last_seen_at=now)
     with uow:
-        uow.security.session_put(_hash(session_id), record)
+        if new:
+            uow.security.session_put(_hash(session_id), record)
+            alive = True
+        else:
+            alive = uow.security.session_update(_hash(session_id), record)
         uow.commit()
+    return alive
 
 
 def end(*, uow: UnitOfWork, session_id: str) -> None:
@@ -88,5 +102,26 @@ def end_all_for(*, uow: UnitOfWork, username: str) -> int:
     """Forget every session of ``username`` (sign out everywhere); how many there were."""
     with uow:
         count = uow.security.sessions_delete_for(username)
+        uow.commit()
+    return count
+
+
+def purge(*, uow: UnitOfWork, now: datetime, limits: SessionLimits, actor: str) -> int:
+    """Delete every session past its idle or absolute timeout; how many there were.
+
+    Expired sessions are already refused when they come back (``load``); this clears out the
+    ones that never come back. Run by ``childindex admin sessions purge`` and at every
+    sign-in, so nothing needs a scheduler. Audited when it deleted anything.
+    """
+    with uow:
+        count = uow.security.sessions_purge(
+            idle_before=now - limits.idle, created_before=now - limits.absolute
+        )
+        if count:
+            uow.audit.record(
+                AuditEvent(
+                    tag=AuditTag.SESSIONS_PURGED, actor=actor, at=now, detail={"purged": count}
+                )
+            )
         uow.commit()
     return count

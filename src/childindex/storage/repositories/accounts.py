@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Row, delete, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from childindex.domain.errors import Conflict
 from childindex.domain.permissions import Permission, Role
-from childindex.domain.users import User
+from childindex.domain.users import User, UserStatus
+from childindex.services.ports import TokenInfo
 from childindex.storage.models import ApiTokenRow, UserRow
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
     from childindex.services.ports import NewUser
@@ -181,5 +183,88 @@ class SqlUserRepository:
                 or_(UserRow.totp_last_step.is_(None), UserRow.totp_last_step < step),
             )
             .values(totp_last_step=step)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def listing(
+        self,
+        *,
+        role: Role | None,
+        la_code: str | None,
+        status: UserStatus | None,
+        today: date,
+        limit: int,
+    ) -> tuple[list[User], int]:
+        """Users matching every given filter, by user name, at most ``limit``; and how many
+        match in all."""
+        conditions: list[ColumnElement[bool]] = []
+        if role is not None:
+            conditions.append(UserRow.role == role.value)
+        if la_code is not None:
+            conditions.append(UserRow.la_code == la_code)
+        expired = and_(UserRow.vetting_expires.is_not(None), UserRow.vetting_expires < today)
+        if status is UserStatus.SUSPENDED:
+            conditions.append(UserRow.suspended.is_(True))
+        elif status is UserStatus.VETTING_EXPIRED:
+            conditions.extend([UserRow.suspended.is_(False), expired])
+        elif status is UserStatus.ACTIVE:
+            conditions.extend([UserRow.suspended.is_(False), not_(expired)])
+        total = self._session.scalar(select(func.count()).select_from(UserRow).where(*conditions))
+        rows = self._session.execute(
+            select(*_USER_COLUMNS).where(*conditions).order_by(UserRow.username).limit(limit)
+        ).all()
+        return [_user(r) for r in rows], int(total or 0)
+
+    def set_password_hash(self, username: str, password_hash: str) -> bool:
+        """Replace the user's password hash; False if there is no such user."""
+        result = self._session.execute(
+            update(UserRow).where(UserRow.username == username).values(password_hash=password_hash)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def clear_second_factor(self, username: str) -> bool:
+        """Forget the user's authenticator (they enrol again); False if no such user."""
+        result = self._session.execute(
+            update(UserRow)
+            .where(UserRow.username == username)
+            .values(totp_secret=None, totp_last_step=None)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def tokens(self, username: str) -> list[TokenInfo]:
+        """Every token of the user (live, expired and revoked), newest first."""
+        rows = self._session.execute(
+            select(
+                ApiTokenRow.id,
+                ApiTokenRow.created_at,
+                ApiTokenRow.expires_at,
+                ApiTokenRow.revoked_at,
+            )
+            .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+            .where(UserRow.username == username)
+            .order_by(ApiTokenRow.id.desc())
+        ).all()
+        return [
+            TokenInfo(
+                token_id=r.id,
+                created_at=r.created_at,
+                expires_at=r.expires_at,
+                revoked_at=r.revoked_at,
+            )
+            for r in rows
+        ]
+
+    def revoke_token_id(self, *, username: str, token_id: int, now: datetime) -> bool:
+        """Revoke the user's live token ``token_id``; False if they have no such live token."""
+        user_id = select(UserRow.id).where(UserRow.username == username).scalar_subquery()
+        result = self._session.execute(
+            update(ApiTokenRow)
+            .where(
+                ApiTokenRow.id == token_id,
+                ApiTokenRow.user_id == user_id,
+                ApiTokenRow.revoked_at.is_(None),
+                or_(ApiTokenRow.expires_at.is_(None), ApiTokenRow.expires_at > now),
+            )
+            .values(revoked_at=now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from childindex.domain.ids import ChildId
 from childindex.services.ports import BreakGlassAlert, StoredSession
@@ -56,10 +56,40 @@ class SqlSecurityStore:
         """Forget the session."""
         self._session.execute(delete(WebSessionRow).where(WebSessionRow.id_hash == id_hash))
 
-    def sessions_delete_for(self, username: str) -> int:
-        """Forget every session of ``username``."""
+    def session_update(self, id_hash: str, session: StoredSession) -> bool:
+        """Replace a stored session's data and times; False (nothing written) if it is gone.
+
+        One conditional UPDATE: a session ended by another worker (sign-out everywhere,
+        suspension, a password change) while this request ran is not brought back."""
         result = self._session.execute(
-            delete(WebSessionRow).where(WebSessionRow.username == username)
+            update(WebSessionRow)
+            .where(WebSessionRow.id_hash == id_hash)
+            .values(
+                username=session.username,
+                data=dict(session.data),
+                last_seen_at=session.last_seen_at,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def sessions_delete_for(self, username: str, *, keep: str | None = None) -> int:
+        """Forget every session of ``username`` but the one hashed ``keep``."""
+        query = delete(WebSessionRow).where(WebSessionRow.username == username)
+        if keep is not None:
+            query = query.where(WebSessionRow.id_hash != keep)
+        result = self._session.execute(query)
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def sessions_purge(self, *, idle_before: datetime, created_before: datetime) -> int:
+        """Forget sessions idle since before ``idle_before`` or created before
+        ``created_before``."""
+        result = self._session.execute(
+            delete(WebSessionRow).where(
+                or_(
+                    WebSessionRow.last_seen_at < idle_before,
+                    WebSessionRow.created_at < created_before,
+                )
+            )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 

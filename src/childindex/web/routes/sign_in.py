@@ -7,6 +7,7 @@ Only then is the session theirs.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import segno
@@ -15,9 +16,11 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import RedirectResponse, Response
 
 from childindex.auth.dependencies import SESSION_FACTORS, SESSION_USER, TWO_FACTORS, ContainerDep
-from childindex.auth.session_middleware import rotate
+from childindex.auth.session_middleware import rotate, session_limits
+from childindex.bootstrap import Container
 from childindex.domain.errors import InvalidInput
-from childindex.services import second_factor, sessions, user_admin
+from childindex.services import second_factor, sessions, user_admin, web_sessions
+from childindex.web import forwarded
 from childindex.web.pages import page_router
 from childindex.web.templating import render
 
@@ -34,11 +37,29 @@ ENROL = "/sign-in/authenticator"
 # Session keys while an authenticator is being set up (the session is not signed in yet).
 ENROLLING_USER = "enrolling_user"
 ENROLLING_SECRET = "enrolling_secret"  # noqa: S105 - a session key name, not a secret
+PURGE_EVERY = timedelta(minutes=5)
 
 
-def client_address(request: Request) -> str:
-    """The address failures are counted against (the peer; a proxy must be trusted to set it)."""
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request, container: Container) -> str:
+    """The address failures are counted against: the peer, or the client a trusted proxy
+    names (``web/forwarded.py``)."""
+    return forwarded.request_client(request, container.settings.trusted_proxies())
+
+
+def _purge_now_and_then(request: Request, container: Container) -> None:
+    """Housekeeping with no scheduler: a sign-in clears out sessions that have timed out, at
+    most once per ``PURGE_EVERY`` in each worker (the delete scans the sessions table)."""
+    now = container.clock()
+    last = getattr(request.app.state, "last_session_purge", None)
+    if isinstance(last, datetime) and timedelta(0) <= now - last < PURGE_EVERY:
+        return
+    request.app.state.last_session_purge = now
+    web_sessions.purge(
+        uow=container.uow_factory(),
+        now=now,
+        limits=session_limits(container.settings),
+        actor="sign-in",
+    )
 
 
 @router.get("/sign-in")
@@ -62,7 +83,7 @@ def sign_in(
         username=username,
         password=password,  # exactly as typed (ASVS 5.0 V6.2.8)
         code=code[:64],
-        client=client_address(request),
+        client=client_address(request, container),
         now=container.clock(),
     )
     if outcome.user is None:
@@ -71,6 +92,7 @@ def sign_in(
         return render(request, "sign_in.html", context, status_code=429 if outcome.locked else 200)
     # A new session on every sign-in: nothing from before (CSRF token included) carries over.
     rotate(request)
+    _purge_now_and_then(request, container)
     if outcome.enrol:
         enrolment = second_factor.new_enrolment(outcome.user.username)
         request.session[ENROLLING_USER] = outcome.user.username
