@@ -13,11 +13,11 @@ from childindex import bootstrap
 from childindex.api import errors
 from childindex.api.access_log import AccessLog
 from childindex.api.rest import (
-    cautions,
     children,
     contact,
     feeds,
     health,
+    merges,
     review,
     shields,
     split,
@@ -91,9 +91,9 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
         children.router,
         review.router,
         split.router,
+        merges.router,
         shields.router,
         contact.router,
-        cautions.router,
         feeds.router,
         *web.routers(),
     ):

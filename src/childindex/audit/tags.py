@@ -32,6 +32,7 @@ class AuditTag(StrEnum):
     REVIEW_LISTED = "matching:review-list"
     REVIEW_DECIDED = "matching:review-decide"
     CHILDREN_MERGED = "matching:merge"
+    MERGE_UNDONE = "matching:merge-undo"
     LINKS_EXPORTED = "matching:links-export"
     CHILD_SPLIT = "matching:split"
     SHIELD_SET = "child:shield-set"

@@ -17,6 +17,7 @@ from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
 from childindex.domain.shield_records import (
     CautionItem,
     CautionStatus,
+    ChildStanding,
     ContactRequest,
     ShieldInfo,
     ShieldOrigin,
@@ -62,6 +63,10 @@ class ChildRepository(Protocol):
 
     def reactivate(self, child_id: ChildId) -> None:
         """Undo ``mark_merged``: the child is active again."""
+        ...
+
+    def merged_from(self, into: ChildId) -> list[ChildId]:
+        """Children now merged into ``into``, in child ID order."""
         ...
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
@@ -211,6 +216,16 @@ class ShieldStore(Protocol):
         self, *, child_id: str, status: CautionStatus, decided_by: str, at: datetime
     ) -> int:
         """Close every open item about ``child_id``; return how many."""
+        ...
+
+    def close_item(
+        self, *, item_id: int, status: CautionStatus, decided_by: str, at: datetime
+    ) -> None:
+        """Record an officer's decision on one item."""
+        ...
+
+    def standing(self, child_ids: Collection[str]) -> dict[str, ChildStanding]:
+        """How each of these children stands now; a child that does not exist is absent."""
         ...
 
 
@@ -366,6 +381,10 @@ class ReviewRepository(Protocol):
 
     def open_items(self, *, la_code: str) -> list[ReviewItem]:
         """Open items of one local authority, oldest first."""
+        ...
+
+    def all_open(self) -> list[ReviewItem]:
+        """Every open item, oldest first (the caller decides who may know of each)."""
         ...
 
     def get(self, item_id: int) -> ReviewItem | None:
