@@ -293,6 +293,9 @@ def undo_merge_child(
         standing = uow.shields.standing(order)
         if child_id.value not in standing:
             raise missing
+        if into is None:
+            # Any reader may know a child exists; whether it was merged tells nothing hidden.
+            raise Conflict(f"child {child_id} was not merged into another child")
         sides = tuple(standing.get(c) or _unknown(c) for c in order)
         scope = ItemScope(sides, responsible_authority(sides, queued_for=None))
         if not may_know(viewer, scope):
@@ -300,8 +303,6 @@ def undo_merge_child(
         if not may_decide(viewer, scope):
             msg = "only an officer of the responsible local authority undoes this merge"
             raise PermissionDenied(msg)
-        if into is None:
-            raise Conflict(f"child {child_id} was not merged into another child")
         moved = len(uow.records.moved_by_merge(merged=child_id, into=into))
         undo_merge(uow=uow, child_id=child_id, actor=viewer.username)
         uow.audit.record(
