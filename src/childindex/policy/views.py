@@ -130,6 +130,8 @@ class ReviewItemView(_View):
     status: str
     # The authority whose officers decide it (None: the national queue).
     authority: str | None = None
+    # Whether this viewer may decide it (an officer of that authority).
+    may_decide: bool = False
 
 
 class ReviewList(_View):

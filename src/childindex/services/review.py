@@ -113,6 +113,10 @@ def _caution_entry(
     return _Entry(view, ItemScope(sides, authority))
 
 
+def _for(viewer: Viewer, entry: _Entry) -> ReviewItemView:
+    return entry.view.model_copy(update={"may_decide": may_decide(viewer, entry.scope)})
+
+
 def _open_entries(uow: UnitOfWork, viewer: Viewer) -> list[_Entry]:
     """Every open item of either kind that ``viewer`` may know of, oldest kind first."""
     matches = uow.reviews.all_open()
@@ -147,7 +151,7 @@ def _audit_list(
 def list_review(*, uow: UnitOfWork, viewer: Viewer, now: datetime) -> ReviewList:
     """Open review items of both kinds this viewer may know of, with their explanations."""
     with uow:
-        views = [e.view for e in _open_entries(uow, viewer)]
+        views = [_for(viewer, e) for e in _open_entries(uow, viewer)]
         _audit_list(uow, viewer, now, views)
         uow.commit()
     return ReviewList(items=views)
@@ -194,7 +198,7 @@ def review_item(
         entry, _ = _find(uow, viewer, item_id)
         _audit_list(uow, viewer, now, [entry.view])
         uow.commit()
-    return entry.view
+    return _for(viewer, entry)
 
 
 def _decide_match(

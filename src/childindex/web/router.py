@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
-from childindex.web.routes import child, search, sign_in, sign_out, start
+from childindex.web.routes import child, review, search, sign_in, sign_out, start
 
 STATIC_DIR = Path(__file__).parent / "static"
 _GOVUK_DIST = Path("node_modules") / "govuk-frontend" / "dist" / "govuk"
@@ -26,7 +26,14 @@ class FrontendAssetsMissing(RuntimeError):
 
 def routers() -> list[APIRouter]:
     """Every page router, for ``create_app`` to register."""
-    return [start.router, sign_in.router, sign_out.router, search.router, child.router]
+    return [
+        start.router,
+        sign_in.router,
+        sign_out.router,
+        search.router,
+        child.router,
+        review.router,
+    ]
 
 
 def govuk_frontend_dir() -> Path:
