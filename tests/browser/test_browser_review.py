@@ -12,12 +12,12 @@ from typing import Any
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
+from test_browser_search import axe_violations, console_errors  # noqa: F401 - fixture
 
 from childindex.bootstrap import Container
 from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
 from shield_fixtures import la_record, load_la
-from test_browser_search import axe_violations, console_errors  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 

@@ -116,7 +116,7 @@ def test_officer_reviews_merges_and_undoes_from_the_pages(
 def test_an_officer_not_cleared_sees_an_empty_queue_and_a_404_for_the_item(
     client: TestClient, make_user: MakeUser, cautioned: tuple[str, str]
 ) -> None:
-    child, shielded = cautioned
+    _, shielded = cautioned
     sign_in(client, make_user(Role.LA_OFFICER, la_code="901"), FIXED_NOW)
     [item_id] = _item_links(client.get("/review").text)
     client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/search").text)})

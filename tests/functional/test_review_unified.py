@@ -172,7 +172,7 @@ def test_undo_merge_of_an_unknown_child_is_404_and_needs_the_decide_permission(
         == 403
     )
     assert client.post(
-        f"/api/v1/children/not-an-id/undo-merge", headers=officer.headers
+        "/api/v1/children/not-an-id/undo-merge", headers=officer.headers
     ).status_code in {404, 422}
 
 
