@@ -44,3 +44,4 @@ class AuditTag(StrEnum):
     SHIELD_MONITORED = "child:shield-monitor"
     EXPOSURE_REPORTED = "audit:exposure"
     KEYS_ROTATED = "admin:keys-rotate"
+    AREAS_LOADED = "admin:areas-load"

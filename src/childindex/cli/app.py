@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from childindex.cli import admin, data, keys, matching, service, shield, user_admin
+from childindex.cli import admin, areas, data, keys, matching, service, shield, user_admin
 from childindex.storage.cipher import CipherError
 
 app = typer.Typer(
@@ -37,6 +37,7 @@ app.add_typer(matching.matching_app, name="matching")
 app.add_typer(matching.export_app, name="export")
 app.add_typer(shield.shield_app, name="shield")
 app.add_typer(keys.keys_app, name="keys")
+app.add_typer(areas.admin_app, name="admin")
 app.command("serve")(service.serve)
 app.command("demo")(service.demo)
 

@@ -12,6 +12,7 @@ from childindex.domain.errors import InvalidInput, NotFound
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
 from childindex.domain.survivorship import project
+from childindex.services.areas import route
 from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import screen_child
 
@@ -19,7 +20,8 @@ from childindex.services.shield_screen import screen_child
 def _reproject(uow: UnitOfWork, child_id: ChildId, *, shielded: bool) -> None:
     existing = uow.children.get(child_id)
     keep = shielded or (existing.shielded if existing else False)
-    uow.children.save(project(child_id, uow.records.current_records(child_id), shielded=keep))
+    projected = project(child_id, uow.records.current_records(child_id), shielded=keep)
+    uow.children.save(route(uow, projected))
     # Merge, split, undo and rescore change what a child looks like: the same fail-closed
     # screen as a feed runs before the change can be read (invariant 2).
     screen_child(uow, child_id)

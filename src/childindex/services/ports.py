@@ -251,6 +251,22 @@ class ContactRequestStore(Protocol):
         ...
 
 
+class AreaStore(Protocol):
+    """Reference data: the local authority of each postcode district."""
+
+    def put(self, areas: Mapping[str, str]) -> None:
+        """Record (or replace) each district's local authority."""
+        ...
+
+    def authority_for(self, district: str) -> str | None:
+        """The local authority of a postcode district, or None if it is not mapped."""
+        ...
+
+    def count(self) -> int:
+        """How many districts are mapped."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed."""
 
@@ -263,6 +279,7 @@ class UnitOfWork(Protocol):
     reviews: ReviewRepository
     shields: ShieldStore
     contacts: ContactRequestStore
+    areas: AreaStore
 
     def __enter__(self) -> Self: ...
 

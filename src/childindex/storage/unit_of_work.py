@@ -27,6 +27,7 @@ from childindex.storage.repositories import (
     SqlSourceRecordRepository,
     SqlUserRepository,
 )
+from childindex.storage.repositories.areas import SqlAreaStore
 from childindex.storage.repositories.review import SqlReviewRepository
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from childindex.services.ports import (
+        AreaStore,
         AuditLog,
         ChildRepository,
         ContactRequestStore,
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
     reviews: ReviewRepository
     shields: ShieldStore
     contacts: ContactRequestStore
+    areas: AreaStore
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
         self._sessions = sessions
@@ -78,6 +81,7 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.shields = SqlShieldStore(session, self._clock)
         self.contacts = SqlContactRequests(session, self._cipher)
+        self.areas = SqlAreaStore(session, self._clock)
         return self
 
     def __exit__(

@@ -9,9 +9,11 @@
                 contact_requests
     users ─< api_tokens
     audit_events (hash-chained, append-only)    system_state (the halt switch, ...)
+    postcode_areas (reference data: postcode district -> local authority)
 """
 
 from childindex.storage.models.accounts import ApiTokenRow, UserRow
+from childindex.storage.models.areas import PostcodeAreaRow
 from childindex.storage.models.audit import AuditEventRow, SystemStateRow
 from childindex.storage.models.base import Base, UtcDateTime
 from childindex.storage.models.children import (
@@ -60,6 +62,7 @@ __all__ = [
     "FeedLoadRow",
     "LinkRow",
     "NotAMatchRow",
+    "PostcodeAreaRow",
     "RawRecordRow",
     "RecoveryCodeRow",
     "ReviewItemRow",

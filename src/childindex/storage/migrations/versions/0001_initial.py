@@ -444,6 +444,18 @@ def _matching() -> None:
     )
 
 
+def _areas() -> None:
+    # Reference data (public, like ONS's postcode directory): a postcode district's local
+    # authority. Never a child's postcode: children keep only the la_code it gives them.
+    op.create_table(
+        "postcode_areas",
+        sa.Column("postcode_district", sa.String(length=4), nullable=False),
+        sa.Column("la_code", CODE, nullable=False),
+        sa.Column("loaded_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("postcode_district", name=op.f("pk_postcode_areas")),
+    )
+
+
 def upgrade() -> None:
     """Create every table of the first release."""
     _feeds_and_records()
@@ -451,6 +463,7 @@ def upgrade() -> None:
     _accounts_and_audit()
     _sign_in_security()
     _matching()
+    _areas()
 
 
 def downgrade() -> None:
@@ -461,6 +474,7 @@ def downgrade() -> None:
             type_="foreignkey",
         )
     for table in (
+        "postcode_areas",
         "break_glass_alerts",
         "recovery_codes",
         "sign_in_failures",

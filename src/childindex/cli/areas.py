@@ -1,0 +1,51 @@
+"""``childindex admin areas load FILE.csv``: the postcode-district -> local-authority map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from childindex import bootstrap
+from childindex.cli.output import emit, err, fail, out
+from childindex.feeds.areas import AreasFileUnreadable, read_areas
+from childindex.services import areas
+
+admin_app = typer.Typer(help="National administration.", no_args_is_help=True)
+areas_app = typer.Typer(
+    help="Postcode districts and their local authorities (routing).", no_args_is_help=True
+)
+admin_app.add_typer(areas_app, name="areas")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
+
+
+@areas_app.command("load")
+def load(
+    path: Annotated[Path, typer.Argument(help="CSV with columns postcode_district,la_code.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Load the mapping; all or nothing: any wrong line is reported and nothing is stored."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    try:
+        parsed = read_areas(data, filename=path.name)
+    except AreasFileUnreadable as exc:
+        fail(str(exc))
+    if parsed.errors:
+        for e in parsed.errors:
+            err.print(f"{e.file}:{e.line}: {e.field}: {e.message}", markup=False, highlight=False)
+        fail(f"{len(parsed.errors)} wrong lines in {path.name}: nothing was loaded")
+    container = bootstrap.build()
+    mapped = areas.load_areas(
+        uow=container.uow_factory(), areas=parsed.areas, actor="cli", now=container.clock()
+    )
+    result = {"districts": len(parsed.areas), "mapped": mapped}
+    emit(
+        result,
+        as_json=as_json,
+        human=lambda: out.print(f"{len(parsed.areas):,} districts loaded; {mapped:,} mapped"),
+    )
