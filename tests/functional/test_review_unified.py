@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from childindex.audit.tags import AuditTag
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
@@ -87,6 +88,13 @@ def test_not_a_match_on_a_caution_item_is_never_proposed_again(
     )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "cleared"
+    with container.uow_factory() as uow:
+        [decided] = [e.event for e in uow.audit.entries() if e.event.tag is AuditTag.REVIEW_DECIDED]
+    # Audited with identifiers only: who, which item, which children, what was decided.
+    assert decided.actor == officer.username
+    assert set(decided.child_ids) == {str(cautioned), str(shielded)}
+    assert decided.detail == {"item": item["item_id"], "kind": "caution", "action": "not-a-match"}
+    assert decided.fields == ()
     # The screen runs again over the same child (as any later write would): nothing queued.
     with container.uow_factory() as uow:
         outcome = screen_child(uow, cautioned)
