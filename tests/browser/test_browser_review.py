@@ -69,7 +69,7 @@ def test_officer_decides_a_review_item_and_undoes_the_merge(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server + "/search")
 
-    page.goto(live_server + "/review")
+    page.get_by_role("link", name="Review queue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
     expect(page.locator("#review-count")).to_have_text("1 item to review")
     assert axe_violations(page) == []

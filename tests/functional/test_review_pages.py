@@ -129,3 +129,14 @@ def test_an_officer_not_cleared_sees_an_empty_queue_and_a_404_for_the_item(
     assert page.status_code == 404
     assert shielded not in page.text
     assert HIDDEN_ADDRESS not in page.text
+
+
+def test_the_review_queue_is_in_the_navigation_only_for_those_who_may_review(
+    container: Container, make_user: MakeUser
+) -> None:
+    from childindex.main import create_app
+
+    for role, shown in ((Role.LA_OFFICER, True), (Role.PRACTITIONER, False)):
+        with TestClient(create_app(container)) as client:
+            sign_in(client, make_user(role, la_code="901"), FIXED_NOW)
+            assert ('href="/review"' in client.get("/search").text) is shown, role

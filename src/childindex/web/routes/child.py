@@ -64,6 +64,7 @@ def _show(
         "child": present_child(view),
         "may_break_glass": may_break_glass,
         "undoable": undoable,
+        "may_review": viewer.can(Permission.REVIEW_READ),
     }
     return render(request, "child.html", context)
 

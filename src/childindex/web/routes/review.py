@@ -62,7 +62,7 @@ def review_list(
 ) -> HTMLResponse:
     """The open review items you may know of."""
     listed = review.list_review(uow=container.uow_factory(), viewer=viewer, now=container.clock())
-    context = {"items": listed.items, "kinds": KIND_TEXT}
+    context = {"items": listed.items, "kinds": KIND_TEXT, "may_review": True}
     return render(request, "review_list.html", context)
 
 
@@ -96,6 +96,7 @@ def review_item(
         "weights": _weights(item),
         "actions": [{"value": a.value, "text": t} for a, t in ACTION_TEXT.items()],
         "may_decide": item.may_decide and item.status == "open",
+        "may_review": True,
     }
     return render(request, "review_item.html", context)
 
@@ -116,7 +117,7 @@ def decide(
         action=action,
         now=container.clock(),
     )
-    context = {"result": result, "action_text": ACTION_TEXT[action]}
+    context = {"result": result, "action_text": ACTION_TEXT[action], "may_review": True}
     return render(request, "review_decided.html", context)
 
 
@@ -134,4 +135,4 @@ def undo_merge(
         child_id=ChildId.parse(child_id),
         now=container.clock(),
     )
-    return render(request, "merge_undone.html", {"result": result})
+    return render(request, "merge_undone.html", {"result": result, "may_review": True})
