@@ -15,7 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from app_fixtures import FIXED_NOW
+from app_fixtures import FIXED_NOW, TEST_KEY, make_health_record
+from childindex.audit.tags import AuditTag
 from childindex.bootstrap import Container
 from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source, SourceRecord
@@ -138,6 +139,7 @@ def test_synth_writes_a_mapping_covering_every_postcode_it_uses(tmp_path: Path) 
 def _cli(database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHILDINDEX_")}
     env["CHILDINDEX_DATABASE_URL"] = database_url
+    env["CHILDINDEX_DATA_KEY"] = TEST_KEY  # the key the test's own units of work use
     return subprocess.run(
         [sys.executable, "-m", "childindex", *args],
         env=env,
@@ -159,13 +161,25 @@ def test_the_cli_loads_a_good_file_and_refuses_a_bad_one_whole(
     assert "nothing was loaded" in refused.stderr
     with uow_factory() as uow:
         assert uow.areas.count() == 0
+    # A child already held, with no la record, before the map exists.
+    health = tmp_path / "health.jsonl"
+    record = make_health_record(record_id="H1", postcode="LS15 2AB")
+    health.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert _cli(database_url, tmp_path, "feeds", "load", "health", str(health)).returncode == 0
     good = tmp_path / "good.csv"
     good.write_text("postcode_district,la_code\nLS14,901\nLS15,902\n", encoding="utf-8")
     loaded = _cli(database_url, tmp_path, "admin", "areas", "load", str(good), "--json")
     assert loaded.returncode == 0, loaded.stderr
-    assert json.loads(loaded.stdout) == {"districts": 2, "mapped": 2}
+    assert json.loads(loaded.stdout) == {"districts": 2, "mapped": 2, "children_routed": 1}
     with uow_factory() as uow:
         assert uow.areas.authority_for("LS15") == "902"
+        child = uow.records.linked_child(source=Source.HEALTH, record_id="H1")
+        assert child is not None
+        held = uow.children.get(child)
+        assert held is not None
+        assert held.la_code == "902"
+        routed = [e.event for e in uow.audit.entries() if e.event.tag is AuditTag.CHILDREN_ROUTED]
+        assert [e.child_ids for e in routed] == [(str(child),)]
     missing = _cli(database_url, tmp_path, "admin", "areas", "load", str(tmp_path / "nope.csv"))
     assert missing.returncode != 0
     assert "cannot read" in missing.stderr

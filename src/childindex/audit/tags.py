@@ -45,3 +45,4 @@ class AuditTag(StrEnum):
     EXPOSURE_REPORTED = "audit:exposure"
     KEYS_ROTATED = "admin:keys-rotate"
     AREAS_LOADED = "admin:areas-load"
+    CHILDREN_ROUTED = "admin:children-route"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from childindex import bootstrap
-from childindex.cli.output import emit, err, fail, out
+from childindex.cli.output import emit, err, fail, out, progress
 from childindex.feeds.areas import AreasFileUnreadable, read_areas
 from childindex.services import areas
 
@@ -24,9 +24,18 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable 
 @areas_app.command("load")
 def load(
     path: Annotated[Path, typer.Argument(help="CSV with columns postcode_district,la_code.")],
+    reroute: Annotated[
+        bool,
+        typer.Option(
+            "--reroute/--no-reroute",
+            help="Then route the children already held that have no authority.",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Load the mapping; all or nothing: any wrong line is reported and nothing is stored."""
+    """Load the mapping; all or nothing: any wrong line is reported and nothing is stored.
+    Then give each child held with no authority its postcode district's (--no-reroute: at
+    their next update instead)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -43,9 +52,20 @@ def load(
     mapped = areas.load_areas(
         uow=container.uow_factory(), areas=parsed.areas, actor="cli", now=container.clock()
     )
-    result = {"districts": len(parsed.areas), "mapped": mapped}
+    routed = 0
+    if reroute:
+        with progress(None, "children") as update:
+            routed = areas.reroute_children(
+                uow_factory=container.uow_factory,
+                actor="cli",
+                now=container.clock(),
+                progress=lambda n: update(n, ""),
+            )
+    result = {"districts": len(parsed.areas), "mapped": mapped, "children_routed": routed}
     emit(
         result,
         as_json=as_json,
-        human=lambda: out.print(f"{len(parsed.areas):,} districts loaded; {mapped:,} mapped"),
+        human=lambda: out.print(
+            f"{len(parsed.areas):,} districts loaded; {mapped:,} mapped; {routed:,} children routed"
+        ),
     )

@@ -69,6 +69,10 @@ class ChildRepository(Protocol):
         """Children now merged into ``into``, in child ID order."""
         ...
 
+    def without_authority(self, *, after: str, limit: int) -> list[ChildId]:
+        """Active children with no local authority, in child ID order after ``after``."""
+        ...
+
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
         """Children matching ``plan`` in display order (family, given name, birth date, ID),
         at most ``limit``, and the total number matching."""
