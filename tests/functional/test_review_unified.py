@@ -224,3 +224,31 @@ def test_a_malformed_item_id_is_404_never_500(client: TestClient, make_user: Mak
             f"/api/v1/review/{bad}", json={"action": "link"}, headers=officer.headers
         )
         assert response.status_code in {404, 422}, bad
+
+
+def test_an_item_whose_child_was_merged_away_since_is_a_409_not_a_broken_merge(
+    container: Container,
+    client: TestClient,
+    make_user: MakeUser,
+    health_record: Callable[..., dict[str, Any]],
+) -> None:
+    from childindex.services.merging import merge_children
+
+    first = health_record(record_id="H1", la_code="901")
+    _store_and_link(container, SourceRecord(Source.LA, "L1", first, None))
+    doubtful = dict(first, birth_date="2009-11-30")
+    queued = _store_and_link(container, SourceRecord(Source.LA, "L2", doubtful, None))
+    assert queued.kind is MatchKind.REVIEW
+    third = health_record(given_name="Zed", nhs_number="9990000034", la_code="901")
+    other = _store_and_link(container, SourceRecord(Source.LA, "L3", third, None)).child_id
+    with container.uow_factory() as uow:
+        merge_children(uow=uow, child_id=queued.child_id, into=other, actor="officer")
+        uow.commit()
+    officer = make_user(Role.LA_OFFICER, la_code="901")
+    response = client.post(
+        f"/api/v1/review/{queued.review_item}", json={"action": "merge"}, headers=officer.headers
+    )
+    assert response.status_code == 409
+    assert "merged into another child" in response.json()["error"]["message"]
+    with container.uow_factory() as uow:
+        assert uow.records.linked_child(source=Source.LA, record_id="L2") == other

@@ -22,12 +22,19 @@ from childindex.domain.source_record import Source, SourceRecord
 from childindex.domain.survivorship import project
 from childindex.policy.viewer import Viewer
 from childindex.services.review import list_review
+from childindex.storage.models import Base
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
-from conftest import delete_all_rows
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 LAS = ("901", "902")
 _records = itertools.count(1)
+
+
+def delete_all_rows(engine: Engine) -> None:
+    """Empty every table, children before parents (each example starts from nothing)."""
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @dataclass(frozen=True)

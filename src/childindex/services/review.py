@@ -259,6 +259,11 @@ def decide_review(
             raise PermissionDenied(msg)
         if entry.view.status != "open":
             raise Conflict(f"review item {item_id} is already {entry.view.status}")
+        if action is not ReviewAction.NOT_A_MATCH:
+            for side in (entry.view.record_child_id, entry.view.candidate_child_id):
+                if uow.children.merged_into(ChildId.parse(side)) is not None:
+                    msg = f"child {side} was merged into another child since this item was queued"
+                    raise Conflict(msg)
         if isinstance(found, ReviewItem):
             status, result_child = _decide_match(uow, viewer, found, action, now)
         else:
