@@ -14,12 +14,12 @@ from childindex.api import errors
 from childindex.api.access_log import AccessLog
 from childindex.api.fhir import routes as fhir
 from childindex.api.rest import (
-    cautions,
     children,
     contact,
     feeds,
     halt,
     health,
+    merges,
     review,
     shields,
     split,
@@ -93,9 +93,9 @@ def create_app(container: bootstrap.Container | None = None) -> FastAPI:
         children.router,
         review.router,
         split.router,
+        merges.router,
         shields.router,
         contact.router,
-        cautions.router,
         feeds.router,
         fhir.router,
         halt.router,

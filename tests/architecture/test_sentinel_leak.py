@@ -124,12 +124,15 @@ def test_no_route_shows_a_practitioner_any_hidden_value(
     for route in iter_routes(app.routes):
         if isinstance(route, APIRoute) and "GET" in (route.methods or ()):
             for child_id in found_ids:
-                url = route.path.replace("{child_id}", child_id)
-                if "{" in url:
-                    continue
-                response = client.get(url, headers=practitioner.headers)
-                _assert_clean(response.text, f"GET {route.path}")
-                _assert_clean(str(response.headers), f"headers of {route.path}")
+                # Review items: a match item's number and a caution item's (``c`` + number).
+                for item_id in ("1", "c1"):
+                    url = route.path.replace("{child_id}", child_id)
+                    url = url.replace("{item_id}", item_id)
+                    if "{" in url:
+                        continue
+                    response = client.get(url, headers=practitioner.headers)
+                    _assert_clean(response.text, f"GET {route.path}")
+                    _assert_clean(str(response.headers), f"headers of {route.path}")
     server_records = [r for r in caplog.records if not r.name.startswith("httpx")]
     assert any(r.name == "childindex.access" for r in server_records), "the access log must run"
     for record in server_records:  # the test client's own log shows what the test typed

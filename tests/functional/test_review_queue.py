@@ -65,7 +65,9 @@ def test_officer_sees_their_authoritys_item_with_its_explanation(
 ) -> None:
     officer = make_user(Role.LA_OFFICER, la_code="901")
     [item] = _items(client, officer.headers)
-    assert item["item_id"] == queued.review_item
+    assert item["item_id"] == str(queued.review_item)
+    assert item["kind"] == "match"
+    assert item["authority"] == "901"
     assert item["record_child_id"] == str(queued.child_id)
     assert 0 < item["probability"] <= 1
     assert {"forename", "dob", "location"} <= set(item["weights"])

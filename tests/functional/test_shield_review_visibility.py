@@ -44,12 +44,21 @@ def test_only_officers_of_the_shielded_childs_authority_see_its_review_items(
         ]
     )
     cleared = make_user(Role.LA_OFFICER, la_code="901")
-    items = client.get("/api/v1/cautions", headers=cleared.headers).json()
+    items = client.get("/api/v1/review", headers=cleared.headers).json()["items"]
     assert len(items) == 1
     assert items[0]["kind"] == "caution"
+    assert items[0]["item_id"].startswith("c")
+    assert items[0]["authority"] == "901"
+    # The explanation: the screen's per-field parts and its score.
+    assert {"given_name", "family_name", "birth_date", "identifier"} <= set(items[0]["weights"])
+    assert items[0]["weights"]["birth_date"] == 1.0
+    assert 0.2 <= items[0]["probability"] <= 1
     for other in (make_user(Role.LA_OFFICER, la_code="902"), make_user(Role.ADMIN)):
-        response = client.get("/api/v1/cautions", headers=other.headers)
+        response = client.get("/api/v1/review", headers=other.headers)
         assert response.status_code == 200
-        assert response.json() == []
+        assert response.json() == {"items": []}
+        named = client.get(f"/api/v1/review/{items[0]['item_id']}", headers=other.headers)
+        assert named.status_code == 404
     practitioner = make_user(Role.PRACTITIONER)
-    assert client.get("/api/v1/cautions", headers=practitioner.headers).status_code == 403
+    assert client.get("/api/v1/review", headers=practitioner.headers).status_code == 403
+    assert client.get("/api/v1/cautions", headers=cleared.headers).status_code == 404

@@ -74,17 +74,6 @@ class TeamRequestRead(_Body):
     searched_by: list[ContactSearchRead]
 
 
-class CautionItemRead(_Body):
-    """A review item: which child might be which shielded child, and how strongly."""
-
-    item_id: int
-    kind: str
-    child_id: str
-    shielded_child_id: str
-    score: float
-    created_at: datetime
-
-
 class HaltCreate(_Body):
     """Halt every update: why (required, audited)."""
 

@@ -32,6 +32,7 @@ class AuditTag(StrEnum):
     REVIEW_LISTED = "matching:review-list"
     REVIEW_DECIDED = "matching:review-decide"
     CHILDREN_MERGED = "matching:merge"
+    MERGE_UNDONE = "matching:merge-undo"
     LINKS_EXPORTED = "matching:links-export"
     CHILD_SPLIT = "matching:split"
     SHIELD_SET = "child:shield-set"
@@ -54,3 +55,5 @@ class AuditTag(StrEnum):
     SESSIONS_PURGED = "admin:sessions-purge"
     PASSWORD_CHANGED = "auth:password-change"  # noqa: S105 - a tag, not a secret
     PASSWORD_CHANGE_FAILED = "auth:password-change-failed"  # noqa: S105 - a tag, not a secret
+    AREAS_LOADED = "admin:areas-load"
+    CHILDREN_ROUTED = "admin:children-route"

@@ -8,7 +8,17 @@ import typer
 from pydantic import ValidationError
 
 from childindex import bootstrap
-from childindex.cli import admin, data, halt, keys, matching, service, shield, user_admin
+from childindex.cli import (
+    admin,
+    areas,
+    data,
+    halt,
+    keys,
+    matching,
+    service,
+    shield,
+    user_admin,
+)
 from childindex.storage.cipher import CipherError
 
 app = typer.Typer(
@@ -49,6 +59,7 @@ app.add_typer(matching.export_app, name="export")
 app.add_typer(shield.shield_app, name="shield")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(halt.halt_app, name="halt")
+admin.admin_app.add_typer(areas.areas_app, name="areas")
 app.command("serve")(service.serve)
 app.command("demo")(service.demo)
 

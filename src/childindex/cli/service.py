@@ -18,10 +18,11 @@ from childindex.cli.output import fail, out
 from childindex.config import Settings
 from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
+from childindex.feeds.areas import read_areas
 from childindex.main import create_app
-from childindex.services import accounts
+from childindex.services import accounts, areas
 from childindex.storage.migrate import upgrade
-from childindex.synth import generate
+from childindex.synth import generate, write_areas
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -81,6 +82,14 @@ def demo(
         fail("the demo runs only in dev mode")
     upgrade(url)
     container = bootstrap.build(settings)
+    # Routing first, so that children with no la record get their postcode district's
+    # authority as they are loaded (ADR 0007).
+    areas_file = write_areas(children, seed, country)
+    mapped = read_areas(areas_file.read_bytes(), filename=areas_file.name)
+    areas.load_areas(
+        uow=container.uow_factory(), areas=mapped.areas, actor="demo", now=container.clock()
+    )
+    out.print(f"{len(mapped.areas):,} postcode districts mapped to their local authorities")
     for source in Source:
         path = (
             country / f"{source.value}.{'jsonl' if source in (Source.HEALTH, Source.LA) else 'csv'}"

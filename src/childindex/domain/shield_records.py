@@ -53,6 +53,23 @@ class CautionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ChildStanding:
+    """A child as the review queue's visibility rule needs it, read at decision time:
+    shielded or not, by what, and which authority is responsible for it."""
+
+    child_id: str
+    shielded: bool
+    la_code: str | None
+    caution_only: bool = False  # shielded only by the shield screen's cautions
+
+    @property
+    def gates(self) -> bool:
+        """True if this child's shield decides who may know an item touching it (a caution
+        shield protects the shielded child it points at, which gates its own item)."""
+        return self.shielded and not self.caution_only
+
+
+@dataclass(frozen=True, slots=True)
 class ContactRequest:
     """A request for mediated contact with a shielded child."""
 

@@ -112,23 +112,31 @@ class SearchResult(_View):
 
 
 class ReviewItemView(_View):
-    """A pair for an officer: which record, which children, and why it scored as it did.
+    """A pair for an officer: which children (and, for a matching pair, which record), and
+    why it scored as it did. ``kind`` is ``match`` (a doubtful match between the review and
+    link thresholds; ``item_id`` is its number) or ``caution`` (the shield screen's: the
+    child might be the shielded candidate; ``item_id`` is ``c`` and its number).
 
     Identifiers and the explanation only; the children's details are read through the door.
     """
 
-    item_id: int
-    source: str
-    record_id: str
+    item_id: str
+    kind: str = "match"
+    source: str | None = None
+    record_id: str | None = None
     record_child_id: str
     candidate_child_id: str
     probability: float
     weights: dict[str, float]
     status: str
+    # The authority whose officers decide it (None: the national queue).
+    authority: str | None = None
+    # Whether this viewer may decide it (an officer of that authority).
+    may_decide: bool = False
 
 
 class ReviewList(_View):
-    """The open review items a viewer may act on."""
+    """The open review items a viewer may know of (only those: the count tells no more)."""
 
     items: list[ReviewItemView]
 
@@ -136,10 +144,19 @@ class ReviewList(_View):
 class ReviewDecisionResult(_View):
     """What an officer's review decision did."""
 
-    item_id: int
+    item_id: str
     action: str
     status: str
     child_id: str
+
+
+class UndoMergeResult(_View):
+    """What undoing a merge did: ``child_id`` is active again, its records moved back from
+    ``merged_into``."""
+
+    child_id: str
+    merged_into: str
+    moved: int
 
 
 class SplitResult(_View):

@@ -14,6 +14,7 @@ from childindex.domain.survivorship import asks_for_shield, project
 from childindex.matching.blocking import index_keys
 from childindex.matching.features import features_of
 from childindex.matching.ports import MatchDecision, MatchEngine, MatchKind
+from childindex.services.areas import route
 from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import DEFAULT_RULE, screen_child
 
@@ -40,7 +41,7 @@ def refresh_child(uow: UnitOfWork, child_id: ChildId, *, actor: str = "system") 
     existing = uow.children.get(child_id)
     was_shielded = existing.shielded if existing else False
     records = uow.records.current_records(child_id)
-    child = project(child_id, records, shielded=was_shielded)
+    child = route(uow, project(child_id, records, shielded=was_shielded))
     uow.children.save(child)
     if child.shielded and not was_shielded:
         flagged = sorted({r.source.value for r in records if asks_for_shield(r)})

@@ -12,6 +12,7 @@ from childindex.domain.errors import InvalidInput, NotFound
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
 from childindex.domain.survivorship import project
+from childindex.services.areas import route
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import screen_child
@@ -20,7 +21,8 @@ from childindex.services.shield_screen import screen_child
 def _reproject(uow: UnitOfWork, child_id: ChildId, *, shielded: bool) -> None:
     existing = uow.children.get(child_id)
     keep = shielded or (existing.shielded if existing else False)
-    uow.children.save(project(child_id, uow.records.current_records(child_id), shielded=keep))
+    projected = project(child_id, uow.records.current_records(child_id), shielded=keep)
+    uow.children.save(route(uow, projected))
     # Merge, split, undo and rescore change what a child looks like: the same fail-closed
     # screen as a feed runs before the change can be read (invariant 2).
     screen_child(uow, child_id)
@@ -44,13 +46,15 @@ def relink_record(
         source=source, record_id=record_id, child_id=into, decided_by=decided_by, actor=actor
     )
     carried = bool(old_child and old_child.shielded)
-    _reproject(uow, into, shielded=carried)
-    if old is None or old == into:
-        return
-    if uow.records.current_records(old):
-        _reproject(uow, old, shielded=False)
-    else:
+    moved_away = old is not None and old != into
+    # An emptied child is retired before the screen runs over ``into``: a retired child is
+    # no candidate, so the screen does not queue ``into`` against its own former record.
+    retired = moved_away and old is not None and not uow.records.current_records(old)
+    if retired and old is not None:
         uow.children.mark_merged(old, into=into)
+    _reproject(uow, into, shielded=carried)
+    if moved_away and not retired and old is not None:
+        _reproject(uow, old, shielded=False)
 
 
 def merge_children(*, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: str) -> None:
@@ -70,8 +74,9 @@ def merge_children(*, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: 
             decided_by="officer",
             actor=actor,
         )
-    _reproject(uow, into, shielded=bool(merged and merged.shielded))
+    # Retired first, so the screen over ``into`` does not see ``child_id`` as a near twin.
     uow.children.mark_merged(child_id, into=into)
+    _reproject(uow, into, shielded=bool(merged and merged.shielded))
 
 
 def split_child(

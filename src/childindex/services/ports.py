@@ -18,6 +18,7 @@ from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
 from childindex.domain.shield_records import (
     CautionItem,
     CautionStatus,
+    ChildStanding,
     ContactRequest,
     ShieldInfo,
     ShieldOrigin,
@@ -63,6 +64,14 @@ class ChildRepository(Protocol):
 
     def reactivate(self, child_id: ChildId) -> None:
         """Undo ``mark_merged``: the child is active again."""
+        ...
+
+    def merged_from(self, into: ChildId) -> list[ChildId]:
+        """Children now merged into ``into``, in child ID order."""
+        ...
+
+    def without_authority(self, *, after: str, limit: int) -> list[ChildId]:
+        """Active children with no local authority, in child ID order after ``after``."""
         ...
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
@@ -257,6 +266,16 @@ class ShieldStore(Protocol):
         """Close every open item about ``child_id``; return how many."""
         ...
 
+    def close_item(
+        self, *, item_id: int, status: CautionStatus, decided_by: str, at: datetime
+    ) -> None:
+        """Record an officer's decision on one item."""
+        ...
+
+    def standing(self, child_ids: Collection[str]) -> dict[str, ChildStanding]:
+        """How each of these children stands now; a child that does not exist is absent."""
+        ...
+
 
 class ContactRequestStore(Protocol):
     """Mediated contact requests."""
@@ -280,6 +299,22 @@ class ContactRequestStore(Protocol):
         ...
 
 
+class AreaStore(Protocol):
+    """Reference data: the local authority of each postcode district."""
+
+    def put(self, areas: Mapping[str, str]) -> None:
+        """Record (or replace) each district's local authority."""
+        ...
+
+    def authority_for(self, district: str) -> str | None:
+        """The local authority of a postcode district, or None if it is not mapped."""
+        ...
+
+    def count(self) -> int:
+        """How many districts are mapped."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless committed."""
 
@@ -294,6 +329,7 @@ class UnitOfWork(Protocol):
     contacts: ContactRequestStore
     system: SystemStateStore
     queue: FeedQueue
+    areas: AreaStore
 
     def __enter__(self) -> Self: ...
 
@@ -475,6 +511,10 @@ class ReviewRepository(Protocol):
 
     def open_items(self, *, la_code: str) -> list[ReviewItem]:
         """Open items of one local authority, oldest first."""
+        ...
+
+    def all_open(self) -> list[ReviewItem]:
+        """Every open item, oldest first (the caller decides who may know of each)."""
         ...
 
     def get(self, item_id: int) -> ReviewItem | None:

@@ -29,6 +29,7 @@ from childindex.storage.repositories import (
     SqlSystemState,
     SqlUserRepository,
 )
+from childindex.storage.repositories.areas import SqlAreaStore
 from childindex.storage.repositories.review import SqlReviewRepository
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from childindex.services.ports import (
+        AreaStore,
         AuditLog,
         ChildRepository,
         ContactRequestStore,
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
     contacts: ContactRequestStore
     system: SystemStateStore
     queue: FeedQueue
+    areas: AreaStore
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
         self._sessions = sessions
@@ -86,6 +89,7 @@ class SqlUnitOfWork:
         self.contacts = SqlContactRequests(session, self._cipher)
         self.system = SqlSystemState(session, self._clock)
         self.queue = SqlFeedQueue(session, self._cipher)
+        self.areas = SqlAreaStore(session, self._clock)
         return self
 
     def __exit__(

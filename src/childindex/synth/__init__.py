@@ -5,7 +5,10 @@
 * ``health.jsonl``, ``school.csv``, ``benefit.csv``, ``la.jsonl`` - the four feeds in the
   formats of ``contract.md``, with the errors, gaps, staleness and duplicates real feeds have;
 * ``truth.csv`` (``source,record_id,person_key``) - which records are the same child;
-* ``shielded.csv`` (``person_key``) - the children some source asks to shield.
+* ``shielded.csv`` (``person_key``) - the children some source asks to shield;
+* ``areas.csv`` (``postcode_district,la_code``) - which local authority each postcode
+  district belongs to, for ``childindex admin areas load`` (routing children with no
+  la record).
 
 Households are made and written one at a time, so memory stays small whatever the size of
 the country, and the same ``(children, seed)`` always gives byte-identical files. Everyone
@@ -20,12 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from childindex.synth.parts import Country, write_country
-from childindex.synth.places import REFERENCE_DATE
+from childindex.synth.places import REFERENCE_DATE, Geography
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-__all__ = ["REFERENCE_DATE", "SynthSummary", "generate"]
+__all__ = ["AREAS_FILE", "REFERENCE_DATE", "SynthSummary", "generate", "write_areas"]
+
+AREAS_FILE = "areas.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,7 @@ def generate(
         raise ValueError(message)
     out = Path(out)
     tally = write_country(Country(children, seed, shielded_rate), out, progress=progress)
+    write_areas(children, seed, out)
     if progress is not None:
         progress(tally.children)
     return SynthSummary(
@@ -86,3 +92,12 @@ def generate(
         twins=tally.twins,
         duplicate_registrations=tally.duplicates,
     )
+
+
+def write_areas(children: int, seed: int, out: Path) -> Path:
+    """Write ``areas.csv`` (``postcode_district,la_code``) for the country of ``children``
+    and ``seed``; return its path."""
+    rows = "".join(f"{d},{la}\n" for d, la in Geography(children, seed).areas())
+    path = Path(out) / AREAS_FILE
+    path.write_text("postcode_district,la_code\n" + rows, encoding="utf-8")
+    return path

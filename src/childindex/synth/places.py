@@ -160,6 +160,11 @@ class Geography:
         la = self.la_index(district)
         return f"{self.town_name(la * 3)} {_LA_KINDS[la % len(_LA_KINDS)]}"
 
+    def areas(self) -> list[tuple[str, str]]:
+        """Every postcode district (outward code) with its local authority's code: the
+        routing table ``childindex admin areas load`` reads (``areas.csv``)."""
+        return [(self.outward(d), self.la_code(d)) for d in range(self.districts)]
+
     def outward(self, district: int) -> str:
         """The outward code of a district (``LS14``)."""
         town, k = divmod(district, 3)

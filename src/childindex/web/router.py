@@ -12,7 +12,16 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
-from childindex.web.routes import account, admin_users, child, search, sign_in, sign_out, start
+from childindex.web.routes import (
+    account,
+    admin_users,
+    child,
+    review,
+    search,
+    sign_in,
+    sign_out,
+    start,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 _GOVUK_DIST = Path("node_modules") / "govuk-frontend" / "dist" / "govuk"
@@ -34,6 +43,7 @@ def routers() -> list[APIRouter]:
         child.router,
         account.router,
         admin_users.router,
+        review.router,
     ]
 
 

@@ -96,6 +96,8 @@ def render(
             "csrf_field": csrf.FIELD,
             "csrf_token": csrf.token(request),
             "current_path": request.url.path,
+            # Pages that know their viewer may review say so (the nav links the queue).
+            "may_review": False,
             **(context or {}),
         }
     )

@@ -1,17 +1,17 @@
-"""``/api/v1/review``: the review queue of the officer's own local authority."""
+"""``/api/v1/review``: the one shield-aware review queue (match and caution items)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict
 
 from childindex.auth.dependencies import ContainerDep, require
 from childindex.domain.permissions import Permission
 from childindex.domain.review import ReviewAction
 from childindex.policy.viewer import Viewer
-from childindex.policy.views import ReviewDecisionResult, ReviewList
+from childindex.policy.views import ReviewDecisionResult, ReviewItemView, ReviewList
 from childindex.services import review
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
@@ -30,18 +30,33 @@ def list_review(
     viewer: Annotated[Viewer, Depends(require(Permission.REVIEW_READ))],
     container: ContainerDep,
 ) -> Any:
-    """Open review items of your local authority, each with per-field weights and probability."""
+    """Open review items you may know of (both kinds), each with per-field weights and
+    probability; items touching a shielded child only for officers cleared for it."""
     return review.list_review(uow=container.uow_factory(), viewer=viewer, now=container.clock())
+
+
+@router.get("/{item_id}", response_model=ReviewItemView)
+def review_item(
+    item_id: Annotated[str, Path(min_length=1, max_length=20)],
+    viewer: Annotated[Viewer, Depends(require(Permission.REVIEW_READ))],
+    container: ContainerDep,
+) -> Any:
+    """One open or decided review item you may know of, with its explanation."""
+    return review.review_item(
+        uow=container.uow_factory(), viewer=viewer, item_id=item_id, now=container.clock()
+    )
 
 
 @router.post("/{item_id}", response_model=ReviewDecisionResult)
 def decide_review(
-    item_id: int,
+    item_id: Annotated[str, Path(min_length=1, max_length=20)],
     body: ReviewDecisionCreate,
     viewer: Annotated[Viewer, Depends(require(Permission.REVIEW_DECIDE))],
     container: ContainerDep,
 ) -> Any:
-    """Decide a review item: link, not-a-match (remembered) or merge."""
+    """Decide a review item of your authority: link, not-a-match (remembered) or merge.
+
+    ``item_id`` is a match item's number or ``c`` and a caution item's number."""
     return review.decide_review(
         uow=container.uow_factory(),
         viewer=viewer,

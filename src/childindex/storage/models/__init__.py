@@ -10,9 +10,11 @@
     users ─< api_tokens
     audit_events (hash-chained, append-only)    system_state (the halt switch, ...)
     feed_queue >─ feed_loads (feeds accepted during a halt, loaded in arrival order)
+    postcode_areas (reference data: postcode district -> local authority)
 """
 
 from childindex.storage.models.accounts import ApiTokenRow, UserRow
+from childindex.storage.models.areas import PostcodeAreaRow
 from childindex.storage.models.audit import AuditEventRow, SystemStateRow
 from childindex.storage.models.base import Base, UtcDateTime
 from childindex.storage.models.children import (
@@ -72,6 +74,7 @@ __all__ = [
     "FeedQueueRow",
     "LinkRow",
     "NotAMatchRow",
+    "PostcodeAreaRow",
     "RawRecordRow",
     "RecoveryCodeRow",
     "ReviewItemRow",

@@ -204,6 +204,29 @@ class SqlChildRepository:
         )
         return ChildId(value) if value is not None else None
 
+    def without_authority(self, *, after: str, limit: int) -> list[ChildId]:
+        """Active children with no local authority, in child ID order after ``after``."""
+        rows = self._session.connection().scalars(
+            select(ChildRow.child_id)
+            .where(
+                ChildRow.status == CHILD_ACTIVE,
+                ChildRow.la_code.is_(None),
+                ChildRow.child_id > after,
+            )
+            .order_by(ChildRow.child_id)
+            .limit(limit)
+        )
+        return [ChildId(v) for v in rows]
+
+    def merged_from(self, into: ChildId) -> list[ChildId]:
+        """Children now merged into ``into``, in child ID order."""
+        rows = self._session.connection().scalars(
+            select(ChildRow.child_id)
+            .where(ChildRow.merged_into == into.value, ChildRow.status == "merged")
+            .order_by(ChildRow.child_id)
+        )
+        return [ChildId(v) for v in rows]
+
     def reactivate(self, child_id: ChildId) -> None:
         """Undo ``mark_merged``: the child is active again."""
         self._session.connection().execute(

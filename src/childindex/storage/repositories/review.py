@@ -99,6 +99,13 @@ class SqlReviewRepository:
         )
         return [_item(row) for row in rows]
 
+    def all_open(self) -> list[ReviewItem]:
+        """Every open item, oldest first (the caller decides who may know of each)."""
+        rows = self._session.connection().execute(
+            _ITEMS.where(R.status == ReviewStatus.OPEN.value).order_by(R.id)
+        )
+        return [_item(row) for row in rows]
+
     def get(self, item_id: int) -> ReviewItem | None:
         """The item, or None."""
         row = self._session.connection().execute(_ITEMS.where(R.id == item_id)).first()

@@ -22,7 +22,13 @@ from sqlalchemy import (
 )
 
 from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
-from childindex.domain.shield_records import CautionItem, CautionStatus, ShieldInfo, ShieldOrigin
+from childindex.domain.shield_records import (
+    CautionItem,
+    CautionStatus,
+    ChildStanding,
+    ShieldInfo,
+    ShieldOrigin,
+)
 from childindex.storage.models import (
     CHILD_ACTIVE,
     CautionItemRow,
@@ -32,6 +38,7 @@ from childindex.storage.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from datetime import date, datetime
 
     from sqlalchemy.orm import Session
@@ -276,3 +283,43 @@ class SqlShieldStore:
             .values(status=status.value, decided_by=decided_by, decided_at=at)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def close_item(
+        self, *, item_id: int, status: CautionStatus, decided_by: str, at: datetime
+    ) -> None:
+        """Record an officer's decision on one item."""
+        self._session.execute(
+            update(R)
+            .where(R.id == item_id)
+            .values(status=status.value, decided_by=decided_by, decided_at=at)
+        )
+
+    def standing(self, child_ids: Collection[str]) -> dict[str, ChildStanding]:
+        """How each of these children stands now (shielded, by what, whose); a child that
+        does not exist is absent."""
+        wanted = sorted(set(child_ids))
+        if not wanted:
+            return {}
+        rows = self._session.execute(
+            select(ChildRow.child_id, ChildRow.shielded, ChildRow.la_code).where(
+                ChildRow.child_id.in_(wanted)
+            )
+        ).all()
+        origins: dict[str, set[str]] = {}
+        for child_id, origin in self._session.execute(
+            select(ShieldRow.child_id, ShieldRow.origin).where(
+                ShieldRow.child_id.in_(wanted), ShieldRow.lifted_at.is_(None)
+            )
+        ):
+            origins.setdefault(child_id, set()).add(origin)
+        caution = {ShieldOrigin.CAUTION.value}
+        return {
+            child_id: ChildStanding(
+                child_id=child_id,
+                shielded=bool(shielded),
+                la_code=la_code,
+                # A shielded child with no shield row (fails closed) gates like any other.
+                caution_only=bool(shielded) and origins.get(child_id) == caution,
+            )
+            for child_id, shielded, la_code in rows
+        }

@@ -21,7 +21,7 @@ from childindex.domain.errors import InvalidInput
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission
 from childindex.policy.viewer import Viewer
-from childindex.services import break_glass, door
+from childindex.services import break_glass, door, review
 from childindex.web.pages import page_router
 from childindex.web.presenters import present_child
 from childindex.web.templating import render
@@ -54,7 +54,18 @@ def _show(
         now=container.clock(),
     )
     may_break_glass = view.mediated_contact is not None and viewer.can(Permission.CHILD_BREAK_GLASS)
-    context = {"child": present_child(view), "may_break_glass": may_break_glass}
+    # Officers who may undo a merge into this child get a button per merged child.
+    undoable = (
+        review.merged_into_child(uow=container.uow_factory(), viewer=viewer, child_id=child_id)
+        if viewer.can(Permission.REVIEW_DECIDE)
+        else []
+    )
+    context = {
+        "child": present_child(view),
+        "may_break_glass": may_break_glass,
+        "undoable": undoable,
+        "may_review": viewer.can(Permission.REVIEW_READ),
+    }
     return render(request, "child.html", context)
 
 

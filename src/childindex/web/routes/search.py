@@ -64,11 +64,16 @@ def parse_birth_date(form: SearchForm, *, today: date) -> date | None:
 @router.get("/search")
 def search_form(
     request: Request,
-    viewer: Annotated[Viewer, Depends(require(Permission.CHILD_SEARCH))],  # noqa: ARG001
+    viewer: Annotated[Viewer, Depends(require(Permission.CHILD_SEARCH))],
 ) -> HTMLResponse:
     """The empty search form. Searches are POSTed, so names and dates never enter a URL,
     browser history or a proxy's log."""
-    return render(request, "search.html", {"form": asdict(SearchForm()), "submitted": False})
+    context = {
+        "form": asdict(SearchForm()),
+        "submitted": False,
+        "may_review": viewer.can(Permission.REVIEW_READ),
+    }
+    return render(request, "search.html", context)
 
 
 @router.post("/search")
@@ -87,7 +92,11 @@ def search(
 ) -> HTMLResponse:
     """What this viewer may know of the children matching the form (with CSRF token)."""
     form = SearchForm(given_name, family_name, day, month, year, postcode, nhs_number, upn)
-    context: dict[str, object] = {"form": asdict(form), "submitted": True}
+    context: dict[str, object] = {
+        "form": asdict(form),
+        "submitted": True,
+        "may_review": viewer.can(Permission.REVIEW_READ),
+    }
     now = container.clock()
     try:
         criteria = SearchCriteria.build(

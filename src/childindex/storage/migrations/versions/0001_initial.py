@@ -469,6 +469,18 @@ def _halt_queue() -> None:
     op.create_index("ix_feed_queue_status_id", "feed_queue", ["status", "id"])
 
 
+def _areas() -> None:
+    # Reference data (public, like ONS's postcode directory): a postcode district's local
+    # authority. Never a child's postcode: children keep only the la_code it gives them.
+    op.create_table(
+        "postcode_areas",
+        sa.Column("postcode_district", sa.String(length=4), nullable=False),
+        sa.Column("la_code", CODE, nullable=False),
+        sa.Column("loaded_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("postcode_district", name=op.f("pk_postcode_areas")),
+    )
+
+
 def upgrade() -> None:
     """Create every table of the first release."""
     _feeds_and_records()
@@ -477,6 +489,7 @@ def upgrade() -> None:
     _sign_in_security()
     _matching()
     _halt_queue()
+    _areas()
 
 
 def downgrade() -> None:
@@ -488,6 +501,7 @@ def downgrade() -> None:
         )
     for table in (
         "feed_queue",
+        "postcode_areas",
         "break_glass_alerts",
         "recovery_codes",
         "sign_in_failures",
