@@ -50,9 +50,7 @@ _STRENGTH = case(
     (
         K.shielded.is_(True),
         func.coalesce(
-            select(
-                func.max(case((S.origin == ShieldOrigin.CAUTION.value, S.strength), else_=1.0))
-            )
+            select(func.max(case((S.origin == ShieldOrigin.CAUTION.value, S.strength), else_=1.0)))
             .where(S.child_id == K.child_id, S.lifted_at.is_(None))
             .scalar_subquery(),
             1.0,
