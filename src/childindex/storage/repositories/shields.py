@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
-    case,
-    func,
     Date,
     Integer,
     and_,
     bindparam,
+    case,
+    func,
     insert,
     or_,
     select,
