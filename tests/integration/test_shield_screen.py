@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import resemblance
@@ -142,3 +144,48 @@ def test_a_near_twin_of_a_near_twin_is_shielded_too(
     assert resemblance(c, a) < CAUTION, "C must be reachable only through B"
     for record_id in ("B", "C"):
         assert _child_by_record(container, Source.HEALTH, record_id).shielded, record_id
+
+
+@pytest.mark.parametrize("shield_first", [True, False])
+def test_doubt_passed_along_a_chain_of_near_twins_fades_instead_of_spreading(
+    container: Container,
+    load_health: Callable[[list[dict[str, Any]]], Any],
+    health_record: Callable[..., dict[str, Any]],
+    shield_first: bool,
+) -> None:
+    """Regression (ADR 0011): B might be shielded A (same birth date and forename), C might be
+    B (same birth date and surname), D might be C (same birth date and forename). D shares
+    nothing with A but a birth date. Chaining "might be" at full strength shielded D too — and,
+    on a synthetic country of 20,000, cascades of thousands of children from one shield."""
+    born = "2016-07-21"
+    chain = [
+        health_record(
+            record_id=record_id,
+            given_name=given,
+            family_name=family,
+            birth_date=born,
+            nhs_number=nhs,
+            postcode=postcode,
+        )
+        for record_id, given, family, nhs, postcode in [
+            ("B", "Marlowe", "Xu", "9990000050", "ZZ2 1AA"),
+            ("C", "Yara", "Xu", "9990000034", "ZZ3 1AA"),
+            ("D", "Yara", "Okoro", "9990000042", "ZZ4 1AA"),
+        ]
+    ]
+    protected = la_record(
+        record_id="A",
+        given_name="Marlowe",
+        family_name="Quennell",
+        birth_date=born,
+        la_code="901",
+        shield={"reason": "refuge"},
+    )
+    if shield_first:
+        load_la(container, [protected])
+        load_health(chain)
+    else:
+        load_health(chain)
+        load_la(container, [protected])
+    shielded = {r: _child_by_record(container, Source.HEALTH, r).shielded for r in ("B", "C", "D")}
+    assert shielded == {"B": True, "C": True, "D": False}

@@ -144,3 +144,16 @@ def test_the_rule_switched_off_never_cautions_and_visible_candidates_never_count
 def test_merge_keeps_any_shield_and_split_shields_both_parts(parts: list[bool], one: bool) -> None:
     assert merged_shield(*parts) == any(parts)
     assert split_shield(one) == (one, one)
+
+
+@given(profiles(), profiles(shielded=True), st.floats(min_value=0.01, max_value=1.0))
+def test_a_screen_set_shield_passes_on_its_doubt_not_certainty(
+    visible: ScreenProfile, shielded: ScreenProfile, strength: float
+) -> None:
+    """ADR 0011: against a child shielded with ``strength``, the caution score is the
+    resemblance times that strength, so along a chain of "might be" it only ever falls."""
+    weaker = replace(shielded, child_id=shielded.child_id + "X", strength=strength)
+    found = ShieldRule(caution=CAUTION).cautions(visible, [weaker])
+    chained = resemblance(visible, weaker) * strength
+    assert [c.score for c in found] == ([round(chained, 4)] if chained >= CAUTION else [])
+    assert all(c.score <= round(strength, 4) for c in found)

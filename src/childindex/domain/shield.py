@@ -45,6 +45,9 @@ class ScreenProfile:
     postcode: str | None = None
     shielded: bool = False
     la_code: str | None = None
+    # How strongly a shielded child is protected: 1 for a child shielded by a source or an
+    # officer; for a child the screen shielded, the (chained) score that shielded it.
+    strength: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +160,13 @@ class ShieldRule:
         cleared: frozenset[str] = frozenset(),
     ) -> list[Caution]:
         """Shielded candidates (other than ``profile`` itself and pairs an officer has
-        ``cleared``) that ``profile`` scores at or above the caution threshold against."""
+        ``cleared``) that ``profile`` scores at or above the caution threshold against.
+
+        The score is the resemblance times the candidate's ``strength``: a child shielded only
+        because it might be a shielded child passes on that doubt, not certainty. Without
+        this, near twins of near twins chain through a whole population at a low threshold
+        (ADR 0011); with it, a chain stops once the product of its links falls below caution.
+        """
         if self.caution is None:
             return []
         found = []
@@ -166,7 +175,7 @@ class ShieldRule:
                 continue
             if other.child_id in cleared:
                 continue
-            score = resemblance(profile, other)
+            score = resemblance(profile, other) * other.strength
             if score >= self.caution:
                 found.append(Caution(other.child_id, other.la_code, round(score, 4)))
         found.sort(key=lambda c: (-c.score, c.shielded_child_id))

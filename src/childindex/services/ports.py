@@ -224,8 +224,10 @@ class ShieldStore(Protocol):
         set_by: str,
         at: datetime | None = None,
         review_date: date | None,
+        strength: float = 1.0,
     ) -> int:
-        """Record a shield set on ``child_id``; return its id."""
+        """Record a shield set on ``child_id``; return its id. ``strength``: 1 unless the
+        shield screen sets it (``domain/shield.py`` ``ScreenProfile.strength``)."""
         ...
 
     def active_shields(self, child_id: str) -> list[ShieldInfo]:

@@ -40,7 +40,13 @@ class ScreenOutcome:
 
 
 def shield_child(
-    uow: UnitOfWork, child: Child, *, origin: ShieldOrigin, reason: str, set_by: str
+    uow: UnitOfWork,
+    child: Child,
+    *,
+    origin: ShieldOrigin,
+    reason: str,
+    set_by: str,
+    strength: float = 1.0,
 ) -> Child:
     """Shield ``child`` (and so every source record linked to it) and record why."""
     shielded = replace(child, shielded=True)
@@ -51,6 +57,7 @@ def shield_child(
         reason=reason,
         set_by=set_by,
         review_date=None,
+        strength=strength,
     )
     return shielded
 
@@ -87,10 +94,11 @@ def _guard(uow: UnitOfWork, start: ScreenProfile, rule: ShieldRule) -> list[str]
                 origin=ShieldOrigin.CAUTION,
                 reason=_caution_reason(hits[0]),
                 set_by=SCREEN_ACTOR,
+                strength=hits[0].score,
             )
             uow.shields.queue_caution(child_id=visible.child_id, caution=hits[0])
             shielded.append(visible.child_id)
-            pending.append(replace(visible, shielded=True))
+            pending.append(replace(visible, shielded=True, strength=hits[0].score))
     return shielded
 
 
@@ -119,7 +127,9 @@ def screen_child(
             origin=ShieldOrigin.CAUTION,
             reason=_caution_reason(cautions[0]),
             set_by=SCREEN_ACTOR,
+            strength=cautions[0].score,
         )
+        profile = replace(profile, strength=cautions[0].score)
     for caution in cautions:
         uow.shields.queue_caution(child_id=profile.child_id, caution=caution)
     also: list[str] = []

@@ -91,6 +91,9 @@ class ShieldRow(Base):
     lifted_at: Mapped[datetime | None]
     lifted_by: Mapped[Label | None]
     lift_reason: Mapped[str | None] = mapped_column(Text)
+    # How strongly the shield protects (domain/shield.py ScreenProfile.strength): 1 unless the
+    # shield screen set it, when it is the chained resemblance to the child it protects.
+    strength: Mapped[float] = mapped_column(Float, server_default="1")
 
 
 class CautionItemRow(Base):

@@ -15,6 +15,8 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
+    case,
+    func,
     insert,
     or_,
     select,
@@ -47,6 +49,22 @@ if TYPE_CHECKING:
 
 K = SearchKeyRow
 R = CautionItemRow
+S = ShieldRow
+# A shielded child's strength (ScreenProfile.strength): 1 if any active shield was set by a
+# source or an officer (or if no shield row says otherwise: fail closed), else the strongest
+# active screen-set shield. Visible children have none (0).
+_STRENGTH = case(
+    (
+        K.shielded.is_(True),
+        func.coalesce(
+            select(func.max(case((S.origin == ShieldOrigin.CAUTION.value, S.strength), else_=1.0)))
+            .where(S.child_id == K.child_id, S.lifted_at.is_(None))
+            .scalar_subquery(),
+            1.0,
+        ),
+    ),
+    else_=0.0,
+)
 _PROFILE = select(
     K.child_id,
     K.given_key,
@@ -57,6 +75,7 @@ _PROFILE = select(
     K.postcode,
     K.shielded,
     K.la_code,
+    _STRENGTH,
 ).join(ChildRow, and_(ChildRow.child_id == K.child_id, ChildRow.status == CHILD_ACTIVE))
 
 
@@ -71,6 +90,7 @@ def _profile(row: Any) -> ScreenProfile:
         postcode=row[6],
         shielded=bool(row[7]),
         la_code=row[8],
+        strength=float(row[9]),
     )
 
 
@@ -172,9 +192,11 @@ class SqlShieldStore:
         set_by: str,
         at: datetime | None = None,
         review_date: date | None,
+        strength: float = 1.0,
     ) -> int:
         """Record a shield set on ``child_id`` (at ``at``, or now); return its id."""
         values = {
+            "strength": strength,
             "child_id": child_id,
             "origin": origin.value,
             "reason": reason,

@@ -222,6 +222,7 @@ def _children() -> None:
         sa.Column("lifted_at", UTC_TIME, nullable=True),
         sa.Column("lifted_by", LABEL, nullable=True),
         sa.Column("lift_reason", sa.Text(), nullable=True),
+        sa.Column("strength", sa.Float(), nullable=False, server_default="1"),
         sa.CheckConstraint(
             "origin IN ('officer', 'source', 'caution')", name=op.f("ck_shields_origin")
         ),
