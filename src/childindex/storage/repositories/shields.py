@@ -50,6 +50,7 @@ _PROFILE = select(
     K.postcode,
     K.shielded,
     K.la_code,
+    K.sex,
 ).join(ChildRow, and_(ChildRow.child_id == K.child_id, ChildRow.status == CHILD_ACTIVE))
 
 
@@ -64,6 +65,7 @@ def _profile(row: Any) -> ScreenProfile:
         postcode=row[6],
         shielded=bool(row[7]),
         la_code=row[8],
+        sex=row[9],
     )
 
 
@@ -86,6 +88,11 @@ _CANDIDATES = _PROFILE.where(
         K.nhs_number == bindparam("n"),
         K.upn == bindparam("u"),
         K.postcode == bindparam("p"),
+        # Any birth year (ADR 0008): same day and month, and sex unless either is unknown.
+        and_(
+            K.birth_day_month == bindparam("md"),
+            or_(bindparam("s").is_(None), K.sex.is_(None), K.sex == bindparam("s")),
+        ),
     ),
 ).order_by(K.child_id)
 
@@ -104,6 +111,8 @@ def _params(keys: BlockingKeys, *, shielded: bool) -> dict[str, Any]:
         "n": keys.nhs_number,
         "u": keys.upn,
         "p": keys.postcode,
+        "md": keys.birth_day_month,
+        "s": keys.sex,
     }
 
 
