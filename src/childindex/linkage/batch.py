@@ -20,7 +20,7 @@ from typing import Any
 from childindex.linkage.training import linker_for
 from childindex.matching.features import Features
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
-from childindex.matching.scoring import TrainedScorer
+from childindex.matching.scoring import TrainedScorer, outright
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
 
@@ -103,14 +103,6 @@ class _Pair:
     right: str
 
 
-def _outright(levels: Mapping[str, str]) -> bool:
-    return (
-        levels["forename"] == "exact"
-        and levels["dob"] == "exact"
-        and levels["location"] in {"address", "postcode", "sector"}
-    )
-
-
 def _band(pair: _Pair) -> float:
     """Pairs in one band are equally strong (within ``AMBIGUOUS_BITS``)."""
     if pair.identifier or math.isinf(pair.strength):
@@ -135,7 +127,7 @@ def score_pairs(
             probability = min(probability, REVIEW)
         # Two registrations of one child (different NHS numbers) join only on a pair that
         # agrees on forename and date of birth outright.
-        force = probability >= LINK and _outright(score.levels)
+        force = probability >= LINK and outright(score.levels)
         strength = scorer.decision_strength(score, probability)
         scored.append(_Pair(strength, probability, force, False, left, right))
     scored.sort(key=lambda p: (-p.strength, p.left, p.right))

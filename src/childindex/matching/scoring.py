@@ -50,6 +50,16 @@ def _middle_names(features: Features) -> set[str]:
     return tokens
 
 
+def outright(levels: Mapping[str, str]) -> bool:
+    """Forename and birth date exact and the same neighbourhood: strong enough to join two
+    registrations of one child that carry different NHS numbers."""
+    return (
+        levels.get("forename") == "exact"
+        and levels.get("dob") == "exact"
+        and levels.get("location") in {"address", "postcode", "sector"}
+    )
+
+
 class TrainedScorer:
     """Scores pairs with the weights of a trained model document."""
 
