@@ -101,6 +101,7 @@ class _Pair:
     identifier: bool
     left: str
     right: str
+    same_forename: bool = False  # the forenames agree exactly
 
 
 def _band(pair: _Pair) -> float:
@@ -129,7 +130,8 @@ def score_pairs(
         # agrees on forename and date of birth outright.
         force = probability >= LINK and outright(score.levels)
         strength = scorer.decision_strength(score, probability)
-        scored.append(_Pair(strength, probability, force, False, left, right))
+        same = score.levels["forename"] == "exact"
+        scored.append(_Pair(strength, probability, force, False, left, right, same))
     scored.sort(key=lambda p: (-p.strength, p.left, p.right))
     return scored
 
@@ -164,6 +166,24 @@ def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult
         elif pair.probability >= REVIEW:
             result.review_pairs.append((pair.left, pair.right, pair.probability))
 
+    # Twin guard: a record held exactly by one child's forename and only nearly by
+    # another's (Zara, Zora), both at LINK, the two children kept apart by identifiers.
+    exact_partners: defaultdict[str, list[str]] = defaultdict(list)
+    for pair in scored:
+        if pair.same_forename and pair.probability >= LINK and not pair.identifier:
+            exact_partners[pair.left].append(pair.right)
+            exact_partners[pair.right].append(pair.left)
+
+    def twin_pull(pair: _Pair) -> bool:
+        if pair.same_forename:
+            return False
+        for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
+            target = clusters.find(theirs)
+            for exact in exact_partners.get(mine, ()):
+                if clusters.conflicts(clusters.find(exact), target):
+                    return True
+        return False
+
     for _, band in groupby(scored, key=_band):
         pairs = list(band)
         # Identifier links and outright agreements first: they may make two clusters one.
@@ -175,7 +195,8 @@ def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult
         ambiguous = clusters.ambiguous(linkable) if len(linkable) > 1 else set()
         for pair in rest:
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
-            join(pair, unsure=bool(roots & ambiguous))
+            unsure = bool(roots & ambiguous) or (pair.probability >= LINK and twin_pull(pair))
+            join(pair, unsure=unsure)
     result.cluster_of = {uid: clusters.find(uid) for uid in features}
     # A record linked on its own strength is not queued; one whose best is only "review" is.
     result.review_pairs = [

@@ -87,7 +87,9 @@ class ModelMatchEngine:
         The batch clustering's guards apply per child too (ADR 0008): a child holding NHS
         numbers (or UPNs) none of which is the record's is linked only by an identifier or
         an outright agreement, never over both kinds; and when two children are at or above
-        ``LINK`` within ``AMBIGUOUS_BITS`` of each other, neither is linked automatically.
+        ``LINK`` within ``AMBIGUOUS_BITS`` of each other, or the best only nearly shares the
+        record's forename while another shares it exactly (twins), none is linked
+        automatically.
         """
         best: dict[ChildId, _Best] = {}
         ids: dict[ChildId, tuple[set[str], set[str]]] = {}
@@ -108,7 +110,14 @@ class ModelMatchEngine:
                 else self.scorer.decision_strength(score, probability)
             )
             candidate = Candidate(found.child_id, score.probability, dict(score.weights))
-            mine = _Best(probability, verdict, candidate, strength, outright(score.levels))
+            mine = _Best(
+                probability,
+                verdict,
+                candidate,
+                strength,
+                outright(score.levels),
+                score.levels["forename"] == "exact",
+            )
             held = best.get(found.child_id)
             if held is None or mine.rank > held.rank:
                 best[found.child_id] = mine
@@ -122,7 +131,11 @@ class ModelMatchEngine:
         if (
             len(linkable) > 1
             and linkable[0].verdict is not IdentifierVerdict.LINK
-            and linkable[0].strength - linkable[1].strength < AMBIGUOUS_BITS
+            and (
+                linkable[0].strength - linkable[1].strength < AMBIGUOUS_BITS
+                # Twin guard: the best has a forename a letter off, another the same one.
+                or (not linkable[0].same_forename and any(b.same_forename for b in linkable))
+            )
         ):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
         return {c: (b.probability, b.verdict, b.candidate) for c, b in ranked}
@@ -140,6 +153,7 @@ class _Best:
     candidate: Candidate
     strength: float
     outright: bool
+    same_forename: bool
 
     @property
     def rank(self) -> tuple[int, float]:
