@@ -42,6 +42,36 @@ def _show_twins(left: list[dict[str, object]], right: list[dict[str, object]]) -
             print(f"  {side}", *(f"{key}={row[key]}" for key in _SHOWN), file=sys.stderr)
 
 
+def count_twin_merges(
+    rows: list[dict[str, object]],
+    truth: dict[str, str],
+    cluster_of: dict[str, str],
+    *,
+    show: bool,
+) -> int:
+    """Pairs of different children with the same birth date and family name on their
+    records, wrongly put in one cluster (each printed to stderr when ``show``)."""
+    births: defaultdict[str, set[tuple[object, object]]] = defaultdict(set)
+    records_of: defaultdict[str, list[dict[str, object]]] = defaultdict(list)
+    for row in rows:
+        person = truth[str(row["unique_id"])]
+        births[person].add((row["dob"] or "", row["surname"] or ""))
+        records_of[person].append(row)
+    persons_in: defaultdict[str, set[str]] = defaultdict(set)
+    for uid, c in cluster_of.items():
+        persons_in[c].add(truth[uid])
+    merges = 0
+    for persons in persons_in.values():
+        listed = sorted(persons)
+        for i, a in enumerate(listed):
+            for b in listed[i + 1 :]:
+                if births[a] & births[b]:
+                    merges += 1
+                    if show:
+                        _show_twins(records_of[a], records_of[b])
+    return merges
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=100_000)
@@ -80,27 +110,7 @@ def main() -> None:
     precision, recall = tp / pp if pp else 1.0, tp / ap if ap else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
-    # Twins: two different children with the same birth date and family name on their
-    # records, wrongly put in one cluster.
-    births: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)
-    for row in rows:
-        births[truth[row["unique_id"]]].add((row["dob"] or "", row["surname"] or ""))
-    persons_in: defaultdict[str, set[str]] = defaultdict(set)
-    for uid, c in result.cluster_of.items():
-        persons_in[c].add(truth[uid])
-    twin_merges = 0
-    records_of: defaultdict[str, list[dict[str, object]]] = defaultdict(list)
-    if args.show_twins:
-        for row in rows:
-            records_of[truth[row["unique_id"]]].append(row)
-    for persons in persons_in.values():
-        listed = sorted(persons)
-        for i, a in enumerate(listed):
-            for b in listed[i + 1 :]:
-                if births[a] & births[b]:
-                    twin_merges += 1
-                    if args.show_twins:
-                        _show_twins(records_of[a], records_of[b])
+    twin_merges = count_twin_merges(rows, truth, result.cluster_of, show=args.show_twins)
     in_review = {uid for a, b, _ in result.review_pairs for uid in (a, b)}
 
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"

@@ -46,7 +46,8 @@ def test_the_escaping_record_shares_no_old_key_yet_resembles_above_caution() -> 
     a, b = _profile(SHIELDED, shielded=True), _profile(ESCAPED, shielded=False)
     assert sound_key(a.given_name) != sound_key(b.given_name)
     assert sound_key(a.family_name) != sound_key(b.family_name)
-    assert a.birth_date is not None and b.birth_date is not None
+    assert a.birth_date is not None
+    assert b.birth_date is not None
     # Name sounds and initials are keys only within the birth year: a new year loses them.
     assert a.birth_date.year != b.birth_date.year
     assert resemblance(b, a) >= CAUTION

@@ -101,7 +101,7 @@ class _Pair:
     identifier: bool
     left: str
     right: str
-    same_forename: bool = False  # the forenames agree exactly
+    forename: str = "null"  # the forename comparison's level
 
 
 def _band(pair: _Pair) -> float:
@@ -130,8 +130,8 @@ def score_pairs(
         # agrees on forename and date of birth outright.
         force = probability >= LINK and outright(score.levels)
         strength = scorer.decision_strength(score, probability)
-        same = score.levels["forename"] == "exact"
-        scored.append(_Pair(strength, probability, force, False, left, right, same))
+        forename = score.levels["forename"]
+        scored.append(_Pair(strength, probability, force, False, left, right, forename))
     scored.sort(key=lambda p: (-p.strength, p.left, p.right))
     return scored
 
@@ -166,16 +166,16 @@ def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult
         elif pair.probability >= REVIEW:
             result.review_pairs.append((pair.left, pair.right, pair.probability))
 
-    # Twin guard: a record held exactly by one child's forename and only nearly by
+    # Twin guard: a record held exactly by one child's forename and only a letter off by
     # another's (Zara, Zora), both at LINK, the two children kept apart by identifiers.
     exact_partners: defaultdict[str, list[str]] = defaultdict(list)
     for pair in scored:
-        if pair.same_forename and pair.probability >= LINK and not pair.identifier:
+        if pair.forename == "exact" and pair.probability >= LINK and not pair.identifier:
             exact_partners[pair.left].append(pair.right)
             exact_partners[pair.right].append(pair.left)
 
     def twin_pull(pair: _Pair) -> bool:
-        if pair.same_forename:
+        if pair.forename != "typo":  # a middle name or nickname is not a twin's name
             return False
         for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
             target = clusters.find(theirs)

@@ -87,8 +87,8 @@ class ModelMatchEngine:
         The batch clustering's guards apply per child too (ADR 0008): a child holding NHS
         numbers (or UPNs) none of which is the record's is linked only by an identifier or
         an outright agreement, never over both kinds; and when two children are at or above
-        ``LINK`` within ``AMBIGUOUS_BITS`` of each other, or the best only nearly shares the
-        record's forename while another shares it exactly (twins), none is linked
+        ``LINK`` within ``AMBIGUOUS_BITS`` of each other, or the best has the record's
+        forename a letter off while another has it exactly (twins), none is linked
         automatically.
         """
         best: dict[ChildId, _Best] = {}
@@ -116,7 +116,7 @@ class ModelMatchEngine:
                 candidate,
                 strength,
                 outright(score.levels),
-                score.levels["forename"] == "exact",
+                score.levels["forename"],
             )
             held = best.get(found.child_id)
             if held is None or mine.rank > held.rank:
@@ -134,7 +134,7 @@ class ModelMatchEngine:
             and (
                 linkable[0].strength - linkable[1].strength < AMBIGUOUS_BITS
                 # Twin guard: the best has a forename a letter off, another the same one.
-                or (not linkable[0].same_forename and any(b.same_forename for b in linkable))
+                or (linkable[0].forename == "typo" and any(b.forename == "exact" for b in linkable))
             )
         ):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
@@ -153,7 +153,7 @@ class _Best:
     candidate: Candidate
     strength: float
     outright: bool
-    same_forename: bool
+    forename: str  # the forename comparison's level
 
     @property
     def rank(self) -> tuple[int, float]:
