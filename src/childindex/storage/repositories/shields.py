@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     Integer,
+    String,
     and_,
     bindparam,
     insert,
@@ -78,6 +79,7 @@ _NAMES = or_(
     K.given_sound == bindparam("g"), K.family_sound == bindparam("f"), K.initials == bindparam("i")
 )
 _YEAR = _bound("y", Integer())
+_SEX = _bound("s", String(1))  # typed: PostgreSQL cannot infer a type for "$n IS NULL"
 _CANDIDATES = _PROFILE.where(
     K.shielded == _bound("shielded", Boolean()),
     or_(
@@ -91,7 +93,7 @@ _CANDIDATES = _PROFILE.where(
         # Any birth year (ADR 0008): same day and month, and sex unless either is unknown.
         and_(
             K.birth_day_month == bindparam("md"),
-            or_(bindparam("s").is_(None), K.sex.is_(None), K.sex == bindparam("s")),
+            or_(_SEX.is_(None), K.sex.is_(None), K.sex == _SEX),
         ),
     ),
 ).order_by(K.child_id)
