@@ -56,10 +56,12 @@ def _shares_a_key(a: BlockingKeys, b: BlockingKeys) -> bool:
         or (a.initials and a.initials == b.initials)
     )
     same_year = a.birth_year is None or b.birth_year is None or a.birth_year == b.birth_year
+    same_sex = a.sex is None or b.sex is None or a.sex == b.sex
     return bool(
         set(a.birth_dates) & set(b.birth_dates)
         or (names and same_year)
         or (a.postcode and a.postcode == b.postcode)
+        or (a.birth_day_month and a.birth_day_month == b.birth_day_month and same_sex)
     )
 
 
@@ -112,6 +114,38 @@ def test_a_birth_date_typo_within_the_year_keeps_a_blocking_key(
         assert _shares_a_key(
             blocking_keys(moved), blocking_keys(replace(shielded, birth_date=born))
         )
+
+
+@given(
+    profiles(shielded=True),
+    st.sampled_from(["F", "M", None]),
+    st.integers(min_value=-9, max_value=9).filter(bool),
+)
+def test_a_wrong_birth_year_with_both_names_changed_keeps_a_blocking_key(
+    shielded: ScreenProfile, sex: str | None, years: int
+) -> None:
+    """ADR 0004's blind spot, closed by ADR 0008: the year is wrong and neither name keeps
+    its sound or initial, the address is new; the day and month of birth still meet."""
+    born = shielded.birth_date or date(2015, 3, 14)
+    if born.month == 2 and born.day == 29:
+        born = date(born.year, 2, 28)
+    shielded = replace(shielded, birth_date=born, sex=sex)
+    update = ScreenProfile(
+        child_id="NEW1",
+        given_name="Xy" + shielded.given_name,
+        family_name="Zq" + shielded.family_name,
+        birth_date=date(born.year + years, born.month, born.day),
+        postcode="elsewhere",
+        sex=sex,
+    )
+    assert _shares_a_key(blocking_keys(update), blocking_keys(shielded))
+    other_sex = {"F": "M", "M": "F"}.get(sex or "")
+    if other_sex is not None:
+        keys = blocking_keys(replace(update, sex=other_sex))
+        assert not (
+            keys.birth_day_month == blocking_keys(shielded).birth_day_month
+            and (keys.sex == blocking_keys(shielded).sex)
+        ), "sex, when both know it, narrows the day-and-month key"
 
 
 def test_an_unrelated_child_born_the_same_day_is_not_cautioned() -> None:

@@ -2,8 +2,10 @@
 
 Invariant (design.md invariant 2, as ``seed/contactpoint-article.txt`` demands): after any
 sequence of loads, updates, re-loads, new records under new ids or from another source,
-shields and lifts, no practitioner-visible output (search results and every child record
-they lead to) contains an address of a real child who is shielded.
+shields and lifts, and officers' merges, splits, undone merges, not-a-match decisions and
+a rescore of everything held, no practitioner-visible output (search results and every
+child record they lead to, as the door's JSON views) contains an address of a real child
+who is shielded.
 
 Each real child ("person") writes a unique token into every address it is ever given, so
 a leak is found whichever index child the address ended up on. Name and birth-date errors
@@ -33,18 +35,22 @@ from sqlalchemy import Engine
 
 from app_fixtures import FIXED_NOW, make_health_record
 from childindex.bootstrap import Container
+from childindex.domain.errors import InvalidInput
 from childindex.domain.identifiers import nhs_check_digit
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
+from childindex.domain.review import ReviewAction
 from childindex.domain.shield import ShieldRule
 from childindex.domain.source_record import Source
 from childindex.domain.users import User
 from childindex.feeds.health import read_health
+from childindex.matching.engine import ModelMatchEngine
 from childindex.policy.criteria import SearchCriteria
 from childindex.policy.viewer import OrgKind, Viewer
-from childindex.services import door, ingest, shielding
+from childindex.services import door, ingest, merging, rescore, review, shielding
 from childindex.services.shield_screen import DEFAULT_RULE
 from childindex.storage.models import Base
+from matching_model import hand_model
 from shield_fixtures import la_record, load_la
 
 # (given names, family names, birth date): index 0 is the true spelling, the rest typos.
@@ -79,6 +85,25 @@ PRACTITIONER = Viewer.for_user(
     ),
     org_kind=OrgKind.HEALTH,
 )
+LA_CODES = ("901", "902")
+
+
+def _officer(la_code: str) -> Viewer:
+    return Viewer.for_user(
+        User(
+            user_id=3,
+            username=f"officer-{la_code}",
+            role=Role.LA_OFFICER,
+            la_code=la_code,
+            organisation="Children's services",
+            vetting_expires=None,
+        )
+    )
+
+
+def _person_of(record_id: str) -> int:
+    """Record ids here name their real child: ``H1``, ``H1-7``, ``L1-12`` are person 1's."""
+    return int(record_id[1:].split("-", maxsplit=1)[0])
 
 
 ADMIN = Viewer.for_user(
@@ -125,6 +150,7 @@ class ShieldModel(RuleBasedStateMachine):
         self.counter = 0
         self.nhs_used = 0
         self.last_sent: dict[str, dict[str, Any]] = {}
+        self.merged: list[ChildId] = []  # children retired by a merge, newest last
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -257,6 +283,9 @@ class ShieldModel(RuleBasedStateMachine):
         for child_id in sorted(self._children_of(person), key=str):
             with self.container.uow_factory() as uow:
                 child = uow.children.get(child_id)
+            others = self._persons_on(child_id) - {person.index}
+            if any(self.people[i].shielded for i in others):
+                continue  # the officer sees another shielded child's records on it
             if child is not None and child.shielded:
                 shielding.lift_shield(
                     uow=self.container.uow_factory(),
@@ -288,6 +317,92 @@ class ShieldModel(RuleBasedStateMachine):
                 ],
                 rule=self.shield_rule,
             )
+
+    # -- officers' matching decisions and a rescore -----------------------------------
+
+    def _active_children(self) -> list[ChildId]:
+        """Children holding the people's health records, ordered by their first record's
+        id (child IDs are random: ordering by them would make examples unrepeatable)."""
+        found: set[ChildId] = set()
+        for person in self.people:
+            found |= self._children_of(person)
+        with self.container.uow_factory() as uow:
+            first = {
+                c: min(f"{r.source.value}:{r.record_id}" for r in uow.records.current_records(c))
+                for c in found
+            }
+        return sorted(found, key=lambda c: first[c])
+
+    def _persons_on(self, child_id: ChildId) -> set[int]:
+        with self.container.uow_factory() as uow:
+            return {_person_of(r.record_id) for r in uow.records.current_records(child_id)}
+
+    @rule(data=st.data())
+    def officer_merges(self, data: st.DataObject) -> None:
+        # An officer merges two children that are one real child. (Merging two different
+        # children and then shielding one of them is a known gap of the screen, which
+        # compares each child's shown identity only: test_shield_screen_after_wrong_merge.)
+        pairs = [
+            (a, b)
+            for a in self._active_children()
+            for b in self._active_children()
+            if a != b and self._persons_on(a) == self._persons_on(b)
+        ]
+        if not pairs:
+            return
+        child_id, into = data.draw(st.sampled_from(pairs))
+        with self.container.uow_factory() as uow:
+            merging.merge_children(uow=uow, child_id=child_id, into=into, actor="model")
+            uow.commit()
+        self.merged.append(child_id)
+
+    @rule(data=st.data())
+    def officer_splits(self, data: st.DataObject) -> None:
+        with self.container.uow_factory() as uow:
+            held = {c: uow.records.current_records(c) for c in self._active_children()}
+        splittable = [c for c, records in held.items() if len(records) > 1]
+        if not splittable:
+            return
+        child_id = data.draw(st.sampled_from(splittable))
+        records = sorted((r.source, r.record_id) for r in held[child_id])
+        moved = data.draw(st.sampled_from(records))
+        with self.container.uow_factory() as uow:
+            merging.split_child(uow=uow, child_id=child_id, records=[moved], actor="model")
+            uow.commit()
+
+    @precondition(lambda self: bool(self.merged))
+    @rule()
+    def officer_undoes_a_merge(self) -> None:
+        child_id = self.merged.pop()
+        with self.container.uow_factory() as uow:
+            try:
+                merging.undo_merge(uow=uow, child_id=child_id, actor="model")
+            except InvalidInput:
+                return  # its records moved on since (a later merge or split): nothing to undo
+            uow.commit()
+
+    @rule()
+    def officer_says_not_a_match(self) -> None:
+        for la_code in LA_CODES:
+            with self.container.uow_factory() as uow:
+                items = uow.reviews.open_items(la_code=la_code)
+            for item in items[:1]:
+                review.decide_review(
+                    uow=self.container.uow_factory(),
+                    viewer=_officer(la_code),
+                    item_id=item.item_id,
+                    action=ReviewAction.NOT_A_MATCH,
+                    now=FIXED_NOW,
+                )
+
+    @rule()
+    def rescore_everything(self) -> None:
+        # A names-and-dates model (not only identifiers): rescore may move records.
+        rescore.rescore(
+            uow_factory=self.container.uow_factory,
+            engine=ModelMatchEngine(hand_model()),
+            actor="model-rescore",
+        )
 
     # -- the invariant ---------------------------------------------------------------
 
@@ -322,6 +437,8 @@ class ShieldModel(RuleBasedStateMachine):
                 now=FIXED_NOW,
             )
             seen.append(view.model_dump_json())
+            if not view.shielded:
+                self.shown_in_full.add(ChildId.parse(child_id))
         return "\n".join(seen)
 
     @invariant()
@@ -329,9 +446,15 @@ class ShieldModel(RuleBasedStateMachine):
         secret = [t for person in self.people if person.shielded for t in person.tokens]
         if not secret:
             return
+        self.shown_in_full: set[ChildId] = set()
         shown = self._practitioner_sees()
         for token in secret:
             assert token not in shown, f"a shielded child's address {token} is visible"
+        # Stronger than the tokens shown today: no child a practitioner sees in full holds
+        # a record of a shielded real child (whichever record survivorship shows).
+        for child_id in sorted(self.shown_in_full, key=str):
+            hidden = {i for i in self._persons_on(child_id) if self.people[i].shielded}
+            assert not hidden, f"a shielded child's address is visible: {child_id} {hidden}"
 
 
 def _run(container: Container, engine: Engine, shield_rule: ShieldRule, examples: int) -> None:
@@ -356,11 +479,11 @@ def _run(container: Container, engine: Engine, shield_rule: ShieldRule, examples
 def test_no_sequence_of_feed_updates_shows_a_shielded_childs_address(
     container: Container, engine: Engine
 ) -> None:
-    _run(container, engine, DEFAULT_RULE, examples=25)
+    _run(container, engine, DEFAULT_RULE, examples=40)
 
 
 def test_the_model_finds_the_seeds_flaw_when_the_caution_rule_is_off(
     container: Container, engine: Engine
 ) -> None:
     with pytest.raises(AssertionError, match="shielded child's address"):
-        _run(container, engine, ShieldRule(caution=None), examples=25)
+        _run(container, engine, ShieldRule(caution=None), examples=100)

@@ -45,6 +45,7 @@ class ScreenProfile:
     postcode: str | None = None
     shielded: bool = False
     la_code: str | None = None
+    sex: str | None = None  # F or M; None when unknown (a key only, never compared)
     # How strongly a shielded child is protected: 1 for a child shielded by a source or an
     # officer; for a child the screen shielded, the (chained) score that shielded it.
     strength: float = 1.0
@@ -62,15 +63,24 @@ class BlockingKeys:
     nhs_number: str | None
     upn: str | None
     postcode: str | None
+    # Day and month of birth ("07-21") with sex (None: unknown, matches either): a key
+    # in *any* year, so a wrong birth year with both names changed is still compared.
+    birth_day_month: str | None = None
+    sex: str | None = None
+
+
+def day_month(born: date | None) -> str | None:
+    """The day-and-month key of a birth date (``date(2016, 7, 21)`` -> ``"07-21"``)."""
+    return f"{born.month:02d}-{born.day:02d}" if born is not None else None
 
 
 def blocking_keys(profile: ScreenProfile) -> BlockingKeys:
     """The keys of ``profile``: birth date and its day/month swap; within the birth year
     (or any year where a date is unknown) the sound of either name or the initials; each
-    identifier; the postcode. A record with one typo in each name and in the birth date
-    (or a swapped or missing date) shares a key with its child
-    (``tests/properties/test_shield_resemblance.py``); only a changed birth *year* together
-    with both names sounding different escapes the screen."""
+    identifier; the postcode; the day and month of birth with sex, in any year. A record
+    with one typo in each name and in the birth date (or a swapped or missing date) shares
+    a key with its child (``tests/properties/test_shield_resemblance.py``), and so does one
+    whose birth *year* changed together with the sound of both names (ADR 0008)."""
     dates: tuple[date, ...] = ()
     if profile.birth_date is not None:
         swap = swapped(profile.birth_date)
@@ -84,6 +94,8 @@ def blocking_keys(profile: ScreenProfile) -> BlockingKeys:
         nhs_number=profile.nhs_number,
         upn=profile.upn,
         postcode=profile.postcode,
+        birth_day_month=day_month(profile.birth_date),
+        sex=profile.sex if profile.sex in {"F", "M"} else None,
     )
 
 

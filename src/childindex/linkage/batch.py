@@ -4,20 +4,24 @@ Splink (DuckDB) generates and scores the blocked pairs; pairs that could matter 
 re-scored in-process with the same weights and rules as the online engine (identifier
 safeguard, twins rule), then clustered: identifier links and model links at or above
 ``LINK`` join clusters, strongest first, unless the two clusters hold different NHS numbers
-that the pair itself does not bridge... (see :func:`cluster`).
+or UPNs that the pair itself does not bridge, or the pair is one of several equally strong
+ones pulling a record towards two children (see :func:`cluster`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import combinations, groupby
 from typing import Any
 
 from childindex.linkage.training import linker_for
 from childindex.matching.features import Features
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
-from childindex.matching.scoring import TrainedScorer
-from childindex.matching.thresholds import LINK, REVIEW
+from childindex.matching.scoring import TrainedScorer, outright
+from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
 
 @dataclass(slots=True)
@@ -30,11 +34,11 @@ class BatchResult:
 
 
 class _Clusters:
-    """Union-find over record ids, keeping each cluster's NHS numbers."""
+    """Union-find over record ids, keeping each cluster's NHS numbers and UPNs."""
 
     def __init__(self, features: Mapping[str, Features]) -> None:
         self.parent = {uid: uid for uid in features}
-        self.nhs = {uid: {f.nhs_number} - {None} for uid, f in features.items()}
+        self.ids = {uid: ({f.nhs_number} - {None}, {f.upn} - {None}) for uid, f in features.items()}
 
     def find(self, uid: str) -> str:
         root = uid
@@ -44,43 +48,79 @@ class _Clusters:
             self.parent[uid], uid = root, self.parent[uid]
         return root
 
+    def conflicts(self, ra: str, rb: str) -> int:
+        """How many identifier kinds (NHS number, UPN) both clusters hold, none shared."""
+        return sum(
+            1
+            for left, right in zip(self.ids[ra], self.ids[rb], strict=True)
+            if left and right and not (left & right)
+        )
+
     def union(self, a: str, b: str, *, force: bool) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        # Two clusters each holding NHS numbers, none shared: different registrations.
-        # Only an identifier link or a pair strong enough to force it joins them.
-        if not force and self.nhs[ra] and self.nhs[rb] and not (self.nhs[ra] & self.nhs[rb]):
+        # Two clusters each holding NHS numbers (or UPNs), none shared: two registrations
+        # of one child, or two children. Only an identifier link or a pair strong enough
+        # to force it joins them, and never over both kinds of identifier at once (a
+        # re-registered child keeps its UPN; namesakes at two schools do not share one).
+        conflicts = self.conflicts(ra, rb)
+        if conflicts > 1 or (conflicts and not force):
             return False
-        small, big = sorted((ra, rb), key=lambda r: len(self.nhs[r]))
+        small, big = sorted((ra, rb), key=lambda r: len(self.ids[r][0]) + len(self.ids[r][1]))
         self.parent[small] = big
-        self.nhs[big] |= self.nhs[small]
+        for kind in (0, 1):
+            self.ids[big][kind].update(self.ids[small][kind])
         return True
 
+    def ambiguous(self, pairs: list[_Pair]) -> set[str]:
+        """Clusters with no identifier of their own that ``pairs`` (equally strong) would
+        join to two clusters that cannot be one child (their identifiers conflict): which
+        one is a coin toss. (A cluster with an identifier is kept apart by it.)"""
+        partners: defaultdict[str, set[str]] = defaultdict(set)
+        for pair in pairs:
+            ra, rb = self.find(pair.left), self.find(pair.right)
+            if ra == rb:
+                continue
+            if not any(self.ids[ra]):
+                partners[ra].add(rb)
+            if not any(self.ids[rb]):
+                partners[rb].add(ra)
+        return {
+            root
+            for root, found in partners.items()
+            if len(found) > 1 and any(self.conflicts(p, q) for p, q in combinations(found, 2))
+        }
 
-def _outright(levels: Mapping[str, str]) -> bool:
-    return (
-        levels["forename"] == "exact"
-        and levels["dob"] == "exact"
-        and levels["location"] in {"address", "postcode", "sector"}
-    )
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    strength: float  # log2 odds as the thresholds see it; inf for an identifier link
+    probability: float
+    force: bool
+    identifier: bool
+    left: str
+    right: str
+    forename: str = "null"  # the forename comparison's level
 
 
-def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult:
-    """Cluster ``rows`` (from :func:`linkage.training.feature_rows`) with ``model``."""
-    features = {
-        row["unique_id"]: Features(**{k: v for k, v in row.items() if k != "unique_id"})
-        for row in rows
-    }
+def _band(pair: _Pair) -> float:
+    """Pairs in one band are equally strong (within ``AMBIGUOUS_BITS``)."""
+    if pair.identifier or math.isinf(pair.strength):
+        return pair.strength
+    return math.floor(pair.strength / AMBIGUOUS_BITS)
+
+
+def score_pairs(
+    table: Iterable[tuple[str, str]], features: Mapping[str, Features], model: Mapping[str, Any]
+) -> list[_Pair]:
+    """Every blocked pair re-scored with the online engine's rules, strongest first."""
     scorer = TrainedScorer(model)
-    linker = linker_for(rows, model)
-    predictions = linker.inference.predict(threshold_match_probability=REVIEW / 10)
-    table = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r").fetchall()
-    scored: list[tuple[float, bool, str, str]] = []
+    scored: list[_Pair] = []
     for left, right in table:
         verdict = identifier_verdict(features[left], features[right])
         if verdict is IdentifierVerdict.LINK:
-            scored.append((1.0, True, left, right))
+            scored.append(_Pair(math.inf, 1.0, True, True, left, right))
             continue
         score = scorer.score(features[left], features[right])
         probability = scorer.decision_probability(score)
@@ -88,17 +128,75 @@ def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult
             probability = min(probability, REVIEW)
         # Two registrations of one child (different NHS numbers) join only on a pair that
         # agrees on forename and date of birth outright.
-        force = probability >= LINK and _outright(score.levels)
-        scored.append((probability, force, left, right))
-    scored.sort(key=lambda item: (-item[0], item[2], item[3]))
+        force = probability >= LINK and outright(score.levels)
+        strength = scorer.decision_strength(score, probability)
+        forename = score.levels["forename"]
+        scored.append(_Pair(strength, probability, force, False, left, right, forename))
+    scored.sort(key=lambda p: (-p.strength, p.left, p.right))
+    return scored
+
+
+def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult:
+    """Cluster ``rows`` (from :func:`linkage.training.feature_rows`) with ``model``.
+
+    Pairs join strongest first (by log odds: probabilities saturate). Within a band of
+    equally strong pairs, a cluster that would join two clusters that cannot be one child
+    joins neither: its pairs go to review (namesakes: same name and birth date, no
+    identifier and an address matching neither).
+    """
+    features = {
+        row["unique_id"]: Features(**{k: v for k, v in row.items() if k != "unique_id"})
+        for row in rows
+    }
+    linker = linker_for(rows, model)
+    predictions = linker.inference.predict(threshold_match_probability=REVIEW / 10)
+    table = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r").fetchall()
+    scored = score_pairs(table, features, model)
     clusters = _Clusters(features)
     result = BatchResult(cluster_of={}, scored_pairs=len(table))
     linked: set[str] = set()
-    for probability, deterministic, left, right in scored:
-        if probability >= LINK and clusters.union(left, right, force=deterministic):
-            linked.update((left, right))
-        elif probability >= REVIEW:
-            result.review_pairs.append((left, right, probability))
+
+    def join(pair: _Pair, *, unsure: bool) -> None:
+        if (
+            pair.probability >= LINK
+            and not unsure
+            and clusters.union(pair.left, pair.right, force=pair.force)
+        ):
+            linked.update((pair.left, pair.right))
+        elif pair.probability >= REVIEW:
+            result.review_pairs.append((pair.left, pair.right, pair.probability))
+
+    # Twin guard: a record held exactly by one child's forename and only a letter off by
+    # another's (Zara, Zora), both at LINK, the two children kept apart by identifiers.
+    exact_partners: defaultdict[str, list[str]] = defaultdict(list)
+    for pair in scored:
+        if pair.forename == "exact" and pair.probability >= LINK and not pair.identifier:
+            exact_partners[pair.left].append(pair.right)
+            exact_partners[pair.right].append(pair.left)
+
+    def twin_pull(pair: _Pair) -> bool:
+        if pair.forename != "typo":  # a middle name or nickname is not a twin's name
+            return False
+        for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
+            target = clusters.find(theirs)
+            for exact in exact_partners.get(mine, ()):
+                if clusters.conflicts(clusters.find(exact), target):
+                    return True
+        return False
+
+    for _, band in groupby(scored, key=_band):
+        pairs = list(band)
+        # Identifier links and outright agreements first: they may make two clusters one.
+        for pair in pairs:
+            if pair.identifier or pair.force:
+                join(pair, unsure=False)
+        rest = [p for p in pairs if not (p.identifier or p.force)]
+        linkable = [p for p in rest if p.probability >= LINK]
+        ambiguous = clusters.ambiguous(linkable) if len(linkable) > 1 else set()
+        for pair in rest:
+            roots = {clusters.find(pair.left), clusters.find(pair.right)}
+            unsure = bool(roots & ambiguous) or (pair.probability >= LINK and twin_pull(pair))
+            join(pair, unsure=unsure)
     result.cluster_of = {uid: clusters.find(uid) for uid in features}
     # A record linked on its own strength is not queued; one whose best is only "review" is.
     result.review_pairs = [

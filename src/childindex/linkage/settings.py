@@ -10,7 +10,7 @@ from typing import Any, Final
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import SettingsCreator, block_on
+from splink import SettingsCreator
 
 from childindex.matching.comparisons import LEVELS, TF_COLUMNS
 
@@ -78,16 +78,30 @@ def _comparison(name: str) -> cl.CustomComparison:
     return cl.CustomComparison(levels, output_column_name=name)
 
 
-# Pairs scored in batch: each rule keeps recall on one hard case.
-PREDICTION_BLOCKS: Final[tuple[Any, ...]] = (
-    block_on("dob"),  # twins, movers, surname changes
-    block_on("forename_canon", "surname"),  # wrong or swapped dates of birth
-    block_on("surname", "postcode"),  # a new forename spelling at the same address
-    block_on("forename_canon", "postcode"),  # a surname change without moving
+def _equal(*columns: str) -> str:
+    return " AND ".join(f'l."{c}" = r."{c}"' for c in columns)
+
+
+# Pairs scored in batch: each rule keeps recall on one hard case. Plain SQL, so a trained
+# model is always predicted with today's rules (``linkage/training.py``). The birth date
+# never blocks alone: its blocks grow with the square of the country (2.65M records share
+# about 6,600 dates: 500M pairs); with a second key they grow linearly (ADR 0008).
+PREDICTION_BLOCKS: Final[tuple[str, ...]] = (
+    _equal("dob", "surname_sdx"),  # twins, movers, a new forename spelling
+    _equal("dob", "forename_canon"),  # surname changes, movers
+    _equal("dob", "pc_district"),  # a surname change with a forename typo, nearby
+    _equal("forename_canon", "surname"),  # wrong or swapped dates of birth
+    _equal("surname", "postcode"),  # a new forename spelling at the same address
+    _equal("forename_canon", "postcode"),  # a surname change without moving
     "l.dob = r.dob_swap",  # day and month swapped
-    block_on("nhs_number"),
-    block_on("upn"),
+    _equal("nhs_number"),
+    _equal("upn"),
 )
+
+
+def prediction_rules() -> list[dict[str, Any]]:
+    """``PREDICTION_BLOCKS`` in the form Splink's settings take."""
+    return [{"blocking_rule": sql, "sql_dialect": "duckdb"} for sql in PREDICTION_BLOCKS]
 
 
 def settings() -> SettingsCreator:
@@ -96,7 +110,7 @@ def settings() -> SettingsCreator:
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[_comparison(name) for name in LEVELS],
-        blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKS),
+        blocking_rules_to_generate_predictions=list[Any](prediction_rules()),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         max_iterations=20,

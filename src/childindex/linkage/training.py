@@ -17,7 +17,7 @@ from typing import Any
 from splink import Linker, block_on
 from splink.backends.duckdb import DuckDBAPI
 
-from childindex.linkage.settings import settings
+from childindex.linkage.settings import prediction_rules, settings
 from childindex.matching.comparisons import LEVELS, TF_COLUMNS, dob_level, location_level
 from childindex.matching.features import Features, features_of
 from childindex.matching.thresholds import MODEL_VERSION
@@ -87,6 +87,8 @@ def linker_for(
             model["splink"],
             retain_intermediate_calculation_columns=levels,
             retain_matching_columns=levels,
+            # Today's blocking rules, whatever the model was trained with.
+            blocking_rules_to_generate_predictions=prediction_rules(),
         )
     return Linker(frame, chosen)
 

@@ -7,7 +7,9 @@ best-matching record. No database engine runs per record.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from childindex.domain.ids import ChildId
@@ -22,8 +24,8 @@ from childindex.matching.ports import (
     MatchDecision,
     MatchKind,
 )
-from childindex.matching.scoring import TrainedScorer
-from childindex.matching.thresholds import LINK, REVIEW
+from childindex.matching.scoring import TrainedScorer, outright
+from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
 # More stored records than this sharing a key means a very common key; the rest are not
 # compared (the identifier and name keys still find the right child).
@@ -80,22 +82,98 @@ class ModelMatchEngine:
         self, features: Features, candidates: Iterable[CandidateRecord]
     ) -> dict[ChildId, tuple[float, IdentifierVerdict, Candidate]]:
         """Per child: decision probability, identifier verdict, and the explained candidate
-        (model probability and per-field weights of its best-matching record)."""
-        best: dict[ChildId, tuple[float, IdentifierVerdict, Candidate]] = {}
-        rank = {IdentifierVerdict.LINK: 2, IdentifierVerdict.REVIEW: 1, IdentifierVerdict.NONE: 0}
+        (model probability and per-field weights of its best-matching record).
+
+        The batch clustering's guards apply per child too (ADR 0008): a child holding NHS
+        numbers (or UPNs) none of which is the record's is linked only by an identifier or
+        an outright agreement, never over both kinds; and when two children are at or above
+        ``LINK`` within ``AMBIGUOUS_BITS`` of each other, or the best has the record's
+        forename a letter off while another has it exactly (twins), none is linked
+        automatically.
+        """
+        best: dict[ChildId, _Best] = {}
+        ids: dict[ChildId, tuple[set[str], set[str]]] = {}
         for found in candidates:
             other = features_of(found.payload)
+            held_ids = ids.setdefault(found.child_id, (set(), set()))
+            for kind, value in enumerate((other.nhs_number, other.upn)):
+                if value is not None:
+                    held_ids[kind].add(value)
             score = self.scorer.score(features, other)
             verdict = identifier_verdict(features, other)
             probability = self.scorer.decision_probability(score)
             if verdict is IdentifierVerdict.REVIEW:
                 probability = min(probability, REVIEW)
+            strength = (
+                math.inf
+                if verdict is IdentifierVerdict.LINK
+                else self.scorer.decision_strength(score, probability)
+            )
             candidate = Candidate(found.child_id, score.probability, dict(score.weights))
+            mine = _Best(
+                probability,
+                verdict,
+                candidate,
+                strength,
+                outright(score.levels),
+                score.levels["forename"],
+            )
             held = best.get(found.child_id)
-            mine = (rank[verdict], probability)
-            if held is None or mine > (rank[held[1]], held[0]):
-                best[found.child_id] = (probability, verdict, candidate)
-        # Rank children by verdict first: an identifier link beats any score.
-        return dict(
-            sorted(best.items(), key=lambda item: (-rank[item[1][1]], -item[1][0], item[0].value))
-        )
+            if held is None or mine.rank > held.rank:
+                best[found.child_id] = mine
+        for child_id, held in best.items():
+            if held.verdict is not IdentifierVerdict.LINK and held.probability >= LINK:
+                conflicts = _conflicts(features, ids[child_id])
+                if conflicts > 1 or (conflicts and not held.outright):
+                    best[child_id] = held.capped()
+        ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
+        linkable = [b for _, b in ranked if b.probability >= LINK]
+        if (
+            len(linkable) > 1
+            and linkable[0].verdict is not IdentifierVerdict.LINK
+            and (
+                linkable[0].strength - linkable[1].strength < AMBIGUOUS_BITS
+                # Twin guard: the best has a forename a letter off, another the same one.
+                or (linkable[0].forename == "typo" and any(b.forename == "exact" for b in linkable))
+            )
+        ):
+            ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
+        return {c: (b.probability, b.verdict, b.candidate) for c, b in ranked}
+
+
+_RANK = {IdentifierVerdict.LINK: 2, IdentifierVerdict.REVIEW: 1, IdentifierVerdict.NONE: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class _Best:
+    """A child's best-matching record as the thresholds see it."""
+
+    probability: float
+    verdict: IdentifierVerdict
+    candidate: Candidate
+    strength: float
+    outright: bool
+    forename: str  # the forename comparison's level
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        return (_RANK[self.verdict], self.strength)
+
+    @property
+    def order(self) -> tuple[int, float, float]:
+        # An identifier link beats any score; then probability, then strength.
+        return (-_RANK[self.verdict], -self.probability, -self.strength)
+
+    def capped(self) -> _Best:
+        """The same, held just below ``LINK`` (so at most REVIEW)."""
+        return replace(self, probability=min(self.probability, math.nextafter(LINK, 0.0)))
+
+
+def _conflicts(features: Features, held: tuple[set[str], set[str]]) -> int:
+    """How many identifier kinds the record and the child both hold, none shared."""
+    mine = (features.nhs_number, features.upn)
+    return sum(
+        1
+        for value, theirs in zip(mine, held, strict=True)
+        if value and theirs and value not in theirs
+    )

@@ -35,6 +35,9 @@ class PairScore:
     weights: dict[str, float]
     levels: dict[str, str]
     possible_twins: bool
+    # log2 odds (prior + weights): unlike the probability it never saturates at 1.0, so
+    # it orders strong pairs by strength.
+    match_weight: float = 0.0
 
 
 # A name seen at least this many times in the training data is a real name, not a slip.
@@ -45,6 +48,16 @@ def _middle_names(features: Features) -> set[str]:
     tokens = set((features.forenames or "").split())
     tokens.discard(features.forename or "")
     return tokens
+
+
+def outright(levels: Mapping[str, str]) -> bool:
+    """Forename and birth date exact and the same neighbourhood: strong enough to join two
+    registrations of one child that carry different NHS numbers."""
+    return (
+        levels.get("forename") == "exact"
+        and levels.get("dob") == "exact"
+        and levels.get("location") in {"address", "postcode", "sector"}
+    )
 
 
 class TrainedScorer:
@@ -111,7 +124,7 @@ class TrainedScorer:
         total = self._prior_weight + sum(weights.values())
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
         twins = self.possible_twins(left, right, levels)
-        return PairScore(probability, weights, levels, twins)
+        return PairScore(probability, weights, levels, twins, total)
 
     def decision_probability(self, score: PairScore) -> float:
         """The probability the thresholds see: possible twins never reach ``LINK``."""
@@ -123,3 +136,12 @@ class TrainedScorer:
         )
         ceiling = REVIEW if distinct else LINK
         return min(score.probability, math.nextafter(ceiling, 0.0))
+
+    def decision_strength(self, score: PairScore, probability: float) -> float:
+        """The pair's strength in bits as the thresholds see it: the match weight, unless a
+        rule capped ``probability`` below the model's (then the capped log odds)."""
+        if probability >= score.probability:
+            return score.match_weight
+        if probability <= 0.0:
+            return -math.inf
+        return math.log2(probability / (1.0 - probability))

@@ -18,5 +18,9 @@ MODEL_VERSION = "fs-1"
 LINK = 0.95
 REVIEW = 0.80
 CAUTION = 0.20
+# Two candidates at or above LINK whose strengths (log2 odds) are this close are equally
+# good: linking to either is a coin toss (namesakes: same name and birth date, different
+# homes), so the record goes to REVIEW instead (ADR 0008).
+AMBIGUOUS_BITS = 1.0
 
 assert 0.0 < CAUTION < REVIEW < LINK <= 1.0  # noqa: S101 - a mis-edit must fail at import

@@ -54,6 +54,7 @@ class SearchKeyRow(Base):
         Index("ix_child_search_keys_screen_given", "shielded", "birth_year", "given_sound"),
         Index("ix_child_search_keys_screen_family", "shielded", "birth_year", "family_sound"),
         Index("ix_child_search_keys_screen_initials", "shielded", "birth_year", "initials"),
+        Index("ix_child_search_keys_screen_day_month", "shielded", "birth_day_month", "sex"),
     )
 
     child_id: Mapped[ChildKey] = mapped_column(
@@ -73,6 +74,9 @@ class SearchKeyRow(Base):
     given_sound: Mapped[str] = mapped_column(String(8), default="", server_default="")
     family_sound: Mapped[str] = mapped_column(String(8), default="", server_default="")
     initials: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    # Day and month of birth ("07-21") and sex (F/M, NULL unknown): a key in any year.
+    birth_day_month: Mapped[str | None] = mapped_column(String(5))
+    sex: Mapped[str | None] = mapped_column(String(1))
 
 
 class ShieldRow(Base):

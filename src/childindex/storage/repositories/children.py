@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select,
 
 from childindex.domain.ids import ChildId
 from childindex.domain.names import name_key
+from childindex.domain.shield import day_month
 from childindex.domain.similarity import initials, sound_key
 from childindex.matching.ports import CandidateRecord
 from childindex.storage.cipher import FieldCipher
@@ -113,6 +114,8 @@ def search_keys(child: Child, cipher: FieldCipher) -> dict[str, Any]:
         "given_sound": sound_key(child.given_name),
         "family_sound": sound_key(child.family_name),
         "initials": initials(child.given_name, child.family_name),
+        "birth_day_month": day_month(child.birth_date),
+        "sex": child.sex.value if child.sex.value in {"F", "M"} else None,
     }
 
 

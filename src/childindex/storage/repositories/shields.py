@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     Integer,
+    String,
     and_,
     bindparam,
     case,
@@ -75,6 +76,7 @@ _PROFILE = select(
     K.postcode,
     K.shielded,
     K.la_code,
+    K.sex,
     _STRENGTH,
 ).join(ChildRow, and_(ChildRow.child_id == K.child_id, ChildRow.status == CHILD_ACTIVE))
 
@@ -90,7 +92,8 @@ def _profile(row: Any) -> ScreenProfile:
         postcode=row[6],
         shielded=bool(row[7]),
         la_code=row[8],
-        strength=float(row[9]),
+        sex=row[9],
+        strength=float(row[10]),
     )
 
 
@@ -103,6 +106,7 @@ _NAMES = or_(
     K.given_sound == bindparam("g"), K.family_sound == bindparam("f"), K.initials == bindparam("i")
 )
 _YEAR = _bound("y", Integer())
+_SEX = _bound("s", String(1))  # typed: PostgreSQL cannot infer a type for "$n IS NULL"
 _CANDIDATES = _PROFILE.where(
     K.shielded == _bound("shielded", Boolean()),
     or_(
@@ -113,6 +117,11 @@ _CANDIDATES = _PROFILE.where(
         K.nhs_number == bindparam("n"),
         K.upn == bindparam("u"),
         K.postcode == bindparam("p"),
+        # Any birth year (ADR 0008): same day and month, and sex unless either is unknown.
+        and_(
+            K.birth_day_month == bindparam("md"),
+            or_(_SEX.is_(None), K.sex.is_(None), K.sex == _SEX),
+        ),
     ),
 ).order_by(K.child_id)
 
@@ -131,6 +140,8 @@ def _params(keys: BlockingKeys, *, shielded: bool) -> dict[str, Any]:
         "n": keys.nhs_number,
         "u": keys.upn,
         "p": keys.postcode,
+        "md": keys.birth_day_month,
+        "s": keys.sex,
     }
 
 

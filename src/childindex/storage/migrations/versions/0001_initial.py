@@ -146,6 +146,8 @@ def _children() -> None:
         sa.Column("given_sound", sa.String(length=8), server_default="", nullable=False),
         sa.Column("family_sound", sa.String(length=8), server_default="", nullable=False),
         sa.Column("initials", sa.String(length=2), server_default="", nullable=False),
+        sa.Column("birth_day_month", sa.String(length=5), nullable=True),
+        sa.Column("sex", sa.String(length=1), nullable=True),
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["children.child_id"],
@@ -175,6 +177,11 @@ def _children() -> None:
         "ix_child_search_keys_screen_initials",
         "child_search_keys",
         ["shielded", "birth_year", "initials"],
+    )
+    op.create_index(
+        "ix_child_search_keys_screen_day_month",
+        "child_search_keys",
+        ["shielded", "birth_day_month", "sex"],
     )
     op.create_table(
         "links",

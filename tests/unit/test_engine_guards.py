@@ -1,0 +1,58 @@
+"""The online engine's per-child guards (ADR 0008): namesakes, identifier conflicts, twins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from childindex.domain.ids import ChildId
+from childindex.matching.engine import ModelMatchEngine
+from childindex.matching.features import features_of
+from childindex.matching.ports import CandidateRecord, MatchKind
+from matching_model import hand_model
+
+BASE: dict[str, Any] = {
+    "given_name": "Sophia",
+    "family_name": "Lewis",
+    "sex": "F",
+    "birth_date": "2022-01-03",
+}
+
+
+def _home(postcode: str, line1: str) -> dict[str, str]:
+    return {"postcode": postcode, "address_line1": line1}
+
+
+def _child(child_id: ChildId, *records: dict[str, Any]) -> list[CandidateRecord]:
+    return [CandidateRecord(child_id, "health", f"R{i}", r) for i, r in enumerate(records)]
+
+
+def test_a_record_matching_two_namesakes_equally_goes_to_review() -> None:
+    engine = ModelMatchEngine(hand_model())
+    a, b = ChildId.new(), ChildId.new()
+    held = _child(a, {**BASE, **_home("BB3 1EX", "31 Stephenson Road")}) + _child(
+        b, {**BASE, **_home("BR3 0QQ", "31 South Gardens")}
+    )
+    record = features_of({**BASE, **_home("BL2 2WY", "80 Sycamore Terrace")})
+    assert engine.decide_among(record, held[:1]).kind is MatchKind.LINK  # alone: linked
+    assert engine.decide_among(record, held).kind is MatchKind.REVIEW
+
+
+def test_a_child_whose_nhs_numbers_all_differ_is_linked_only_outright() -> None:
+    engine = ModelMatchEngine(hand_model())
+    child = ChildId.new()
+    held = _child(child, {**BASE, **_home("B1 1GQ", "8 Chapel Walk"), "nhs_number": "9990000026"})
+    elsewhere = {**BASE, **_home("BH1 6YR", "60 Green Gardens"), "nhs_number": "9990000050"}
+    assert engine.decide_among(features_of(elsewhere), held).kind is MatchKind.REVIEW
+    same_home = {**elsewhere, **_home("B1 1GQ", "8 Chapel Walk")}
+    assert engine.decide_among(features_of(same_home), held).kind is MatchKind.LINK
+
+
+def test_a_twin_a_letter_off_at_home_is_not_linked_when_her_namesake_is_held() -> None:
+    engine = ModelMatchEngine(hand_model())
+    zara, zora = ChildId.new(), ChildId.new()
+    home = _home("BH1 6YR", "60 Green Gardens")
+    held = _child(zara, {**BASE, "given_name": "Zara", **_home("B1 1GQ", "8 Chapel Walk")})
+    held += _child(zora, {**BASE, "given_name": "Zora", **home})
+    record = features_of({**BASE, "given_name": "Zara", **home})
+    decision = engine.decide_among(record, held)
+    assert decision.kind is MatchKind.REVIEW
