@@ -59,7 +59,14 @@ class ChildId:
     @classmethod
     def new(cls) -> ChildId:
         """Draw a fresh random child ID."""
-        payload = "".join(secrets.choice(ALPHABET) for _ in range(PAYLOAD_LENGTH))
+        # One draw for all eleven symbols (uniform over every payload): a bulk load makes
+        # a child ID per new record.
+        number = secrets.randbelow(_N**PAYLOAD_LENGTH)
+        symbols = []
+        for _ in range(PAYLOAD_LENGTH):
+            number, digit = divmod(number, _N)
+            symbols.append(ALPHABET[digit])
+        payload = "".join(symbols)
         return cls(payload + _check_symbol(payload))
 
     @classmethod

@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from childindex.domain.source_record import RecordError, Source
+    from childindex.services.ports import RawLine
     from childindex.storage.clock import Clock
 
 # Built once: store_raw runs for every line of every feed.
 _START = insert(FeedLoadRow).returning(FeedLoadRow.id)
 _STORE_RAW = insert(RawRecordRow).returning(RawRecordRow.id)
+_STORE_RAW_MANY = insert(RawRecordRow).returning(RawRecordRow.id, sort_by_parameter_order=True)
 _REJECT = (
     update(RawRecordRow)
     .where(RawRecordRow.id == bindparam("raw"))
@@ -92,6 +94,27 @@ class SqlFeedStore:
             .scalar_one()
         )
         return raw_id
+
+    def store_raw_many(self, *, load_id: int, lines: Sequence[RawLine]) -> list[int]:
+        """Store many records exactly as received, the rejected with their errors, in one
+        statement; return their ids in the order given."""
+        if not lines:
+            return []
+        now = self._clock()
+        seal = self._cipher.seal_text
+        rows = [
+            {
+                "load_id": load_id,
+                "line_no": line.line_no,
+                "text": seal(line.text),
+                "received_at": now,
+                "rejected": line.errors is not None,
+                "errors": None if line.errors is None else [asdict(e) for e in line.errors],
+            }
+            for line in lines
+        ]
+        result = self._session.connection().execute(_STORE_RAW_MANY, rows)
+        return list(result.scalars())
 
     def store_rejection(self, *, raw_id: int, errors: Sequence[RecordError]) -> None:
         """Mark the raw record rejected and keep each error (file, line, field, message)."""
