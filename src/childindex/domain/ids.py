@@ -67,7 +67,10 @@ class ChildId:
             number, digit = divmod(number, _N)
             symbols.append(ALPHABET[digit])
         payload = "".join(symbols)
-        return cls(payload + _check_symbol(payload))
+        # Valid by construction: skip __post_init__'s re-check (it is what costs here).
+        child_id = object.__new__(cls)
+        object.__setattr__(child_id, "value", payload + _check_symbol(payload))
+        return child_id
 
     @classmethod
     def parse(cls, text: str) -> ChildId:

@@ -132,7 +132,7 @@ def load_feed(
     uow_factory: UnitOfWorkFactory,
     source: Source,
     filename: str,
-    data: bytes,
+    data: bytes | None = None,
     lines: Iterable[ParsedLine],
     actor: str,
     now: datetime,
@@ -142,12 +142,19 @@ def load_feed(
     engine: MatchEngine | None = None,
     batch_size: int = BATCH_SIZE,
     rule: ShieldRule = DEFAULT_RULE,
+    content_sha256: str | None = None,
 ) -> LoadReport:
     """Store every record raw, validate it, keep the rejected, link the accepted; audited.
 
-    Resumes an unfinished load of the same content from the same source (see the module).
+    The content is named by ``data`` (its bytes, hashed here) or, for a file streamed into
+    ``lines`` in constant memory, by ``content_sha256`` (its SHA-256, hex). Resumes an
+    unfinished load of the same content from the same source (see the module).
     """
-    content_sha256 = hashlib.sha256(data).hexdigest()
+    if content_sha256 is None:
+        if data is None:
+            msg = "load_feed needs the content's bytes (data) or its SHA-256 (content_sha256)"
+            raise ValueError(msg)
+        content_sha256 = hashlib.sha256(data).hexdigest()
     with uow_factory() as uow:
         resume = uow.feeds.unfinished_load(source=source, content_sha256=content_sha256)
         if resume is None:
@@ -172,8 +179,10 @@ def load_feed(
         seen={},
     )
     batch: list[ParsedLine] = []
+    batches = 0
 
     def flush() -> None:
+        nonlocal batches
         if not batch:
             return
         with uow_factory() as uow:
@@ -183,6 +192,12 @@ def load_feed(
                 load_id=report.load_id, line=report.last_line, summary=report.counts()
             )
             uow.commit()
+        batches += 1
+        if batches == 1 and len(batch) >= batch_size:
+            # A big load: the planner must not go on costing the tables as empty.
+            with uow_factory() as uow:
+                uow.feeds.refresh_statistics()
+                uow.commit()
         batch.clear()
         on_progress(report)
 

@@ -198,9 +198,10 @@ class _Batch:
         child = project(child_id, [record], shielded=False)
         if child.shielded:
             return False
-        if self.context.rule.caution is not None:
+        index = self.shielded_index()
+        if self.context.rule.caution is not None and index.size:
             profile = self.uow.children.screen_profile(child)
-            found = self.shielded_index().candidates(blocking_keys(profile))
+            found = index.candidates(blocking_keys(profile))
             if found and self.context.rule.cautions(profile, found):
                 return False
         self.pending.children.append(child)

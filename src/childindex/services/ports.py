@@ -349,6 +349,10 @@ class FeedStore(Protocol):
         """Note, in the batch's own transaction, that every line up to ``line`` is done."""
         ...
 
+    def refresh_statistics(self) -> None:
+        """Let the database's planner see how big the tables a load fills have grown."""
+        ...
+
     def unfinished_load(self, *, source: Source, content_sha256: str) -> LoadCheckpoint | None:
         """The latest unfinished load of exactly this content from this source, if any."""
         ...

@@ -9,7 +9,18 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from childindex.domain.source_record import LoadCheckpoint
 from childindex.storage.cipher import FieldCipher
-from childindex.storage.models import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
+from childindex.storage.models import (
+    LOAD_FINISHED,
+    LOAD_RUNNING,
+    BlockingKeyRow,
+    ChildRow,
+    FeedLoadRow,
+    LinkRow,
+    RawRecordRow,
+    SearchKeyRow,
+    SourceRecordRow,
+    VersionRow,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -44,6 +55,21 @@ _FINISH = (
         checkpoint_line=select(func.coalesce(func.max(RawRecordRow.line_no), 0))
         .where(RawRecordRow.load_id == bindparam("load"))
         .scalar_subquery(),
+    )
+)
+
+
+# What a load writes to (names from the models, never from input).
+_LOADED_TABLES = tuple(
+    model.__tablename__
+    for model in (
+        RawRecordRow,
+        SourceRecordRow,
+        VersionRow,
+        BlockingKeyRow,
+        LinkRow,
+        ChildRow,
+        SearchKeyRow,
     )
 )
 
@@ -126,6 +152,16 @@ class SqlFeedStore:
         self._session.connection().execute(
             _CHECKPOINT, {"load": load_id, "line": line, "counts": dict(summary)}
         )
+
+    def refresh_statistics(self) -> None:
+        """PostgreSQL: ANALYZE the tables a load fills, so that its planner stops costing
+        them as empty (a young table's statistics send it to sequential scans); SQLite
+        plans by its indexes and needs nothing."""
+        connection = self._session.connection()
+        if connection.dialect.name != "postgresql":
+            return
+        for table in _LOADED_TABLES:
+            connection.exec_driver_sql(f"ANALYZE {table}")
 
     def unfinished_load(self, *, source: Source, content_sha256: str) -> LoadCheckpoint | None:
         """The latest unfinished load of exactly this content from this source, if any."""
