@@ -370,8 +370,8 @@ class SourceRecordRepository(Protocol):
         ...
 
     def held(self, *, source: Source, records: Sequence[SourceRecord]) -> dict[str, bool]:
-        """For each of ``records`` already held (by record id): whether its current version
-        has exactly this content (one query for them all)."""
+        """For each record id of ``records`` already held: whether its current version has
+        exactly the content of the first of ``records`` with that id (one query)."""
         ...
 
     def add_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> None:

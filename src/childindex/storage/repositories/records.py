@@ -257,8 +257,8 @@ class SqlSourceRecordRepository:
         return ChildId(value) if value is not None else None
 
     def held(self, *, source: Source, records: Sequence[SourceRecord]) -> dict[str, bool]:
-        """For each of ``records`` already held: whether its current version has exactly
-        this content (one query)."""
+        """For each record id of ``records`` already held: whether its current version has
+        exactly the content of the first of ``records`` with that id (one query)."""
         if not records:
             return {}
         rows = self._session.connection().execute(
@@ -267,8 +267,8 @@ class SqlSourceRecordRepository:
         found: dict[str, str | None] = {row[0]: row[1] for row in rows}
         digest = self._cipher.digest
         held: dict[str, bool] = {}
-        for record in records:
-            if record.record_id in found:
+        for record in records:  # the first of each id: what the database holds before it
+            if record.record_id in found and record.record_id not in held:
                 current = found[record.record_id]
                 held[record.record_id] = current is not None and current == digest(
                     _canonical(record.payload), purpose="payload"
