@@ -259,7 +259,7 @@ def physical_lines(data: FeedData) -> Iterator[tuple[bytes, int, bool]]:
             read = read.removeprefix(_BOM)
         if read.endswith(b"\n") or len(read) < _READ - len(_BOM):
             line = read.removesuffix(b"\n").removesuffix(b"\r")
-            yield line, len(line), not line.strip()
+            yield line[:MAX_LINE_BYTES], len(line), not line.strip()
             continue
         # Over the limit: count the rest of the line without keeping it.
         total, blank, tail = len(read), not read.strip(), read[-2:]
