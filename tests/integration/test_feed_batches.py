@@ -20,8 +20,15 @@ from childindex.domain.identifiers import nhs_check_digit
 from childindex.domain.source_record import Source
 from childindex.feeds.health import read_health
 from childindex.services import ingest
+from childindex.storage.models import Base
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
-from conftest import delete_all_rows
+
+
+def delete_all_rows(engine: Engine) -> None:
+    """Empty every table (as the ``uow_factory`` fixture does after a test)."""
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 def _valid_nhs(count: int) -> list[str]:
