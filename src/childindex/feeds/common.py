@@ -257,6 +257,8 @@ def physical_lines(data: FeedData) -> Iterator[tuple[bytes, int, bool]]:
         if first:
             first = False
             read = read.removeprefix(_BOM)
+            if not read:  # the file was a byte-order mark and nothing else
+                return
         if read.endswith(b"\n") or len(read) < _READ - len(_BOM):
             line = read.removesuffix(b"\n").removesuffix(b"\r")
             yield line[:MAX_LINE_BYTES], len(line), not line.strip()
