@@ -59,8 +59,18 @@ class ChildId:
     @classmethod
     def new(cls) -> ChildId:
         """Draw a fresh random child ID."""
-        payload = "".join(secrets.choice(ALPHABET) for _ in range(PAYLOAD_LENGTH))
-        return cls(payload + _check_symbol(payload))
+        # One draw for all eleven symbols (uniform over every payload): a bulk load makes
+        # a child ID per new record.
+        number = secrets.randbelow(_N**PAYLOAD_LENGTH)
+        symbols = []
+        for _ in range(PAYLOAD_LENGTH):
+            number, digit = divmod(number, _N)
+            symbols.append(ALPHABET[digit])
+        payload = "".join(symbols)
+        # Valid by construction: skip __post_init__'s re-check (it is what costs here).
+        child_id = object.__new__(cls)
+        object.__setattr__(child_id, "value", payload + _check_symbol(payload))
+        return child_id
 
     @classmethod
     def parse(cls, text: str) -> ChildId:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
+# Names repeat a great deal in a feed; the key is a pure function of the name.
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Case-folded, accent-free, single-spaced form: ``"  Zoë  O'Brien"`` -> ``"zoe o'brien"``.
 

@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from childindex.domain.names import name_key
 
@@ -23,11 +24,13 @@ _CODES = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def letters(name: str) -> str:
     """The name's letters only, case-folded and accent-free (``"O'Brien"`` -> ``"obrien"``)."""
     return "".join(c for c in name_key(name) if c.isalpha())
 
 
+@lru_cache(maxsize=1 << 16)
 def sound_key(name: str) -> str:
     """The consonant skeleton of the name's first word, Soundex-coded including its first
     letter (so "Catherine" and "Katherine" agree): names that sound alike share it."""

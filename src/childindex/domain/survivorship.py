@@ -34,6 +34,8 @@ T = TypeVar("T")
 
 
 def _ordered(records: Sequence[SourceRecord], sources: tuple[Source, ...]) -> list[SourceRecord]:
+    if len(records) == 1:  # a new child's only record (most children in a bulk load)
+        return [records[0]] if records[0].source in sources else []
     rank = {s: i for i, s in enumerate(sources)}
     chosen = [r for r in records if r.source in rank]
     # Most recent first within a source; record_id breaks ties so the choice is stable.

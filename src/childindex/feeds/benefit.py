@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from childindex.domain.source_record import ParsedLine, Source
-from childindex.feeds.common import COMMON, Checker, check_common, finish
+from childindex.feeds.common import COMMON, Checker, FeedData, check_common, finish
 from childindex.feeds.csv_rows import read_csv
 
 BENEFIT_FIELDS = COMMON | {"claimant_given_name", "claimant_family_name", "claimant_phone"}
@@ -32,7 +32,7 @@ def parse_benefit(
     )
 
 
-def read_benefit(data: bytes, *, file: str, now: datetime) -> Iterator[ParsedLine]:
+def read_benefit(data: FeedData, *, file: str, now: datetime) -> Iterator[ParsedLine]:
     """Every record of a benefit CSV file, valid or not, in file order."""
     return read_csv(
         data,

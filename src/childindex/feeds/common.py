@@ -7,18 +7,33 @@ as a version).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import IO, Any
 
 from childindex.domain.errors import InvalidIdentifier
 from childindex.domain.identifiers import normalise_postcode
 from childindex.domain.source_record import ParsedLine, RecordError, Source, SourceRecord
 
-__all__ = ["COMMON", "Checker", "ParsedLine", "check_common", "finish", "numbered_lines"]
+__all__ = [
+    "COMMON",
+    "Checker",
+    "FeedData",
+    "ParsedLine",
+    "check_common",
+    "finish",
+    "numbered_lines",
+    "physical_lines",
+]
 
 MAX_AGE_YEARS = 25
 MAX_LINE_BYTES = 1024 * 1024
+# A feed: the whole file's bytes, or a binary stream read line by line in constant memory.
+FeedData = bytes | IO[bytes]
+_BOM = b"\xef\xbb\xbf"
+_READ = MAX_LINE_BYTES + 8  # a first read of a line: enough to know it is over the limit
+_CHUNK = 1 << 16
 SEXES = frozenset({"F", "M", "U"})
 COMMON = frozenset(
     {
@@ -227,25 +242,60 @@ def finish(
     return parsed
 
 
-def numbered_lines(data: bytes) -> Iterator[tuple[int, str, str | None]]:
+def physical_lines(data: FeedData) -> Iterator[tuple[bytes, int, bool]]:
+    """``(bytes, length, blank)`` per line of ``data`` (bytes or a binary stream, read in
+    constant memory): the line without its LF and a CR before it, whole if it is within
+    :data:`MAX_LINE_BYTES` (else only its first :data:`MAX_LINE_BYTES`), its full length,
+    and whether it is all white space. A UTF-8 byte-order mark before the first line is
+    dropped. Lines are those of ``data.split(b"\n")`` less a last empty one."""
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    first = True
+    while True:
+        read = stream.readline(_READ)
+        if not read:
+            return
+        if first:
+            first = False
+            read = read.removeprefix(_BOM)
+            if not read:  # the file was a byte-order mark and nothing else
+                return
+        if read.endswith(b"\n") or len(read) < _READ - len(_BOM):
+            line = read.removesuffix(b"\n").removesuffix(b"\r")
+            yield line[:MAX_LINE_BYTES], len(line), not line.strip()
+            continue
+        # Over the limit: count the rest of the line without keeping it.
+        total, blank, tail = len(read), not read.strip(), read[-2:]
+        while not tail.endswith(b"\n"):
+            more = stream.readline(_CHUNK)
+            if not more:
+                break
+            total += len(more)
+            blank = blank and not more.strip()
+            tail = (tail + more)[-2:]
+        if tail.endswith(b"\n"):
+            total -= 1
+            tail = tail[:-1]
+        if tail.endswith(b"\r"):
+            total -= 1
+        yield read[:MAX_LINE_BYTES], total, blank
+
+
+def numbered_lines(data: FeedData) -> Iterator[tuple[int, str, str | None]]:
     """``(line number, text for keeping raw, problem)`` per non-blank line.
 
     ``problem`` is None when the line is good UTF-8 within :data:`MAX_LINE_BYTES`; else it
     says why the line cannot be read (its raw text then keeps what can be shown). Handles a
-    UTF-8 byte-order mark and CRLF line ends.
+    UTF-8 byte-order mark and CRLF line ends; reads a stream in constant memory.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        chunk = raw.removesuffix(b"\r")
-        if not chunk.strip():
+    for number, (chunk, length, blank) in enumerate(physical_lines(data), start=1):
+        if blank:
             continue
-        if len(chunk) > MAX_LINE_BYTES:
+        if length > MAX_LINE_BYTES:
             kept = chunk[:MAX_LINE_BYTES].decode("utf-8", errors="replace")
             yield (
                 number,
                 kept,
-                f"line is {len(chunk):,} bytes, over the 1 MiB limit (first 1 MiB kept)",
+                f"line is {length:,} bytes, over the 1 MiB limit (first 1 MiB kept)",
             )
             continue
         try:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from childindex.domain.source_record import ParsedLine, RecordError
-from childindex.feeds.common import MAX_LINE_BYTES
+from childindex.feeds.common import MAX_LINE_BYTES, FeedData, physical_lines
 
 ParseRow = Callable[..., ParsedLine]
 
@@ -27,12 +27,8 @@ class _RecordTooLong(Exception):
 class _Lines:
     """Physical lines for ``csv.reader``, remembering those the current record spans."""
 
-    def __init__(self, data: bytes) -> None:
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        self._lines = data.split(b"\n")
-        if self._lines and self._lines[-1] == b"":
-            self._lines.pop()
+    def __init__(self, data: FeedData) -> None:
+        self._lines = physical_lines(data)
         self.next_index = 0  # index of the next line to hand out (line number - 1)
         self.span: list[str] = []
         self._size = 0
@@ -47,11 +43,9 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        if self.next_index >= len(self._lines):
-            raise StopIteration
-        chunk = self._lines[self.next_index].removesuffix(b"\r")
+        chunk, length, _ = next(self._lines)
         self.next_index += 1
-        self._size += len(chunk)
+        self._size += length
         if self._size > MAX_LINE_BYTES:
             self.span.append(chunk[:MAX_LINE_BYTES].decode("utf-8", errors="replace"))
             raise _RecordTooLong
@@ -106,7 +100,7 @@ def _undecodable(fields: dict[str, str]) -> str | None:
 
 
 def read_csv(
-    data: bytes,
+    data: FeedData,
     *,
     file: str,
     now: datetime,

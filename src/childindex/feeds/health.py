@@ -11,6 +11,7 @@ from childindex.domain.source_record import Source
 from childindex.feeds.common import (
     COMMON,
     Checker,
+    FeedData,
     ParsedLine,
     check_common,
     finish,
@@ -57,6 +58,6 @@ def parse_health(
     )
 
 
-def read_health(data: bytes, *, file: str, now: datetime) -> Iterator[ParsedLine]:
+def read_health(data: FeedData, *, file: str, now: datetime) -> Iterator[ParsedLine]:
     """Every record of a health JSON Lines file, valid or not, in file order."""
     return read_json_lines(data, file=file, now=now, parse=parse_health)

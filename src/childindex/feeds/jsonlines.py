@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from childindex.domain.source_record import ParsedLine, RecordError
-from childindex.feeds.common import numbered_lines
+from childindex.feeds.common import FeedData, numbered_lines
 
 # Validates one record already parsed from JSON: (object, file, line, now) -> outcome.
 ParseObject = Callable[..., ParsedLine]
@@ -42,7 +42,7 @@ def parse_object(
 
 
 def read_json_lines(
-    data: bytes, *, file: str, now: datetime, parse: ParseObject
+    data: FeedData, *, file: str, now: datetime, parse: ParseObject
 ) -> Iterator[ParsedLine]:
     """Every record of a JSON Lines file, valid or not, in file order."""
     for number, raw, problem in numbered_lines(data):

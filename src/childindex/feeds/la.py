@@ -8,7 +8,7 @@ from typing import Any
 
 from childindex.domain.identifiers import normalise_nhs_number, normalise_upn
 from childindex.domain.source_record import ParsedLine, Source
-from childindex.feeds.common import COMMON, Checker, check_common, finish, nested_objects
+from childindex.feeds.common import COMMON, Checker, FeedData, check_common, finish, nested_objects
 from childindex.feeds.jsonlines import read_json_lines
 
 LA_FIELDS = COMMON | {"la_code", "nhs_number", "upn", "involvements", "shield"}
@@ -71,6 +71,6 @@ def parse_la(
     )
 
 
-def read_la(data: bytes, *, file: str, now: datetime) -> Iterator[ParsedLine]:
+def read_la(data: FeedData, *, file: str, now: datetime) -> Iterator[ParsedLine]:
     """Every record of a local-authority JSON Lines file, valid or not, in file order."""
     return read_json_lines(data, file=file, now=now, parse=parse_la)

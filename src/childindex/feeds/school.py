@@ -8,7 +8,7 @@ from typing import Any
 
 from childindex.domain.identifiers import normalise_upn
 from childindex.domain.source_record import ParsedLine, Source
-from childindex.feeds.common import COMMON, Checker, check_common, finish
+from childindex.feeds.common import COMMON, Checker, FeedData, check_common, finish
 from childindex.feeds.csv_rows import read_csv
 
 SCHOOL_FIELDS = COMMON | {
@@ -52,7 +52,7 @@ def parse_school(
     )
 
 
-def read_school(data: bytes, *, file: str, now: datetime) -> Iterator[ParsedLine]:
+def read_school(data: FeedData, *, file: str, now: datetime) -> Iterator[ParsedLine]:
     """Every record of a school CSV file, valid or not, in file order."""
     return read_csv(
         data, file=file, now=now, parse=parse_school, known=SCHOOL_FIELDS, required=SCHOOL_REQUIRED

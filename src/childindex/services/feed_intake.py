@@ -75,17 +75,20 @@ def queue_if_halted(
     source: Source,
     kind: FeedKind,
     filename: str,
-    data: bytes,
+    data: bytes | Callable[[], bytes],
     actor: str,
     now: datetime,
 ) -> Queued | None:
     """While updates are halted, keep the feed in the queue and say where; else None (the
-    caller loads it at once). Queueing is audited."""
+    caller loads it at once). Queueing is audited. ``data`` may be a function giving the
+    bytes, so that a file streamed when the service runs is read whole only to be queued."""
     with uow_factory() as uow:
         uow.system.lock()
         halt = uow.system.halt()
         if halt is None:
             return None
+        if callable(data):
+            data = data()
         item_id = uow.queue.enqueue(
             source=source, kind=kind, filename=filename, data=data, submitted_by=actor, at=now
         )

@@ -10,21 +10,35 @@ those of an uninterrupted load.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
 from childindex.domain.shield import ShieldRule
-from childindex.domain.source_record import ParsedLine, RecordError, Source, VersionOutcome
+from childindex.domain.source_record import ParsedLine, RecordError, Source
 from childindex.matching.exact import ExactIdentifierEngine
-from childindex.matching.ports import MatchEngine, MatchKind
-from childindex.services.linking import link_record
+from childindex.matching.ports import MatchEngine
+from childindex.services.ingest_batch import BatchContext, BatchCounts, process_batch
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
 from childindex.services.shield_screen import DEFAULT_RULE
 
 BATCH_SIZE = 2000
+# The report's counts a batch adds to.
+_COUNTED = (
+    "read",
+    "accepted",
+    "rejected",
+    "warnings",
+    "unchanged",
+    "stale",
+    "linked",
+    "review",
+    "new",
+    "shielded",
+    "cautioned",
+)
 
 
 @dataclass(slots=True)
@@ -91,41 +105,26 @@ class _Load:
         for error in parsed.errors:
             self.on_error(error)
 
-    def process(self, uow: UnitOfWork, parsed: ParsedLine) -> None:
-        """Store the line raw, then reject it or store and link its record."""
-        report = self.report
-        raw_id = uow.feeds.store_raw(load_id=report.load_id, line_no=parsed.line, text=parsed.text)
-        report.read += 1
-        for warning in self.notes(parsed):
-            report.warnings += 1
-            self.on_warning(warning)
-        if parsed.record is None:
-            uow.feeds.store_rejection(raw_id=raw_id, errors=parsed.errors)
-            report.rejected += 1
-            for error in parsed.errors:
-                self.on_error(error)
-            return
-        report.accepted += 1
-        outcome = uow.records.put_version(record=parsed.record, raw_id=raw_id)
-        if outcome is VersionOutcome.UNCHANGED:
-            report.unchanged += 1
-            return
-        if outcome is VersionOutcome.STALE:
-            report.stale += 1
-            return
-        linked = link_record(
-            uow=uow, record=parsed.record, engine=self.engine, actor=self.actor, rule=self.rule
+    def process(self, uow: UnitOfWork, batch: Sequence[ParsedLine]) -> BatchCounts:
+        """Store the batch's lines raw, then reject each or store and link its record
+        (``services/ingest_batch.py``); add what it did to the report."""
+        counts = process_batch(
+            uow,
+            BatchContext(
+                load_id=self.report.load_id,
+                actor=self.actor,
+                engine=self.engine,
+                rule=self.rule,
+                notes=self.notes,
+                on_error=self.on_error,
+                on_warning=self.on_warning,
+            ),
+            batch,
         )
-        if linked.kind is MatchKind.LINK:
-            report.linked += 1
-        elif linked.kind is MatchKind.REVIEW:
-            report.review += 1
-        else:
-            report.new += 1
-        if linked.shielded:
-            report.shielded += 1
-        if linked.cautions:
-            report.cautioned += 1
+        report = self.report
+        for name in _COUNTED:
+            setattr(report, name, getattr(report, name) + getattr(counts, name))
+        return counts
 
 
 def load_feed(
@@ -133,7 +132,7 @@ def load_feed(
     uow_factory: UnitOfWorkFactory,
     source: Source,
     filename: str,
-    data: bytes,
+    data: bytes | None = None,
     lines: Iterable[ParsedLine],
     actor: str,
     now: datetime,
@@ -143,12 +142,19 @@ def load_feed(
     engine: MatchEngine | None = None,
     batch_size: int = BATCH_SIZE,
     rule: ShieldRule = DEFAULT_RULE,
+    content_sha256: str | None = None,
 ) -> LoadReport:
     """Store every record raw, validate it, keep the rejected, link the accepted; audited.
 
-    Resumes an unfinished load of the same content from the same source (see the module).
+    The content is named by ``data`` (its bytes, hashed here) or, for a file streamed into
+    ``lines`` in constant memory, by ``content_sha256`` (its SHA-256, hex). Resumes an
+    unfinished load of the same content from the same source (see the module).
     """
-    content_sha256 = hashlib.sha256(data).hexdigest()
+    if content_sha256 is None:
+        if data is None:
+            msg = "load_feed needs the content's bytes (data) or its SHA-256 (content_sha256)"
+            raise ValueError(msg)
+        content_sha256 = hashlib.sha256(data).hexdigest()
     with uow_factory() as uow:
         resume = uow.feeds.unfinished_load(source=source, content_sha256=content_sha256)
         if resume is None:
@@ -173,18 +179,25 @@ def load_feed(
         seen={},
     )
     batch: list[ParsedLine] = []
+    batches = 0
 
     def flush() -> None:
+        nonlocal batches
         if not batch:
             return
         with uow_factory() as uow:
-            for parsed in batch:
-                load.process(uow, parsed)
+            load.process(uow, batch)
             report.last_line = batch[-1].line
             uow.feeds.checkpoint(
                 load_id=report.load_id, line=report.last_line, summary=report.counts()
             )
             uow.commit()
+        batches += 1
+        if batches == 1 and len(batch) >= batch_size:
+            # A big load: the planner must not go on costing the tables as empty.
+            with uow_factory() as uow:
+                uow.feeds.refresh_statistics()
+                uow.commit()
         batch.clear()
         on_progress(report)
 

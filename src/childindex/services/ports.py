@@ -54,6 +54,18 @@ class ChildRepository(Protocol):
         """Records of active children sharing any of ``keys``, at most ``limit``."""
         ...
 
+    def by_identifiers(self, kind: str, values: Collection[str]) -> dict[str, list[ChildId]]:
+        """``by_identifier`` for many values at once (values held by no child are absent)."""
+        ...
+
+    def add_new(self, children: Sequence[Child]) -> None:
+        """Create children never saved before, with their search keys, in one write."""
+        ...
+
+    def screen_profile(self, child: Child) -> ScreenProfile:
+        """The shield screen's profile ``child`` has once saved (as ``ShieldStore.profile``)."""
+        ...
+
     def mark_merged(self, child_id: ChildId, *, into: ChildId) -> None:
         """Retire ``child_id``: merged into ``into`` (kept, with the pointer, as history)."""
         ...
@@ -215,6 +227,10 @@ class ShieldStore(Protocol):
         """Every active shielded child."""
         ...
 
+    def shielded_entries(self) -> list[ScreenEntry]:
+        """Every active shielded child with the screen keys stored for it."""
+        ...
+
     def add_shield(
         self,
         *,
@@ -357,6 +373,38 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
 
 
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """One line of a feed as received; with ``errors`` (even empty) it is rejected."""
+
+    line_no: int
+    text: str
+    errors: Sequence[RecordError] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewLinkedRecord:
+    """A record never held before, stored with its first version and linked to a new child
+    in one set-based write (``SourceRecordRepository.add_new_linked``)."""
+
+    record: SourceRecord
+    raw_id: int
+    child_id: ChildId
+    index_keys: frozenset[str]  # its blocking keys (``matching/blocking.py``), in clear
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenEntry:
+    """A shielded child as the screen's candidate query sees it: its profile and the keys
+    stored for it (``ShieldStore.candidates`` compares these)."""
+
+    profile: ScreenProfile
+    birth_year: int | None
+    given_sound: str
+    family_sound: str
+    initials: str
+
+
 class FeedStore(Protocol):
     """Feed loads and the raw lines they carried (invariant 4: raw first)."""
 
@@ -366,6 +414,11 @@ class FeedStore(Protocol):
 
     def store_raw(self, *, load_id: int, line_no: int, text: str) -> int:
         """Store one record exactly as received, before anything else; return its id."""
+        ...
+
+    def store_raw_many(self, *, load_id: int, lines: Sequence[RawLine]) -> list[int]:
+        """Store many records as received (the rejected with their errors) at once; return
+        their ids in order."""
         ...
 
     def store_rejection(self, *, raw_id: int, errors: Sequence[RecordError]) -> None:
@@ -378,6 +431,10 @@ class FeedStore(Protocol):
 
     def checkpoint(self, *, load_id: int, line: int, summary: Mapping[str, int]) -> None:
         """Note, in the batch's own transaction, that every line up to ``line`` is done."""
+        ...
+
+    def refresh_statistics(self) -> None:
+        """Let the database's planner see how big the tables a load fills have grown."""
         ...
 
     def unfinished_load(self, *, source: Source, content_sha256: str) -> LoadCheckpoint | None:
@@ -457,6 +514,16 @@ class SourceRecordRepository(Protocol):
 
     def linked_child(self, *, source: Source, record_id: str) -> ChildId | None:
         """The child this record is currently linked to, if any."""
+        ...
+
+    def held(self, *, source: Source, records: Sequence[SourceRecord]) -> dict[str, bool]:
+        """For each record id of ``records`` already held: whether its current version has
+        exactly the content of the first of ``records`` with that id (one query)."""
+        ...
+
+    def add_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> None:
+        """Store records never held before, each with its first version, its blocking keys
+        and a link (``new``) to its child, which must already be saved; set-based."""
         ...
 
     def link(

@@ -76,7 +76,8 @@ class FieldCipher:
         self._aeads = {self.current_id: AESGCM(_derive(master, b"childindex field encryption"))}
         for old in retired:
             self._aeads[key_id(old)] = AESGCM(_derive(_master(old), b"childindex field encryption"))
-        self._digest_key = _derive(master, b"childindex keyed digest")
+        # Keyed once; each digest copies it (cheaper than keying HMAC per value).
+        self._digest = hmac.new(_derive(master, b"childindex keyed digest"), None, hashlib.sha256)
 
     def seal(self, plaintext: bytes) -> str:
         """Encrypt and authenticate ``plaintext`` with the current key."""
@@ -121,5 +122,6 @@ class FieldCipher:
 
     def digest(self, text: str, *, purpose: str) -> str:
         """A keyed digest of ``text`` for equality search (reveals nothing without the key)."""
-        message = f"{purpose}\x00{text}".encode()
-        return hmac.new(self._digest_key, message, hashlib.sha256).hexdigest()
+        mac = self._digest.copy()
+        mac.update(f"{purpose}\x00{text}".encode())
+        return mac.hexdigest()

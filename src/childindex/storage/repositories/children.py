@@ -6,14 +6,14 @@ and the count, so the total can never count a child the page could not show.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, insert, or_, select, update
 
 from childindex.domain.ids import ChildId
 from childindex.domain.names import name_key
-from childindex.domain.shield import day_month
+from childindex.domain.shield import ScreenProfile, day_month
 from childindex.domain.similarity import initials, sound_key
 from childindex.matching.ports import CandidateRecord
 from childindex.storage.cipher import FieldCipher
@@ -81,6 +81,17 @@ _BY_IDENTIFIER = {
     )
     for column in (K.nhs_number, K.upn)
 }
+_BY_IDENTIFIERS = {
+    column.key: (
+        select(column, K.child_id)
+        .join(ChildRow, ChildRow.child_id == K.child_id)
+        .where(column.in_(bindparam("values", expanding=True)), ChildRow.status == CHILD_ACTIVE)
+        .order_by(K.child_id)
+    )
+    for column in (K.nhs_number, K.upn)
+}
+_INSERT_CHILDREN = insert(ChildRow)
+_INSERT_SEARCH_KEYS = insert(SearchKeyRow)
 # Invariant 2: every source record linked to a shielded child is shielded.
 _SHIELD_LINKED_RECORDS = (
     update(SourceRecordRow)
@@ -159,6 +170,14 @@ class SqlChildRepository:
         self._session = session
         self._clock = clock
         self._cipher = cipher
+        # Search keys ``screen_profile`` worked out, for ``add_new`` of the same child.
+        self._keys: dict[ChildId, tuple[Child, dict[str, Any]]] = {}
+
+    def _search_keys(self, child: Child) -> dict[str, Any]:
+        held = self._keys.pop(child.child_id, None)
+        if held is not None and held[0] is child:
+            return held[1]
+        return search_keys(child, self._cipher)
 
     def get(self, child_id: ChildId) -> Child | None:
         """The child, or None if no such child exists."""
@@ -191,6 +210,62 @@ class SqlChildRepository:
             raise ValueError(msg)
         rows = self._session.connection().scalars(statement, {"value": value})
         return [ChildId(v) for v in rows]
+
+    def by_identifiers(self, kind: str, values: Collection[str]) -> dict[str, list[ChildId]]:
+        """``by_identifier`` for many values in one query; values no child holds are absent."""
+        statement = _BY_IDENTIFIERS.get(kind)
+        if statement is None:
+            msg = f"unknown identifier kind {kind!r}"
+            raise ValueError(msg)
+        found: dict[str, list[ChildId]] = {}
+        if not values:
+            return found
+        rows = self._session.connection().execute(statement, {"values": sorted(set(values))})
+        for value, child_id in rows:
+            found.setdefault(str(value), []).append(ChildId(child_id))
+        return found
+
+    def add_new(self, children: Sequence[Child]) -> None:
+        """Create children never saved before, and their search keys (two statements)."""
+        if not children:
+            return
+        connection = self._session.connection()
+        now = self._clock()
+        seal = self._cipher.seal_json
+        connection.execute(
+            _INSERT_CHILDREN,
+            [
+                {
+                    "child_id": child.child_id.value,
+                    "la_code": child.la_code,
+                    "shielded": child.shielded,
+                    "details": seal(child_to_json(child)),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for child in children
+            ],
+        )
+        connection.execute(_INSERT_SEARCH_KEYS, [self._search_keys(child) for child in children])
+
+    def screen_profile(self, child: Child) -> ScreenProfile:
+        """The shield screen's profile of ``child`` once saved (what ``ShieldStore.profile``
+        reads back from its search keys)."""
+        keys = search_keys(child, self._cipher)
+        if len(self._keys) < 100_000:  # a batch's worth; never unbounded
+            self._keys[child.child_id] = (child, keys)
+        return ScreenProfile(
+            child_id=keys["child_id"],
+            given_name=keys["given_key"],
+            family_name=keys["family_key"],
+            birth_date=keys["birth_date"],
+            nhs_number=keys["nhs_number"],
+            upn=keys["upn"],
+            postcode=keys["postcode"],
+            shielded=bool(keys["shielded"]),
+            la_code=keys["la_code"],
+            sex=keys["sex"],
+        )
 
     def mark_merged(self, child_id: ChildId, *, into: ChildId) -> None:
         """Retire ``child_id``: merged into ``into`` (kept, with the pointer, as history)."""

@@ -9,7 +9,18 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from childindex.domain.source_record import LoadCheckpoint
 from childindex.storage.cipher import FieldCipher
-from childindex.storage.models import LOAD_FINISHED, LOAD_RUNNING, FeedLoadRow, RawRecordRow
+from childindex.storage.models import (
+    LOAD_FINISHED,
+    LOAD_RUNNING,
+    BlockingKeyRow,
+    ChildRow,
+    FeedLoadRow,
+    LinkRow,
+    RawRecordRow,
+    SearchKeyRow,
+    SourceRecordRow,
+    VersionRow,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -17,11 +28,13 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from childindex.domain.source_record import RecordError, Source
+    from childindex.services.ports import RawLine
     from childindex.storage.clock import Clock
 
 # Built once: store_raw runs for every line of every feed.
 _START = insert(FeedLoadRow).returning(FeedLoadRow.id)
 _STORE_RAW = insert(RawRecordRow).returning(RawRecordRow.id)
+_STORE_RAW_MANY = insert(RawRecordRow).returning(RawRecordRow.id, sort_by_parameter_order=True)
 _REJECT = (
     update(RawRecordRow)
     .where(RawRecordRow.id == bindparam("raw"))
@@ -42,6 +55,21 @@ _FINISH = (
         checkpoint_line=select(func.coalesce(func.max(RawRecordRow.line_no), 0))
         .where(RawRecordRow.load_id == bindparam("load"))
         .scalar_subquery(),
+    )
+)
+
+
+# What a load writes to (names from the models, never from input).
+_LOADED_TABLES = tuple(
+    model.__tablename__
+    for model in (
+        RawRecordRow,
+        SourceRecordRow,
+        VersionRow,
+        BlockingKeyRow,
+        LinkRow,
+        ChildRow,
+        SearchKeyRow,
     )
 )
 
@@ -93,6 +121,27 @@ class SqlFeedStore:
         )
         return raw_id
 
+    def store_raw_many(self, *, load_id: int, lines: Sequence[RawLine]) -> list[int]:
+        """Store many records exactly as received, the rejected with their errors, in one
+        statement; return their ids in the order given."""
+        if not lines:
+            return []
+        now = self._clock()
+        seal = self._cipher.seal_text
+        rows = [
+            {
+                "load_id": load_id,
+                "line_no": line.line_no,
+                "text": seal(line.text),
+                "received_at": now,
+                "rejected": line.errors is not None,
+                "errors": None if line.errors is None else [asdict(e) for e in line.errors],
+            }
+            for line in lines
+        ]
+        result = self._session.connection().execute(_STORE_RAW_MANY, rows)
+        return list(result.scalars())
+
     def store_rejection(self, *, raw_id: int, errors: Sequence[RecordError]) -> None:
         """Mark the raw record rejected and keep each error (file, line, field, message)."""
         found = [asdict(error) for error in errors]
@@ -103,6 +152,16 @@ class SqlFeedStore:
         self._session.connection().execute(
             _CHECKPOINT, {"load": load_id, "line": line, "counts": dict(summary)}
         )
+
+    def refresh_statistics(self) -> None:
+        """PostgreSQL: ANALYZE the tables a load fills, so that its planner stops costing
+        them as empty (a young table's statistics send it to sequential scans); SQLite
+        plans by its indexes and needs nothing."""
+        connection = self._session.connection()
+        if connection.dialect.name != "postgresql":
+            return
+        for table in _LOADED_TABLES:
+            connection.exec_driver_sql(f"ANALYZE {table}")
 
     def unfinished_load(self, *, source: Source, content_sha256: str) -> LoadCheckpoint | None:
         """The latest unfinished load of exactly this content from this source, if any."""

@@ -6,7 +6,7 @@ The statements run for every record of a bulk load are built once, at import.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, and_, bindparam, delete, exists, func, insert, or_, select, update
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
+    from childindex.services.ports import NewLinkedRecord
     from childindex.storage.clock import Clock
 
 SR = SourceRecordRow
@@ -52,6 +53,42 @@ _FIND_RECORD = (
 )
 _INSERT_RECORD = insert(SR).returning(SR.id)
 _INSERT_VERSION = insert(VersionRow).returning(VersionRow.id)
+# Set-based forms for a batch of records never held before (ids back in the order given).
+_INSERT_RECORDS = insert(SR).returning(SR.id, sort_by_parameter_order=True)
+_INSERT_VERSIONS = insert(VersionRow)
+_IN_KEYS = SR.id.in_(bindparam("keys", expanding=True))
+_MAKE_FIRST_CURRENT = (
+    update(SR)
+    .where(_IN_KEYS)
+    .values(
+        current_version_id=select(VersionRow.id)
+        .where(VersionRow.source_record_id == SR.id, VersionRow.version_no == 1)
+        .scalar_subquery()
+    )
+)
+_SHIELD_IF_LINKED_SHIELDED = (
+    update(SR)
+    .where(
+        _IN_KEYS,
+        SR.shielded.is_(False),
+        exists().where(
+            LinkRow.source_record_id == SR.id,
+            LinkRow.ended_at.is_(None),
+            ChildRow.child_id == LinkRow.child_id,
+            ChildRow.shielded.is_(True),
+        ),
+    )
+    .values(shielded=True)
+)
+_INSERT_KEYS = insert(BlockingKeyRow)
+_HELD = (
+    select(SR.record_id, _CURRENT.content_hash)
+    .outerjoin(_CURRENT, _CURRENT.id == SR.current_version_id)
+    .where(
+        SR.source == bindparam("source"),
+        SR.record_id.in_(bindparam("record_ids", expanding=True)),
+    )
+)
 # A source's flag shields; nothing here ever unshields.
 _MAKE_CURRENT = (
     update(SR)
@@ -120,11 +157,14 @@ def blocking_digests(keys: Collection[str], cipher: FieldCipher) -> set[str]:
     return {cipher.digest(key, purpose="blocking") for key in keys}
 
 
+def _canonical(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def payload_hash(payload: dict[str, Any], cipher: FieldCipher) -> str:
     """Keyed digest of the canonical JSON of ``payload`` (sorted keys, no spaces, ASCII):
     equal payloads compare equal, but the digest cannot be checked against guesses."""
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return cipher.digest(text, purpose="payload")
+    return cipher.digest(_canonical(payload), purpose="payload")
 
 
 def _older(candidate: datetime | None, current: datetime | None) -> bool:
@@ -215,6 +255,88 @@ class SqlSourceRecordRepository:
             _LINKED_CHILD, {"source": source.value, "record_id": record_id}
         )
         return ChildId(value) if value is not None else None
+
+    def held(self, *, source: Source, records: Sequence[SourceRecord]) -> dict[str, bool]:
+        """For each record id of ``records`` already held: whether its current version has
+        exactly the content of the first of ``records`` with that id (one query)."""
+        if not records:
+            return {}
+        rows = self._session.connection().execute(
+            _HELD, {"source": source.value, "record_ids": sorted({r.record_id for r in records})}
+        )
+        found: dict[str, str | None] = {row[0]: row[1] for row in rows}
+        digest = self._cipher.digest
+        held: dict[str, bool] = {}
+        for record in records:  # the first of each id: what the database holds before it
+            if record.record_id in found and record.record_id not in held:
+                current = found[record.record_id]
+                held[record.record_id] = current is not None and current == digest(
+                    _canonical(record.payload), purpose="payload"
+                )
+        return held
+
+    def add_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> None:
+        """Store records never held before with their first version, blocking keys and a
+        ``new`` link to their (already saved) child: six statements for the whole batch.
+        Ends in the state ``put_version`` then ``link_record`` leave for each."""
+        if not items:
+            return
+        connection = self._session.connection()
+        now = self._clock()
+        cipher = self._cipher
+        keys = list(
+            connection.execute(
+                _INSERT_RECORDS,
+                [
+                    {
+                        "source": item.record.source.value,
+                        "record_id": item.record.record_id,
+                        "shielded": asks_for_shield(item.record),
+                        "created_at": now,
+                    }
+                    for item in items
+                ],
+            ).scalars()
+        )
+        connection.execute(
+            _INSERT_VERSIONS,
+            [
+                {
+                    "source_record_id": key,
+                    "version_no": 1,
+                    "raw_id": item.raw_id,
+                    "payload": cipher.seal_json(item.record.payload),
+                    "content_hash": payload_hash(item.record.payload, cipher),
+                    "source_updated_at": item.record.updated_at,
+                    "stored_at": now,
+                }
+                for key, item in zip(keys, items, strict=True)
+            ],
+        )
+        connection.execute(_MAKE_FIRST_CURRENT, {"keys": keys})
+        blocking = [
+            {"source_record_id": key, "key": digest}
+            for key, item in zip(keys, items, strict=True)
+            for digest in sorted(blocking_digests(item.index_keys, cipher))
+        ]
+        if blocking:
+            connection.execute(_INSERT_KEYS, blocking)
+        connection.execute(
+            _INSERT_LINK,
+            [
+                {
+                    "source_record_id": key,
+                    "child_id": item.child_id.value,
+                    "decided_by": "new",
+                    "actor": actor,
+                    "score": None,
+                    "decided_at": now,
+                }
+                for key, item in zip(keys, items, strict=True)
+            ],
+        )
+        # A record linked to a shielded child is shielded (as ``link`` does).
+        connection.execute(_SHIELD_IF_LINKED_SHIELDED, {"keys": keys})
 
     def link(
         self,

@@ -32,6 +32,7 @@ from childindex.domain.shield_records import (
     ShieldInfo,
     ShieldOrigin,
 )
+from childindex.services.ports import ScreenEntry
 from childindex.storage.models import (
     CHILD_ACTIVE,
     CautionItemRow,
@@ -193,6 +194,16 @@ class SqlShieldStore:
         statement = _PROFILE.where(K.shielded.is_(True)).order_by(K.child_id)
         for row in self._session.execute(statement):
             yield _profile(row)
+
+    def shielded_entries(self) -> list[ScreenEntry]:
+        """Every active shielded child with the screen keys stored for it (one query)."""
+        statement = _PROFILE.add_columns(
+            K.birth_year, K.given_sound, K.family_sound, K.initials
+        ).where(K.shielded.is_(True))
+        return [
+            ScreenEntry(_profile(row), row[11], row[12], row[13], row[14])
+            for row in self._session.execute(statement)
+        ]
 
     def add_shield(
         self,

@@ -1,0 +1,89 @@
+"""The shield screen's shielded candidates held in memory for one batch of a feed load.
+
+``ShieldStore.candidates(keys, shielded=True)`` is one query per record; a bulk load asks
+it for every new child. Shielded children are few (about 0.5%), so a batch reads them all
+once (``ShieldStore.shielded_entries``) and answers the same question here, by exactly the
+query's rules (``storage/repositories/shields.py``): a shielded child is a candidate when it
+shares a birth date (or the day/month swap), an identifier or the postcode digest, or, within
+the birth year (any year where either year is unknown), the sound of either name or the
+initials, or, in any year, the day and month of birth with sex (either unknown matches).
+A key of None matches nothing, as a SQL NULL does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from childindex.domain.shield import BlockingKeys, ScreenProfile, day_month
+from childindex.services.ports import ScreenEntry
+
+
+class ShieldedIndex:
+    """Shielded children by each screen key, for :meth:`candidates`."""
+
+    def __init__(self, entries: Iterable[ScreenEntry]) -> None:
+        self.size = 0
+        self._dates: dict[date, list[ScreenEntry]] = {}
+        self._exact: dict[tuple[str, str], list[ScreenEntry]] = {}
+        self._names: dict[tuple[str, str], list[ScreenEntry]] = {}
+        self._day_month: dict[str, list[ScreenEntry]] = {}
+        for entry in entries:
+            self.size += 1
+            profile = entry.profile
+            if profile.birth_date is not None:
+                self._dates.setdefault(profile.birth_date, []).append(entry)
+                self._day_month.setdefault(str(day_month(profile.birth_date)), []).append(entry)
+            for kind, value in (
+                ("n", profile.nhs_number),
+                ("u", profile.upn),
+                ("p", profile.postcode),
+            ):
+                if value is not None:
+                    self._exact.setdefault((kind, value), []).append(entry)
+            for kind, value in (
+                ("g", entry.given_sound),
+                ("f", entry.family_sound),
+                ("i", entry.initials),
+            ):
+                if value is not None:
+                    self._names.setdefault((kind, value), []).append(entry)
+
+    def candidates(self, keys: BlockingKeys) -> list[ScreenProfile]:
+        """Shielded children sharing a blocking key with ``keys``, in child ID order (what
+        ``ShieldStore.candidates(keys, shielded=True)`` returns)."""
+        if not self.size:
+            return []
+        found: dict[str, ScreenProfile] = {}
+        for day in keys.birth_dates:
+            for entry in self._dates.get(day, ()):
+                found[entry.profile.child_id] = entry.profile
+        for kind, value in (("n", keys.nhs_number), ("u", keys.upn), ("p", keys.postcode)):
+            if value is not None:
+                for entry in self._exact.get((kind, value), ()):
+                    found[entry.profile.child_id] = entry.profile
+        for profile in self._same_day_and_month(keys):
+            found[profile.child_id] = profile
+        year = keys.birth_year
+        for kind, name in (
+            ("g", keys.given_sound),
+            ("f", keys.family_sound),
+            ("i", keys.initials or None),
+        ):
+            if name is None:
+                continue
+            for entry in self._names.get((kind, name), ()):
+                if year is None or entry.birth_year is None or entry.birth_year == year:
+                    found[entry.profile.child_id] = entry.profile
+        return [found[child_id] for child_id in sorted(found)]
+
+    def _same_day_and_month(self, keys: BlockingKeys) -> list[ScreenProfile]:
+        """Born on the same day and month in any year, of the same sex unless either is
+        unknown (ADR 0008)."""
+        if keys.birth_day_month is None:
+            return []
+        return [
+            entry.profile
+            for entry in self._day_month.get(keys.birth_day_month, ())
+            if keys.sex is None or entry.profile.sex is None or entry.profile.sex == keys.sex
+        ]
