@@ -78,7 +78,6 @@ def load_file(
     reader = FORMATS[source].read_file
     try:
         content_sha256, total_lines = scan(path)
-        stream = path.open("rb")
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}")
     with reported_errors():
@@ -109,6 +108,10 @@ def load_file(
             ),
         )
         return
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
     errors_path = path.with_name(path.name + ".errors.jsonl")
     started = time.monotonic()
     with (

@@ -20,15 +20,18 @@ from childindex.matching.standardise import postcode_levels
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
-def route(uow: UnitOfWork, child: Child) -> Child:
+def route(
+    uow: UnitOfWork, child: Child, *, lookup: Callable[[str], str | None] | None = None
+) -> Child:
     """``child`` with its responsible authority: its own ``la_code``, else its postcode
-    district's (unchanged if neither is known)."""
+    district's (unchanged if neither is known). ``lookup`` (district -> authority) may stand
+    in for the store, e.g. a batch's memo of it."""
     if child.la_code or child.address is None or not child.address.postcode:
         return child
     district = postcode_levels(child.address.postcode).district
     if not district:
         return child
-    authority = uow.areas.authority_for(district)
+    authority = (lookup or uow.areas.authority_for)(district)
     return replace(child, la_code=authority) if authority else child
 
 

@@ -28,6 +28,7 @@ from childindex.domain.survivorship import asks_for_shield, project
 from childindex.matching.blocking import index_keys
 from childindex.matching.features import features_of
 from childindex.matching.ports import CandidateRecord, MatchEngine, MatchKind
+from childindex.services.areas import route
 from childindex.services.linking import LinkOutcome, link_record
 from childindex.services.ports import NewLinkedRecord, RawLine, UnitOfWork
 from childindex.services.screen_index import ShieldedIndex
@@ -145,6 +146,8 @@ class _Batch:
         self.pending = _Pending()
         self.candidates = BatchCandidates(uow, self.write_pending)
         self._index: ShieldedIndex | None = None
+        # Postcode district -> responsible authority, as asked in this batch (a memo).
+        self._authorities: dict[str, str | None] = {}
 
     def write_pending(self) -> None:
         """Write the gathered new children and records (children first: links refer to them)."""
@@ -153,6 +156,12 @@ class _Batch:
         self.uow.children.add_new(self.pending.children)
         self.uow.records.add_new_linked(items=self.pending.records, actor=self.context.actor)
         self.pending = _Pending()
+
+    def authority(self, district: str) -> str | None:
+        """The district's local authority (``services/areas.py``), asked once per batch."""
+        if district not in self._authorities:
+            self._authorities[district] = self.uow.areas.authority_for(district)
+        return self._authorities[district]
 
     def shielded_index(self) -> ShieldedIndex:
         if self._index is None:
@@ -195,7 +204,7 @@ class _Batch:
         if decision.kind is not MatchKind.NEW:
             return False
         child_id = ChildId.new()
-        child = project(child_id, [record], shielded=False)
+        child = route(self.uow, project(child_id, [record], shielded=False), lookup=self.authority)
         if child.shielded:
             return False
         index = self.shielded_index()
