@@ -1,12 +1,12 @@
-"""A known gap of the shield screen, found by the shield state machine (issue 6, ADR 0008).
+"""Regression: a gap of the shield screen found by the shield state machine (ADR 0008),
+closed by ADR 0012.
 
 An officer wrongly merges two different children; the health source then flags the merged-in
 child's record sensitive, so the merged child is shielded. Its shown identity (survivorship)
-is the *other* child's. A new record for the merged-in child then arrives with a new address:
-the screen compares it with each shielded child's shown identity only, finds nothing alike,
-and the new child is visible. Expected to fail until the screen compares every identity
-linked to a shielded child (strict: it starts passing the day that is built, and then this
-marker must go).
+is the *other* child's. A record for the merged-in child with a new address — arriving after
+the shield, or already held before it — was compared with the shown identity only, found
+nothing alike, and stayed visible. The screen now compares every identity a shielded child's
+records carry.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from childindex.services import merging
 from shield_fixtures import la_record, load_la
 
 
-@pytest.mark.xfail(strict=True, reason="screen compares shown identities only (ADR 0008)")
+@pytest.mark.parametrize("update_first", [False, True])
 def test_a_new_record_for_a_child_shielded_inside_a_wrong_merge_is_shielded(
     container: Container,
     load_health: Callable[[list[dict[str, Any]]], Any],
     health_record: Callable[..., dict[str, Any]],
+    update_first: bool,
 ) -> None:
     marlowe = health_record(
         record_id="H-0",
@@ -52,11 +53,6 @@ def test_a_new_record_for_a_child_shielded_inside_a_wrong_merge_is_shielded(
         assert wrong is not None
         merging.merge_children(uow=uow, child_id=wrong, into=into, actor="officer")
         uow.commit()
-    assert load_health([{**bram, "sensitive": True}]).accepted == 1
-    with container.uow_factory() as uow:
-        merged = uow.children.get(into)
-        assert merged is not None
-        assert merged.shielded
     update = la_record(
         record_id="L-2",
         given_name="Bram",
@@ -66,4 +62,18 @@ def test_a_new_record_for_a_child_shielded_inside_a_wrong_merge_is_shielded(
         town="Refugeford",
         postcode="ZZ4 4HL",
     )
-    assert load_la(container, [update]).shielded == 1
+    if update_first:  # held, visible, when the shield comes: the shield must reach it
+        assert load_la(container, [update]).shielded == 0
+    assert load_health([{**bram, "sensitive": True}]).accepted == 1
+    with container.uow_factory() as uow:
+        merged = uow.children.get(into)
+        assert merged is not None
+        assert merged.shielded
+    if not update_first:
+        assert load_la(container, [update]).shielded == 1
+    with container.uow_factory() as uow:
+        held = uow.records.linked_child(source=Source.LA, record_id="L-2")
+        assert held is not None
+        child = uow.children.get(held)
+    assert child is not None
+    assert child.shielded

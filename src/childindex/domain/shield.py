@@ -181,17 +181,17 @@ class ShieldRule:
         """
         if self.caution is None:
             return []
-        found = []
+        best: dict[str, Caution] = {}  # a child may come once per identity (ADR 0012)
         for other in candidates:
             if not other.shielded or other.child_id == profile.child_id:
                 continue
             if other.child_id in cleared:
                 continue
             score = resemblance(profile, other) * other.strength
-            if score >= self.caution:
-                found.append(Caution(other.child_id, other.la_code, round(score, 4)))
-        found.sort(key=lambda c: (-c.score, c.shielded_child_id))
-        return found
+            held = best.get(other.child_id)
+            if score >= self.caution and (held is None or round(score, 4) > held.score):
+                best[other.child_id] = Caution(other.child_id, other.la_code, round(score, 4))
+        return sorted(best.values(), key=lambda c: (-c.score, c.shielded_child_id))
 
     def must_shield(self, *, shielded_now: bool, flagged: bool, cautions: list[Caution]) -> bool:
         """A child is shielded if it already is, a source flags it, or it raised a caution."""

@@ -231,6 +231,10 @@ class ShieldStore(Protocol):
         """Every active shielded child with the screen keys stored for it."""
         ...
 
+    def identities(self, child_id: str) -> list[ScreenProfile]:
+        """A shielded child's other identities (ADR 0012), as profiles of that child."""
+        ...
+
     def add_shield(
         self,
         *,

@@ -54,16 +54,17 @@ class ShieldedIndex:
         ``ShieldStore.candidates(keys, shielded=True)`` returns)."""
         if not self.size:
             return []
-        found: dict[str, ScreenProfile] = {}
+        # Keyed by entry: a shielded child may be found by several of its identities.
+        found: dict[int, ScreenEntry] = {}
         for day in keys.birth_dates:
             for entry in self._dates.get(day, ()):
-                found[entry.profile.child_id] = entry.profile
+                found[id(entry)] = entry
         for kind, value in (("n", keys.nhs_number), ("u", keys.upn), ("p", keys.postcode)):
             if value is not None:
                 for entry in self._exact.get((kind, value), ()):
-                    found[entry.profile.child_id] = entry.profile
-        for profile in self._same_day_and_month(keys):
-            found[profile.child_id] = profile
+                    found[id(entry)] = entry
+        for entry in self._same_day_and_month(keys):
+            found[id(entry)] = entry
         year = keys.birth_year
         for kind, name in (
             ("g", keys.given_sound),
@@ -74,16 +75,16 @@ class ShieldedIndex:
                 continue
             for entry in self._names.get((kind, name), ()):
                 if year is None or entry.birth_year is None or entry.birth_year == year:
-                    found[entry.profile.child_id] = entry.profile
-        return [found[child_id] for child_id in sorted(found)]
+                    found[id(entry)] = entry
+        return [e.profile for e in sorted(found.values(), key=lambda e: e.profile.child_id)]
 
-    def _same_day_and_month(self, keys: BlockingKeys) -> list[ScreenProfile]:
+    def _same_day_and_month(self, keys: BlockingKeys) -> list[ScreenEntry]:
         """Born on the same day and month in any year, of the same sex unless either is
         unknown (ADR 0008)."""
         if keys.birth_day_month is None:
             return []
         return [
-            entry.profile
+            entry
             for entry in self._day_month.get(keys.birth_day_month, ())
             if keys.sex is None or entry.profile.sex is None or entry.profile.sex == keys.sex
         ]

@@ -34,18 +34,22 @@ def monitor(
     hits: list[tuple[str, str, float]] = []
     shielded = compared = 0
     with uow:
-        for profile in list(uow.shields.shielded_profiles()):
+        found: dict[tuple[str, str], float] = {}
+        for child in list(uow.shields.shielded_profiles()):
             shielded += 1
-            cleared = uow.shields.cleared_pairs(profile.child_id)
-            for visible in uow.shields.candidates(blocking_keys(profile), shielded=False):
-                compared += 1
-                if visible.child_id in cleared:
-                    continue
-                hits.extend(
-                    (visible.child_id, profile.child_id, c.score)
-                    for c in rule.cautions(visible, [profile])
-                )
-        hits.sort(key=lambda h: (-h[2], h[0], h[1]))
+            cleared = uow.shields.cleared_pairs(child.child_id)
+            # The identity it shows and every other its records carry (ADR 0012).
+            for profile in [child, *uow.shields.identities(child.child_id)]:
+                for visible in uow.shields.candidates(blocking_keys(profile), shielded=False):
+                    compared += 1
+                    if visible.child_id in cleared:
+                        continue
+                    for c in rule.cautions(visible, [profile]):
+                        pair = (visible.child_id, child.child_id)
+                        found[pair] = max(found.get(pair, 0.0), c.score)
+        hits = sorted(
+            ((v, s, score) for (v, s), score in found.items()), key=lambda h: (-h[2], h[0], h[1])
+        )
         uow.audit.record(
             AuditEvent(
                 tag=AuditTag.SHIELD_MONITORED,

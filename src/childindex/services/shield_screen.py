@@ -137,6 +137,10 @@ def screen_child(
         now_profile = replace(profile, shielded=True)
         if before is None or replace(before, shielded=True) != now_profile:
             also = _guard(uow, now_profile, rule)
+        # Every other identity its records carry (ADR 0012): shielded children are few, so
+        # these are checked on each write that touches one.
+        for identity in uow.shields.identities(child_id.value):
+            also += _guard(uow, replace(identity, strength=now_profile.strength), rule)
     return ScreenOutcome(
         shielded=child.shielded, cautions=tuple(cautions), also_shielded=tuple(also)
     )

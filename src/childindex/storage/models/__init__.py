@@ -26,6 +26,7 @@ from childindex.storage.models.children import (
     ChildRow,
     ContactRequestRow,
     SearchKeyRow,
+    ShieldIdentityRow,
     ShieldRow,
 )
 from childindex.storage.models.feeds import (
@@ -79,6 +80,7 @@ __all__ = [
     "RecoveryCodeRow",
     "ReviewItemRow",
     "SearchKeyRow",
+    "ShieldIdentityRow",
     "ShieldRow",
     "SignInFailureRow",
     "SourceRecordRow",

@@ -79,6 +79,29 @@ class SearchKeyRow(Base):
     sex: Mapped[str | None] = mapped_column(String(1))
 
 
+class ShieldIdentityRow(Base):
+    """The screen's keys of an identity a shielded child's records carry beyond the one it
+    shows (ADR 0012). Few rows: shielded children only, and only their other identities."""
+
+    __tablename__ = "shield_identities"
+    __table_args__ = (Index("ix_shield_identities_child_id", "child_id"),)
+
+    id: Mapped[IntPk]
+    child_id: Mapped[ChildKey] = mapped_column(ForeignKey("children.child_id", ondelete="CASCADE"))
+    given_key: Mapped[NameKey]
+    family_key: Mapped[NameKey]
+    birth_date: Mapped[date | None]
+    postcode: Mapped[str | None] = mapped_column(String(64))  # keyed digest, never in clear
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    upn: Mapped[str | None] = mapped_column(String(13))
+    birth_year: Mapped[int | None]
+    given_sound: Mapped[str] = mapped_column(String(8))
+    family_sound: Mapped[str] = mapped_column(String(8))
+    initials: Mapped[str] = mapped_column(String(2))
+    birth_day_month: Mapped[str | None] = mapped_column(String(5))
+    sex: Mapped[str | None] = mapped_column(String(1))
+
+
 class ShieldRow(Base):
     """A shield set on a child and, once lifted, who lifted it and why."""
 

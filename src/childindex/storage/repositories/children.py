@@ -9,12 +9,25 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from childindex.domain.ids import ChildId
 from childindex.domain.names import name_key
 from childindex.domain.shield import ScreenProfile, day_month
 from childindex.domain.similarity import initials, sound_key
+from childindex.domain.source_record import Source, SourceRecord
+from childindex.domain.survivorship import project
 from childindex.matching.ports import CandidateRecord
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
@@ -24,6 +37,7 @@ from childindex.storage.models import (
     ChildRow,
     LinkRow,
     SearchKeyRow,
+    ShieldIdentityRow,
     SourceRecordRow,
     VersionRow,
 )
@@ -92,6 +106,31 @@ _BY_IDENTIFIERS = {
 }
 _INSERT_CHILDREN = insert(ChildRow)
 _INSERT_SEARCH_KEYS = insert(SearchKeyRow)
+# The payload of every record live-linked to a child (its other identities, ADR 0012).
+_LINKED_PAYLOADS = (
+    select(SourceRecordRow.source, SourceRecordRow.record_id, VersionRow.payload)
+    .join(LinkRow, LinkRow.source_record_id == SourceRecordRow.id)
+    .join(VersionRow, VersionRow.id == SourceRecordRow.current_version_id)
+    .where(LinkRow.child_id == bindparam("child"), LinkRow.ended_at.is_(None))
+    .order_by(SourceRecordRow.source, SourceRecordRow.record_id)
+)
+# What the shield screen compares and looks up (``domain/shield.py``), beside child_id.
+SCREEN_IDENTITY = (
+    "given_key",
+    "family_key",
+    "birth_date",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "birth_year",
+    "given_sound",
+    "family_sound",
+    "initials",
+    "birth_day_month",
+    "sex",
+)
+
+
 # Invariant 2: every source record linked to a shielded child is shielded.
 _SHIELD_LINKED_RECORDS = (
     update(SourceRecordRow)
@@ -198,9 +237,36 @@ class SqlChildRepository:
             "updated_at": now,
         }
         upsert(connection, ChildRow, row, key=("child_id",), keep=("created_at",))
-        upsert(connection, SearchKeyRow, search_keys(child, self._cipher), key=("child_id",))
+        shown = search_keys(child, self._cipher)
+        upsert(connection, SearchKeyRow, shown, key=("child_id",))
+        connection.execute(
+            delete(ShieldIdentityRow).where(ShieldIdentityRow.child_id == child.child_id.value)
+        )
         if child.shielded:
             connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": child.child_id.value})
+            others = self._other_identities(child, shown)
+            if others:
+                connection.execute(insert(ShieldIdentityRow), others)
+
+    def _other_identities(self, child: Child, shown: dict[str, Any]) -> list[dict[str, Any]]:
+        """The screen keys of each identity the child's records carry that it does not show
+        (ADR 0012): one per distinct identity, from each record on its own."""
+        seen = {tuple(shown[k] for k in SCREEN_IDENTITY)}
+        found = []
+        rows = self._session.connection().execute(_LINKED_PAYLOADS, {"child": child.child_id.value})
+        for source, record_id, payload in rows:
+            record = SourceRecord(Source(source), record_id, self._cipher.open_json(payload), None)
+            keys = search_keys(project(child.child_id, [record], shielded=True), self._cipher)
+            identity = tuple(keys[k] for k in SCREEN_IDENTITY)
+            if identity not in seen:
+                seen.add(identity)
+                found.append(
+                    {
+                        "child_id": child.child_id.value,
+                        **dict(zip(SCREEN_IDENTITY, identity, strict=True)),
+                    }
+                )
+        return found
 
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         """Active children holding this NHS number or UPN (several only if the data is wrong)."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     Date,
     Integer,
     String,
@@ -38,6 +39,7 @@ from childindex.storage.models import (
     CautionItemRow,
     ChildRow,
     SearchKeyRow,
+    ShieldIdentityRow,
     ShieldRow,
 )
 
@@ -102,29 +104,59 @@ def _bound(name: str, kind: Any) -> Any:
     return bindparam(name, type_=kind)
 
 
-# One statement for every profile (bound values only), so it is compiled once.
-_NAMES = or_(
-    K.given_sound == bindparam("g"), K.family_sound == bindparam("f"), K.initials == bindparam("i")
-)
 _YEAR = _bound("y", Integer())
 _SEX = _bound("s", String(1))  # typed: PostgreSQL cannot infer a type for "$n IS NULL"
-_CANDIDATES = _PROFILE.where(
-    K.shielded == _bound("shielded", Boolean()),
-    or_(
-        and_(K.birth_year.is_(None), _NAMES),
-        and_(_YEAR.is_(None), _NAMES),
-        and_(K.birth_year == _YEAR, _NAMES),
-        K.birth_date.in_([_bound("d1", Date()), _bound("d2", Date())]),
-        K.nhs_number == bindparam("n"),
-        K.upn == bindparam("u"),
-        K.postcode == bindparam("p"),
+
+
+def _shares_a_key(keys: Any) -> ColumnElement[bool]:
+    """The screen's candidate rule over a table of screen keys (``child_search_keys`` or
+    ``shield_identities``), against bound values, so each statement is compiled once."""
+    names = or_(
+        keys.given_sound == bindparam("g"),
+        keys.family_sound == bindparam("f"),
+        keys.initials == bindparam("i"),
+    )
+    return or_(
+        and_(keys.birth_year.is_(None), names),
+        and_(_YEAR.is_(None), names),
+        and_(keys.birth_year == _YEAR, names),
+        keys.birth_date.in_([_bound("d1", Date()), _bound("d2", Date())]),
+        keys.nhs_number == bindparam("n"),
+        keys.upn == bindparam("u"),
+        keys.postcode == bindparam("p"),
         # Any birth year (ADR 0008): same day and month, and sex unless either is unknown.
         and_(
-            K.birth_day_month == bindparam("md"),
-            or_(_SEX.is_(None), K.sex.is_(None), K.sex == _SEX),
+            keys.birth_day_month == bindparam("md"),
+            or_(_SEX.is_(None), keys.sex.is_(None), keys.sex == _SEX),
         ),
-    ),
+    )
+
+
+_CANDIDATES = _PROFILE.where(
+    K.shielded == _bound("shielded", Boolean()), _shares_a_key(K)
 ).order_by(K.child_id)
+IDS = ShieldIdentityRow
+# A shielded child's other identities (ADR 0012), as profiles of that child: its ID, la_code
+# and strength, the identity's names, dates and identifiers.
+_IDENTITY = (
+    select(
+        K.child_id,
+        IDS.given_key,
+        IDS.family_key,
+        IDS.birth_date,
+        IDS.nhs_number,
+        IDS.upn,
+        IDS.postcode,
+        K.shielded,
+        K.la_code,
+        IDS.sex,
+        _STRENGTH,
+    )
+    .join(K, K.child_id == IDS.child_id)
+    .join(ChildRow, and_(ChildRow.child_id == K.child_id, ChildRow.status == CHILD_ACTIVE))
+    .where(K.shielded.is_(True))
+)
+_IDENTITY_CANDIDATES = _IDENTITY.where(_shares_a_key(IDS)).order_by(K.child_id, IDS.id)
 
 
 def _params(keys: BlockingKeys, *, shielded: bool) -> dict[str, Any]:
@@ -185,9 +217,19 @@ class SqlShieldStore:
         return _profile(row) if row is not None else None
 
     def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
-        """Active children, shielded or visible as asked, sharing a blocking key."""
-        rows = self._session.execute(_CANDIDATES, _params(keys, shielded=shielded))
-        return [_profile(row) for row in rows]
+        """Active children, shielded or visible as asked, sharing a blocking key; a shielded
+        child is found by any of its identities (ADR 0012), and may come more than once."""
+        params = _params(keys, shielded=shielded)
+        found = [_profile(row) for row in self._session.execute(_CANDIDATES, params)]
+        if shielded:
+            found += [_profile(row) for row in self._session.execute(_IDENTITY_CANDIDATES, params)]
+            found.sort(key=lambda p: p.child_id)
+        return found
+
+    def identities(self, child_id: str) -> list[ScreenProfile]:
+        """A shielded child's other identities (ADR 0012), as profiles of that child."""
+        statement = _IDENTITY.where(K.child_id == child_id).order_by(IDS.id)
+        return [_profile(row) for row in self._session.execute(statement)]
 
     def shielded_profiles(self) -> Iterator[ScreenProfile]:
         """Every active shielded child, in child ID order."""
@@ -200,9 +242,13 @@ class SqlShieldStore:
         statement = _PROFILE.add_columns(
             K.birth_year, K.given_sound, K.family_sound, K.initials
         ).where(K.shielded.is_(True))
+        others = _IDENTITY.add_columns(
+            IDS.birth_year, IDS.given_sound, IDS.family_sound, IDS.initials
+        )
         return [
             ScreenEntry(_profile(row), row[11], row[12], row[13], row[14])
-            for row in self._session.execute(statement)
+            for query in (statement, others)
+            for row in self._session.execute(query)
         ]
 
     def add_shield(

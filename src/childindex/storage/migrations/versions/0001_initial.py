@@ -498,6 +498,37 @@ def upgrade() -> None:
     _matching()
     _halt_queue()
     _areas()
+    _shield_identities()
+
+
+def _shield_identities() -> None:
+    # The shield screen's keys of each identity a shielded child's records carry beyond the
+    # one it shows (ADR 0012): a wrongly merged child must not hide its other identity.
+    op.create_table(
+        "shield_identities",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("child_id", CHILD_KEY, nullable=False),
+        sa.Column("given_key", NAME_KEY, nullable=False),
+        sa.Column("family_key", NAME_KEY, nullable=False),
+        sa.Column("birth_date", sa.Date(), nullable=True),
+        sa.Column("postcode", sa.String(length=64), nullable=True),
+        sa.Column("nhs_number", sa.String(length=10), nullable=True),
+        sa.Column("upn", sa.String(length=13), nullable=True),
+        sa.Column("birth_year", sa.Integer(), nullable=True),
+        sa.Column("given_sound", sa.String(length=8), nullable=False),
+        sa.Column("family_sound", sa.String(length=8), nullable=False),
+        sa.Column("initials", sa.String(length=2), nullable=False),
+        sa.Column("birth_day_month", sa.String(length=5), nullable=True),
+        sa.Column("sex", sa.String(length=1), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["child_id"],
+            ["children.child_id"],
+            name=op.f("fk_shield_identities_child_id_children"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shield_identities")),
+    )
+    op.create_index("ix_shield_identities_child_id", "shield_identities", ["child_id"])
 
 
 def downgrade() -> None:
@@ -508,6 +539,7 @@ def downgrade() -> None:
             type_="foreignkey",
         )
     for table in (
+        "shield_identities",
         "feed_queue",
         "postcode_areas",
         "break_glass_alerts",
