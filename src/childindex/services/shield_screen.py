@@ -13,6 +13,7 @@ caution threshold against a shielded one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from childindex.domain.child import Child
@@ -102,6 +103,16 @@ def _guard(uow: UnitOfWork, start: ScreenProfile, rule: ShieldRule) -> list[str]
     return shielded
 
 
+def _best(found: Iterable[list[Caution]]) -> list[Caution]:
+    """One caution per shielded child, the strongest, strongest first."""
+    best: dict[str, Caution] = {}
+    for cautions in found:
+        for c in cautions:
+            if c.shielded_child_id not in best or c.score > best[c.shielded_child_id].score:
+                best[c.shielded_child_id] = c
+    return sorted(best.values(), key=lambda c: (-c.score, c.shielded_child_id))
+
+
 def screen_child(
     uow: UnitOfWork,
     child_id: ChildId,
@@ -115,8 +126,14 @@ def screen_child(
     profile = uow.shields.profile(child_id.value)
     if child is None or profile is None:
         return ScreenOutcome(shielded=False)
-    keys = blocking_keys(profile)
-    cautions = rule.cautions(profile, uow.shields.candidates(keys, shielded=True))
+    # The identity it shows and every other its records carry (ADR 0012).
+    identities = uow.shields.identities(child_id.value)
+    shielded = [
+        c
+        for p in (profile, *identities)
+        for c in uow.shields.candidates(blocking_keys(p), shielded=True)
+    ]
+    cautions = _best(rule.cautions(p, shielded) for p in (profile, *identities))
     if cautions:  # only then is it worth asking which pairs an officer has cleared
         cleared = uow.shields.cleared_pairs(profile.child_id)
         cautions = [c for c in cautions if c.shielded_child_id not in cleared]
@@ -139,8 +156,10 @@ def screen_child(
             also = _guard(uow, now_profile, rule)
         # Every other identity its records carry (ADR 0012): shielded children are few, so
         # these are checked on each write that touches one.
-        for identity in uow.shields.identities(child_id.value):
-            also += _guard(uow, replace(identity, strength=now_profile.strength), rule)
+        for identity in identities:
+            also += _guard(
+                uow, replace(identity, shielded=True, strength=now_profile.strength), rule
+            )
     return ScreenOutcome(
         shielded=child.shielded, cautions=tuple(cautions), also_shielded=tuple(also)
     )

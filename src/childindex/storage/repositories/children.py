@@ -244,9 +244,9 @@ class SqlChildRepository:
         )
         if child.shielded:
             connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": child.child_id.value})
-            others = self._other_identities(child, shown)
-            if others:
-                connection.execute(insert(ShieldIdentityRow), others)
+        others = self._other_identities(child, shown)
+        if others:
+            connection.execute(insert(ShieldIdentityRow), others)
 
     def _other_identities(self, child: Child, shown: dict[str, Any]) -> list[dict[str, Any]]:
         """The screen keys of each identity the child's records carry that it does not show

@@ -136,7 +136,7 @@ _CANDIDATES = _PROFILE.where(
     K.shielded == _bound("shielded", Boolean()), _shares_a_key(K)
 ).order_by(K.child_id)
 IDS = ShieldIdentityRow
-# A shielded child's other identities (ADR 0012), as profiles of that child: its ID, la_code
+# A child's other identities (ADR 0012), as profiles of that child: its ID, shield, la_code
 # and strength, the identity's names, dates and identifiers.
 _IDENTITY = (
     select(
@@ -154,9 +154,10 @@ _IDENTITY = (
     )
     .join(K, K.child_id == IDS.child_id)
     .join(ChildRow, and_(ChildRow.child_id == K.child_id, ChildRow.status == CHILD_ACTIVE))
-    .where(K.shielded.is_(True))
 )
-_IDENTITY_CANDIDATES = _IDENTITY.where(_shares_a_key(IDS)).order_by(K.child_id, IDS.id)
+_IDENTITY_CANDIDATES = _IDENTITY.where(
+    K.shielded == _bound("shielded", Boolean()), _shares_a_key(IDS)
+).order_by(K.child_id, IDS.id)
 
 
 def _params(keys: BlockingKeys, *, shielded: bool) -> dict[str, Any]:
@@ -217,17 +218,16 @@ class SqlShieldStore:
         return _profile(row) if row is not None else None
 
     def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
-        """Active children, shielded or visible as asked, sharing a blocking key; a shielded
-        child is found by any of its identities (ADR 0012), and may come more than once."""
+        """Active children, shielded or visible as asked, sharing a blocking key; a child is
+        found by any of its identities (ADR 0012), so it may come more than once."""
         params = _params(keys, shielded=shielded)
         found = [_profile(row) for row in self._session.execute(_CANDIDATES, params)]
-        if shielded:
-            found += [_profile(row) for row in self._session.execute(_IDENTITY_CANDIDATES, params)]
-            found.sort(key=lambda p: p.child_id)
+        found += [_profile(row) for row in self._session.execute(_IDENTITY_CANDIDATES, params)]
+        found.sort(key=lambda p: p.child_id)
         return found
 
     def identities(self, child_id: str) -> list[ScreenProfile]:
-        """A shielded child's other identities (ADR 0012), as profiles of that child."""
+        """A child's other identities (ADR 0012), as profiles of that child."""
         statement = _IDENTITY.where(K.child_id == child_id).order_by(IDS.id)
         return [_profile(row) for row in self._session.execute(statement)]
 
@@ -244,7 +244,7 @@ class SqlShieldStore:
         ).where(K.shielded.is_(True))
         others = _IDENTITY.add_columns(
             IDS.birth_year, IDS.given_sound, IDS.family_sound, IDS.initials
-        )
+        ).where(K.shielded.is_(True))
         return [
             ScreenEntry(_profile(row), row[11], row[12], row[13], row[14])
             for query in (statement, others)
