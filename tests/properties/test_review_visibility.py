@@ -171,7 +171,7 @@ def _listed(uow_factory: SqlUnitOfWorkFactory, viewer: Viewer) -> list[tuple[obj
             v.candidate_child_id,
             v.probability,
             tuple(sorted(v.weights.items())),
-            v.authority,
+            v.authority or "",  # sortable: None (the national queue) beside codes
         )
         for v in result.items
     )
