@@ -24,11 +24,12 @@ from sqlalchemy import (
 
 from childindex.domain.ids import ChildId
 from childindex.domain.names import name_key
-from childindex.domain.shield import ScreenProfile, day_month
+from childindex.domain.shield import ScreenProfile, day_month, resemblance
 from childindex.domain.similarity import initials, sound_key
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.domain.survivorship import project
 from childindex.matching.ports import CandidateRecord
+from childindex.matching.thresholds import REVIEW
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
 from childindex.storage.models import (
@@ -129,6 +130,16 @@ SCREEN_IDENTITY = (
     "birth_day_month",
     "sex",
 )
+
+
+def _face(keys: dict[str, Any]) -> ScreenProfile:
+    """Names and birth date only: identifiers would make any two identities alike."""
+    return ScreenProfile(
+        child_id=keys["child_id"],
+        given_name=keys["given_key"],
+        family_name=keys["family_key"],
+        birth_date=keys["birth_date"],
+    )
 
 
 # Invariant 2: every source record linked to a shielded child is shielded.
@@ -250,22 +261,26 @@ class SqlChildRepository:
 
     def _other_identities(self, child: Child, shown: dict[str, Any]) -> list[dict[str, Any]]:
         """The screen keys of each identity the child's records carry that it does not show
-        (ADR 0012): one per distinct identity, from each record on its own."""
+        (ADR 0012): one per distinct identity, from each record on its own. An identity whose
+        names and birth date resemble the shown ones at REVIEW or above is the same identity
+        written differently (a typo, a nickname) and needs no row of its own."""
         seen = {tuple(shown[k] for k in SCREEN_IDENTITY)}
+        face = _face(shown)
         found = []
         rows = self._session.connection().execute(_LINKED_PAYLOADS, {"child": child.child_id.value})
         for source, record_id, payload in rows:
             record = SourceRecord(Source(source), record_id, self._cipher.open_json(payload), None)
             keys = search_keys(project(child.child_id, [record], shielded=True), self._cipher)
             identity = tuple(keys[k] for k in SCREEN_IDENTITY)
-            if identity not in seen:
-                seen.add(identity)
-                found.append(
-                    {
-                        "child_id": child.child_id.value,
-                        **dict(zip(SCREEN_IDENTITY, identity, strict=True)),
-                    }
-                )
+            if identity in seen or resemblance(_face(keys), face) >= REVIEW:
+                continue
+            seen.add(identity)
+            found.append(
+                {
+                    "child_id": child.child_id.value,
+                    **dict(zip(SCREEN_IDENTITY, identity, strict=True)),
+                }
+            )
         return found
 
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:

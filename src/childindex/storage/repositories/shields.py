@@ -22,6 +22,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    union_all,
     update,
 )
 
@@ -132,9 +133,6 @@ def _shares_a_key(keys: Any) -> ColumnElement[bool]:
     )
 
 
-_CANDIDATES = _PROFILE.where(
-    K.shielded == _bound("shielded", Boolean()), _shares_a_key(K)
-).order_by(K.child_id)
 IDS = ShieldIdentityRow
 # A child's other identities (ADR 0012), as profiles of that child: its ID, shield, la_code
 # and strength, the identity's names, dates and identifiers.
@@ -155,9 +153,11 @@ _IDENTITY = (
     .join(K, K.child_id == IDS.child_id)
     .join(ChildRow, and_(ChildRow.child_id == K.child_id, ChildRow.status == CHILD_ACTIVE))
 )
-_IDENTITY_CANDIDATES = _IDENTITY.where(
-    K.shielded == _bound("shielded", Boolean()), _shares_a_key(IDS)
-).order_by(K.child_id, IDS.id)
+# Both in one round trip: a child found by its shown identity or any other (ADR 0012).
+_ALL_CANDIDATES = union_all(
+    _PROFILE.where(K.shielded == _bound("shielded", Boolean()), _shares_a_key(K)),
+    _IDENTITY.where(K.shielded == _bound("shielded", Boolean()), _shares_a_key(IDS)),
+)
 
 
 def _params(keys: BlockingKeys, *, shielded: bool) -> dict[str, Any]:
@@ -220,11 +220,8 @@ class SqlShieldStore:
     def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
         """Active children, shielded or visible as asked, sharing a blocking key; a child is
         found by any of its identities (ADR 0012), so it may come more than once."""
-        params = _params(keys, shielded=shielded)
-        found = [_profile(row) for row in self._session.execute(_CANDIDATES, params)]
-        found += [_profile(row) for row in self._session.execute(_IDENTITY_CANDIDATES, params)]
-        found.sort(key=lambda p: p.child_id)
-        return found
+        rows = self._session.execute(_ALL_CANDIDATES, _params(keys, shielded=shielded))
+        return sorted((_profile(row) for row in rows), key=lambda p: p.child_id)
 
     def identities(self, child_id: str) -> list[ScreenProfile]:
         """A child's other identities (ADR 0012), as profiles of that child."""
