@@ -277,4 +277,5 @@ def process_batch(
     uow: UnitOfWork, context: BatchContext, lines: Sequence[ParsedLine]
 ) -> BatchCounts:
     """Store, validate, version and link ``lines`` in ``uow`` (not committed)."""
+    uow.shields.lock_screen()
     return _Batch(uow, context).run(lines)

@@ -66,11 +66,14 @@ def halted_message(halt: HaltState) -> str:
 
 def ensure_not_halted(uow: UnitOfWork) -> None:
     """Refuse an edit of child data while updates are halted; call inside the edit's unit
-    of work, before it changes anything."""
+    of work, before it reads or changes anything. It also takes the screen lock for the rest
+    of the unit (``ShieldStore.lock_screen``, ADR 0013): every edit of child data is one the
+    shield screen depends on."""
     uow.system.lock(shared=True)
     halt = uow.system.halt()
     if halt is not None:
         raise Halted(halted_message(halt))
+    uow.shields.lock_screen()
 
 
 def halt_status(*, uow: UnitOfWork, actor: str, now: datetime) -> HaltStatus:

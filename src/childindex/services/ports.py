@@ -215,6 +215,12 @@ class TokenInfo:
 class ShieldStore(Protocol):
     """Shields, the shield screen's candidates and its review items."""
 
+    def lock_screen(self) -> None:
+        """Hold the screen lock until the unit of work ends. Every write that can create,
+        link, shield or unshield a child takes it before reading what the screen compares,
+        so two such writes never both miss each other's uncommitted work (ADR 0013)."""
+        ...
+
     def profile(self, child_id: str) -> ScreenProfile | None:
         """The screen's view of one active child, or None."""
         ...

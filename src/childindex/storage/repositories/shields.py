@@ -44,6 +44,10 @@ from childindex.storage.models import (
     ShieldRow,
 )
 
+# The advisory lock key that serialises the writes the shield screen depends on (any
+# constant 64-bit number).
+SCREEN_LOCK_KEY = 0x63686964_7363726E  # "chidscrn"
+
 if TYPE_CHECKING:
     from collections.abc import Collection
     from datetime import date, datetime
@@ -211,6 +215,14 @@ class SqlShieldStore:
     def __init__(self, session: Session, clock: Clock) -> None:
         self._session = session
         self._clock = clock
+
+    def lock_screen(self) -> None:
+        """Hold the screen lock until the unit of work ends: on PostgreSQL a transaction-level
+        advisory lock, on SQLite the write lock every transaction takes when it begins."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(select(func.pg_advisory_xact_lock(SCREEN_LOCK_KEY)))
+        else:
+            self._session.execute(select(1))  # BEGIN IMMEDIATE takes the write lock
 
     def profile(self, child_id: str) -> ScreenProfile | None:
         """The screen's view of one active child, or None."""
