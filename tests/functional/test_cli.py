@@ -47,12 +47,25 @@ def test_synth_load_and_reload_through_the_cli(cli: object, tmp_path: Path) -> N
     first = run("feeds", "load", "health", str(health), "--json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
+    assert report["model"] is None  # no model trained in this directory yet
     assert report["accepted"] == len(lines)
     assert report["rejected"] == 0
     assert report["new"] + report["linked"] == len(lines)
     again = json.loads(run("feeds", "load", "health", str(health), "--json").stdout)
     assert again["unchanged"] == len(lines)
     assert again["new"] == again["linked"] == 0
+
+
+def test_a_load_without_a_trained_model_says_what_to_run(cli: object, tmp_path: Path) -> None:
+    run = cli  # type: ignore[assignment]
+    assert (
+        run("synth", "--children", "5", "--seed", "3", "--out", str(tmp_path / "c")).returncode == 0
+    )
+    done = run("feeds", "load", "health", str(tmp_path / "c" / "health.jsonl"))
+    assert done.returncode == 0, done.stderr
+    assert "verified identifiers only" in done.stderr
+    assert "childindex matching train" in done.stderr
+    assert "childindex matching rescore" in done.stderr
 
 
 def test_a_bad_record_is_reported_with_line_and_field_and_the_load_goes_on(

@@ -13,6 +13,7 @@ from childindex.matching.engine import ModelMatchEngine
 from childindex.services.ingest import LoadReport
 from childindex.services.rescore import rescore
 from matching_model import hand_model
+from shield_fixtures import la_record, load_la
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 Load = Callable[[list[dict[str, Any]]], LoadReport]
@@ -83,3 +84,42 @@ def test_rescore_never_proposes_a_remembered_not_a_match(
         uow.commit()
     rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
     assert _child(container, "H2") != first
+
+
+def _la_child(container: Container, record_id: str) -> ChildId | None:
+    with container.uow_factory() as uow:
+        return uow.records.linked_child(source=Source.LA, record_id=record_id)
+
+
+def test_copies_loaded_before_any_model_become_one_child(container: Container) -> None:
+    # One child sent three times with no identifier, before a model existed: three children.
+    for record_id in ("L1", "L2", "L3"):
+        load_la(container, [la_record(record_id=record_id)])
+    assert len({_la_child(container, r) for r in ("L1", "L2", "L3")}) == 3
+    report = rescore(
+        uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t"
+    )
+    # Each record is re-decided against the children that were there before it arrived,
+    # so the later copies are not torn between two equal candidates.
+    assert len({_la_child(container, r) for r in ("L1", "L2", "L3")}) == 1
+    assert _la_child(container, "L1") is not None
+    assert report.relinked == 2
+
+
+def test_a_child_placed_by_the_machine_moves_whole(container: Container) -> None:
+    load_la(container, [la_record(record_id="L1")])
+    # A later load: two records sharing a UPN make one child apart from L1's.
+    load_la(
+        container,
+        [
+            la_record(record_id="L2", upn="A801200004001"),
+            la_record(record_id="L3", upn="A801200004001", address_line1="3 Other Row"),
+        ],
+    )
+    first = _la_child(container, "L1")
+    assert _la_child(container, "L2") == _la_child(container, "L3") != first
+    rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
+    assert {_la_child(container, r) for r in ("L1", "L2", "L3")} == {first}
+    with container.uow_factory() as uow:
+        assert first is not None
+        assert len(uow.records.current_records(first)) == 3

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from childindex import bootstrap
-from childindex.cli.output import emit, fail, out, progress, reported_errors
+from childindex.cli.output import emit, err, fail, out, progress, reported_errors
 from childindex.config import get_settings
 from childindex.domain.halt import FeedKind
 from childindex.domain.source_record import RecordError, Source
@@ -149,10 +149,12 @@ def load_file(
                 engine=container.engine,
                 batch_size=batch_size,
             )
+    model_version: str | None = getattr(container.engine, "model_version", None)
     result = {
         "source": source.value,
         "file": str(path),
         "errors_file": str(errors_path),
+        "model": model_version,
         **report.counts(),
     }
 
@@ -165,6 +167,14 @@ def load_file(
         )
         if report.rejected or report.warnings:
             out.print(f"rejected records, warnings and why: {errors_path}")
+        if model_version is None:
+            err.print(
+                f"no trained matching model ({container.settings.model_path}): records were "
+                "linked by verified identifiers only; run `childindex matching train`, then "
+                "`childindex matching rescore`",
+                markup=False,
+                highlight=False,
+            )
 
     emit(result, as_json=as_json, human=human)
 

@@ -561,6 +561,10 @@ class SourceRecordRepository(Protocol):
         """``(source, record_id, child_id, decided_by)`` of every current link."""
         ...
 
+    def arrival_order(self) -> Iterator[tuple[Source, str]]:
+        """``(source, record_id)`` of every held record, in the order they first arrived."""
+        ...
+
     def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
         """``(source, record_id, payload)`` of the current version of every held record."""
         ...

@@ -4,21 +4,56 @@ Never undoes an officer's decision: records linked by an officer are left where 
 and a remembered not-a-match is never proposed. A record alone on its child (it started a
 new child, or was linked by score and is still alone) that now matches another child is
 moved there, carrying any shield with it (invariant 2); nothing is split automatically.
+
+Records are re-decided in the order they first arrived, each against the children that
+already held a record before it, as if the feeds were arriving again with the new model.
+Without that, feeds loaded before any model was trained leave one child per source for
+each real child: a school record would then find the same child twice (its health and its
+benefit copies), both at LINK, and the ambiguity guard would rightly link neither.
+
+A child whose records were all placed by the machine moves as a whole when its first
+record now links to an earlier child: its other records came to it through that record (a
+shared UPN, a score), as they would have come to the earlier child had the model been
+there when they arrived. A child any of whose records an officer placed is left as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 
+from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord
-from childindex.matching.ports import MatchEngine, MatchKind
+from childindex.matching.ports import CandidateRecord, CandidateStore, MatchEngine, MatchKind
 from childindex.services.linking import without_rejected
 from childindex.services.merging import relink_record
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWorkFactory
 
 BATCH = 500
+
+
+class _Earlier:
+    """The candidate store as a record arriving at ``position`` would have found it: only
+    children that already held a record that arrived before it."""
+
+    def __init__(
+        self, store: CandidateStore, first_seen: dict[ChildId, int], position: int
+    ) -> None:
+        self._store = store
+        self._first_seen = first_seen
+        self._position = position
+
+    def _earlier(self, child_id: ChildId) -> bool:
+        return self._first_seen.get(child_id, math.inf) < self._position
+
+    def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
+        found = self._store.by_blocking_keys(keys, limit=limit)
+        return [c for c in found if self._earlier(c.child_id)]
+
+    def by_identifier(self, kind: str, value: str) -> list[ChildId]:
+        return [c for c in self._store.by_identifier(kind, value) if self._earlier(c)]
 
 
 @dataclass(slots=True)
@@ -51,34 +86,47 @@ def rescore(
     with uow_factory() as uow:
         ensure_not_halted(uow)
         payloads = {(s, rid): p for s, rid, p in uow.records.all_current()}
-        links = list(uow.records.current_links())
+        arrived = {key: n for n, key in enumerate(uow.records.arrival_order())}
+        links = sorted(uow.records.current_links(), key=lambda link: arrived[link[:2]])
+    first_seen: dict[ChildId, int] = {}
+    for source, record_id, child_id, _ in links:
+        first_seen.setdefault(child_id, arrived[(source, record_id)])
+    shaped_by_officer = {child_id for *_, child_id, decided_by in links if decided_by == "officer"}
+    moved: set[tuple[Source, str]] = set()  # records carried along with their child
     for start in range(0, len(links), BATCH):
         with uow_factory() as uow:
             ensure_not_halted(uow)
             for source, record_id, child_id, decided_by in links[start : start + BATCH]:
                 report.examined += 1
+                if (source, record_id) in moved:
+                    report.relinked += 1
+                    continue
                 if decided_by == "officer":
                     report.officer_kept += 1
                     continue
-                if len(uow.records.current_records(child_id)) != 1:
+                position = arrived[(source, record_id)]
+                if first_seen.get(child_id) != position or child_id in shaped_by_officer:
                     report.unchanged += 1
                     continue
                 record = SourceRecord(
                     Source(source), record_id, payloads[(source, record_id)], None
                 )
-                decision = engine.decide(record, uow.children)
+                decision = engine.decide(record, _Earlier(uow.children, first_seen, position))
                 kind = without_rejected(uow, record, decision)
                 target = decision.child_id
                 if kind is MatchKind.LINK and target is not None and target != child_id:
-                    relink_record(
-                        uow=uow,
-                        source=record.source,
-                        record_id=record_id,
-                        into=target,
-                        actor=actor,
-                        decided_by=decision.decided_by,
-                    )
                     report.relinked += 1
+                    for moving in uow.records.current_records(child_id):
+                        relink_record(
+                            uow=uow,
+                            source=moving.source,
+                            record_id=moving.record_id,
+                            into=target,
+                            actor=actor,
+                            decided_by=decision.decided_by,
+                        )
+                        if moving.record_id != record_id or moving.source is not record.source:
+                            moved.add((moving.source, moving.record_id))
                 else:
                     report.unchanged += 1
             uow.commit()

@@ -145,6 +145,7 @@ _CURRENT_LINKS = (
     .join(LinkRow, _LIVE_LINK)
     .order_by(SR.source, SR.record_id)
 )
+_ARRIVAL = select(SR.source, SR.record_id).order_by(SR.id)
 _ALL_CURRENT = (
     select(SR.source, SR.record_id, VersionRow.payload)
     .join(VersionRow, VersionRow.id == SR.current_version_id)
@@ -424,6 +425,13 @@ class SqlSourceRecordRepository:
         rows = self._session.connection().execute(_CURRENT_LINKS.execution_options(yield_per=5000))
         for source, record_id, child_id, decided_by in rows:
             yield Source(source), record_id, ChildId(child_id), decided_by
+
+    def arrival_order(self) -> Iterator[tuple[Source, str]]:
+        """``(source, record_id)`` of every held record, in the order they first arrived
+        (source records are numbered as they are first stored)."""
+        rows = self._session.connection().execute(_ARRIVAL.execution_options(yield_per=5000))
+        for source, record_id in rows:
+            yield Source(source), record_id
 
     def moved_by_merge(self, *, merged: ChildId, into: ChildId) -> list[tuple[Source, str]]:
         """Records now on ``into`` whose previous link, ended by the same move, was to
