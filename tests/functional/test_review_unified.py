@@ -226,7 +226,7 @@ def test_a_malformed_item_id_is_404_never_500(client: TestClient, make_user: Mak
         assert response.status_code in {404, 422}, bad
 
 
-def test_an_item_whose_child_was_merged_away_since_is_a_409_not_a_broken_merge(
+def test_an_item_follows_its_child_when_the_child_is_merged_away(
     container: Container,
     client: TestClient,
     make_user: MakeUser,
@@ -235,7 +235,7 @@ def test_an_item_whose_child_was_merged_away_since_is_a_409_not_a_broken_merge(
     from childindex.services.merging import merge_children
 
     first = health_record(record_id="H1", la_code="901")
-    _store_and_link(container, SourceRecord(Source.LA, "L1", first, None))
+    candidate = _store_and_link(container, SourceRecord(Source.LA, "L1", first, None)).child_id
     doubtful = dict(first, birth_date="2009-11-30")
     queued = _store_and_link(container, SourceRecord(Source.LA, "L2", doubtful, None))
     assert queued.kind is MatchKind.REVIEW
@@ -245,10 +245,14 @@ def test_an_item_whose_child_was_merged_away_since_is_a_409_not_a_broken_merge(
         merge_children(uow=uow, child_id=queued.child_id, into=other, actor="officer")
         uow.commit()
     officer = make_user(Role.LA_OFFICER, la_code="901")
+    # The item is still the officer's to decide, about the child its record is on now.
+    [item] = [i for i in _items(client, officer) if i["item_id"] == str(queued.review_item)]
+    assert item["record_child_id"] == str(other)
+    assert item["candidate_child_id"] == str(candidate)
     response = client.post(
-        f"/api/v1/review/{queued.review_item}", json={"action": "merge"}, headers=officer.headers
+        f"/api/v1/review/{queued.review_item}", json={"action": "link"}, headers=officer.headers
     )
-    assert response.status_code == 409
-    assert "merged into another child" in response.json()["error"]["message"]
+    assert response.status_code == 200, response.text
     with container.uow_factory() as uow:
-        assert uow.records.linked_child(source=Source.LA, record_id="L2") == other
+        assert uow.records.linked_child(source=Source.LA, record_id="L2") == candidate
+        assert uow.records.linked_child(source=Source.LA, record_id="L3") == other

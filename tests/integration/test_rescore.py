@@ -123,3 +123,31 @@ def test_a_child_placed_by_the_machine_moves_whole(container: Container) -> None
     with container.uow_factory() as uow:
         assert first is not None
         assert len(uow.records.current_records(first)) == 3
+
+
+def test_open_items_follow_a_child_merged_by_rescore(container: Container) -> None:
+    load_la(container, [la_record(record_id="L1", shield={"reason": "refuge"})])
+    # The same child again, before any model: a second child, shielded by the screen and
+    # queued as a caution against the first.
+    load_la(container, [la_record(record_id="L2")])
+    shielded, copy = _la_child(container, "L1"), _la_child(container, "L2")
+    assert shielded is not None
+    assert copy is not None
+    assert copy != shielded
+    with container.uow_factory() as uow:
+        pairs = {
+            (i.child_id, i.shielded_child_id) for i in uow.shields.caution_items(la_codes=None)
+        }
+    assert (copy.value, shielded.value) in pairs
+    rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
+    assert _la_child(container, "L2") == shielded
+    with container.uow_factory() as uow:
+        left = [
+            i
+            for i in uow.shields.caution_items(la_codes=None)
+            if copy.value in (i.child_id, i.shielded_child_id)
+        ]
+        child = uow.children.get(shielded)
+    assert left == [], "no open item may point at a child merged away"
+    assert child is not None
+    assert child.shielded

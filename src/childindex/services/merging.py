@@ -7,6 +7,7 @@ its shield with it; nothing in this module lifts one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from childindex.domain.errors import InvalidInput, NotFound
 from childindex.domain.ids import ChildId
@@ -51,10 +52,19 @@ def relink_record(
     # no candidate, so the screen does not queue ``into`` against its own former record.
     retired = moved_away and old is not None and not uow.records.current_records(old)
     if retired and old is not None:
-        uow.children.mark_merged(old, into=into)
+        _retire(uow, old, into=into)
     _reproject(uow, into, shielded=carried)
     if moved_away and not retired and old is not None:
         _reproject(uow, old, shielded=False)
+
+
+def _retire(uow: UnitOfWork, child_id: ChildId, *, into: ChildId) -> None:
+    """Retire ``child_id`` as merged into ``into``; its open review and caution items follow
+    it there, and an item the merge answered (both sides now one child) is closed."""
+    uow.children.mark_merged(child_id, into=into)
+    now = datetime.now(UTC)  # as linking's queue does: these calls carry no clock
+    uow.reviews.follow_merge(merged=child_id, into=into, now=now)
+    uow.shields.follow_merge(merged=child_id.value, into=into.value, at=now)
 
 
 def merge_children(*, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: str) -> None:
@@ -75,7 +85,7 @@ def merge_children(*, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: 
             actor=actor,
         )
     # Retired first, so the screen over ``into`` does not see ``child_id`` as a near twin.
-    uow.children.mark_merged(child_id, into=into)
+    _retire(uow, child_id, into=into)
     _reproject(uow, into, shielded=bool(merged and merged.shielded))
 
 

@@ -294,6 +294,12 @@ class ShieldStore(Protocol):
         """Close every open item about ``child_id``; return how many."""
         ...
 
+    def follow_merge(self, *, merged: str, into: str, at: datetime) -> int:
+        """Point open items at ``into`` instead of ``merged`` (retired into it); an item
+        left comparing ``into`` with itself is closed as confirmed (the records it was about
+        are now the shielded child's). Return how many were closed."""
+        ...
+
     def close_item(
         self, *, item_id: int, status: CautionStatus, decided_by: str, at: datetime
     ) -> None:
@@ -602,6 +608,11 @@ class ReviewRepository(Protocol):
 
     def get(self, item_id: int) -> ReviewItem | None:
         """The item, or None."""
+        ...
+
+    def follow_merge(self, *, merged: ChildId, into: ChildId, now: datetime) -> int:
+        """Point open items at ``into`` instead of ``merged`` (retired into it); an item
+        whose record is now on its candidate child is withdrawn. Return how many were."""
         ...
 
     def close(self, *, item_id: int, status: ReviewStatus, actor: str, now: datetime) -> None:

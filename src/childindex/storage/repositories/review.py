@@ -111,6 +111,21 @@ class SqlReviewRepository:
         row = self._session.connection().execute(_ITEMS.where(R.id == item_id)).first()
         return _item(row) if row is not None else None
 
+    def follow_merge(self, *, merged: ChildId, into: ChildId, now: datetime) -> int:
+        """Point open items at ``into`` instead of ``merged``; withdraw self-pairs (ports)."""
+        connection = self._session.connection()
+        still_open = R.status == ReviewStatus.OPEN.value
+        for side in (R.record_child_id, R.candidate_child_id):
+            connection.execute(
+                update(R).where(side == merged.value, still_open).values({side: into.value})
+            )
+        result = connection.execute(
+            update(R)
+            .where(R.record_child_id == into.value, R.candidate_child_id == into.value, still_open)
+            .values(status=ReviewStatus.WITHDRAWN.value, decided_by="merge", decided_at=now)
+        )
+        return int(result.rowcount)
+
     def close(self, *, item_id: int, status: ReviewStatus, actor: str, now: datetime) -> None:
         """Record the decision on an item."""
         self._session.connection().execute(

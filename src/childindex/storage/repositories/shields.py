@@ -47,6 +47,8 @@ from childindex.storage.models import (
 # The advisory lock key that serialises the writes the shield screen depends on (any
 # constant 64-bit number).
 SCREEN_LOCK_KEY = 0x63686964_7363726E  # "chidscrn"
+# Who closed an item that a merge made moot (its two sides became one child).
+MERGE_ACTOR = "merge"
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -380,6 +382,18 @@ class SqlShieldStore:
             update(R)
             .where(R.child_id == child_id, R.status == CautionStatus.OPEN.value)
             .values(status=status.value, decided_by=decided_by, decided_at=at)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def follow_merge(self, *, merged: str, into: str, at: datetime) -> int:
+        """Point open items at ``into`` instead of ``merged``; close self-pairs (ports)."""
+        still_open = R.status == CautionStatus.OPEN.value
+        for side in (R.child_id, R.shielded_child_id):
+            self._session.execute(update(R).where(side == merged, still_open).values({side: into}))
+        result = self._session.execute(
+            update(R)
+            .where(R.child_id == into, R.shielded_child_id == into, still_open)
+            .values(status=CautionStatus.CONFIRMED.value, decided_by=MERGE_ACTOR, decided_at=at)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
