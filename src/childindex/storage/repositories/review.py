@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 
 from childindex.domain.ids import ChildId
 from childindex.domain.review import ReviewItem, ReviewStatus
@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 R = ReviewItemRow
+_OPEN = R.status == ReviewStatus.OPEN.value
+# An item follows a child merged away (built once: a rescore retires thousands of children).
+_FOLLOW_MERGE = tuple(
+    update(R).where(side == bindparam("merged"), _OPEN).values({side: bindparam("into")})
+    for side in (R.record_child_id, R.candidate_child_id)
+)
+_WITHDRAW_SELF_PAIRS = (
+    update(R)
+    .where(R.record_child_id == bindparam("into"), R.candidate_child_id == bindparam("into"), _OPEN)
+    .values(status=ReviewStatus.WITHDRAWN.value, decided_by="merge", decided_at=bindparam("at"))
+)
 SR = SourceRecordRow
 
 _ITEMS = select(
@@ -114,16 +125,9 @@ class SqlReviewRepository:
     def follow_merge(self, *, merged: ChildId, into: ChildId, now: datetime) -> int:
         """Point open items at ``into`` instead of ``merged``; withdraw self-pairs (ports)."""
         connection = self._session.connection()
-        still_open = R.status == ReviewStatus.OPEN.value
-        for side in (R.record_child_id, R.candidate_child_id):
-            connection.execute(
-                update(R).where(side == merged.value, still_open).values({side: into.value})
-            )
-        result = connection.execute(
-            update(R)
-            .where(R.record_child_id == into.value, R.candidate_child_id == into.value, still_open)
-            .values(status=ReviewStatus.WITHDRAWN.value, decided_by="merge", decided_at=now)
-        )
+        for statement in _FOLLOW_MERGE:
+            connection.execute(statement, {"merged": merged.value, "into": into.value})
+        result = connection.execute(_WITHDRAW_SELF_PAIRS, {"into": into.value, "at": now})
         return int(result.rowcount)
 
     def close(self, *, item_id: int, status: ReviewStatus, actor: str, now: datetime) -> None:

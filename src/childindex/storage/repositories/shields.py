@@ -64,6 +64,25 @@ S = ShieldRow
 # A shielded child's strength (ScreenProfile.strength): 1 if any active shield was set by a
 # source or an officer (or if no shield row says otherwise: fail closed), else the strongest
 # active screen-set shield. Visible children have none (0).
+_OPEN_ITEM = CautionItemRow.status == CautionStatus.OPEN.value
+# An item follows a child merged away (built once: a rescore retires thousands of children).
+_FOLLOW_MERGE = tuple(
+    update(CautionItemRow)
+    .where(side == bindparam("merged"), _OPEN_ITEM)
+    .values({side: bindparam("into")})
+    for side in (CautionItemRow.child_id, CautionItemRow.shielded_child_id)
+)
+_CLOSE_SELF_PAIRS = (
+    update(CautionItemRow)
+    .where(
+        CautionItemRow.child_id == bindparam("into"),
+        CautionItemRow.shielded_child_id == bindparam("into"),
+        _OPEN_ITEM,
+    )
+    .values(
+        status=CautionStatus.CONFIRMED.value, decided_by=MERGE_ACTOR, decided_at=bindparam("at")
+    )
+)
 _STRENGTH = case(
     (
         K.shielded.is_(True),
@@ -387,15 +406,11 @@ class SqlShieldStore:
 
     def follow_merge(self, *, merged: str, into: str, at: datetime) -> int:
         """Point open items at ``into`` instead of ``merged``; close self-pairs (ports)."""
-        still_open = R.status == CautionStatus.OPEN.value
-        for side in (R.child_id, R.shielded_child_id):
-            self._session.execute(update(R).where(side == merged, still_open).values({side: into}))
-        result = self._session.execute(
-            update(R)
-            .where(R.child_id == into, R.shielded_child_id == into, still_open)
-            .values(status=CautionStatus.CONFIRMED.value, decided_by=MERGE_ACTOR, decided_at=at)
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        connection = self._session.connection()
+        for statement in _FOLLOW_MERGE:
+            connection.execute(statement, {"merged": merged, "into": into})
+        result = connection.execute(_CLOSE_SELF_PAIRS, {"into": into, "at": at})
+        return int(result.rowcount)
 
     def close_item(
         self, *, item_id: int, status: CautionStatus, decided_by: str, at: datetime
