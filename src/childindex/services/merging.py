@@ -67,8 +67,11 @@ def _retire(uow: UnitOfWork, child_id: ChildId, *, into: ChildId) -> None:
     uow.shields.follow_merge(merged=child_id.value, into=into.value, at=now)
 
 
-def merge_children(*, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: str) -> None:
-    """Move every record of ``child_id`` onto ``into`` and retire ``child_id``.
+def merge_children(
+    *, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: str, decided_by: str = "officer"
+) -> None:
+    """Move every record of ``child_id`` onto ``into`` and retire ``child_id`` (an officer's
+    decision unless ``decided_by`` names the rule that made it, as rescore does).
 
     The result is shielded if either child was (invariant 2).
     """
@@ -81,7 +84,7 @@ def merge_children(*, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: 
             source=record.source,
             record_id=record.record_id,
             child_id=into,
-            decided_by="officer",
+            decided_by=decided_by,
             actor=actor,
         )
     # Retired first, so the screen over ``into`` does not see ``child_id`` as a near twin.

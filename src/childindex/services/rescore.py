@@ -27,7 +27,7 @@ from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.matching.ports import CandidateRecord, CandidateStore, MatchEngine, MatchKind
 from childindex.services.linking import without_rejected
-from childindex.services.merging import relink_record
+from childindex.services.merging import merge_children
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWorkFactory
 
@@ -112,21 +112,26 @@ def rescore(
                     Source(source), record_id, payloads[(source, record_id)], None
                 )
                 decision = engine.decide(record, _Earlier(uow.children, first_seen, position))
-                kind = without_rejected(uow, record, decision)
                 target = decision.child_id
-                if kind is MatchKind.LINK and target is not None and target != child_id:
+                if (
+                    decision.kind is MatchKind.LINK
+                    and target is not None
+                    and target != child_id
+                    and without_rejected(uow, record, decision) is MatchKind.LINK
+                ):
                     report.relinked += 1
-                    for moving in uow.records.current_records(child_id):
-                        relink_record(
-                            uow=uow,
-                            source=moving.source,
-                            record_id=moving.record_id,
-                            into=target,
-                            actor=actor,
-                            decided_by=decision.decided_by,
-                        )
-                        if moving.record_id != record_id or moving.source is not record.source:
-                            moved.add((moving.source, moving.record_id))
+                    moved.update(
+                        (r.source, r.record_id)
+                        for r in uow.records.current_records(child_id)
+                        if (r.source, r.record_id) != (record.source, record_id)
+                    )
+                    merge_children(
+                        uow=uow,
+                        child_id=child_id,
+                        into=target,
+                        actor=actor,
+                        decided_by=decision.decided_by,
+                    )
                 else:
                     report.unchanged += 1
             uow.commit()
