@@ -1,0 +1,129 @@
+"""The operator's whole path, through the CLI, scored from ``childindex export links``.
+
+Two ways into a new index, side by side on the same synthetic country (SQLite):
+
+* **train first**: ``matching train --from DIR``, then ``feeds load`` for the four feeds;
+* **load first**: ``feeds load`` without a model (identifiers only), then ``matching train``
+  on the records held and ``matching rescore``.
+
+Prints a Markdown table: seconds per step, children, and pairwise precision, recall and F1 of
+the exported links against ``truth.csv``.
+
+    uv run python benchmarks/bench_pipeline.py [--children N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+FEEDS = (
+    ("health", "health.jsonl"),
+    ("school", "school.csv"),
+    ("benefit", "benefit.csv"),
+    ("la", "la.jsonl"),
+)
+
+
+def run(workdir: Path, database: Path, *args: str) -> float:
+    """Run ``childindex ARGS`` in ``workdir`` against ``database``; return the seconds."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHILDINDEX_")}
+    env["CHILDINDEX_DATABASE_URL"] = f"sqlite:///{database}"
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "childindex", *args],
+        cwd=workdir,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def pair_count(groups: Counter[object]) -> int:
+    return sum(n * (n - 1) // 2 for n in groups.values())
+
+
+def score(truth_path: Path, links_path: Path) -> tuple[float, float, float, int]:
+    """Pairwise precision, recall, F1 of the exported links, and the number of children."""
+    with truth_path.open(encoding="utf-8") as handle:
+        truth = {(r["source"], r["record_id"]): r["person_key"] for r in csv.DictReader(handle)}
+    with links_path.open(encoding="utf-8") as handle:
+        links = {(r["source"], r["record_id"]): r["child_id"] for r in csv.DictReader(handle)}
+    both = truth.keys() & links.keys()
+    true_pairs = pair_count(Counter(truth[k] for k in both))
+    found_pairs = pair_count(Counter(links[k] for k in both))
+    agreed = pair_count(Counter((truth[k], links[k]) for k in both))
+    precision = agreed / found_pairs if found_pairs else 1.0
+    recall = agreed / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, len(set(links.values()))
+
+
+def flow(name: str, country: Path, root: Path) -> str:
+    """One way in, in its own directory and database; a Markdown row."""
+    workdir = root / name.replace(" ", "-")
+    workdir.mkdir()
+    database = workdir / "index.db"
+    times: dict[str, float] = {"train": 0.0, "load": 0.0, "rescore": 0.0}
+    run(workdir, database, "db", "upgrade")
+    if name == "train first":
+        times["train"] += run(workdir, database, "matching", "train", "--from", str(country))
+    for source, file in FEEDS:
+        times["load"] += run(workdir, database, "feeds", "load", source, str(country / file))
+    if name == "load first":
+        times["train"] += run(workdir, database, "matching", "train")
+        times["rescore"] += run(workdir, database, "matching", "rescore")
+    links = workdir / "links.csv"
+    run(workdir, database, "export", "links", "--out", str(links))
+    precision, recall, f1, children = score(country / "truth.csv", links)
+    total = sum(times.values())
+    return (
+        f"| {name} | {times['train']:.1f} | {times['load']:.1f} | {times['rescore']:.1f} | "
+        f"{total:.1f} | {children:,} | {precision:.5f} | {recall:.5f} | {f1:.5f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--children", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        root = Path(tmp)
+        country = root / "country"
+        run(
+            root,
+            root / "unused.db",
+            "synth",
+            "--children",
+            str(args.children),
+            "--seed",
+            str(args.seed),
+            "--out",
+            str(country),
+        )
+        with (country / "truth.csv").open(encoding="utf-8") as handle:
+            records = sum(1 for _ in handle) - 1
+        print(
+            f"{args.children:,} children, {records:,} records over the four feeds "
+            f"(seed {args.seed}); SQLite; every step is the CLI.\n"
+        )
+        print(
+            "| way in | train s | load s | rescore s | total s | children | precision | "
+            "recall | F1 |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name in ("train first", "load first"):
+            print(flow(name, country, root), flush=True)
+
+
+if __name__ == "__main__":
+    main()
