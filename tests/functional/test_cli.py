@@ -106,6 +106,9 @@ def test_an_unreadable_file_fails_with_one_line(cli: object, tmp_path: Path) -> 
     assert done.returncode != 0
     assert done.stderr.strip().startswith("error: ")
     assert len(done.stderr.strip().splitlines()) == 1
+    folder = run("feeds", "load", "health", str(tmp_path))
+    assert folder.returncode != 0
+    assert folder.stderr.strip() == f"error: {tmp_path} is a directory: name one feed file in it"
 
 
 def test_users_tokens_and_a_tampered_audit_log(cli: object, engine: Engine) -> None:

@@ -167,7 +167,7 @@ def load_file(
         )
         if report.rejected or report.warnings:
             out.print(f"rejected records, warnings and why: {errors_path}")
-        if model_version is None:
+        if model_version is None and report.accepted:
             err.print(
                 f"no trained matching model ({container.settings.model_path}): records were "
                 "linked by verified identifiers only; run `childindex matching train`, then "
@@ -228,6 +228,8 @@ def feeds_load(
 
     Re-running the same command after a crash resumes the unfinished load of that content.
     """
+    if path.is_dir():
+        fail(f"{path} is a directory: name one feed file in it")
     if not path.is_file():
         fail(f"no such file: {path}")
     if dry_run:
