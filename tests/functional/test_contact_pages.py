@@ -199,3 +199,20 @@ def test_the_inbox_is_for_teams_only_and_the_confirmation_needs_a_request(
     admin = signed_in(Role.ADMIN)
     assert admin.get("/contact-requests").status_code == 200
     assert _post(admin, "/contact-requests/999/close", outcome="done").status_code == 404
+
+
+def test_the_inbox_shows_a_message_as_text_never_as_markup(
+    signed_in: SignedIn, shielded_child: str
+) -> None:
+    nurse = signed_in(Role.PRACTITIONER)
+    response = _post(
+        nurse,
+        f"/children/{shielded_child}/contact-requests",
+        message='<script>alert("x")</script>\nsecond line',
+        contact="<b>me</b>",
+    )
+    assert response.status_code == 303
+    inbox = signed_in(Role.LA_OFFICER, "901").get("/contact-requests").text
+    assert "<script>alert" not in inbox
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;<br>second line" in inbox
+    assert "&lt;b&gt;me&lt;/b&gt;" in inbox

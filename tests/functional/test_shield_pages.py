@@ -205,6 +205,9 @@ def test_while_halted_a_shield_is_refused_with_the_halt_message(
     assert "Updates are halted" in response.text
     assert "health feed duplicates" in response.text
     assert not _shielded(container, visible_child)
+    lift = _post(officer, f"/children/{visible_child}/shield/lift", reason="placement ended")
+    assert lift.status_code == 409
+    assert "Updates are halted" in lift.text
 
 
 def test_an_officer_lifts_the_shield_with_a_reason(
