@@ -36,6 +36,7 @@ def _guarded(container: Container, *, api: bool) -> list[tuple[str, str, set[Per
         needed = {r.permission for r in requirements(route.dependant)}
         url = re.sub(r"\{child_id\}", str(ChildId.new()), route.path)
         url = url.replace("{item_id}", "1")  # a review item's number
+        url = url.replace("{request_id}", "1")  # a contact request's number
         found.extend((method, url, needed) for method in sorted(route.methods or ()))
     return found
 

@@ -46,7 +46,8 @@ def _required(route: APIRoute) -> set[Permission]:
 
 def _url(route: APIRoute) -> str:
     # Review items are named by number (match) or "c" and number (caution).
-    return re.sub(r"\{child_id\}", str(ChildId.new()), route.path).replace("{item_id}", "1")
+    url = re.sub(r"\{child_id\}", str(ChildId.new()), route.path).replace("{item_id}", "1")
+    return url.replace("{request_id}", "1")
 
 
 def test_the_allow_list_is_exactly_what_was_decided() -> None:
@@ -150,17 +151,33 @@ EXPECTED_PAGE_PERMISSIONS = {
     ("GET", "/account/tokens"): {Permission.ACCOUNT_TOKENS_MANAGE},
     ("POST", "/account/tokens"): {Permission.ACCOUNT_TOKENS_MANAGE},
     ("POST", "/account/tokens/{token_id}/revoke"): {Permission.ACCOUNT_TOKENS_MANAGE},
+    # Shielding and mediated contact (the services decide for which child or team).
+    ("POST", "/children/{child_id}/shield"): {Permission.CHILD_SHIELD_SET},
+    ("POST", "/children/{child_id}/shield/lift"): {Permission.CHILD_SHIELD_LIFT},
+    ("GET", "/shields/due"): {Permission.CHILD_SHIELD_SET},
+    ("POST", "/children/{child_id}/contact-requests"): {Permission.CHILD_CONTACT_REQUEST},
+    ("GET", "/contact-requests/sent"): {Permission.CHILD_CONTACT_REQUEST},
+    ("GET", "/contact-requests"): {Permission.CHILD_CONTACT_MANAGE},
+    ("POST", "/contact-requests/{request_id}/close"): {Permission.CHILD_CONTACT_MANAGE},
 }
+_DECIDED_PAGES = ("/admin/", "/account", "/shields", "/contact-requests")
 
 
-def test_admin_and_account_pages_demand_exactly_the_decided_permission(
+def _decided(path: str) -> bool:
+    return path.startswith(_DECIDED_PAGES) or (
+        path.startswith("/children/")
+        and path.endswith(("/shield", "/shield/lift", "/contact-requests"))
+    )
+
+
+def test_admin_account_shield_and_contact_pages_demand_exactly_the_decided_permission(
     container: Container,
 ) -> None:
     app = create_app(container)
     found = {
         (method, route.path): _required(route)
         for route in _routes(app)
-        if route.path.startswith(("/admin/", "/account"))
+        if _decided(route.path) and not route.path.startswith("/api/")
         for method in route.methods or ()
     }
     assert found == EXPECTED_PAGE_PERMISSIONS

@@ -140,3 +140,65 @@ def test_no_route_shows_a_practitioner_any_hidden_value(
     with container.uow_factory() as uow:
         for entry in uow.audit.entries():
             _assert_clean(repr(entry.event), f"audit entry {entry.seq}")
+
+
+def test_the_shield_and_contact_pages_show_the_uncleared_no_hidden_value(
+    container: Container,
+    make_user: Callable[..., Any],
+    shielded_world: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The pages added for shielding and mediated contact, walked with a session by a
+    practitioner (who asks for contact, with bad input first), an admin (who may shield but
+    is not cleared) and an officer of an authority not responsible for the child."""
+    from app_fixtures import FIXED_NOW
+    from page_helpers import child_ids, csrf_token, open_record, sign_in
+
+    caplog.set_level(logging.DEBUG)
+    seen: list[str] = []
+
+    def keep(response: Any) -> Any:
+        seen.extend([response.text, str(response.headers)])
+        return response
+
+    exact = {
+        "given_name": "Marlowe",
+        "family_name": "Quennell",
+        "birth_date-day": "21",
+        "birth_date-month": "07",
+        "birth_date-year": "2016",
+    }
+    with TestClient(create_app(container)) as client:
+        sign_in(client, make_user(Role.PRACTITIONER), FIXED_NOW)
+        [child_id] = child_ids(client, **exact)
+        page = keep(open_record(client, child_id))
+        assert "Ask the responsible team to get in touch" in page.text
+        token = csrf_token(page.text)
+        url = f"/children/{child_id}/contact-requests"
+        bad = keep(client.post(url, data={"csrf_token": token, "message": " ", "contact": "x"}))
+        assert bad.status_code == 422
+        sent = keep(client.post(url, data={"csrf_token": token, "message": "m", "contact": "c"}))
+        assert sent.status_code == 200
+        assert "Request sent" in sent.text
+    for role, la_code in ((Role.ADMIN, None), (Role.LA_OFFICER, "999")):
+        with TestClient(create_app(container)) as client:
+            sign_in(client, make_user(role, la_code=la_code), FIXED_NOW)
+            page = keep(open_record(client, child_id))
+            assert "Lift the shield" in page.text  # offered by permission; the service decides
+            for path in ("/shields/due", "/contact-requests"):
+                assert keep(client.get(path)).status_code == 200
+            token = csrf_token(page.text)
+            for action in ("shield", "shield/lift"):
+                keep(client.post(f"/children/{child_id}/{action}", data={"csrf_token": token}))
+                refused = client.post(
+                    f"/children/{child_id}/{action}", data={"csrf_token": token, "reason": "r"}
+                )
+                keep(refused)
+    for text in seen:
+        _assert_clean(text, "a shield or contact page")
+    for record in caplog.records:
+        if not record.name.startswith("httpx"):
+            _assert_clean(record.getMessage(), f"log record {record.name}")
+    with container.uow_factory() as uow:
+        for entry in uow.audit.entries():
+            _assert_clean(repr(entry.event), f"audit entry {entry.seq}")

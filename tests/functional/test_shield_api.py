@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from childindex.bootstrap import Container
+from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
 from shield_fixtures import la_record, load_la
@@ -88,8 +90,8 @@ def test_an_officer_of_another_authority_may_not_shield_or_lift(
         {"review_date": "2027-05-01"},
         {"reason": "", "review_date": "2027-05-01"},
         {"reason": "   ", "review_date": "2027-05-01"},
-        {"reason": REASON},
         {"reason": REASON, "review_date": "2020-01-01"},
+        {"reason": REASON, "review_date": "2026-11-25"},
         {"reason": REASON, "review_date": "not-a-date"},
     ],
 )
@@ -99,6 +101,21 @@ def test_shielding_needs_a_reason_and_a_future_review_date(
     admin = make_user(Role.ADMIN)
     response = client.post(f"/api/v1/children/{child_id}/shield", json=body, headers=admin.headers)
     assert response.status_code == 422, response.text
+
+
+def test_a_reason_alone_shields_with_a_review_date_one_year_from_today(
+    client: TestClient, container: Container, make_user: Callable[..., Any], child_id: str
+) -> None:
+    officer = make_user(Role.LA_OFFICER, la_code="901")
+    response = client.post(
+        f"/api/v1/children/{child_id}/shield", json={"reason": REASON}, headers=officer.headers
+    )
+    assert response.status_code == 200, response.text
+    # The app's clock reads 25 November 2026.
+    assert response.json() == {"child_id": child_id, "shielded": True, "review_date": "2027-11-25"}
+    with container.uow_factory() as uow:
+        [shield] = uow.shields.active_shields(ChildId.parse(child_id).value)
+    assert shield.review_date == date(2027, 11, 25)
 
 
 def test_lifting_needs_an_explicit_reason(

@@ -13,10 +13,11 @@ class _Body(BaseModel):
 
 
 class ShieldCreate(_Body):
-    """Shield a child: why, and when the shield is to be reviewed."""
+    """Shield a child: why, and when the shield is to be reviewed (one year from today if
+    not given)."""
 
     reason: str = Field(min_length=1, max_length=2000)
-    review_date: date
+    review_date: date | None = None
 
 
 class ShieldLift(_Body):

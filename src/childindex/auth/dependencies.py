@@ -89,6 +89,8 @@ class Requirement:
             )
             msg = f"you do not have permission to do this ({self.permission.value})"
             raise PermissionDenied(msg)
+        # Pages read it to offer only the navigation this viewer may follow.
+        request.state.viewer = viewer
         return viewer
 
 

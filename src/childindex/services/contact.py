@@ -16,6 +16,11 @@ from childindex.domain.shield_records import ContactRequest
 from childindex.policy.viewer import Viewer
 from childindex.services.ports import UnitOfWork
 
+# The same limits the API's schemas declare, so every door refuses the same input.
+MAX_MESSAGE = 4000
+MAX_CONTACT = 200
+MAX_OUTCOME = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class Search:
@@ -52,8 +57,17 @@ def request_contact(
     """Send a message for a shielded child's responsible team; audited."""
     _need(viewer, Permission.CHILD_CONTACT_REQUEST)
     text = message.strip()
+    reply_to = contact.strip()
     if not text:
         raise InvalidInput("a message is required", field="message")
+    if len(text) > MAX_MESSAGE:
+        msg = f"the message must be at most {MAX_MESSAGE} characters"
+        raise InvalidInput(msg, field="message")
+    if not reply_to:
+        raise InvalidInput("say how the team can contact you", field="contact")
+    if len(reply_to) > MAX_CONTACT:
+        msg = f"how to contact you must be at most {MAX_CONTACT} characters"
+        raise InvalidInput(msg, field="contact")
     with uow:
         child = uow.children.get(child_id)
         if child is None:
@@ -61,7 +75,7 @@ def request_contact(
             raise NotFound(msg, field="child_id")
         if not child.shielded:
             raise Conflict("this child is not shielded: contact the services shown directly")
-        body = f"{text}\n\nReply to: {contact.strip()}"
+        body = f"{text}\n\nReply to: {reply_to}"
         key = uow.contacts.add(
             child_id=child_id.value,
             la_code=child.la_code,
@@ -122,7 +136,10 @@ def close_request(
     """Close a request routed to the viewer's team with what was done; audited."""
     _need(viewer, Permission.CHILD_CONTACT_MANAGE)
     if not outcome.strip():
-        raise InvalidInput("an outcome is required", field="outcome")
+        raise InvalidInput("say what was done", field="outcome")
+    if len(outcome.strip()) > MAX_OUTCOME:
+        msg = f"what was done must be at most {MAX_OUTCOME} characters"
+        raise InvalidInput(msg, field="outcome")
     with uow:
         found = uow.contacts.get(request_id)
         teams = _teams(viewer)

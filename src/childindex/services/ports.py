@@ -268,8 +268,9 @@ class ShieldStore(Protocol):
         """Give every active shield on ``child_id`` this review date."""
         ...
 
-    def overdue(self, today: date) -> list[ShieldInfo]:
-        """Active shields whose review date is before ``today``, or unset."""
+    def overdue(self, today: date, *, la_codes: frozenset[str] | None = None) -> list[ShieldInfo]:
+        """Active shields whose review date is before ``today``, or unset, on children of
+        ``la_codes`` (``None``: every authority)."""
         ...
 
     def queue_caution(self, *, child_id: str, caution: Caution, at: datetime | None = None) -> bool:

@@ -1,6 +1,7 @@
 """Setting and lifting shields: an officer of the responsible authority, or an admin, with
-a reason and a review date; lifting needs an explicit reason. Every action is audited;
-the reason is kept in the shields table for cleared officers, never in the audit log."""
+a reason and a review date (one year from today unless given); lifting needs an explicit
+reason. Every action is audited; the reason is kept in the shields table for cleared
+officers, never in the audit log."""
 
 from __future__ import annotations
 
@@ -30,6 +31,15 @@ class ShieldState:
     child_id: str
     shielded: bool
     review_date: date | None = None
+
+
+def default_review_date(today: date) -> date:
+    """One year from ``today`` (28 February for a shield set on 29 February): a shield is
+    reviewed at least yearly, so a caller that names no date gets that."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
 
 
 def _reason(text: str | None) -> str:
@@ -64,13 +74,16 @@ def set_shield(
     viewer: Viewer,
     child_id: ChildId,
     reason: str | None,
-    review_date: date | None,
+    review_date: date | None = None,
     now: datetime,
 ) -> ShieldState:
-    """Shield a child (and its visible near twins) with a reason and a review date; audited."""
+    """Shield a child (and its visible near twins) with a reason and a review date (one year
+    from today if none is given); audited."""
     why = _reason(reason)
-    if review_date is None or review_date <= now.date():
-        raise InvalidInput("a review date in the future is required", field="review_date")
+    if review_date is None:
+        review_date = default_review_date(now.date())
+    if review_date <= now.date():
+        raise InvalidInput("the review date must be in the future", field="review_date")
     with uow:
         ensure_not_halted(uow)
         child = _responsible(uow, viewer, child_id, Permission.CHILD_SHIELD_SET)
@@ -144,11 +157,14 @@ def lift_shield(
     return ShieldState(str(child_id), shielded=False)
 
 
-def reminders(*, uow: UnitOfWork, actor: str, now: datetime) -> list[ShieldInfo]:
-    """Active shields due for review (review date passed, or never set); audited. The
+def reminders(
+    *, uow: UnitOfWork, actor: str, now: datetime, la_codes: frozenset[str] | None = None
+) -> list[ShieldInfo]:
+    """Active shields due for review (review date passed, or never set) of children of
+    ``la_codes`` (``None``: every authority, for the CLI's nightly job); audited. The
     reasons are dropped: a reminder lists IDs, origins and dates only."""
     with uow:
-        due = [replace(s, reason="") for s in uow.shields.overdue(now.date())]
+        due = [replace(s, reason="") for s in uow.shields.overdue(now.date(), la_codes=la_codes)]
         uow.audit.record(
             AuditEvent(
                 tag=AuditTag.SHIELD_REMINDERS_LISTED,
@@ -160,3 +176,18 @@ def reminders(*, uow: UnitOfWork, actor: str, now: datetime) -> list[ShieldInfo]
         )
         uow.commit()
     return due
+
+
+def reminders_for(*, uow: UnitOfWork, viewer: Viewer, now: datetime) -> list[ShieldInfo]:
+    """The shields due for review that ``viewer`` answers for: an officer their own
+    authority's children only, an admin every authority's; audited."""
+    if not viewer.can(Permission.CHILD_SHIELD_SET):
+        msg = f"you do not have permission to do this ({Permission.CHILD_SHIELD_SET.value})"
+        raise PermissionDenied(msg)
+    scope: frozenset[str] | None
+    if viewer.role is Role.ADMIN:
+        scope = None
+    else:
+        # Least privilege: an officer without an authority answers for no child's shield.
+        scope = frozenset({viewer.la_code}) if viewer.la_code else frozenset()
+    return reminders(uow=uow, actor=viewer.username, now=now, la_codes=scope)

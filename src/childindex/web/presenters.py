@@ -7,7 +7,7 @@ row at all: the pages cannot show what redaction did not hand over.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from childindex.policy.views import (
     AddressView,
@@ -63,6 +63,19 @@ class PresentedChild:
 def long_date(value: date) -> str:
     """GOV.UK style: 14 March 2015."""
     return f"{value.day} {value:%B %Y}"
+
+
+def when_text(value: datetime) -> str:
+    """GOV.UK style date and time, said to be UTC (the service keeps no time-zone data):
+    14 March 2015 at 2:05am UTC."""
+    utc = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    hour = utc.hour % 12 or 12
+    return f"{long_date(utc.date())} at {hour}:{utc:%M}{'am' if utc.hour < 12 else 'pm'} UTC"
+
+
+def request_reference(request_id: int) -> str:
+    """A mediated-contact request's reference, as the sender and the team quote it."""
+    return f"MC-{request_id:06d}"
 
 
 def age_text(age: int | None) -> str:

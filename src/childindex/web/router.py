@@ -16,8 +16,10 @@ from childindex.web.routes import (
     account,
     admin_users,
     child,
+    contact,
     review,
     search,
+    shield,
     sign_in,
     sign_out,
     start,
@@ -44,6 +46,8 @@ def routers() -> list[APIRouter]:
         account.router,
         admin_users.router,
         review.router,
+        shield.router,
+        contact.router,
     ]
 
 

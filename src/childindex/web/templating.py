@@ -19,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from childindex.auth.dependencies import SESSION_USER
+from childindex.domain.permissions import Permission
+from childindex.policy.viewer import Viewer
 from childindex.web import csrf
 from childindex.web.presenters import age_text, full_name, long_date, sex_text
 
@@ -81,6 +83,19 @@ def make_environment() -> Environment:
 ENVIRONMENT = make_environment()
 
 
+def navigation(request: Request) -> dict[str, bool]:
+    """Which links the header offers: only what the viewer ``require`` let through (on this
+    request) may follow. A page without a viewer (sign-in, errors) offers none of them."""
+    viewer = getattr(request.state, "viewer", None)
+    if not isinstance(viewer, Viewer):
+        return {"may_review": False, "may_manage_contact": False, "may_review_shields": False}
+    return {
+        "may_review": viewer.can(Permission.REVIEW_READ),
+        "may_manage_contact": viewer.can(Permission.CHILD_CONTACT_MANAGE),
+        "may_review_shields": viewer.can(Permission.CHILD_SHIELD_SET),
+    }
+
+
 def render(
     request: Request,
     template: str,
@@ -96,8 +111,7 @@ def render(
             "csrf_field": csrf.FIELD,
             "csrf_token": csrf.token(request),
             "current_path": request.url.path,
-            # Pages that know their viewer may review say so (the nav links the queue).
-            "may_review": False,
+            **navigation(request),
             **(context or {}),
         }
     )

@@ -333,10 +333,11 @@ class SqlShieldStore:
             .values(review_date=review_date)
         )
 
-    def overdue(self, today: date) -> list[ShieldInfo]:
+    def overdue(self, today: date, *, la_codes: frozenset[str] | None = None) -> list[ShieldInfo]:
         """Active shields due for review: the review date before ``today``, or none set
-        (shields set by a source or the screen wait for an officer to review them)."""
-        rows = self._session.scalars(
+        (shields set by a source or the screen wait for an officer to review them), on
+        children of ``la_codes`` (``None``: every authority)."""
+        statement = (
             select(ShieldRow)
             .where(
                 ShieldRow.lifted_at.is_(None),
@@ -344,7 +345,11 @@ class SqlShieldStore:
             )
             .order_by(ShieldRow.review_date.asc().nulls_first(), ShieldRow.id)
         )
-        return [_shield(row) for row in rows]
+        if la_codes is not None:
+            statement = statement.join(ChildRow, ChildRow.child_id == ShieldRow.child_id).where(
+                ChildRow.la_code.in_(sorted(la_codes))
+            )
+        return [_shield(row) for row in self._session.scalars(statement)]
 
     def queue_caution(self, *, child_id: str, caution: Caution, at: datetime | None = None) -> bool:
         """Queue a caution item unless one for this pair is already open; True if queued."""

@@ -21,9 +21,10 @@ from childindex.domain.errors import InvalidInput
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission
 from childindex.policy.viewer import Viewer
-from childindex.services import break_glass, door, review
+from childindex.services import break_glass, door, review, shielding
 from childindex.web.pages import page_router
 from childindex.web.presenters import present_child
+from childindex.web.routes import shield
 from childindex.web.templating import render
 
 router = page_router()
@@ -35,10 +36,15 @@ Detail = Annotated[str, Form(max_length=MAX_DETAIL * 2)]
 def _reason_form(
     request: Request, child_id: ChildId, error: InvalidInput | None = None
 ) -> HTMLResponse:
+    flash = request.session.pop(shield.FLASH, None)
     context = {
         "child_id": str(child_id),
         "reasons": [{"value": r.value, "text": t} for r, t in LABELS.items()],
         "error": {"field": error.field, "message": error.message} if error else None,
+        # A shield just set or lifted (post/redirect/get): only the child's ID and dates.
+        "flash": flash["message"]
+        if isinstance(flash, dict) and flash.get("child_id") == str(child_id)
+        else None,
     }
     return render(request, "child_reason.html", context, status_code=422 if error else 200)
 
@@ -60,11 +66,21 @@ def _show(
         if viewer.can(Permission.REVIEW_DECIDE)
         else []
     )
+    presented = present_child(view)
+    # The controls are offered by permission; the services decide for this child (an
+    # officer of another authority is refused there, as through the API).
     context = {
-        "child": present_child(view),
+        "child": presented,
         "may_break_glass": may_break_glass,
         "undoable": undoable,
         "may_review": viewer.can(Permission.REVIEW_READ),
+        "may_shield": viewer.can(Permission.CHILD_SHIELD_SET),
+        "may_lift": presented.shielded and viewer.can(Permission.CHILD_SHIELD_LIFT),
+        "may_request_contact": presented.restricted
+        and viewer.can(Permission.CHILD_CONTACT_REQUEST),
+        "shield_form": shield.review_date_parts(
+            shielding.default_review_date(container.clock().date())
+        ),
     }
     return render(request, "child.html", context)
 
