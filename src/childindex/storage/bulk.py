@@ -5,9 +5,11 @@ row's parameters are built and type-processed one by one (``construct_params``),
 more than the database's own work. Here the statement's text and each column's bind
 processor are worked out once per dialect, from the same types SQLAlchemy would use (so a
 time is stored as ``UtcDateTime`` stores it, JSON as ``JSON`` does), and the rows go to the
-driver as plain tuples: ``?`` placeholders for sqlite3, ``%s`` for psycopg. The cursor is
-the unit of work's own connection's, so the rows are in its transaction; a driver error
-comes back as SQLAlchemy's (an ``IntegrityError`` stays an ``IntegrityError``).
+driver as plain tuples: sqlite3's ``executemany`` of one ``INSERT``, and on PostgreSQL
+``COPY ... FROM STDIN`` (psycopg's ``executemany`` is a round of protocol messages per row,
+slower than SQLAlchemy's multi-row ``VALUES``; ``COPY`` checks the same constraints). The
+cursor is the unit of work's own connection's, so the rows are in its transaction; a
+driver error comes back as SQLAlchemy's (an ``IntegrityError`` stays an ``IntegrityError``).
 """
 
 from __future__ import annotations
@@ -40,12 +42,14 @@ def _plan(
             msg = f"{model.__name__} is not mapped to a table"
             raise TypeError(msg)
         preparer = dialect.identifier_preparer
-        marker = "?" if dialect.paramstyle == "qmark" else "%s"
         names = ", ".join(preparer.format_column(table.c[name]) for name in columns)
-        marks = ", ".join(marker for _ in columns)
         # Names from the model, quoted by the dialect; every value is a parameter.
         into = preparer.format_table(table)
-        statement = f"INSERT INTO {into} ({names}) VALUES ({marks})"  # noqa: S608
+        if dialect.name == "postgresql":
+            statement = f"COPY {into} ({names}) FROM STDIN"
+        else:
+            marks = ", ".join("?" for _ in columns)
+            statement = f"INSERT INTO {into} ({names}) VALUES ({marks})"  # noqa: S608
         processors = tuple(
             table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
         )
@@ -81,7 +85,12 @@ def insert_rows(
     dbapi = connection.dialect.loaded_dbapi
     cursor = connection.connection.cursor()
     try:
-        cursor.executemany(statement, values)
+        if connection.dialect.name == "postgresql":
+            with cursor.copy(statement) as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(statement, values)
     except dbapi.Error as exc:
         raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
     finally:
