@@ -13,6 +13,7 @@ from app_fixtures import TEST_CIPHER
 from childindex.domain.child import Child, Sex
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import RecordError, Source, SourceRecord, VersionOutcome
+from childindex.services.ports import RawLine
 from childindex.storage.models import (
     FeedLoadRow,
     LinkRow,
@@ -277,6 +278,57 @@ def test_the_same_line_of_a_load_cannot_be_stored_twice(uow_factory: SqlUnitOfWo
         uow.feeds.store_raw(load_id=load_id, line_no=1, text="x")
         with pytest.raises(IntegrityError):
             uow.feeds.store_raw(load_id=load_id, line_no=1, text="x")
+
+
+def test_many_raw_lines_go_in_at_once_with_their_ids_in_the_order_given(
+    uow_factory: SqlUnitOfWorkFactory, engine: Engine
+) -> None:
+    """``store_raw_many`` writes through the driver (``storage/bulk.py``): the rows must read
+    back as the ORM would have written them, and a line stored twice must still fail."""
+    error = RecordError(file="h.jsonl", line=2, field="birth_date", message="not a date")
+    with uow_factory() as uow:
+        load_id = uow.feeds.start_load(
+            source=Source.HEALTH, filename="h.jsonl", content_sha256="b" * 64
+        )
+        ids = uow.feeds.store_raw_many(
+            load_id=load_id,
+            lines=[
+                RawLine(3, '{"three": "£3"}'),
+                RawLine(1, '{"one": 1}'),
+                RawLine(2, "bad", [error]),
+            ],
+        )
+        uow.commit()
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                RawRecordRow.id,
+                RawRecordRow.line_no,
+                RawRecordRow.text,
+                RawRecordRow.received_at,
+                RawRecordRow.rejected,
+                RawRecordRow.errors,
+            ).where(RawRecordRow.load_id == load_id)
+        ).all()
+    by_line = {
+        line: (key, TEST_CIPHER.open_text(text), at, rejected, errors)
+        for key, line, text, at, rejected, errors in rows
+    }
+    assert ids == [by_line[3][0], by_line[1][0], by_line[2][0]]
+    assert [by_line[n][1:2] + by_line[n][3:] for n in (1, 2, 3)] == [
+        ('{"one": 1}', False, None),
+        (
+            "bad",
+            True,
+            [{"file": "h.jsonl", "line": 2, "field": "birth_date", "message": "not a date"}],
+        ),
+        ('{"three": "£3"}', False, None),
+    ]
+    received = by_line[1][2]
+    assert received.tzinfo is not None
+    assert abs(received - datetime.now(UTC)) < timedelta(minutes=5)
+    with uow_factory() as uow, pytest.raises(IntegrityError):
+        uow.feeds.store_raw_many(load_id=load_id, lines=[RawLine(4, "x"), RawLine(1, "again")])
 
 
 def test_put_version_costs_a_few_statements(

@@ -14,25 +14,35 @@ from dataclasses import replace
 from childindex.matching.features import Features
 
 
-def _key(kind: str, *parts: str | None) -> str | None:
-    if any(part is None for part in parts):
-        return None
-    return f"{kind}:{'|'.join(p for p in parts if p is not None)}"
-
-
 def index_keys(features: Features) -> frozenset[str]:
     """Keys stored for a linked record."""
-    keys = (
-        _key("ds", features.dob, features.surname_sdx),
-        _key("df", features.dob, features.forename_canon),
-        _key("dd", features.dob, features.pc_district),
-        _key("fs", features.forename_canon, features.surname),
-        _key("sp", features.surname, features.postcode),
-        _key("fp", features.forename_canon, features.postcode),
-        _key("nhs", features.nhs_number),
-        _key("upn", features.upn),
+    # Spelt out rather than through ``_key``: a bulk load makes these for every record.
+    dob, canon, surname, postcode = (
+        features.dob,
+        features.forename_canon,
+        features.surname,
+        features.postcode,
     )
-    return frozenset(k for k in keys if k is not None)
+    keys: list[str] = []
+    if dob is not None:
+        if features.surname_sdx is not None:
+            keys.append(f"ds:{dob}|{features.surname_sdx}")
+        if canon is not None:
+            keys.append(f"df:{dob}|{canon}")
+        if features.pc_district is not None:
+            keys.append(f"dd:{dob}|{features.pc_district}")
+    if canon is not None and surname is not None:
+        keys.append(f"fs:{canon}|{surname}")
+    if postcode is not None:
+        if surname is not None:
+            keys.append(f"sp:{surname}|{postcode}")
+        if canon is not None:
+            keys.append(f"fp:{canon}|{postcode}")
+    if features.nhs_number is not None:
+        keys.append(f"nhs:{features.nhs_number}")
+    if features.upn is not None:
+        keys.append(f"upn:{features.upn}")
+    return frozenset(keys)
 
 
 def query_keys(features: Features) -> frozenset[str]:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from childindex.matching.nicknames import NICKNAMES
@@ -25,8 +26,20 @@ _SEPARATORS: Final = re.compile("[-\u2010\u2011\u2013\u2014_.,/]+")
 _APOSTROPHES: Final = re.compile("['\u2019\u2018`\u00b4]")
 _NOT_LETTER: Final = re.compile(r"[^a-z ]+")
 _POSTCODE: Final = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+# Names and postcodes repeat across a feed (a few thousand forenames cover most children):
+# a bulk load standardises each distinct value once. Bounded, and the functions are pure.
+_CACHED: Final = 1 << 16
+_SOUNDEX_CODES: Final = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
 
 
+@lru_cache(maxsize=_CACHED)
 def standard_name(name: str | None) -> str:
     """Lower case, accents removed, hyphens as spaces, apostrophes dropped, single spaces.
 
@@ -64,19 +77,13 @@ def canonical_forename(name: str | None) -> str:
     return NICKNAMES.get(tokens[0], tokens[0])
 
 
+@lru_cache(maxsize=_CACHED)
 def soundex(name: str | None) -> str:
     """American Soundex of the standard name without spaces (``"Robert"`` -> ``"R163"``)."""
     letters = standard_name(name).replace(" ", "")
     if not letters:
         return ""
-    codes = {
-        **dict.fromkeys("bfpv", "1"),
-        **dict.fromkeys("cgjkqsxz", "2"),
-        **dict.fromkeys("dt", "3"),
-        "l": "4",
-        **dict.fromkeys("mn", "5"),
-        "r": "6",
-    }
+    codes = _SOUNDEX_CODES
     out = [letters[0].upper()]
     previous = codes.get(letters[0], "")
     for ch in letters[1:]:
@@ -125,6 +132,7 @@ class PostcodeLevels:
     district: str
 
 
+@lru_cache(maxsize=_CACHED)
 def postcode_levels(value: str | None) -> PostcodeLevels:
     """Full (``"AL1 0UB"``), sector (``"AL1 0"``) and district (``"AL1"``) of a postcode.
 

@@ -30,6 +30,7 @@ from childindex.domain.source_record import Source, SourceRecord
 from childindex.domain.survivorship import project
 from childindex.matching.ports import CandidateRecord
 from childindex.matching.thresholds import REVIEW
+from childindex.storage.bulk import insert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
 from childindex.storage.models import (
@@ -105,8 +106,6 @@ _BY_IDENTIFIERS = {
     )
     for column in (K.nhs_number, K.upn)
 }
-_INSERT_CHILDREN = insert(ChildRow)
-_INSERT_SEARCH_KEYS = insert(SearchKeyRow)
 # The payload of every record live-linked to a child (its other identities, ADR 0012).
 _LINKED_PAYLOADS = (
     select(SourceRecordRow.source, SourceRecordRow.record_id, VersionRow.payload)
@@ -154,6 +153,27 @@ _SHIELD_LINKED_RECORDS = (
         SourceRecordRow.shielded.is_(False),
     )
     .values(shielded=True)
+)
+
+
+# The columns of a ``search_keys`` row.
+SEARCH_KEY_COLUMNS = (
+    "child_id",
+    "given_key",
+    "family_key",
+    "birth_date",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "school_urn",
+    "shielded",
+    "la_code",
+    "birth_year",
+    "given_sound",
+    "family_sound",
+    "initials",
+    "birth_day_month",
+    "sex",
 )
 
 
@@ -313,21 +333,32 @@ class SqlChildRepository:
         connection = self._session.connection()
         now = self._clock()
         seal = self._cipher.seal_json
-        connection.execute(
-            _INSERT_CHILDREN,
-            [
-                {
-                    "child_id": child.child_id.value,
-                    "la_code": child.la_code,
-                    "shielded": child.shielded,
-                    "details": seal(child_to_json(child)),
-                    "created_at": now,
-                    "updated_at": now,
-                }
+        insert_rows(
+            connection,
+            ChildRow,
+            ("child_id", "status", "la_code", "shielded", "details", "created_at", "updated_at"),
+            (
+                (
+                    child.child_id.value,
+                    CHILD_ACTIVE,
+                    child.la_code,
+                    child.shielded,
+                    seal(child_to_json(child)),
+                    now,
+                    now,
+                )
                 for child in children
-            ],
+            ),
         )
-        connection.execute(_INSERT_SEARCH_KEYS, [self._search_keys(child) for child in children])
+        insert_rows(
+            connection,
+            SearchKeyRow,
+            SEARCH_KEY_COLUMNS,
+            (
+                tuple(keys[name] for name in SEARCH_KEY_COLUMNS)
+                for keys in map(self._search_keys, children)
+            ),
+        )
 
     def screen_profile(self, child: Child) -> ScreenProfile:
         """The shield screen's profile of ``child`` once saved (what ``ShieldStore.profile``

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, func, insert, select, update
 
 from childindex.domain.source_record import LoadCheckpoint
+from childindex.storage.bulk import insert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.models import (
     LOAD_FINISHED,
@@ -34,7 +35,12 @@ if TYPE_CHECKING:
 # Built once: store_raw runs for every line of every feed.
 _START = insert(FeedLoadRow).returning(FeedLoadRow.id)
 _STORE_RAW = insert(RawRecordRow).returning(RawRecordRow.id)
-_STORE_RAW_MANY = insert(RawRecordRow).returning(RawRecordRow.id, sort_by_parameter_order=True)
+# Many lines go straight to the driver (``storage/bulk.py``); their ids are read back by
+# the unique (load, line).
+_RAW_IDS = select(RawRecordRow.line_no, RawRecordRow.id).where(
+    RawRecordRow.load_id == bindparam("load"),
+    RawRecordRow.line_no.in_(bindparam("lines", expanding=True)),
+)
 _REJECT = (
     update(RawRecordRow)
     .where(RawRecordRow.id == bindparam("raw"))
@@ -128,19 +134,27 @@ class SqlFeedStore:
             return []
         now = self._clock()
         seal = self._cipher.seal_text
-        rows = [
-            {
-                "load_id": load_id,
-                "line_no": line.line_no,
-                "text": seal(line.text),
-                "received_at": now,
-                "rejected": line.errors is not None,
-                "errors": None if line.errors is None else [asdict(e) for e in line.errors],
-            }
-            for line in lines
-        ]
-        result = self._session.connection().execute(_STORE_RAW_MANY, rows)
-        return list(result.scalars())
+        connection = self._session.connection()
+        insert_rows(
+            connection,
+            RawRecordRow,
+            ("load_id", "line_no", "text", "received_at", "rejected", "errors"),
+            (
+                (
+                    load_id,
+                    line.line_no,
+                    seal(line.text),
+                    now,
+                    line.errors is not None,
+                    None if line.errors is None else [asdict(e) for e in line.errors],
+                )
+                for line in lines
+            ),
+        )
+        numbers = [line.line_no for line in lines]
+        rows = connection.execute(_RAW_IDS, {"load": load_id, "lines": numbers})
+        found: dict[int, int] = {line: key for line, key in rows}  # noqa: C416 - rows of two
+        return [found[number] for number in numbers]
 
     def store_rejection(self, *, raw_id: int, errors: Sequence[RecordError]) -> None:
         """Mark the raw record rejected and keep each error (file, line, field, message)."""

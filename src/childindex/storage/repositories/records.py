@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord, VersionOutcome
 from childindex.domain.survivorship import asks_for_shield
+from childindex.storage.bulk import insert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.models import (
     LINK_DECISIONS,
@@ -53,9 +54,10 @@ _FIND_RECORD = (
 )
 _INSERT_RECORD = insert(SR).returning(SR.id)
 _INSERT_VERSION = insert(VersionRow).returning(VersionRow.id)
-# Set-based forms for a batch of records never held before (ids back in the order given).
-_INSERT_RECORDS = insert(SR).returning(SR.id, sort_by_parameter_order=True)
-_INSERT_VERSIONS = insert(VersionRow)
+# A batch of records never held before is inserted by ``storage/bulk.py``; their keys back:
+_KEYS_OF = select(SR.record_id, SR.id).where(
+    SR.source == bindparam("source"), SR.record_id.in_(bindparam("record_ids", expanding=True))
+)
 _IN_KEYS = SR.id.in_(bindparam("keys", expanding=True))
 _MAKE_FIRST_CURRENT = (
     update(SR)
@@ -80,7 +82,6 @@ _SHIELD_IF_LINKED_SHIELDED = (
     )
     .values(shielded=True)
 )
-_INSERT_KEYS = insert(BlockingKeyRow)
 _HELD = (
     select(SR.record_id, _CURRENT.content_hash)
     .outerjoin(_CURRENT, _CURRENT.id == SR.current_version_id)
@@ -278,66 +279,85 @@ class SqlSourceRecordRepository:
 
     def add_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> None:
         """Store records never held before with their first version, blocking keys and a
-        ``new`` link to their (already saved) child: six statements for the whole batch.
-        Ends in the state ``put_version`` then ``link_record`` leave for each."""
+        ``new`` link to their (already saved) child: seven statements for the whole batch,
+        the inserts straight to the driver (``storage/bulk.py``). Ends in the state
+        ``put_version`` then ``link_record`` leave for each."""
         if not items:
             return
         connection = self._session.connection()
         now = self._clock()
         cipher = self._cipher
-        keys = list(
-            connection.execute(
-                _INSERT_RECORDS,
-                [
-                    {
-                        "source": item.record.source.value,
-                        "record_id": item.record.record_id,
-                        "shielded": asks_for_shield(item.record),
-                        "created_at": now,
-                    }
-                    for item in items
-                ],
-            ).scalars()
+        insert_rows(
+            connection,
+            SR,
+            ("source", "record_id", "shielded", "created_at"),
+            (
+                (item.record.source.value, item.record.record_id, asks_for_shield(item.record), now)
+                for item in items
+            ),
         )
-        connection.execute(
-            _INSERT_VERSIONS,
-            [
-                {
-                    "source_record_id": key,
-                    "version_no": 1,
-                    "raw_id": item.raw_id,
-                    "payload": cipher.seal_json(item.record.payload),
-                    "content_hash": payload_hash(item.record.payload, cipher),
-                    "source_updated_at": item.record.updated_at,
-                    "stored_at": now,
-                }
+        keys = self._keys_of(connection, items)
+        insert_rows(
+            connection,
+            VersionRow,
+            (
+                "source_record_id",
+                "version_no",
+                "raw_id",
+                "payload",
+                "content_hash",
+                "source_updated_at",
+                "stored_at",
+            ),
+            (
+                (
+                    key,
+                    1,
+                    item.raw_id,
+                    cipher.seal_json(item.record.payload),
+                    payload_hash(item.record.payload, cipher),
+                    item.record.updated_at,
+                    now,
+                )
                 for key, item in zip(keys, items, strict=True)
-            ],
+            ),
         )
         connection.execute(_MAKE_FIRST_CURRENT, {"keys": keys})
-        blocking = [
-            {"source_record_id": key, "key": digest}
-            for key, item in zip(keys, items, strict=True)
-            for digest in sorted(blocking_digests(item.index_keys, cipher))
-        ]
-        if blocking:
-            connection.execute(_INSERT_KEYS, blocking)
-        connection.execute(
-            _INSERT_LINK,
-            [
-                {
-                    "source_record_id": key,
-                    "child_id": item.child_id.value,
-                    "decided_by": "new",
-                    "actor": actor,
-                    "score": None,
-                    "decided_at": now,
-                }
+        insert_rows(
+            connection,
+            BlockingKeyRow,
+            ("source_record_id", "key"),
+            (
+                (key, digest)
                 for key, item in zip(keys, items, strict=True)
-            ],
+                for digest in sorted(blocking_digests(item.index_keys, cipher))
+            ),
+        )
+        insert_rows(
+            connection,
+            LinkRow,
+            ("source_record_id", "child_id", "decided_by", "actor", "score", "decided_at"),
+            (
+                (key, item.child_id.value, "new", actor, None, now)
+                for key, item in zip(keys, items, strict=True)
+            ),
         )
         # A record linked to a shielded child is shielded (as ``link`` does).
         connection.execute(_SHIELD_IF_LINKED_SHIELDED, {"keys": keys})
+
+    @staticmethod
+    def _keys_of(connection: Connection, items: Sequence[NewLinkedRecord]) -> list[int]:
+        """The keys of the just-inserted records, in the order of ``items`` (one query per
+        source; each (source, record id) is unique)."""
+        wanted: dict[str, list[str]] = {}
+        for item in items:
+            wanted.setdefault(item.record.source.value, []).append(item.record.record_id)
+        found: dict[tuple[str, str], int] = {}
+        for source, record_ids in wanted.items():
+            rows = connection.execute(_KEYS_OF, {"source": source, "record_ids": record_ids})
+            for record_id, key in rows:
+                found[(source, record_id)] = key
+        return [found[(item.record.source.value, item.record.record_id)] for item in items]
 
     def link(
         self,
