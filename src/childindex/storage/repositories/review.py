@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, insert, select, update
 
 from childindex.domain.ids import ChildId
-from childindex.domain.review import ReviewItem, ReviewStatus
+from childindex.domain.review import ReviewItem, ReviewRoutes, ReviewStatus
 from childindex.domain.source_record import Source
 from childindex.storage.models import NotAMatchRow, ReviewItemRow, SourceRecordRow
+from childindex.storage.repositories.routing import routed_ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -104,6 +105,15 @@ class SqlReviewRepository:
         rows = self._session.connection().execute(
             _ITEMS.where(R.status == ReviewStatus.OPEN.value).order_by(R.id)
         )
+        return [_item(row) for row in rows]
+
+    def open_routed(self, routes: ReviewRoutes) -> list[ReviewItem]:
+        """Open items that could be routed under ``routes``, oldest first: a superset of a
+        viewer's share, narrowed in SQL (``routing.py``); the caller's rule decides each."""
+        ids = routed_ids(R, (R.record_child_id, R.candidate_child_id), routes)
+        if ids is None:
+            return []
+        rows = self._session.connection().execute(_ITEMS.where(R.id.in_(ids)).order_by(R.id))
         return [_item(row) for row in rows]
 
     def get(self, item_id: int) -> ReviewItem | None:
