@@ -11,7 +11,7 @@ from childindex.domain.ids import ChildId
 from childindex.domain.review import ReviewItem, ReviewRoutes, ReviewStatus
 from childindex.domain.source_record import Source
 from childindex.storage.models import NotAMatchRow, ReviewItemRow, SourceRecordRow
-from childindex.storage.repositories.routing import routed_ids
+from childindex.storage.repositories.routing import routed_id_chunks
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -110,11 +110,13 @@ class SqlReviewRepository:
     def open_routed(self, routes: ReviewRoutes) -> list[ReviewItem]:
         """Open items that could be routed under ``routes``, oldest first: a superset of a
         viewer's share, narrowed in SQL (``routing.py``); the caller's rule decides each."""
-        ids = routed_ids(R, (R.record_child_id, R.candidate_child_id), routes)
-        if ids is None:
-            return []
-        rows = self._session.connection().execute(_ITEMS.where(R.id.in_(ids)).order_by(R.id))
-        return [_item(row) for row in rows]
+        connection = self._session.connection()
+        sides = (R.record_child_id, R.candidate_child_id)
+        return [
+            _item(row)
+            for chunk in routed_id_chunks(connection, R, sides, routes)
+            for row in connection.execute(_ITEMS.where(R.id.in_(chunk)).order_by(R.id))
+        ]
 
     def get(self, item_id: int) -> ReviewItem | None:
         """The item, or None."""

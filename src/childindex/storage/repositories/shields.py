@@ -44,7 +44,7 @@ from childindex.storage.models import (
     ShieldIdentityRow,
     ShieldRow,
 )
-from childindex.storage.repositories.routing import routed_ids
+from childindex.storage.repositories.routing import routed_id_chunks
 
 # The advisory lock key that serialises the writes the shield screen depends on (any
 # constant 64-bit number).
@@ -374,11 +374,12 @@ class SqlShieldStore:
     def routed_cautions(self, routes: ReviewRoutes) -> list[CautionItem]:
         """Open items that could be routed under ``routes``, oldest first: a superset of a
         viewer's share, narrowed in SQL (``routing.py``); the caller's rule decides each."""
-        ids = routed_ids(R, (R.shielded_child_id, R.child_id), routes)
-        if ids is None:
-            return []
-        statement = select(R).where(R.id.in_(ids)).order_by(R.id)
-        return [_item(row) for row in self._session.scalars(statement)]
+        sides = (R.shielded_child_id, R.child_id)
+        return [
+            _item(row)
+            for chunk in routed_id_chunks(self._session.connection(), R, sides, routes)
+            for row in self._session.scalars(select(R).where(R.id.in_(chunk)).order_by(R.id))
+        ]
 
     def caution_item(self, item_id: int) -> CautionItem | None:
         """One item by id, or None."""
