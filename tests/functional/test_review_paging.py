@@ -12,7 +12,10 @@ from fastapi.testclient import TestClient
 
 from app_fixtures import FIXED_NOW
 from childindex.bootstrap import Container
-from childindex.domain.permissions import Role
+from childindex.domain.errors import InvalidInput
+from childindex.domain.permissions import Role, permissions_for
+from childindex.policy.viewer import Viewer
+from childindex.services.review import list_review
 from page_helpers import sign_in
 from review_paging_fixtures import OURS, seed_queue
 
@@ -99,3 +102,21 @@ def test_the_review_page_shows_govuk_pagination_and_the_true_total(
     assert beyond.status_code == 200
     assert "There is no page 9" in beyond.text
     assert client.get("/review?page=0").status_code == 400  # the pages answer bad input so
+
+
+@pytest.mark.parametrize(("page", "per_page", "field"), [(0, 50, "page"), (1, 201, "per_page")])
+def test_the_service_refuses_a_bad_page_itself(
+    container: Container, page: int, per_page: int, field: str
+) -> None:
+    viewer = Viewer(
+        user_id=1,
+        username="officer",
+        role=Role.LA_OFFICER,
+        la_code="901",
+        permissions=permissions_for(Role.LA_OFFICER),
+    )
+    with pytest.raises(InvalidInput) as refused:
+        list_review(
+            uow=container.uow_factory(), viewer=viewer, now=FIXED_NOW, page=page, per_page=per_page
+        )
+    assert refused.value.field == field
