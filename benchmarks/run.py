@@ -25,7 +25,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "BENCHMARKS.md"
 # Arguments for a quick run (a smoke test of the benchmarks themselves, not for figures).
-QUICK = {"synth": ["--children", "20000"]}
+QUICK = {
+    "synth": ["--children", "20000"],
+    "review": ["--items", "5000", "--authorities", "10", "--runs", "2"],
+}
 
 
 def machine() -> str:

@@ -108,7 +108,11 @@ def test_a_child_with_no_la_record_gets_its_districts_authority_and_its_items_go
     ).json()["items"]
     assert [i["authority"] for i in items] == ["905"]
     assert client.get("/api/v1/review", headers=make_user(Role.ADMIN).headers).json() == {
-        "items": []
+        "items": [],
+        "total": 0,
+        "page": 1,
+        "per_page": 50,
+        "pages": 1,
     }
     # Only the la_code is stored with the child; the district is reference data only.
     with engine.connect() as connection:

@@ -56,7 +56,7 @@ def test_only_officers_of_the_shielded_childs_authority_see_its_review_items(
     for other in (make_user(Role.LA_OFFICER, la_code="902"), make_user(Role.ADMIN)):
         response = client.get("/api/v1/review", headers=other.headers)
         assert response.status_code == 200
-        assert response.json() == {"items": []}
+        assert response.json() == {"items": [], "total": 0, "page": 1, "per_page": 50, "pages": 1}
         named = client.get(f"/api/v1/review/{items[0]['item_id']}", headers=other.headers)
         assert named.status_code == 404
     practitioner = make_user(Role.PRACTITIONER)

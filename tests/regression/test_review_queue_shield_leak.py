@@ -59,7 +59,7 @@ def test_an_officer_not_cleared_for_a_shielded_candidate_never_learns_its_item_e
 
     response = client.get("/api/v1/review", headers=officer.headers)
     assert response.status_code == 200
-    assert response.json() == {"items": []}
+    assert response.json() == {"items": [], "total": 0, "page": 1, "per_page": 50, "pages": 1}
     assert str(candidate) not in response.text
     named = client.get(f"/api/v1/review/{queued.review_item}", headers=officer.headers)
     assert named.status_code == 404

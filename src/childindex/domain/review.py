@@ -40,3 +40,18 @@ class ReviewItem:
     weights: dict[str, float] = field(default_factory=dict)
     la_code: str | None = None
     status: ReviewStatus = ReviewStatus.OPEN
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRoutes:
+    """Which open items storage may hand a viewer's queue (``policy.review_scope.routes_for``).
+
+    A pre-filter only, so listing need not read the whole national queue: storage returns
+    every open item whose responsible authority *could* be one of ``authorities`` (or none,
+    when ``national``), judged from the item's queued authority, its sides' authorities and
+    whether a side is shielded. It may return more than the viewer may know of, never less;
+    the rule in ``policy/review_scope.py`` still decides each item returned.
+    """
+
+    authorities: frozenset[str]
+    national: bool

@@ -14,6 +14,11 @@ the children's standing *at read time* (a child may be shielded after its item w
 
 Everyone else gets the item as if it did not exist: absent from lists and counts, 404 when
 named. Only officers of the responsible authority decide items.
+
+``routes_for`` turns the routing half of the rule into what storage can filter on in SQL
+(ADR 0007): the responsible authority is always the item's queued authority, a side's, or
+none, so an item can only be routed to a viewer if one of those is theirs. That narrows the
+national queue to a viewer's share before any item is read; ``may_know`` stays the final word.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from childindex.domain.permissions import Permission, Role
+from childindex.domain.review import ReviewRoutes
 from childindex.domain.shield_records import ChildStanding as Standing
 from childindex.policy.viewer import Viewer
 
@@ -80,4 +86,21 @@ def may_decide(viewer: Viewer, scope: ItemScope) -> bool:
         and viewer.can(Permission.REVIEW_DECIDE)
         and scope.authority is not None
         and scope.authority == viewer.la_code
+    )
+
+
+def routes_for(viewer: Viewer) -> ReviewRoutes:
+    """What storage may narrow ``viewer``'s queue to: their authority and those they are
+    cleared for, and the national queue for a national administrator (``_routed_to``).
+
+    Every item ``may_know`` admits has a responsible authority in these, or none and a
+    national viewer: storage returns every open item that *could* be so (its queued
+    authority, a side's, or a shielded side's lack of one) and the rule judges each. A viewer
+    without ``REVIEW_READ`` is routed nothing.
+    """
+    if not viewer.can(Permission.REVIEW_READ):
+        return ReviewRoutes(authorities=frozenset(), national=False)
+    mine = {viewer.la_code} if viewer.la_code is not None else set()
+    return ReviewRoutes(
+        authorities=frozenset(mine | viewer.shield_clearance_las), national=_national(viewer)
     )

@@ -136,9 +136,14 @@ class ReviewItemView(_View):
 
 
 class ReviewList(_View):
-    """The open review items a viewer may know of (only those: the count tells no more)."""
+    """One page of the open review items a viewer may know of (only those: the count and
+    the pages tell no more). ``total`` counts every such item; ``pages`` is at least 1."""
 
     items: list[ReviewItemView]
+    total: int
+    page: int = 1
+    per_page: int
+    pages: int = 1
 
 
 class ReviewDecisionResult(_View):

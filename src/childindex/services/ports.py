@@ -13,7 +13,7 @@ from childindex.domain.child import Child
 from childindex.domain.halt import FeedKind, HaltState, QueuedFeed
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission, Role
-from childindex.domain.review import ReviewItem, ReviewStatus
+from childindex.domain.review import ReviewItem, ReviewRoutes, ReviewStatus
 from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
 from childindex.domain.shield_records import (
     CautionItem,
@@ -283,6 +283,11 @@ class ShieldStore(Protocol):
 
     def caution_items(self, *, la_codes: frozenset[str] | None) -> list[CautionItem]:
         """Open items, all (``None``) or only those of ``la_codes``."""
+        ...
+
+    def routed_cautions(self, routes: ReviewRoutes) -> list[CautionItem]:
+        """Open items that could be routed under ``routes`` (a superset of a viewer's
+        share, narrowed by storage), oldest first; the caller's rule decides each."""
         ...
 
     def caution_item(self, item_id: int) -> CautionItem | None:
@@ -605,6 +610,11 @@ class ReviewRepository(Protocol):
 
     def all_open(self) -> list[ReviewItem]:
         """Every open item, oldest first (the caller decides who may know of each)."""
+        ...
+
+    def open_routed(self, routes: ReviewRoutes) -> list[ReviewItem]:
+        """Open items that could be routed under ``routes`` (a superset of a viewer's
+        share, narrowed by storage), oldest first; the caller's rule decides each."""
         ...
 
     def get(self, item_id: int) -> ReviewItem | None:

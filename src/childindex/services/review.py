@@ -16,13 +16,19 @@ from datetime import datetime
 
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
-from childindex.domain.errors import Conflict, NotFound, PermissionDenied
+from childindex.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from childindex.domain.ids import ChildId
 from childindex.domain.review import ReviewAction, ReviewItem, ReviewStatus
 from childindex.domain.shield import explain
 from childindex.domain.shield_records import CautionItem, CautionStatus, ChildStanding
 from childindex.domain.source_record import Source
-from childindex.policy.review_scope import ItemScope, may_decide, may_know, responsible_authority
+from childindex.policy.review_scope import (
+    ItemScope,
+    may_decide,
+    may_know,
+    responsible_authority,
+    routes_for,
+)
 from childindex.policy.viewer import Viewer
 from childindex.policy.views import (
     ReviewDecisionResult,
@@ -53,12 +59,18 @@ _CAUTION_CLOSED_AS = {
 }
 
 
+# Items a page shows unless asked otherwise, and the most a page may ask for.
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """One open item with what the visibility rule needs."""
 
     view: ReviewItemView
     scope: ItemScope
+    caution: CautionItem | None = None  # explained only when shown
 
 
 def _unknown(child_id: str) -> ChildStanding:
@@ -111,31 +123,57 @@ def _caution_entry(
         status=item.status.value,
         authority=authority,
     )
-    return _Entry(view, ItemScope(sides, authority))
+    return _Entry(view, ItemScope(sides, authority), caution=item)
 
 
 def _for(viewer: Viewer, entry: _Entry) -> ReviewItemView:
     return entry.view.model_copy(update={"may_decide": may_decide(viewer, entry.scope)})
 
 
-def _open_entries(uow: UnitOfWork, viewer: Viewer) -> list[_Entry]:
-    """Every open item of either kind that ``viewer`` may know of, oldest kind first."""
-    matches = uow.reviews.all_open()
-    cautions = uow.shields.caution_items(la_codes=None)
+def _explained(uow: UnitOfWork, viewer: Viewer, entry: _Entry) -> ReviewItemView:
+    """The item as a page shows it: a caution item's parts are worked out only here, for
+    the items shown (each opens two children's screen keys)."""
+    view = _for(viewer, entry)
+    if entry.caution is None:
+        return view
+    return view.model_copy(update={"weights": _caution_weights(uow, entry.caution)})
+
+
+def _open_entries(uow: UnitOfWork, viewer: Viewer, *, narrow: bool) -> list[_Entry]:
+    """Every open item of either kind that ``viewer`` may know of: match items, then caution
+    items, each oldest first.
+
+    With ``narrow`` (always, but for the benchmark's and the property test's side-by-side
+    measure) storage first returns only the items that could be routed to the viewer
+    (``routes_for``); without it, every open item. Either way ``may_know`` judges each item,
+    so the two give the same list (``tests/properties/test_review_narrowing.py``).
+    """
+    if narrow:
+        routes = routes_for(viewer)
+        matches = uow.reviews.open_routed(routes)
+        cautions = uow.shields.routed_cautions(routes)
+    else:
+        matches = uow.reviews.all_open()
+        cautions = uow.shields.caution_items(la_codes=None)
     children = {c.value for i in matches for c in (i.record_child_id, i.candidate_child_id)}
     children |= {c for i in cautions for c in (i.child_id, i.shielded_child_id)}
     standing = uow.shields.standing(children)
     entries = [_match_entry(i, standing) for i in matches]
-    for caution in cautions:
-        entry = _caution_entry(uow, caution, standing, explained=False)
-        if may_know(viewer, entry.scope):
-            entries.append(_caution_entry(uow, caution, standing, explained=True))
+    entries += [_caution_entry(uow, c, standing, explained=False) for c in cautions]
     return [e for e in entries if may_know(viewer, e.scope)]
 
 
 def _audit_list(
-    uow: UnitOfWork, viewer: Viewer, now: datetime, views: list[ReviewItemView]
+    uow: UnitOfWork,
+    viewer: Viewer,
+    now: datetime,
+    views: list[ReviewItemView],
+    *,
+    total: int | None = None,
 ) -> None:
+    detail: dict[str, int] = {"items": len(views)}
+    if total is not None:
+        detail["total"] = total
     uow.audit.record(
         AuditEvent(
             tag=AuditTag.REVIEW_LISTED,
@@ -144,18 +182,44 @@ def _audit_list(
             child_ids=tuple(
                 sorted({c for v in views for c in (v.record_child_id, v.candidate_child_id)})
             ),
-            detail={"items": len(views)},
+            detail=detail,
         )
     )
 
 
-def list_review(*, uow: UnitOfWork, viewer: Viewer, now: datetime) -> ReviewList:
-    """Open review items of both kinds this viewer may know of, with their explanations."""
+def list_review(
+    *,
+    uow: UnitOfWork,
+    viewer: Viewer,
+    now: datetime,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    narrow: bool = True,
+) -> ReviewList:
+    """One page of the open review items (both kinds) this viewer may know of, with their
+    explanations, and how many there are in all.
+
+    Pages are cut from the list the rule admits, so totals, page sizes and order are what they
+    would be if the items the viewer may not know of did not exist. Only the page's children
+    are audited as listed. ``narrow=False`` skips the SQL pre-filter (same result, slower:
+    kept to measure and test the pre-filter against)."""
+    if page < 1:
+        raise InvalidInput("page must be 1 or more", field="page")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidInput(f"per_page must be from 1 to {MAX_PER_PAGE}", field="per_page")
     with uow:
-        views = [_for(viewer, e) for e in _open_entries(uow, viewer)]
-        _audit_list(uow, viewer, now, views)
+        entries = _open_entries(uow, viewer, narrow=narrow)
+        first = (page - 1) * per_page
+        views = [_explained(uow, viewer, e) for e in entries[first : first + per_page]]
+        _audit_list(uow, viewer, now, views, total=len(entries))
         uow.commit()
-    return ReviewList(items=views)
+    return ReviewList(
+        items=views,
+        total=len(entries),
+        page=page,
+        per_page=per_page,
+        pages=max(1, -(-len(entries) // per_page)),
+    )
 
 
 def _parse_item_id(item_id: int | str) -> tuple[str, int]:

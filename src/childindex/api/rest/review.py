@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict
 
 from childindex.auth.dependencies import ContainerDep, require
@@ -29,10 +29,19 @@ class ReviewDecisionCreate(BaseModel):
 def list_review(
     viewer: Annotated[Viewer, Depends(require(Permission.REVIEW_READ))],
     container: ContainerDep,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=review.MAX_PER_PAGE)] = review.PER_PAGE,
 ) -> Any:
-    """Open review items you may know of (both kinds), each with per-field weights and
-    probability; items touching a shielded child only for officers cleared for it."""
-    return review.list_review(uow=container.uow_factory(), viewer=viewer, now=container.clock())
+    """A page of the open review items you may know of (both kinds), each with per-field
+    weights and probability, and ``total``, ``page``, ``per_page`` and ``pages``; items
+    touching a shielded child only for officers cleared for it."""
+    return review.list_review(
+        uow=container.uow_factory(),
+        viewer=viewer,
+        now=container.clock(),
+        page=page,
+        per_page=per_page,
+    )
 
 
 @router.get("/{item_id}", response_model=ReviewItemView)

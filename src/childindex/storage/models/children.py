@@ -27,7 +27,11 @@ class ChildRow(Base):
     """One child: ``details`` is the whole ``Child`` projection (``storage.codec``)."""
 
     __tablename__ = "children"
-    __table_args__ = (_one_of("status", CHILD_STATUSES),)
+    __table_args__ = (
+        _one_of("status", CHILD_STATUSES),
+        # The review queue's pre-filter: shielded children by authority (routing.py).
+        Index("ix_children_shielded_la_code", "shielded", "la_code"),
+    )
 
     child_id: Mapped[ChildKey] = mapped_column(primary_key=True)
     status: Mapped[Code] = mapped_column(default=CHILD_ACTIVE, server_default=CHILD_ACTIVE)
@@ -133,6 +137,7 @@ class CautionItemRow(Base):
         _one_of("status", REVIEW_STATUSES),
         Index("ix_caution_items_child_id", "child_id", "status"),
         Index("ix_caution_items_la_code", "la_code", "status"),
+        Index("ix_caution_items_shielded_child_id", "shielded_child_id", "status"),
     )
 
     id: Mapped[IntPk]

@@ -14,7 +14,12 @@ class ReviewItemRow(Base):
     """A record and a candidate child between the review and link thresholds."""
 
     __tablename__ = "review_items"
-    __table_args__ = (Index("ix_review_items_la_code_status", "la_code", "status"),)
+    __table_args__ = (
+        Index("ix_review_items_la_code_status", "la_code", "status"),
+        # The queue's pre-filter reaches items from their shielded sides (routing.py).
+        Index("ix_review_items_record_child_id", "record_child_id", "status"),
+        Index("ix_review_items_candidate_child_id", "candidate_child_id", "status"),
+    )
 
     id: Mapped[IntPk]
     source_record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"))

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, insert, select, update
 
 from childindex.domain.ids import ChildId
-from childindex.domain.review import ReviewItem, ReviewStatus
+from childindex.domain.review import ReviewItem, ReviewRoutes, ReviewStatus
 from childindex.domain.source_record import Source
 from childindex.storage.models import NotAMatchRow, ReviewItemRow, SourceRecordRow
+from childindex.storage.repositories.routing import routed_id_chunks
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -116,6 +117,17 @@ class SqlReviewRepository:
             _ITEMS.where(R.status == ReviewStatus.OPEN.value).order_by(R.id)
         )
         return [_item(row) for row in rows]
+
+    def open_routed(self, routes: ReviewRoutes) -> list[ReviewItem]:
+        """Open items that could be routed under ``routes``, oldest first: a superset of a
+        viewer's share, narrowed in SQL (``routing.py``); the caller's rule decides each."""
+        connection = self._session.connection()
+        sides = (R.record_child_id, R.candidate_child_id)
+        return [
+            _item(row)
+            for chunk in routed_id_chunks(connection, R, sides, routes)
+            for row in connection.execute(_ITEMS.where(R.id.in_(chunk)).order_by(R.id))
+        ]
 
     def get(self, item_id: int) -> ReviewItem | None:
         """The item, or None."""

@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 
+from childindex.domain.review import ReviewRoutes
 from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
 from childindex.domain.shield_records import (
     CautionItem,
@@ -43,12 +44,15 @@ from childindex.storage.models import (
     ShieldIdentityRow,
     ShieldRow,
 )
+from childindex.storage.repositories.routing import routed_id_chunks
 
 # The advisory lock key that serialises the writes the shield screen depends on (any
 # constant 64-bit number).
 SCREEN_LOCK_KEY = 0x63686964_7363726E  # "chidscrn"
 # Who closed an item that a merge made moot (its two sides became one child).
 MERGE_ACTOR = "merge"
+# Children per standing query: well under SQLite's and PostgreSQL's bound-parameter limits.
+_STANDING_CHUNK = 5_000
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -393,6 +397,16 @@ class SqlShieldStore:
             statement = statement.where(R.la_code.in_(sorted(la_codes)))
         return [_item(row) for row in self._session.scalars(statement)]
 
+    def routed_cautions(self, routes: ReviewRoutes) -> list[CautionItem]:
+        """Open items that could be routed under ``routes``, oldest first: a superset of a
+        viewer's share, narrowed in SQL (``routing.py``); the caller's rule decides each."""
+        sides = (R.shielded_child_id, R.child_id)
+        return [
+            _item(row)
+            for chunk in routed_id_chunks(self._session.connection(), R, sides, routes)
+            for row in self._session.scalars(select(R).where(R.id.in_(chunk)).order_by(R.id))
+        ]
+
     def caution_item(self, item_id: int) -> CautionItem | None:
         """One item by id, or None."""
         row = self._session.get(R, item_id)
@@ -431,20 +445,22 @@ class SqlShieldStore:
         """How each of these children stands now (shielded, by what, whose); a child that
         does not exist is absent."""
         wanted = sorted(set(child_ids))
-        if not wanted:
-            return {}
-        rows = self._session.execute(
-            select(ChildRow.child_id, ChildRow.shielded, ChildRow.la_code).where(
-                ChildRow.child_id.in_(wanted)
-            )
-        ).all()
+        rows: list[Any] = []
         origins: dict[str, set[str]] = {}
-        for child_id, origin in self._session.execute(
-            select(ShieldRow.child_id, ShieldRow.origin).where(
-                ShieldRow.child_id.in_(wanted), ShieldRow.lifted_at.is_(None)
-            )
-        ):
-            origins.setdefault(child_id, set()).add(origin)
+        # In chunks: a national queue names more children than a statement may bind.
+        for start in range(0, len(wanted), _STANDING_CHUNK):
+            chunk = wanted[start : start + _STANDING_CHUNK]
+            rows += self._session.execute(
+                select(ChildRow.child_id, ChildRow.shielded, ChildRow.la_code).where(
+                    ChildRow.child_id.in_(chunk)
+                )
+            ).all()
+            for child_id, origin in self._session.execute(
+                select(ShieldRow.child_id, ShieldRow.origin).where(
+                    ShieldRow.child_id.in_(chunk), ShieldRow.lifted_at.is_(None)
+                )
+            ):
+                origins.setdefault(child_id, set()).add(origin)
         caution = {ShieldOrigin.CAUTION.value}
         return {
             child_id: ChildStanding(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Form, Path, Request
+from fastapi import Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from childindex.auth.dependencies import ContainerDep, require
@@ -18,7 +18,7 @@ from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Permission
 from childindex.domain.review import ReviewAction
 from childindex.policy.viewer import Viewer
-from childindex.policy.views import ReviewItemView
+from childindex.policy.views import ReviewItemView, ReviewList
 from childindex.services import door, review
 from childindex.web.pages import page_router
 from childindex.web.presenters import present_child
@@ -54,15 +54,46 @@ def _weights(item: ReviewItemView) -> list[dict[str, object]]:
     ]
 
 
+def _pagination(listed: ReviewList) -> dict[str, object] | None:
+    """GOV.UK pagination for the list: first, last, and the pages either side of this one,
+    with ellipses between (None when everything fits on one page)."""
+    if listed.pages <= 1:
+        return None
+    wanted = {1, listed.pages, listed.page - 1, listed.page, listed.page + 1}
+    items: list[dict[str, object]] = []
+    last = 0
+    for number in sorted(n for n in wanted if 1 <= n <= listed.pages):
+        if number - last > 1:
+            items.append({"ellipsis": True})
+        href = f"/review?page={number}"
+        items.append({"number": str(number), "href": href, "current": number == listed.page})
+        last = number
+    pagination: dict[str, object] = {"items": items, "landmarkLabel": "Review queue pages"}
+    if 1 < listed.page <= listed.pages:
+        pagination["previous"] = {"href": f"/review?page={listed.page - 1}"}
+    if listed.page < listed.pages:
+        pagination["next"] = {"href": f"/review?page={listed.page + 1}"}
+    return pagination
+
+
 @router.get("/review")
 def review_list(
     request: Request,
     viewer: Annotated[Viewer, Depends(require(Permission.REVIEW_READ))],
     container: ContainerDep,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
-    """The open review items you may know of."""
-    listed = review.list_review(uow=container.uow_factory(), viewer=viewer, now=container.clock())
-    context = {"items": listed.items, "kinds": KIND_TEXT, "may_review": True}
+    """A page of the open review items you may know of."""
+    listed = review.list_review(
+        uow=container.uow_factory(), viewer=viewer, now=container.clock(), page=page
+    )
+    context = {
+        "items": listed.items,
+        "listed": listed,
+        "pagination": _pagination(listed),
+        "kinds": KIND_TEXT,
+        "may_review": True,
+    }
     return render(request, "review_list.html", context)
 
 

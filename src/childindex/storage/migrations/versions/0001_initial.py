@@ -129,6 +129,8 @@ def _children() -> None:
         ),
         sa.PrimaryKeyConstraint("child_id", name=op.f("pk_children")),
     )
+    # The review queue's pre-filter: shielded children by authority (storage/repositories/routing.py).
+    op.create_index("ix_children_shielded_la_code", "children", ["shielded", "la_code"])
     op.create_table(
         "child_search_keys",
         sa.Column("child_id", CHILD_KEY, nullable=False),
@@ -268,6 +270,9 @@ def _children() -> None:
     )
     op.create_index("ix_caution_items_child_id", "caution_items", ["child_id", "status"])
     op.create_index("ix_caution_items_la_code", "caution_items", ["la_code", "status"])
+    op.create_index(
+        "ix_caution_items_shielded_child_id", "caution_items", ["shielded_child_id", "status"]
+    )
     # --- mediated contact requests (issue 6) ---
     op.create_table(
         "contact_requests",
@@ -434,6 +439,8 @@ def _matching() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
     )
     op.create_index("ix_review_items_la_code_status", "review_items", ["la_code", "status"])
+    for side in ("record_child_id", "candidate_child_id"):
+        op.create_index(f"ix_review_items_{side}", "review_items", [side, "status"])
     op.create_table(
         "not_a_match",
         sa.Column("source_record_id", sa.Integer(), nullable=False),
