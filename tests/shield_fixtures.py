@@ -11,10 +11,25 @@ from fastapi.testclient import TestClient
 
 from app_fixtures import FIXED_NOW
 from childindex.bootstrap import Container
+from childindex.domain.permissions import Role
 from childindex.domain.shield import ShieldRule
 from childindex.domain.source_record import ParsedLine, Source, SourceRecord
+from childindex.domain.users import User
+from childindex.policy.viewer import Viewer
 from childindex.services import ingest
 from childindex.services.shield_screen import DEFAULT_RULE
+
+# A national administrator (no authority): may shield any child.
+ADMIN = Viewer.for_user(
+    User(
+        user_id=2,
+        username="admin-model",
+        role=Role.ADMIN,
+        la_code=None,
+        organisation="National team",
+        vetting_expires=None,
+    )
+)
 
 
 def la_record(**fields: Any) -> dict[str, Any]:

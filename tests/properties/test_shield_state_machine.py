@@ -51,7 +51,7 @@ from childindex.services import door, ingest, merging, rescore, review, shieldin
 from childindex.services.shield_screen import DEFAULT_RULE
 from childindex.storage.models import Base
 from matching_model import hand_model
-from shield_fixtures import la_record, load_la
+from shield_fixtures import ADMIN, la_record, load_la
 
 # (given names, family names, birth date): index 0 is the true spelling, the rest typos.
 PEOPLE = [
@@ -104,18 +104,6 @@ def _officer(la_code: str) -> Viewer:
 def _person_of(record_id: str) -> int:
     """Record ids here name their real child: ``H1``, ``H1-7``, ``L1-12`` are person 1's."""
     return int(record_id[1:].split("-", maxsplit=1)[0])
-
-
-ADMIN = Viewer.for_user(
-    User(
-        user_id=2,
-        username="admin-model",
-        role=Role.ADMIN,
-        la_code=None,
-        organisation="National team",
-        vetting_expires=None,
-    )
-)
 
 
 @dataclass

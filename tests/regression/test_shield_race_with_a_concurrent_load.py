@@ -20,24 +20,12 @@ from typing import Any
 from app_fixtures import FIXED_NOW
 from childindex.bootstrap import Container
 from childindex.domain.child import Child
-from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
-from childindex.domain.users import User
 from childindex.feeds.health import read_health
-from childindex.policy.viewer import Viewer
 from childindex.services import ingest, shielding
 from childindex.storage.unit_of_work import SqlUnitOfWork
+from shield_fixtures import ADMIN
 
-ADMIN = Viewer.for_user(
-    User(
-        user_id=1,
-        username="admin-race",
-        role=Role.ADMIN,
-        la_code=None,
-        organisation="National team",
-        vetting_expires=None,
-    )
-)
 # Long enough for the officer's transaction to run to its end if nothing holds it back.
 PAUSE_SECONDS = 1.5
 

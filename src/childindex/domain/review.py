@@ -17,6 +17,10 @@ class ReviewAction(StrEnum):
     MERGE = "merge"  # the record's child and the candidate are one child
 
 
+# Who closed an item (of either kind) that a merge answered: its two sides became one child.
+MERGED_BY = "merge"
+
+
 class ReviewStatus(StrEnum):
     """Where a review item stands."""
 

@@ -69,20 +69,22 @@ def _retire(uow: UnitOfWork, child_id: ChildId, *, into: ChildId) -> None:
 
 def merge_children(
     *, uow: UnitOfWork, child_id: ChildId, into: ChildId, actor: str, decided_by: str = "officer"
-) -> None:
+) -> list[tuple[Source, str]]:
     """Move every record of ``child_id`` onto ``into`` and retire ``child_id`` (an officer's
-    decision unless ``decided_by`` names the rule that made it, as rescore does).
+    decision unless ``decided_by`` names the rule that made it, as rescore does); return the
+    records moved.
 
     The result is shielded if either child was (invariant 2).
     """
     ensure_not_halted(uow)
     if child_id == into:
-        return
+        return []
     merged = uow.children.get(child_id)
-    for record in uow.records.current_records(child_id):
+    moved = [(r.source, r.record_id) for r in uow.records.current_records(child_id)]
+    for source, record_id in moved:
         uow.records.link(
-            source=record.source,
-            record_id=record.record_id,
+            source=source,
+            record_id=record_id,
             child_id=into,
             decided_by=decided_by,
             actor=actor,
@@ -90,6 +92,7 @@ def merge_children(
     # Retired first, so the screen over ``into`` does not see ``child_id`` as a near twin.
     _retire(uow, child_id, into=into)
     _reproject(uow, into, shielded=bool(merged and merged.shielded))
+    return moved
 
 
 def split_child(

@@ -121,17 +121,15 @@ def rescore(
                 ):
                     report.relinked += 1
                     moved.update(
-                        (r.source, r.record_id)
-                        for r in uow.records.current_records(child_id)
-                        if (r.source, r.record_id) != (record.source, record_id)
+                        merge_children(
+                            uow=uow,
+                            child_id=child_id,
+                            into=target,
+                            actor=actor,
+                            decided_by=decision.decided_by,
+                        )
                     )
-                    merge_children(
-                        uow=uow,
-                        child_id=child_id,
-                        into=target,
-                        actor=actor,
-                        decided_by=decision.decided_by,
-                    )
+                    moved.discard((record.source, record_id))
                 else:
                     report.unchanged += 1
             uow.commit()

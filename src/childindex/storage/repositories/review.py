@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, insert, select, update
 
 from childindex.domain.ids import ChildId
-from childindex.domain.review import ReviewItem, ReviewRoutes, ReviewStatus
+from childindex.domain.review import MERGED_BY, ReviewItem, ReviewRoutes, ReviewStatus
 from childindex.domain.source_record import Source
 from childindex.storage.models import NotAMatchRow, ReviewItemRow, SourceRecordRow
 from childindex.storage.repositories.routing import routed_id_chunks
@@ -26,7 +26,7 @@ _FOLLOW_MERGE = tuple(
 _WITHDRAW_SELF_PAIRS = (
     update(R)
     .where(R.record_child_id == bindparam("into"), R.candidate_child_id == bindparam("into"), _OPEN)
-    .values(status=ReviewStatus.WITHDRAWN.value, decided_by="merge", decided_at=bindparam("at"))
+    .values(status=ReviewStatus.WITHDRAWN.value, decided_by=MERGED_BY, decided_at=bindparam("at"))
 )
 SR = SourceRecordRow
 

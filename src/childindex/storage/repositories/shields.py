@@ -26,7 +26,7 @@ from sqlalchemy import (
     update,
 )
 
-from childindex.domain.review import ReviewRoutes
+from childindex.domain.review import MERGED_BY, ReviewRoutes
 from childindex.domain.shield import BlockingKeys, Caution, ScreenProfile
 from childindex.domain.shield_records import (
     CautionItem,
@@ -36,6 +36,7 @@ from childindex.domain.shield_records import (
     ShieldOrigin,
 )
 from childindex.services.ports import ScreenEntry
+from childindex.storage.locks import hold_lock
 from childindex.storage.models import (
     CHILD_ACTIVE,
     CautionItemRow,
@@ -49,8 +50,6 @@ from childindex.storage.repositories.routing import routed_id_chunks
 # The advisory lock key that serialises the writes the shield screen depends on (any
 # constant 64-bit number).
 SCREEN_LOCK_KEY = 0x63686964_7363726E  # "chidscrn"
-# Who closed an item that a merge made moot (its two sides became one child).
-MERGE_ACTOR = "merge"
 # Children per standing query: well under SQLite's and PostgreSQL's bound-parameter limits.
 _STANDING_CHUNK = 5_000
 
@@ -65,9 +64,6 @@ if TYPE_CHECKING:
 K = SearchKeyRow
 R = CautionItemRow
 S = ShieldRow
-# A shielded child's strength (ScreenProfile.strength): 1 if any active shield was set by a
-# source or an officer (or if no shield row says otherwise: fail closed), else the strongest
-# active screen-set shield. Visible children have none (0).
 _OPEN_ITEM = CautionItemRow.status == CautionStatus.OPEN.value
 # An item follows a child merged away (built once: a rescore retires thousands of children).
 _FOLLOW_MERGE = tuple(
@@ -83,10 +79,11 @@ _CLOSE_SELF_PAIRS = (
         CautionItemRow.shielded_child_id == bindparam("into"),
         _OPEN_ITEM,
     )
-    .values(
-        status=CautionStatus.CONFIRMED.value, decided_by=MERGE_ACTOR, decided_at=bindparam("at")
-    )
+    .values(status=CautionStatus.CONFIRMED.value, decided_by=MERGED_BY, decided_at=bindparam("at"))
 )
+# A shielded child's strength (ScreenProfile.strength): 1 if any active shield was set by a
+# source or an officer (or if no shield row says otherwise: fail closed), else the strongest
+# active screen-set shield. Visible children have none (0).
 _STRENGTH = case(
     (
         K.shielded.is_(True),
@@ -242,12 +239,8 @@ class SqlShieldStore:
         self._clock = clock
 
     def lock_screen(self) -> None:
-        """Hold the screen lock until the unit of work ends: on PostgreSQL a transaction-level
-        advisory lock, on SQLite the write lock every transaction takes when it begins."""
-        if self._session.get_bind().dialect.name == "postgresql":
-            self._session.execute(select(func.pg_advisory_xact_lock(SCREEN_LOCK_KEY)))
-        else:
-            self._session.execute(select(1))  # BEGIN IMMEDIATE takes the write lock
+        """Hold the screen lock until the unit of work ends (``storage/locks.py``)."""
+        hold_lock(self._session, SCREEN_LOCK_KEY)
 
     def profile(self, child_id: str) -> ScreenProfile | None:
         """The screen's view of one active child, or None."""

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from childindex.domain.halt import FeedKind, HaltState, QueuedFeed
 from childindex.domain.source_record import Source
+from childindex.storage.locks import hold_lock
 from childindex.storage.models import QUEUE_DONE, QUEUE_WAITING, FeedQueueRow, SystemStateRow
 
 if TYPE_CHECKING:
@@ -40,12 +41,7 @@ class SqlSystemState:
 
     def lock(self, *, shared: bool = False) -> None:
         """Hold the halt lock until the unit of work ends (see the module docstring)."""
-        if self._session.get_bind().dialect.name == "postgresql":
-            take = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
-            self._session.execute(select(take(HALT_LOCK_KEY)))
-        else:
-            # The first statement begins the transaction: BEGIN IMMEDIATE takes the write lock.
-            self._session.execute(select(1))
+        hold_lock(self._session, HALT_LOCK_KEY, shared=shared)
 
     def halt(self) -> HaltState | None:
         """The halt in force, or None."""
