@@ -65,8 +65,7 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
 ) -> None:
     """Insert ``rows`` (one value per name in ``columns``, in that order) into ``model``'s
-    table in one
-    ``executemany`` on ``connection``'s transaction."""
+    table at once, in ``connection``'s transaction."""
     statement, processors = _plan(connection.dialect, model, tuple(columns))
     values = [list(row) for row in rows]
     if not values:
