@@ -156,6 +156,7 @@ def _twins(rows: list[dict[str, Any]], truth: dict[str, str]) -> set[tuple[str, 
 @given(seed=st.integers(min_value=100, max_value=10_000))
 @example(seed=100)  # Zara and Zora Hancock: the online engine once linked them
 @example(seed=2956)  # Zara and Zora Robinson: batch once put her benefit record on Zora
+@example(seed=1010)  # Amir and Amira Dawson: his school record (a UPN only) was put on her
 def test_twins_from_the_synthetic_generator_are_never_auto_linked(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest, seed: int
 ) -> None:

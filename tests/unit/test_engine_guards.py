@@ -56,3 +56,32 @@ def test_a_twin_a_letter_off_at_home_is_not_linked_when_her_namesake_is_held() -
     record = features_of({**BASE, "given_name": "Zara", **home})
     decision = engine.decide_among(record, held)
     assert decision.kind is MatchKind.REVIEW
+
+
+# Amir and Amira Dawson (synthetic, seed 1010): his school record, with a UPN only, was
+# linked to his sister, the only twin held, on name, birth date and home.
+BROTHER = {
+    "given_name": "Amir",
+    "family_name": "Dawson",
+    "sex": "M",
+    "birth_date": "2017-04-26",
+    **_home("B3 6DE", "7 Station Ct"),
+}
+SISTER = {**BROTHER, "given_name": "Amira", "sex": "F", **_home("B3 6DE", "7 Station Court")}
+
+
+def test_a_boy_is_never_linked_by_score_to_a_girl_with_another_forename() -> None:
+    engine = ModelMatchEngine(hand_model())
+    held = _child(ChildId.new(), {**SISTER, "nhs_number": "9996085457"})
+    record = features_of({**BROTHER, "upn": "V113200021145"})
+    assert engine.decide_among(record, held).kind is MatchKind.REVIEW
+    # Control: the same record with her sex is linked (the model alone would link them).
+    as_a_girl = features_of({**BROTHER, "sex": "F", "upn": "V113200021145"})
+    assert engine.decide_among(as_a_girl, held).kind is MatchKind.LINK
+
+
+def test_a_recorded_sex_that_differs_alone_does_not_stop_a_link() -> None:
+    # The same forename (or a nickname of it): a sex recorded wrongly on one record.
+    engine = ModelMatchEngine(hand_model())
+    held = _child(ChildId.new(), SISTER)
+    assert engine.decide_among(features_of({**SISTER, "sex": "M"}), held).kind is MatchKind.LINK

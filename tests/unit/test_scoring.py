@@ -55,6 +55,20 @@ def test_a_keying_slip_in_a_rare_name_is_not_a_twin() -> None:
     assert not score.possible_twins
 
 
+def test_a_rare_name_a_letter_off_with_the_other_sex_is_a_twin() -> None:
+    # Amir and Amira: rare names (not in the model's frequency table), brother and sister.
+    scorer = TrainedScorer(hand_model())
+    brother = dict(CHILD, given_name="Amir", other_given_names="")
+    sister = dict(brother, given_name="Amira", sex="F")
+    score = scorer.score(features_of(brother), features_of(sister))
+    assert score.possible_twins
+    assert score.probability >= LINK
+    assert REVIEW <= scorer.decision_probability(score) < LINK
+    # The same slip with the same sex is a keying slip in a rare name, as above.
+    slip = scorer.score(features_of(brother), features_of(dict(sister, sex="M")))
+    assert not slip.possible_twins
+
+
 def test_a_shared_household_counts_less_when_surnames_agree() -> None:
     plain = TrainedScorer(hand_model())
     household = TrainedScorer(hand_model(address=0.2, postcode=0.2, sector=0.2, district=0.2))

@@ -99,6 +99,9 @@ class TrainedScorer:
             return False
         if levels["forename"] == "else" or levels.get("nhs_number") == "else":
             return True
+        # A brother and sister (Amir and Amira), however rare the names (ADR 0014).
+        if levels.get("sex") == "else":
+            return True
         if levels.get("upn") == "else":
             return True
         return self._common_forename(left.forename) and self._common_forename(right.forename)
