@@ -13,7 +13,7 @@ help: ## List the targets
 
 setup: ## Install what is missing: uv, Python deps from uv.lock, GOV.UK Frontend from npm (idempotent)
 	@command -v $(UV) >/dev/null || python3 -m pip install --user --quiet uv
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@if [ ! -f node_modules/govuk-frontend/package.json ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then npm ci --no-audit --no-fund --silent; fi
 
 browser-deps: ## Install Debian's chromium for browser tests if missing

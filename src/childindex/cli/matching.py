@@ -12,7 +12,6 @@ from childindex import bootstrap
 from childindex.cli.output import emit, fail, out, reported_errors
 from childindex.config import get_settings
 from childindex.linkage.feed_files import read_country
-from childindex.linkage.training import feature_rows, train, write_model
 from childindex.services import export, rescore
 from childindex.services.training_data import held_records
 
@@ -38,6 +37,9 @@ def train_model(
     ] = False,
 ) -> None:
     """(Re)train the linkage model and write it as a versioned JSON model file."""
+    # Imported here: Splink takes most of a second to import, and only training needs it.
+    from childindex.linkage.training import feature_rows, train, write_model  # noqa: PLC0415
+
     target = out_path or get_settings().model_path
     started = time.perf_counter()
     records: Any
