@@ -103,7 +103,7 @@ def test_a_load_killed_at_random_points_resumes_to_the_state_of_a_clean_load(
         # commits (the kills then never land part-way); it passes run on its own
         # (`pytest tests/integration/test_feed_crash_resume.py`) and under xdist on PostgreSQL.
         pytest.skip("SQLite: run without xdist by `make test` right after the parallel run")
-    generate(400, SEED, tmp_path)
+    generate(1200, SEED, tmp_path)
     path = tmp_path / "health.jsonl"
     lines = path.read_bytes().splitlines(keepends=True)
     # Some rejected records and a duplicate id among the good ones.

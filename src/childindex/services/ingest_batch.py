@@ -1,33 +1,38 @@
 """One batch of a feed load, set-based where it can be and record by record where it must.
 
-The common case of a bulk load is a record never held before that becomes a new, visible
-child. For those a batch runs a handful of statements in all, instead of about twenty per
-record: the raw lines in one insert, the held versions in one query, the identifiers the
-engine asks about in one query per kind, the shielded children (few) in one query, and then
-records, versions, blocking keys, children, search keys and links in one insert each.
+The common cases of a bulk load are a record never held before that becomes a new, visible
+child, and (once a model is trained) one the engine links to a visible child that stays
+visible. For those a batch runs a handful of statements in all, instead of about twenty per
+record: the raw lines in one insert, the held versions in one query, the identifiers and the
+blocking keys the engine asks about in one query each (kept up to date in memory as the
+batch goes), the shielded children (few) in one query, then records, versions, blocking
+keys, children, search keys and links in one insert each, and each child given a record
+saved once.
 
 Everything else keeps the record-by-record path (``SourceRecordRepository.put_version``
 then ``services.linking.link_record``): an update or a stale version, a record id seen
-earlier in the batch, a record the engine links to a child or sends to review, a record
-whose source asks for a shield, and a new child the shield screen cautions. Before such a
-record runs, what the batch has gathered is written, so it sees the database exactly as it
-would have record by record; so the end state, the counts and the callbacks are those of
-processing the lines one at a time, in order.
+earlier in the batch, a record the engine sends to review, a record whose source asks for a
+shield, a record for a shielded child, and a child the shield screen might caution. Before
+such a record runs, what the batch has gathered is written, so it sees the database exactly
+as it would have record by record; so the end state, the counts and the callbacks are those
+of processing the lines one at a time, in order (up to ties the engine and the screen break
+by random child ID, which differ between two one-at-a-time loads as well).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import ShieldRule, blocking_keys
 from childindex.domain.source_record import ParsedLine, RecordError, SourceRecord, VersionOutcome
 from childindex.domain.survivorship import asks_for_shield, project
-from childindex.matching.blocking import index_keys
+from childindex.matching.blocking import index_keys, query_keys
+from childindex.matching.engine import CANDIDATE_LIMIT
 from childindex.matching.features import features_of
-from childindex.matching.ports import CandidateRecord, MatchEngine, MatchKind
+from childindex.matching.ports import CandidateRecord, MatchDecision, MatchEngine, MatchKind
 from childindex.services.areas import route
 from childindex.services.linking import LinkOutcome, link_record
 from childindex.services.ports import NewLinkedRecord, RawLine, UnitOfWork
@@ -38,27 +43,47 @@ IDENTIFIER_KINDS = ("nhs_number", "upn")
 
 @dataclass(slots=True)
 class _Pending:
-    """New children and their records gathered for one set-based write."""
+    """Children and records gathered for one set-based write."""
 
-    children: list[Child] = field(default_factory=list)
+    children: dict[ChildId, Child] = field(default_factory=dict)  # new ones
     records: list[NewLinkedRecord] = field(default_factory=list)
+    # Children (new or held) given a linked record: saved once their records are stored.
+    changed: dict[ChildId, Child] = field(default_factory=dict)
+
+
+def _order(candidate: CandidateRecord) -> tuple[str, str, str]:
+    """The order the store gives candidates in (``CandidateStore.by_blocking_keys``)."""
+    return (candidate.child_id.value, candidate.source, candidate.record_id)
 
 
 class BatchCandidates:
-    """The ``CandidateStore`` an engine sees during a batch: identifiers from one query per
-    kind for the whole batch, plus the children the batch has created; anything else from
-    the database once the batch's gathered writes are in it."""
+    """The ``CandidateStore`` an engine sees during a batch, answered from memory where it
+    can be: identifiers from one query per kind, and the records under each blocking key from
+    one query for the whole batch, both kept up to date with what the batch links; anything
+    else from the database once the batch's gathered writes are in it.
+
+    A key is answered from memory only while every record stored under it is held here: a
+    key with more than ``CANDIDATE_LIMIT`` records, or one a record left by changing, goes to
+    the database; so does a question whose keys together hold more than the limit (which of
+    them the store would give is its to say)."""
 
     def __init__(self, uow: UnitOfWork, write_pending: Callable[[], None]) -> None:
         self._uow = uow
         self._write_pending = write_pending
         self._known: dict[str, set[str]] = {kind: set() for kind in IDENTIFIER_KINDS}
         self._holders: dict[tuple[str, str], list[ChildId]] = {}
+        # Blocking key (in clear) -> every record stored under it, for the keys asked.
+        self._by_key: dict[str, list[CandidateRecord]] = {}
+        # Each record held above -> the keys it is held under.
+        self._keys_of: dict[tuple[str, str], list[str]] = {}
+        self._unasked: list[SourceRecord] = []  # records whose keys are not yet asked
 
     def prefetch(self, records: Iterable[SourceRecord]) -> None:
-        """Ask once for every identifier the records carry."""
+        """Ask once for every identifier the records carry; their blocking keys are asked
+        together when an engine first asks about one (an engine of identifiers never does)."""
+        self._unasked = list(records)
         wanted: dict[str, set[str]] = {kind: set() for kind in IDENTIFIER_KINDS}
-        for record in records:
+        for record in self._unasked:
             for kind in IDENTIFIER_KINDS:
                 value = record.payload.get(kind)
                 if value:
@@ -71,6 +96,27 @@ class BatchCandidates:
                 self._holders[(kind, value)] = holders
             self._known[kind] |= values
 
+    def _ask_keys(self) -> None:
+        """Read the records under every blocking key the batch's records look up."""
+        records, self._unasked = self._unasked, []
+        keys: set[str] = set()
+        for record in records:
+            keys |= query_keys(features_of(record.payload))
+        keys -= self._by_key.keys()
+        if not keys:
+            return
+        self._write_pending()  # so that what the batch gathered so far is read back too
+        # One more than the limit per key tells a key that holds more than the limit.
+        found = self._uow.children.by_each_blocking_key(keys, limit=CANDIDATE_LIMIT + 1)
+        for key in keys:
+            held = found.get(key, [])
+            if len(held) <= CANDIDATE_LIMIT:
+                self._by_key[key] = held
+                for candidate in held:
+                    self._keys_of.setdefault((candidate.source, candidate.record_id), []).append(
+                        key
+                    )
+
     def hold(self, child_id: ChildId, identifiers: Iterable[tuple[str, str | None]]) -> None:
         """Note that ``child_id`` (created or changed by this batch) holds these values."""
         for kind, value in identifiers:
@@ -81,6 +127,25 @@ class BatchCandidates:
                 holders.append(child_id)
                 holders.sort(key=lambda c: c.value)
 
+    def stored(self, candidate: CandidateRecord, keys: Iterable[str]) -> None:
+        """Note that the batch stored this record (its current payload, on its child) under
+        ``keys``, in place of whatever was held for it before."""
+        own = (candidate.source, candidate.record_id)
+        for key in self._keys_of.pop(own, ()):
+            held = self._by_key.get(key)
+            if held is not None:
+                held[:] = [c for c in held if (c.source, c.record_id) != own]
+        for key in keys:
+            held = self._by_key.get(key)
+            if held is None:
+                continue  # never asked (or too common): a question goes to the database
+            if len(held) >= CANDIDATE_LIMIT:
+                del self._by_key[key]  # now over the limit
+                continue
+            held.append(candidate)
+            held.sort(key=_order)
+            self._keys_of.setdefault(own, []).append(key)
+
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         """Active children holding this identifier."""
         if value in self._known.get(kind, set()):
@@ -89,7 +154,16 @@ class BatchCandidates:
         return self._uow.children.by_identifier(kind, value)
 
     def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
-        """Records of active children sharing any of ``keys`` (from the database)."""
+        """Records of active children sharing any of ``keys``."""
+        if self._unasked:
+            self._ask_keys()
+        if all(key in self._by_key for key in keys):
+            found: dict[tuple[str, str], CandidateRecord] = {}
+            for key in keys:
+                for candidate in self._by_key[key]:
+                    found[(candidate.source, candidate.record_id)] = candidate
+            if len(found) <= limit:
+                return sorted(found.values(), key=_order)
         self._write_pending()
         return self._uow.children.by_blocking_keys(keys, limit=limit)
 
@@ -148,13 +222,19 @@ class _Batch:
         self._index: ShieldedIndex | None = None
         # Postcode district -> responsible authority, as asked in this batch (a memo).
         self._authorities: dict[str, str | None] = {}
+        # Children the batch has read or made, with their current records, while nothing
+        # but the batch's own gathered writes can change them (cleared by ``one_by_one``).
+        self._children: dict[ChildId, tuple[Child, list[SourceRecord]]] = {}
 
     def write_pending(self) -> None:
-        """Write the gathered new children and records (children first: links refer to them)."""
+        """Write the gathered new children, then the records (links refer to the children),
+        then the children given a record (their identities are read from their records)."""
         if not self.pending.records:
             return
-        self.uow.children.add_new(self.pending.children)
+        self.uow.children.add_new(list(self.pending.children.values()))
         self.uow.records.add_new_linked(items=self.pending.records, actor=self.context.actor)
+        for child in self.pending.changed.values():
+            self.uow.children.save(child)
         self.pending = _Pending()
 
     def authority(self, district: str) -> str | None:
@@ -171,6 +251,7 @@ class _Batch:
     def one_by_one(self, record: SourceRecord, raw_id: int) -> None:
         """The record-by-record path, on a database holding everything gathered so far."""
         self.write_pending()
+        self._children.clear()
         outcome = self.uow.records.put_version(record=record, raw_id=raw_id)
         if outcome is VersionOutcome.UNCHANGED:
             self.counts.unchanged += 1
@@ -186,6 +267,11 @@ class _Batch:
             rule=self.context.rule,
         )
         self.counts.add_link(linked)
+        keys = index_keys(features_of(record.payload))
+        self.candidates.stored(
+            CandidateRecord(linked.child_id, record.source.value, record.record_id, record.payload),
+            keys,
+        )
         child = self.uow.children.get(linked.child_id)
         if child is not None:
             self.candidates.hold(
@@ -195,37 +281,107 @@ class _Batch:
             # The batch may have shielded children, or changed a shielded child's keys.
             self._index = None
 
-    def new_child(self, record: SourceRecord, raw_id: int) -> bool:
-        """Gather ``record`` as a new visible child if that is what it becomes; False if it
-        must take the record-by-record path."""
+    def gather(self, record: SourceRecord, raw_id: int) -> bool:
+        """Gather ``record`` (never held before) for the set-based write if it becomes a new
+        visible child, or links to a visible child that stays visible; False if it must take
+        the record-by-record path (a review, a shield, a caution, or anything unusual)."""
         if asks_for_shield(record):
             return False
         decision = self.context.engine.decide(record, self.candidates)
-        if decision.kind is not MatchKind.NEW:
-            return False
-        child_id = ChildId.new()
-        child = route(self.uow, project(child_id, [record], shielded=False), lookup=self.authority)
-        if child.shielded:
-            return False
+        if decision.kind is MatchKind.NEW:
+            return self._gather_new(record, raw_id)
+        if decision.kind is MatchKind.LINK and decision.child_id is not None:
+            return self._gather_link(record, raw_id, decision, decision.child_id)
+        return False
+
+    def _cautioned(self, child: Child, identities: Iterable[Child] = ()) -> bool:
+        """Whether the shield screen might caution ``child`` (showing the details of
+        ``child``, or any of ``identities``, against the shielded children)."""
         index = self.shielded_index()
-        if self.context.rule.caution is not None and index.size:
-            profile = self.uow.children.screen_profile(child)
+        if self.context.rule.caution is None or not index.size:
+            return False
+        for shown in (child, *identities):
+            profile = replace(
+                self.uow.children.screen_profile(shown),
+                child_id=child.child_id.value,
+                la_code=child.la_code,
+                shielded=False,
+            )
             found = index.candidates(blocking_keys(profile))
             if found and self.context.rule.cautions(profile, found):
+                return True
+        return False
+
+    def _gather_new(self, record: SourceRecord, raw_id: int) -> bool:
+        child_id = ChildId.new()
+        child = route(self.uow, project(child_id, [record], shielded=False), lookup=self.authority)
+        if child.shielded or self._cautioned(child):
+            return False
+        self.pending.children[child_id] = child
+        self._gathered(record, raw_id, child, [record], decided_by="new", score=None)
+        self.counts.new += 1
+        return True
+
+    def _gather_link(
+        self, record: SourceRecord, raw_id: int, decision: MatchDecision, child_id: ChildId
+    ) -> bool:
+        held = self._children.get(child_id)
+        if held is None:
+            child = self.uow.children.get(child_id)
+            if child is None:
                 return False
-        self.pending.children.append(child)
+            held = (child, self.uow.records.current_records(child_id))
+        child, records = held
+        if child.shielded:
+            return False
+        records = sorted([*records, record], key=lambda r: (r.source.value, r.record_id))
+        child = route(self.uow, project(child_id, records, shielded=False), lookup=self.authority)
+        # Every record's own identity too, as the screen compares each (ADR 0012).
+        alone = (project(child_id, [r], shielded=False) for r in records)
+        if child.shielded or self._cautioned(child, alone):
+            return False
+        if child_id in self.pending.children:
+            self.pending.children[child_id] = child
+        self.pending.changed[child_id] = child
+        self._gathered(
+            record,
+            raw_id,
+            child,
+            records,
+            decided_by=decision.decided_by,
+            score=decision.probability,
+        )
+        self.counts.linked += 1
+        return True
+
+    def _gathered(
+        self,
+        record: SourceRecord,
+        raw_id: int,
+        child: Child,
+        records: list[SourceRecord],
+        *,
+        decided_by: str,
+        score: float | None,
+    ) -> None:
+        keys = index_keys(features_of(record.payload))
         self.pending.records.append(
             NewLinkedRecord(
                 record=record,
                 raw_id=raw_id,
-                child_id=child_id,
-                index_keys=index_keys(features_of(record.payload)),
+                child_id=child.child_id,
+                index_keys=keys,
+                decided_by=decided_by,
+                score=score,
             )
         )
-        self.candidates.hold(child_id, (("nhs_number", child.nhs_number), ("upn", child.upn)))
-        self.counts.new += 1
+        self._children[child.child_id] = (child, records)
+        self.candidates.stored(
+            CandidateRecord(child.child_id, record.source.value, record.record_id, record.payload),
+            keys,
+        )
+        self.candidates.hold(child.child_id, (("nhs_number", child.nhs_number), ("upn", child.upn)))
         self.counts.fast += 1
-        return True
 
     def run(self, lines: Sequence[ParsedLine]) -> BatchCounts:
         context, counts = self.context, self.counts
@@ -267,7 +423,7 @@ class _Batch:
             touched.add(key)
             if first_here and held.get(key) is True:
                 counts.unchanged += 1  # the same content is held: a no-op, as put_version
-            elif not first_here or key in held or not self.new_child(record, raw_id):
+            elif not first_here or key in held or not self.gather(record, raw_id):
                 self.one_by_one(record, raw_id)
         self.write_pending()
         return counts

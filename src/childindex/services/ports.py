@@ -54,6 +54,12 @@ class ChildRepository(Protocol):
         """Records of active children sharing any of ``keys``, at most ``limit``."""
         ...
 
+    def by_each_blocking_key(
+        self, keys: Collection[str], *, limit: int
+    ) -> dict[str, list[CandidateRecord]]:
+        """For each key, its records of active children (at most ``limit``); absent if none."""
+        ...
+
     def by_identifiers(self, kind: str, values: Collection[str]) -> dict[str, list[ChildId]]:
         """``by_identifier`` for many values at once (values held by no child are absent)."""
         ...
@@ -406,13 +412,17 @@ class RawLine:
 
 @dataclass(frozen=True, slots=True)
 class NewLinkedRecord:
-    """A record never held before, stored with its first version and linked to a new child
-    in one set-based write (``SourceRecordRepository.add_new_linked``)."""
+    """A record never held before, stored with its first version and linked to a child (new,
+    or one the engine linked it to) in one set-based write
+    (``SourceRecordRepository.add_new_linked``)."""
 
     record: SourceRecord
     raw_id: int
     child_id: ChildId
     index_keys: frozenset[str]  # its blocking keys (``matching/blocking.py``), in clear
+    # How the link was decided (``new`` for a new child) and the engine's probability.
+    decided_by: str = "new"
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,44 @@ _BY_BLOCKING_KEYS = (
     .order_by(LinkRow.child_id, SourceRecordRow.source, SourceRecordRow.record_id)
     .limit(bindparam("limit"))
 )
+# The same for a whole batch of keys at once: each key's records, numbered in the order above
+# so that a very common key is cut at a limit per key.
+_EACH_KEY = (
+    select(
+        BlockingKeyRow.key,
+        LinkRow.child_id,
+        SourceRecordRow.source,
+        SourceRecordRow.record_id,
+        VersionRow.payload,
+        func.row_number()
+        .over(
+            partition_by=BlockingKeyRow.key,
+            order_by=(LinkRow.child_id, SourceRecordRow.source, SourceRecordRow.record_id),
+        )
+        .label("n"),
+    )
+    .join(
+        LinkRow,
+        and_(
+            LinkRow.source_record_id == BlockingKeyRow.source_record_id,
+            LinkRow.ended_at.is_(None),
+        ),
+    )
+    .join(SourceRecordRow, SourceRecordRow.id == BlockingKeyRow.source_record_id)
+    .join(VersionRow, VersionRow.id == SourceRecordRow.current_version_id)
+    .join(ChildRow, and_(ChildRow.child_id == LinkRow.child_id, ChildRow.status == CHILD_ACTIVE))
+    .where(BlockingKeyRow.key.in_(bindparam("keys", expanding=True)))
+    .subquery()
+)
+_BY_EACH_KEY = select(
+    _EACH_KEY.c.key,
+    _EACH_KEY.c.child_id,
+    _EACH_KEY.c.source,
+    _EACH_KEY.c.record_id,
+    _EACH_KEY.c.payload,
+).where(_EACH_KEY.c.n <= bindparam("limit"))
+# Digests per statement: well inside SQLite's and PostgreSQL's limits on bound parameters.
+_KEYS_PER_QUERY = 5_000
 # Every criterion storage knows how to compare; an unknown one fails rather than being ignored.
 _CRITERIA: dict[str, Any] = {
     "given_name": K.given_key,
@@ -437,6 +475,31 @@ class SqlChildRepository:
             CandidateRecord(ChildId(c), source, rid, self._cipher.open_json(payload))
             for c, source, rid, payload in rows
         ]
+
+    def by_each_blocking_key(
+        self, keys: Collection[str], *, limit: int
+    ) -> dict[str, list[CandidateRecord]]:
+        """For each of ``keys``, the records of active children stored under it, in
+        ``by_blocking_keys`` order, at most ``limit`` per key; keys no record has are absent.
+        A batch asks this once for all its records' keys."""
+        digest = {self._cipher.digest(key, purpose="blocking"): key for key in keys}
+        connection = self._session.connection()
+        found: dict[str, list[CandidateRecord]] = {}
+        payloads: dict[tuple[str, str], Any] = {}  # a record under several keys: opened once
+        wanted = sorted(digest)
+        for start in range(0, len(wanted), _KEYS_PER_QUERY):
+            chunk = wanted[start : start + _KEYS_PER_QUERY]
+            rows = connection.execute(_BY_EACH_KEY, {"keys": chunk, "limit": limit})
+            for stored, child, source, rid, sealed in rows:
+                payload = payloads.get((source, rid))
+                if payload is None:
+                    payload = payloads[(source, rid)] = self._cipher.open_json(sealed)
+                found.setdefault(digest[stored], []).append(
+                    CandidateRecord(ChildId(child), source, rid, payload)
+                )
+        for held in found.values():
+            held.sort(key=lambda c: (c.child_id.value, c.source, c.record_id))
+        return found
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
         """Active children matching ``plan`` in display order, at most ``limit``, and the

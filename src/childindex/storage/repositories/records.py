@@ -279,7 +279,7 @@ class SqlSourceRecordRepository:
 
     def add_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> None:
         """Store records never held before with their first version, blocking keys and a
-        ``new`` link to their (already saved) child: seven statements for the whole batch,
+        link to their (already saved) child: seven statements for the whole batch,
         the inserts straight to the driver (``storage/bulk.py``). Ends in the state
         ``put_version`` then ``link_record`` leave for each."""
         if not items:
@@ -338,7 +338,7 @@ class SqlSourceRecordRepository:
             LinkRow,
             ("source_record_id", "child_id", "decided_by", "actor", "score", "decided_at"),
             (
-                (key, item.child_id.value, "new", actor, None, now)
+                (key, item.child_id.value, item.decided_by, actor, item.score, now)
                 for key, item in zip(keys, items, strict=True)
             ),
         )
