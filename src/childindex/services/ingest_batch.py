@@ -47,8 +47,9 @@ class _Pending:
 
     children: dict[ChildId, Child] = field(default_factory=dict)  # new ones
     records: list[NewLinkedRecord] = field(default_factory=list)
-    # Children (new or held) given a linked record: saved once their records are stored.
-    changed: dict[ChildId, Child] = field(default_factory=dict)
+    # Children (new or held) given a linked record, with their records: saved once the
+    # records are stored.
+    changed: dict[ChildId, tuple[Child, list[SourceRecord]]] = field(default_factory=dict)
 
 
 def _order(candidate: CandidateRecord) -> tuple[str, str, str]:
@@ -233,8 +234,7 @@ class _Batch:
             return
         self.uow.children.add_new(list(self.pending.children.values()))
         self.uow.records.add_new_linked(items=self.pending.records, actor=self.context.actor)
-        for child in self.pending.changed.values():
-            self.uow.children.save(child)
+        self.uow.children.save_many(list(self.pending.changed.values()))
         self.pending = _Pending()
 
     def authority(self, district: str) -> str | None:
@@ -342,7 +342,7 @@ class _Batch:
             return False
         if child_id in self.pending.children:
             self.pending.children[child_id] = child
-        self.pending.changed[child_id] = child
+        self.pending.changed[child_id] = (child, records)
         self._gathered(
             record,
             raw_id,

@@ -46,6 +46,10 @@ class ChildRepository(Protocol):
         """Create or replace the child's projection and its search keys."""
         ...
 
+    def save_many(self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]) -> None:
+        """``save`` for many children, each given with its current records."""
+        ...
+
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         """Active children holding this verified identifier (``nhs_number`` or ``upn``)."""
         ...

@@ -41,13 +41,14 @@ def upsert_statement(
 def upsert(
     connection: Connection,
     model: type[Base],
-    values: dict[str, Any],
+    values: dict[str, Any] | list[dict[str, Any]],
     *,
     key: tuple[str, ...],
     keep: tuple[str, ...] = (),
 ) -> None:
-    """Insert ``values``; if a row with the same ``key`` exists, overwrite every column
-    given except the key and those in ``keep``."""
-    update = tuple(name for name in values if name not in key and name not in keep)
+    """Insert ``values`` (one row, or several with the same columns); if a row with the
+    same ``key`` exists, overwrite every column given except the key and those in ``keep``."""
+    first = values[0] if isinstance(values, list) else values
+    update = tuple(name for name in first if name not in key and name not in keep)
     statement = upsert_statement(model, connection.dialect.name, key=key, update=update)
     connection.execute(statement, values)

@@ -295,29 +295,53 @@ class SqlChildRepository:
     def save(self, child: Child) -> None:
         """Create or replace the child's projection and its search keys (two statements,
         three for a shielded child)."""
+        rows = self._session.connection().execute(_LINKED_PAYLOADS, {"child": child.child_id.value})
+        records = [
+            SourceRecord(Source(source), record_id, self._cipher.open_json(payload), None)
+            for source, record_id, payload in rows
+        ]
+        self.save_many([(child, records)])
+
+    def save_many(self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]) -> None:
+        """``save`` for many children at once, each with its current records (in
+        ``(source, record_id)`` order; what its other identities are worked out from): one
+        statement per table for all of them."""
+        if not children:
+            return
         connection = self._session.connection()
         now = self._clock()
-        row = {
-            "child_id": child.child_id.value,
-            "la_code": child.la_code,
-            "shielded": child.shielded,
-            "details": self._cipher.seal_json(child_to_json(child)),
-            "created_at": now,
-            "updated_at": now,
-        }
-        upsert(connection, ChildRow, row, key=("child_id",), keep=("created_at",))
-        shown = search_keys(child, self._cipher)
+        seal = self._cipher.seal_json
+        rows, shown, others = [], [], []
+        for child, records in children:
+            rows.append(
+                {
+                    "child_id": child.child_id.value,
+                    "la_code": child.la_code,
+                    "shielded": child.shielded,
+                    "details": seal(child_to_json(child)),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            keys = search_keys(child, self._cipher)
+            shown.append(keys)
+            others += self._other_identities(child, keys, records)
+        upsert(connection, ChildRow, rows, key=("child_id",), keep=("created_at",))
         upsert(connection, SearchKeyRow, shown, key=("child_id",))
         connection.execute(
-            delete(ShieldIdentityRow).where(ShieldIdentityRow.child_id == child.child_id.value)
+            delete(ShieldIdentityRow).where(
+                ShieldIdentityRow.child_id.in_([row["child_id"] for row in rows])
+            )
         )
-        if child.shielded:
-            connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": child.child_id.value})
-        others = self._other_identities(child, shown)
+        for child, _ in children:
+            if child.shielded:
+                connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": child.child_id.value})
         if others:
             connection.execute(insert(ShieldIdentityRow), others)
 
-    def _other_identities(self, child: Child, shown: dict[str, Any]) -> list[dict[str, Any]]:
+    def _other_identities(
+        self, child: Child, shown: dict[str, Any], records: Sequence[SourceRecord]
+    ) -> list[dict[str, Any]]:
         """The screen keys of each identity the child's records carry that it does not show
         (ADR 0012): one per distinct identity, from each record on its own. An identity whose
         names and birth date resemble the shown ones at REVIEW or above is the same identity
@@ -325,9 +349,7 @@ class SqlChildRepository:
         seen = {tuple(shown[k] for k in SCREEN_IDENTITY)}
         face = _face(shown)
         found = []
-        rows = self._session.connection().execute(_LINKED_PAYLOADS, {"child": child.child_id.value})
-        for source, record_id, payload in rows:
-            record = SourceRecord(Source(source), record_id, self._cipher.open_json(payload), None)
+        for record in records:
             keys = search_keys(project(child.child_id, [record], shielded=True), self._cipher)
             identity = tuple(keys[k] for k in SCREEN_IDENTITY)
             if identity in seen or resemblance(_face(keys), face) >= REVIEW:
