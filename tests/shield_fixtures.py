@@ -15,6 +15,7 @@ from childindex.domain.permissions import Role
 from childindex.domain.shield import ShieldRule
 from childindex.domain.source_record import ParsedLine, Source, SourceRecord
 from childindex.domain.users import User
+from childindex.matching.ports import MatchEngine
 from childindex.policy.viewer import Viewer
 from childindex.services import ingest
 from childindex.services.shield_screen import DEFAULT_RULE
@@ -51,9 +52,14 @@ def la_record(**fields: Any) -> dict[str, Any]:
 
 
 def load_la(
-    container: Container, records: Iterable[dict[str, Any]], *, rule: ShieldRule = DEFAULT_RULE
+    container: Container,
+    records: Iterable[dict[str, Any]],
+    *,
+    rule: ShieldRule = DEFAULT_RULE,
+    engine: MatchEngine | None = None,
 ) -> ingest.LoadReport:
-    """Load la-style records through ``ingest.load_feed`` (raw first, then linked)."""
+    """Load la-style records through ``ingest.load_feed`` (raw first, then linked), with the
+    service's default engine unless ``engine`` is given."""
     lines = []
     for number, record in enumerate(records, start=1):
         payload = {k: v for k, v in record.items() if k != "record_id" and v is not None}
@@ -69,6 +75,7 @@ def load_la(
         actor="test",
         now=FIXED_NOW,
         rule=rule,
+        engine=engine,
     )
 
 

@@ -1,4 +1,4 @@
-"""The command line as an operator uses it: synth, load, users, tokens, audit."""
+"""The command line as an operator uses it: synth, load, rescore, users, tokens, audit."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 
 from childindex.domain.identifiers import is_valid_nhs_number
 from childindex.services.ports import UnitOfWorkFactory
+from matching_model import hand_model, review_band_pair, review_band_probability
 
 
 @pytest.fixture
@@ -134,3 +135,23 @@ def test_users_tokens_and_a_tampered_audit_log(cli: object, engine: Engine) -> N
     broken = run("audit", "verify")
     assert broken.returncode != 0
     assert "altered" in broken.stderr
+
+
+def test_rescore_reports_the_doubtful_pairs_it_queued_for_review(
+    cli: object, tmp_path: Path
+) -> None:
+    run = cli  # type: ignore[assignment]
+    pair = review_band_pair()
+    review_band_probability(*pair)
+    feed = tmp_path / "la.jsonl"
+    feed.write_text("".join(json.dumps(record) + "\n" for record in pair), encoding="utf-8")
+    loaded = run("feeds", "load", "la", str(feed), "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["new"] == 2  # no model yet: two children
+    model = tmp_path / "var" / "models" / "model.json"  # the default model path, from cwd
+    model.parent.mkdir(parents=True)
+    model.write_text(json.dumps(hand_model()), encoding="utf-8")
+    done = run("matching", "rescore", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["examined"], report["queued_for_review"], report["relinked"]) == (2, 1, 0)

@@ -6,14 +6,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
+from childindex.domain.permissions import Role
+from childindex.domain.review import ReviewItem
 from childindex.domain.source_record import Source
+from childindex.domain.users import User
 from childindex.matching.engine import ModelMatchEngine
+from childindex.policy.viewer import Viewer
+from childindex.services import review
 from childindex.services.ingest import LoadReport
 from childindex.services.rescore import rescore
-from matching_model import hand_model
-from shield_fixtures import la_record, load_la
+from matching_model import hand_model, review_band_pair, review_band_probability
+from shield_fixtures import ADMIN, la_record, load_la
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 Load = Callable[[list[dict[str, Any]]], LoadReport]
@@ -151,3 +158,154 @@ def test_open_items_follow_a_child_merged_by_rescore(container: Container) -> No
     assert left == [], "no open item may point at a child merged away"
     assert child is not None
     assert child.shielded
+
+
+# --- REVIEW-band pairs reach the officers' queue (issue 5 items 7 and 8) -------------------
+
+MODEL = hand_model()  # the model the review-band pairs are built for
+
+
+def _open_items(container: Container) -> list[ReviewItem]:
+    with container.uow_factory() as uow:
+        return uow.reviews.all_open()
+
+
+def _rescore(container: Container) -> Any:
+    return rescore(
+        uow_factory=container.uow_factory, engine=ModelMatchEngine(MODEL), actor="t", now=NOW
+    )
+
+
+def _load_apart(
+    container: Container, pair: tuple[dict[str, Any], dict[str, Any]]
+) -> tuple[ChildId, ChildId, float]:
+    """Load a review-band pair before any model, which makes two children; return the
+    first record's child, the later record's and the pair's probability under ``MODEL``."""
+    probability = review_band_probability(*pair)
+    for record in pair:
+        load_la(container, [record])
+    candidate, held = (_la_child(container, record["record_id"]) for record in pair)
+    assert candidate is not None
+    assert held is not None
+    assert candidate != held
+    return candidate, held, probability
+
+
+def test_rescore_queues_a_review_band_pair_with_its_explanation(container: Container) -> None:
+    candidate, held, probability = _load_apart(container, review_band_pair())
+    assert _open_items(container) == []
+
+    report = _rescore(container)
+
+    assert report.queued_for_review == 1
+    assert report.counts()["queued_for_review"] == 1
+    [item] = _open_items(container)
+    assert (item.source, item.record_id) == (Source.LA, "L2")
+    assert (item.record_child_id, item.candidate_child_id) == (held, candidate)
+    assert item.probability == pytest.approx(probability)
+    assert {"forename", "surname", "dob", "location"} <= set(item.weights)
+    assert item.weights["dob"] < 0 < item.weights["forename"]
+    assert item.la_code == "901"  # the record's authority, as a feed load queues it
+    assert _la_child(container, "L2") == held, "a doubtful pair is never linked"
+
+
+def test_rescore_run_twice_queues_a_pair_once(container: Container) -> None:
+    _load_apart(container, review_band_pair())
+    assert _rescore(container).queued_for_review == 1
+
+    again = _rescore(container)
+
+    assert again.queued_for_review == 0
+    assert len(_open_items(container)) == 1
+
+
+def test_rescore_never_queues_a_pair_an_officer_said_is_not_a_match(
+    container: Container,
+) -> None:
+    candidate, _, _ = _load_apart(container, review_band_pair())
+    with container.uow_factory() as uow:
+        uow.reviews.remember_not_a_match(
+            source=Source.LA, record_id="L2", child_id=candidate, actor="o", now=NOW
+        )
+        uow.commit()
+
+    report = _rescore(container)
+
+    assert report.queued_for_review == 0
+    assert _open_items(container) == []
+
+
+def test_rescore_queues_nothing_for_a_child_an_officer_shaped(container: Container) -> None:
+    _, held, _ = _load_apart(container, review_band_pair())
+    with container.uow_factory() as uow:
+        uow.records.link(
+            source=Source.LA, record_id="L2", child_id=held, decided_by="officer", actor="o"
+        )
+        uow.commit()
+
+    report = _rescore(container)
+
+    assert report.queued_for_review == 0
+    assert report.officer_kept == 1
+    assert _open_items(container) == []
+
+
+def _officer(user_id: int, la_code: str) -> Viewer:
+    return Viewer.for_user(
+        User(
+            user_id=user_id,
+            username=f"officer-{la_code}",
+            role=Role.LA_OFFICER,
+            la_code=la_code,
+            organisation="Children's services",
+            vetting_expires=None,
+        )
+    )
+
+
+@pytest.mark.parametrize("record_la", ["901", None])
+def test_a_shielded_candidates_pair_is_routed_as_a_feed_load_routes_it(
+    container: Container, record_la: str | None
+) -> None:
+    refuge = {"reason": "refuge"}
+    # Loaded with the model in place: the feed path queues the pair.
+    fed = review_band_pair(
+        "F",
+        record_la=record_la,
+        shield=refuge,
+        given_name="Marlowe",
+        family_name="Quennell",
+        birth_date="2016-07-21",
+        postcode="ZZ7 4QT",
+    )
+    review_band_probability(*fed)
+    for record in fed:
+        load_la(container, [record], engine=ModelMatchEngine(MODEL))
+    [by_feed] = _open_items(container)
+    # The same shape of pair, another child, loaded before any model and then rescored.
+    _load_apart(container, review_band_pair("R", record_la=record_la, shield=refuge))
+
+    report = _rescore(container)
+
+    assert report.queued_for_review == 1, "the fed pair, already open, is not queued again"
+    [by_rescore] = [i for i in _open_items(container) if i.item_id != by_feed.item_id]
+    assert by_rescore.record_id == "R2"
+    assert by_rescore.la_code == by_feed.la_code
+    assert by_rescore.probability == pytest.approx(by_feed.probability)
+    assert by_rescore.weights == pytest.approx(by_feed.weights)
+    routed: dict[str, dict[str, tuple[str | None, bool]]] = {}
+    for viewer in (_officer(901, "901"), _officer(902, "902"), ADMIN):
+        listed = review.list_review(uow=container.uow_factory(), viewer=viewer, now=NOW)
+        routed[viewer.username] = {
+            (item.record_id or "")[:1]: (item.authority, item.may_decide)
+            for item in listed.items
+            if item.kind == "match"
+        }
+        assert routed[viewer.username].get("R") == routed[viewer.username].get("F")
+    # Not vacuous: the shielded candidate's cleared authority decides both; nobody else
+    # learns of either.
+    assert routed == {
+        "officer-901": {},
+        "officer-902": {"F": ("902", True), "R": ("902", True)},
+        ADMIN.username: {},
+    }

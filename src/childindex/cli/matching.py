@@ -92,11 +92,16 @@ def rescore_records(
         bool, typer.Option("--json", help="Print a machine-readable result.")
     ] = False,
 ) -> None:
-    """Re-run matching over held records; officers' decisions are never undone."""
+    """Re-run matching over held records; queue doubtful pairs for officers' review.
+
+    Officers' decisions are never undone."""
     container = bootstrap.build()
     with reported_errors():
         report = rescore.rescore(
-            uow_factory=container.uow_factory, engine=container.engine, actor="rescore"
+            uow_factory=container.uow_factory,
+            engine=container.engine,
+            actor="rescore",
+            now=container.clock(),
         )
     result = {"model": container.settings.model_path.name, **report.counts()}
     emit(result, as_json=as_json, human=lambda: out.print(result))

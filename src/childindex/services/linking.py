@@ -105,14 +105,9 @@ def link_record(
             actor=actor,
             score=decision.probability if kind is MatchKind.LINK else None,
         )
-        if kind is MatchKind.REVIEW and decision.child_id is not None:
-            item = _queue(
-                uow,
-                record=record,
-                decision=decision,
-                candidate=decision.child_id,
-                held_by=child_id,
-                now=now,
+        if kind is MatchKind.REVIEW:
+            item = queue_for_review(
+                uow, record=record, decision=decision, held_by=child_id, now=now
             )
     refresh_child(uow, child_id, actor=actor)
     # Only a profile that was already shielded lets the screen skip re-checking visible
@@ -130,15 +125,31 @@ def link_record(
     )
 
 
-def _queue(
+def queue_for_review(
     uow: UnitOfWork,
     *,
     record: SourceRecord,
     decision: MatchDecision,
-    candidate: ChildId,
     held_by: ChildId,
-    now: datetime | None,
-) -> int:
+    now: datetime | None = None,
+) -> int | None:
+    """Queue a doubtful pair (a REVIEW decision) for an officer; return the item's id, or
+    None if there is no candidate or an open item already proposes this record as it.
+
+    The item is routed to the record's local authority, else the candidate's (the review
+    rule decides at read time who may know of it), and carries the probability and the
+    per-field weights of the candidate the engine explained. Used by a feed load
+    (:func:`link_record`) and by ``services/rescore.py``; deciding whether the pair may be
+    proposed at all (:func:`without_rejected`) is the caller's.
+
+    >>> queue_for_review(uow, record=record, decision=decision, held_by=child_id)  # doctest: +SKIP
+    42
+    """
+    candidate = decision.child_id
+    if candidate is None or uow.reviews.has_open(
+        source=record.source, record_id=record.record_id, candidate_child_id=candidate
+    ):
+        return None
     explained = next((c for c in decision.candidates if c.child_id == candidate), None)
     candidate_child = uow.children.get(candidate)
     la_code = record.payload.get("la_code") or (

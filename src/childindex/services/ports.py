@@ -618,6 +618,10 @@ class ReviewRepository(Protocol):
         """Queue a pair; return the new item's id."""
         ...
 
+    def has_open(self, *, source: Source, record_id: str, candidate_child_id: ChildId) -> bool:
+        """True if an open item already proposes this record as this candidate child."""
+        ...
+
     def open_items(self, *, la_code: str) -> list[ReviewItem]:
         """Open items of one local authority, oldest first."""
         ...

@@ -4,6 +4,9 @@ Never undoes an officer's decision: records linked by an officer are left where 
 and a remembered not-a-match is never proposed. A record alone on its child (it started a
 new child, or was linked by score and is still alone) that now matches another child is
 moved there, carrying any shield with it (invariant 2); nothing is split automatically.
+One that now only *might* be an earlier child (REVIEW) stays where it is and the pair is
+queued for an officer, as a feed load queues it (``linking.queue_for_review``), unless an
+open item already proposes it (so a second rescore queues nothing new).
 
 Records are re-decided in the order they first arrived, each against the children that
 already held a record before it, as if the feeds were arriving again with the new model.
@@ -22,11 +25,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.matching.ports import CandidateRecord, CandidateStore, MatchEngine, MatchKind
-from childindex.services.linking import without_rejected
+from childindex.services.linking import queue_for_review, without_rejected
 from childindex.services.merging import merge_children
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWorkFactory
@@ -63,6 +67,8 @@ class RescoreReport:
     examined: int = 0
     officer_kept: int = 0
     relinked: int = 0
+    # Records left where they are, their doubtful pair queued for an officer (REVIEW).
+    queued_for_review: int = 0
     unchanged: int = 0
 
     def counts(self) -> dict[str, int]:
@@ -75,6 +81,7 @@ def rescore(
     uow_factory: UnitOfWorkFactory,
     engine: MatchEngine,
     actor: str,
+    now: datetime | None = None,
     on_progress: Callable[[RescoreReport], None] = lambda _r: None,
 ) -> RescoreReport:
     """Re-decide every held record that no officer decided; see the module docstring.
@@ -113,12 +120,9 @@ def rescore(
                 )
                 decision = engine.decide(record, _Earlier(uow.children, first_seen, position))
                 target = decision.child_id
-                if (
-                    decision.kind is MatchKind.LINK
-                    and target is not None
-                    and target != child_id
-                    and without_rejected(uow, record, decision) is MatchKind.LINK
-                ):
+                # A remembered not-a-match is never proposed again, as a link or for review.
+                kind = without_rejected(uow, record, decision) if target != child_id else None
+                if kind is MatchKind.LINK and target is not None:
                     report.relinked += 1
                     moved.update(
                         merge_children(
@@ -130,6 +134,14 @@ def rescore(
                         )
                     )
                     moved.discard((record.source, record_id))
+                elif (
+                    kind is MatchKind.REVIEW
+                    and queue_for_review(
+                        uow, record=record, decision=decision, held_by=child_id, now=now
+                    )
+                    is not None
+                ):
+                    report.queued_for_review += 1
                 else:
                     report.unchanged += 1
             uow.commit()

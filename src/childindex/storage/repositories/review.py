@@ -104,6 +104,21 @@ class SqlReviewRepository:
             .scalar_one()
         )
 
+    def has_open(self, *, source: Source, record_id: str, candidate_child_id: ChildId) -> bool:
+        """True if an open item already proposes this record as this candidate child."""
+        found = self._session.connection().scalar(
+            select(R.id)
+            .join(SR, SR.id == R.source_record_id)
+            .where(
+                SR.source == source.value,
+                SR.record_id == record_id,
+                R.candidate_child_id == candidate_child_id.value,
+                _OPEN,
+            )
+            .limit(1)
+        )
+        return found is not None
+
     def open_items(self, *, la_code: str) -> list[ReviewItem]:
         """Open items of one local authority, oldest first."""
         rows = self._session.connection().execute(
