@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +15,16 @@ from childindex.domain.permissions import Role
 from childindex.domain.review import ReviewItem
 from childindex.domain.source_record import Source
 from childindex.domain.users import User
+from childindex.feeds.benefit import read_benefit
+from childindex.feeds.health import read_health
+from childindex.feeds.la import read_la
+from childindex.feeds.school import read_school
 from childindex.matching.engine import ModelMatchEngine
 from childindex.policy.viewer import Viewer
-from childindex.services import review
+from childindex.services import ingest, review
 from childindex.services.ingest import LoadReport
 from childindex.services.rescore import rescore
+from childindex.synth import generate
 from matching_model import hand_model, review_band_pair, review_band_probability
 from shield_fixtures import ADMIN, la_record, load_la
 
@@ -309,3 +315,32 @@ def test_a_shielded_candidates_pair_is_routed_as_a_feed_load_routes_it(
         "officer-902": {"F": ("902", True), "R": ("902", True)},
         ADMIN.username: {},
     }
+
+
+def test_a_second_rescore_changes_nothing(container: Container, tmp_path: Path) -> None:
+    # A synthetic country loaded before any model: the first rescore consolidates it; the
+    # second must find nothing more to do. (It once moved records again: the first run had
+    # put later records on earlier children, and the second compared earlier records with
+    # them.)
+    generate(400, 7, tmp_path)
+    for source, name, reader in (
+        (Source.HEALTH, "health.jsonl", read_health),
+        (Source.SCHOOL, "school.csv", read_school),
+        (Source.BENEFIT, "benefit.csv", read_benefit),
+        (Source.LA, "la.jsonl", read_la),
+    ):
+        data = (tmp_path / name).read_bytes()
+        ingest.load_feed(
+            uow_factory=container.uow_factory,
+            source=source,
+            filename=name,
+            data=data,
+            lines=reader(data, file=name, now=NOW),
+            actor="test",
+            now=NOW,
+        )
+    engine = ModelMatchEngine(hand_model())
+    first = rescore(uow_factory=container.uow_factory, engine=engine, actor="t", now=NOW)
+    assert first.relinked > 100
+    second = rescore(uow_factory=container.uow_factory, engine=engine, actor="t", now=NOW)
+    assert (second.relinked, second.queued_for_review) == (0, 0)

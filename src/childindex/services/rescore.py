@@ -40,21 +40,33 @@ BATCH = 500
 
 class _Earlier:
     """The candidate store as a record arriving at ``position`` would have found it: only
-    children that already held a record that arrived before it."""
+    records that arrived before it, on children that already held one of those."""
 
     def __init__(
-        self, store: CandidateStore, first_seen: dict[ChildId, int], position: int
+        self,
+        store: CandidateStore,
+        first_seen: dict[ChildId, int],
+        arrived: dict[tuple[Source, str], int],
+        position: int,
     ) -> None:
         self._store = store
         self._first_seen = first_seen
+        self._arrived = arrived
         self._position = position
 
     def _earlier(self, child_id: ChildId) -> bool:
         return self._first_seen.get(child_id, math.inf) < self._position
 
     def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
+        # A record that arrived later is not compared, even on an earlier child: a feed
+        # arriving again would not have held it yet (and a second rescore would otherwise
+        # see what the first one moved, and move again).
         found = self._store.by_blocking_keys(keys, limit=limit)
-        return [c for c in found if self._earlier(c.child_id)]
+        return [
+            c
+            for c in found
+            if self._arrived.get((Source(c.source), c.record_id), math.inf) < self._position
+        ]
 
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         return [c for c in self._store.by_identifier(kind, value) if self._earlier(c)]
@@ -118,7 +130,9 @@ def rescore(
                 record = SourceRecord(
                     Source(source), record_id, payloads[(source, record_id)], None
                 )
-                decision = engine.decide(record, _Earlier(uow.children, first_seen, position))
+                decision = engine.decide(
+                    record, _Earlier(uow.children, first_seen, arrived, position)
+                )
                 target = decision.child_id
                 # A remembered not-a-match is never proposed again, as a link or for review.
                 kind = without_rejected(uow, record, decision) if target != child_id else None
