@@ -19,6 +19,7 @@ from childindex.storage.models import (
     LinkRow,
     RawRecordRow,
     SearchKeyRow,
+    ShieldIdentityRow,
     SourceRecordRow,
     VersionRow,
 )
@@ -76,6 +77,7 @@ _LOADED_TABLES = tuple(
         LinkRow,
         ChildRow,
         SearchKeyRow,
+        ShieldIdentityRow,
     )
 )
 
@@ -168,12 +170,15 @@ class SqlFeedStore:
         )
 
     def refresh_statistics(self) -> None:
-        """PostgreSQL: ANALYZE the tables a load fills, so that its planner stops costing
-        them as empty (a young table's statistics send it to sequential scans); SQLite
-        plans by its indexes and needs nothing."""
+        """ANALYZE the tables a load fills, so that the planner knows them. PostgreSQL
+        otherwise goes on costing them as empty (a young table's statistics send it to
+        sequential scans). SQLite otherwise takes an equality on any indexed column as
+        selective, so it may read the shield screen's keys through the index on the
+        ``shielded`` flag (every visible child) rather than the postcode's, or drive the
+        identities' part from the children's side (the screen's query for a shielded
+        child's visible near twins among 64,000 children: 3.9 s without statistics, 9 ms
+        with them)."""
         connection = self._session.connection()
-        if connection.dialect.name != "postgresql":
-            return
         for table in _LOADED_TABLES:
             connection.exec_driver_sql(f"ANALYZE {table}")
 

@@ -10,19 +10,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
-    Date,
     Integer,
-    String,
     and_,
     bindparam,
     case,
     func,
     insert,
+    literal,
     or_,
     select,
-    union_all,
+    union,
     update,
 )
 
@@ -127,36 +125,52 @@ def _profile(row: Any) -> ScreenProfile:
     )
 
 
-def _bound(name: str, kind: Any) -> Any:
-    return bindparam(name, type_=kind)
+def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]]:
+    """The screen's candidate rule (``domain/shield.py``) over a table of screen keys
+    (``child_search_keys`` or ``shield_identities``) as separate conditions, any of which
+    makes a candidate, each one an index can answer (an ``OR`` of them all, with the
+    optional parts bound as parameters, made the database read every row of the table):
 
+    * the birth date, or its day/month swap; the NHS number; the UPN; the postcode digest;
+    * the sound of either name, or the initials, within the birth year (a row with no year
+      matches any year; a profile with no year matches every year);
+    * in any year, the day and month of birth with sex (either unknown matches).
 
-_YEAR = _bound("y", Integer())
-_SEX = _bound("s", String(1))  # typed: PostgreSQL cannot infer a type for "$n IS NULL"
-
-
-def _shares_a_key(keys: Any) -> ColumnElement[bool]:
-    """The screen's candidate rule over a table of screen keys (``child_search_keys`` or
-    ``shield_identities``), against bound values, so each statement is compiled once."""
-    names = or_(
-        keys.given_sound == bindparam("g"),
-        keys.family_sound == bindparam("f"),
-        keys.initials == bindparam("i"),
-    )
-    return or_(
-        and_(keys.birth_year.is_(None), names),
-        and_(_YEAR.is_(None), names),
-        and_(keys.birth_year == _YEAR, names),
-        keys.birth_date.in_([_bound("d1", Date()), _bound("d2", Date())]),
-        keys.nhs_number == bindparam("n"),
-        keys.upn == bindparam("u"),
-        keys.postcode == bindparam("p"),
-        # Any birth year (ADR 0008): same day and month, and sex unless either is unknown.
-        and_(
-            keys.birth_day_month == bindparam("md"),
-            or_(_SEX.is_(None), keys.sex.is_(None), keys.sex == _SEX),
-        ),
-    )
+    A key of None matches nothing, as a SQL NULL does.
+    """
+    found: list[ColumnElement[bool]] = []
+    dates = [d for d in wanted.birth_dates if d is not None]
+    if dates:
+        found.append(keys.birth_date.in_(dates))
+    for column, value in (
+        (keys.nhs_number, wanted.nhs_number),
+        (keys.upn, wanted.upn),
+        (keys.postcode, wanted.postcode),
+    ):
+        if value is not None:
+            found.append(column == value)
+    year = wanted.birth_year
+    for column, value in (
+        (keys.given_sound, wanted.given_sound),
+        (keys.family_sound, wanted.family_sound),
+        # An empty key matches nothing (never every child with an empty key).
+        (keys.initials, wanted.initials or None),
+    ):
+        if value is None:
+            continue
+        if year is None:
+            found.append(column == value)
+        else:
+            found.append(and_(keys.birth_year == year, column == value))
+            found.append(and_(keys.birth_year.is_(None), column == value))
+    if wanted.birth_day_month is not None:
+        same_day = keys.birth_day_month == wanted.birth_day_month
+        if wanted.sex is None:
+            found.append(same_day)
+        else:
+            found.append(and_(same_day, keys.sex == wanted.sex))
+            found.append(and_(same_day, keys.sex.is_(None)))
+    return found
 
 
 IDS = ShieldIdentityRow
@@ -179,30 +193,20 @@ _IDENTITY = (
     .join(K, K.child_id == IDS.child_id)
     .join(ChildRow, and_(ChildRow.child_id == K.child_id, ChildRow.status == CHILD_ACTIVE))
 )
-# Both in one round trip: a child found by its shown identity or any other (ADR 0012).
-_ALL_CANDIDATES = union_all(
-    _PROFILE.where(K.shielded == _bound("shielded", Boolean()), _shares_a_key(K)),
-    _IDENTITY.where(K.shielded == _bound("shielded", Boolean()), _shares_a_key(IDS)),
-)
+# In one ``UNION`` of one select per condition: each row (a child's shown identity, or one
+# of its other identities, told apart by the last column) once, however many keys it shares.
+_SHOWN_ROW = _PROFILE.add_columns(literal(None, Integer()).label("identity"))
+_OTHER_ROW = _IDENTITY.add_columns(IDS.id.label("identity"))
 
 
-def _params(keys: BlockingKeys, *, shielded: bool) -> dict[str, Any]:
-    dates = (*keys.birth_dates, None, None)
-    return {
-        "shielded": shielded,
-        "g": keys.given_sound,
-        "f": keys.family_sound,
-        # An empty key matches nothing (never every child with an empty key).
-        "i": keys.initials or None,
-        "y": keys.birth_year,
-        "d1": dates[0],
-        "d2": dates[1],
-        "n": keys.nhs_number,
-        "u": keys.upn,
-        "p": keys.postcode,
-        "md": keys.birth_day_month,
-        "s": keys.sex,
-    }
+def _candidates(keys: BlockingKeys, *, shielded: bool) -> Any:
+    """The statement for ``ShieldStore.candidates``, or None if ``keys`` can match nothing."""
+    selects = [
+        base.where(K.shielded == shielded, condition)
+        for base, table in ((_SHOWN_ROW, K), (_OTHER_ROW, IDS))
+        for condition in _key_conditions(table, keys)
+    ]
+    return union(*selects) if selects else None
 
 
 def _shield(row: ShieldRow) -> ShieldInfo:
@@ -250,7 +254,10 @@ class SqlShieldStore:
     def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
         """Active children, shielded or visible as asked, sharing a blocking key; a child is
         found by any of its identities (ADR 0012), so it may come more than once."""
-        rows = self._session.execute(_ALL_CANDIDATES, _params(keys, shielded=shielded))
+        statement = _candidates(keys, shielded=shielded)
+        if statement is None:
+            return []
+        rows = self._session.execute(statement)
         return sorted((_profile(row) for row in rows), key=lambda p: p.child_id)
 
     def identities(self, child_id: str) -> list[ScreenProfile]:

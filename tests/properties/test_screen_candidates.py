@@ -1,0 +1,160 @@
+"""The shield screen's candidate query (``ShieldStore.candidates``) finds exactly the children
+and other identities that share a screen key with a profile, by the rule in
+``domain/shield.py`` (``blocking_keys``), read here straight off the stored rows.
+
+The query runs as one select per key, each answerable from an index; this checks that the
+split loses nothing and adds nothing (a candidate missed would be a near twin of a shielded
+child left unscreened)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, text
+
+from childindex.domain.child import Address, Child, Sex
+from childindex.domain.ids import ChildId
+from childindex.domain.shield import BlockingKeys, blocking_keys
+from childindex.domain.source_record import Source, SourceRecord
+from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
+from conftest import delete_all_rows
+
+# Small pools, so that keys are shared; varied enough that one key can be the only one.
+GIVEN = ["Amara", "Amarah", "Bram", "Zara", "Kwame", "Li", ""]
+FAMILY = ["Okafor", "Okafur", "Zimmer", "Nakamura", "Lewis"]
+DATES = [date(2015, 3, 14), date(2015, 4, 3), date(2015, 3, 4), date(2011, 3, 14), None]
+NHS = ["9990000018", "9990000026", None]
+POSTCODES = ["ZZ1 1AA", "ZZ2 2BB", None]
+
+
+@st.composite
+def identities(draw: st.DrawFn) -> dict[str, Any]:
+    born = draw(st.sampled_from(DATES))
+    return {
+        "given_name": draw(st.sampled_from(GIVEN)) or "Amara",
+        "family_name": draw(st.sampled_from(FAMILY)),
+        "sex": draw(st.sampled_from(["F", "M", "U"])),
+        "birth_date": born.isoformat() if born else None,
+        "nhs_number": draw(st.sampled_from(NHS)),
+        "postcode": draw(st.sampled_from(POSTCODES)),
+    }
+
+
+def _child(identity: dict[str, Any], *, shielded: bool) -> Child:
+    born = identity["birth_date"]
+    return Child(
+        child_id=ChildId.new(),
+        given_name=identity["given_name"],
+        family_name=identity["family_name"],
+        sex=Sex(identity["sex"]),
+        birth_date=date.fromisoformat(born) if born else None,
+        nhs_number=identity["nhs_number"],
+        address=Address("1 Test Row", None, None, identity["postcode"])
+        if identity["postcode"]
+        else None,
+        shielded=shielded,
+    )
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> list[tuple[Child, list[SourceRecord]]]:
+    """Children, some shielded, each shown as one identity and carrying records of others
+    (which become rows of ``shield_identities`` unless they resemble the shown one)."""
+    found = []
+    for _ in range(draw(st.integers(1, 10))):
+        shown = draw(identities())
+        child = _child(shown, shielded=draw(st.booleans()))
+        records = [
+            SourceRecord(Source.HEALTH, f"R{n}", {k: v for k, v in other.items() if v}, None)
+            for n, other in enumerate([shown, *draw(st.lists(identities(), max_size=2))])
+        ]
+        found.append((child, records))
+    return found
+
+
+def _rule(row: Any, keys: BlockingKeys) -> bool:
+    """``domain/shield.py``'s candidate rule over one stored row of screen keys."""
+    names = any(
+        value is not None and stored == value
+        for stored, value in (
+            (row.given_sound, keys.given_sound),
+            (row.family_sound, keys.family_sound),
+            (row.initials, keys.initials or None),
+        )
+    )
+    in_year = row.birth_year is None or keys.birth_year is None or row.birth_year == keys.birth_year
+    same_day = (
+        keys.birth_day_month is not None
+        and row.birth_day_month == keys.birth_day_month
+        and (keys.sex is None or row.sex is None or row.sex == keys.sex)
+    )
+    return (
+        (names and in_year)
+        or (row.birth_date is not None and str(row.birth_date) in map(str, keys.birth_dates))
+        or any(
+            value is not None and stored == value
+            for stored, value in (
+                (row.nhs_number, keys.nhs_number),
+                (row.upn, keys.upn),
+                (row.postcode, keys.postcode),
+            )
+        )
+        or same_day
+    )
+
+
+COLUMNS = (
+    "{t}.child_id, {t}.given_sound, {t}.family_sound, {t}.initials, {t}.birth_year, "
+    "{t}.birth_date, {t}.nhs_number, {t}.upn, {t}.postcode, {t}.birth_day_month, {t}.sex"
+)
+
+
+def _expected(engine: Engine, keys: BlockingKeys, *, shielded: bool) -> Counter[str]:
+    """Each stored row (shown identity or other) of an active child shielded as asked that
+    shares a key, by its child ID."""
+    queries = (
+        f"SELECT {COLUMNS.format(t='k')} FROM child_search_keys k",
+        f"SELECT {COLUMNS.format(t='i')} FROM shield_identities i",
+    )
+    with engine.connect() as connection:
+        flags = {
+            child: bool(flag)
+            for child, flag in connection.execute(
+                text(
+                    "SELECT k.child_id, k.shielded FROM child_search_keys k "
+                    "JOIN children c ON c.child_id = k.child_id WHERE c.status = 'active'"
+                )
+            )
+        }
+        rows = [row for query in queries for row in connection.execute(text(query))]
+    return Counter(
+        row.child_id for row in rows if flags.get(row.child_id) is shielded and _rule(row, keys)
+    )
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=worlds(), probe=identities(), shielded=st.booleans())
+def test_candidates_are_exactly_the_rows_sharing_a_screen_key(
+    engine: Engine,
+    uow_factory: SqlUnitOfWorkFactory,
+    world: list[tuple[Child, list[SourceRecord]]],
+    probe: dict[str, Any],
+    shielded: bool,
+) -> None:
+    delete_all_rows(engine)
+    with uow_factory() as uow:
+        uow.children.save_many(world)
+        uow.commit()
+    with uow_factory() as uow:
+        keys = blocking_keys(uow.children.screen_profile(_child(probe, shielded=False)))
+        found = Counter(p.child_id for p in uow.shields.candidates(keys, shielded=shielded))
+    assert found == _expected(engine, keys, shielded=shielded)
+    delete_all_rows(engine)
