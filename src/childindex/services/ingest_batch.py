@@ -107,16 +107,11 @@ class BatchCandidates:
         if not keys:
             return
         self._write_pending()  # so that what the batch gathered so far is read back too
-        # One more than the limit per key tells a key that holds more than the limit.
-        found = self._uow.children.by_each_blocking_key(keys, limit=CANDIDATE_LIMIT + 1)
-        for key in keys:
-            held = found.get(key, [])
-            if len(held) <= CANDIDATE_LIMIT:
-                self._by_key[key] = held
-                for candidate in held:
-                    self._keys_of.setdefault((candidate.source, candidate.record_id), []).append(
-                        key
-                    )
+        found, common = self._uow.children.by_each_blocking_key(keys, limit=CANDIDATE_LIMIT)
+        for key in keys - common:
+            held = self._by_key[key] = found.get(key, [])
+            for candidate in held:
+                self._keys_of.setdefault((candidate.source, candidate.record_id), []).append(key)
 
     def hold(self, child_id: ChildId, identifiers: Iterable[tuple[str, str | None]]) -> None:
         """Note that ``child_id`` (created or changed by this batch) holds these values."""

@@ -60,8 +60,9 @@ class ChildRepository(Protocol):
 
     def by_each_blocking_key(
         self, keys: Collection[str], *, limit: int
-    ) -> dict[str, list[CandidateRecord]]:
-        """For each key, its records of active children (at most ``limit``); absent if none."""
+    ) -> tuple[dict[str, list[CandidateRecord]], set[str]]:
+        """For each key, its records of active children (absent if none); and the keys stored
+        for more than ``limit`` records (not read)."""
         ...
 
     def by_identifiers(self, kind: str, values: Collection[str]) -> dict[str, list[ChildId]]:

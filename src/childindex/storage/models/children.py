@@ -85,10 +85,22 @@ class SearchKeyRow(Base):
 
 class ShieldIdentityRow(Base):
     """The screen's keys of an identity a shielded child's records carry beyond the one it
-    shows (ADR 0012). Few rows: shielded children only, and only their other identities."""
+    shows (ADR 0012). Few rows: only identities unlike the one the child shows."""
 
     __tablename__ = "shield_identities"
-    __table_args__ = (Index("ix_shield_identities_child_id", "child_id"),)
+    # The screen's candidate query reads each key through its own index (one select per
+    # key, ``storage/repositories/shields.py``); without them a planner reads every child.
+    __table_args__ = (
+        Index("ix_shield_identities_child_id", "child_id"),
+        Index("ix_shield_identities_birth_date", "birth_date"),
+        Index("ix_shield_identities_nhs_number", "nhs_number"),
+        Index("ix_shield_identities_upn", "upn"),
+        Index("ix_shield_identities_postcode", "postcode"),
+        Index("ix_shield_identities_given", "birth_year", "given_sound"),
+        Index("ix_shield_identities_family", "birth_year", "family_sound"),
+        Index("ix_shield_identities_initials", "birth_year", "initials"),
+        Index("ix_shield_identities_day_month", "birth_day_month", "sex"),
+    )
 
     id: Mapped[IntPk]
     child_id: Mapped[ChildKey] = mapped_column(ForeignKey("children.child_id", ondelete="CASCADE"))

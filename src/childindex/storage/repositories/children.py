@@ -74,42 +74,24 @@ _BY_BLOCKING_KEYS = (
     .order_by(LinkRow.child_id, SourceRecordRow.source, SourceRecordRow.record_id)
     .limit(bindparam("limit"))
 )
-# The same for a whole batch of keys at once: each key's records, numbered in the order above
-# so that a very common key is cut at a limit per key.
-_EACH_KEY = (
+# The same for a whole batch of keys at once, in two steps: which records each key is
+# stored for (from the keys' index alone), then those records' live links and payloads.
+_KEYED_RECORDS = select(BlockingKeyRow.key, BlockingKeyRow.source_record_id).where(
+    BlockingKeyRow.key.in_(bindparam("keys", expanding=True))
+)
+_LINKED_RECORDS = (
     select(
-        BlockingKeyRow.key,
+        SourceRecordRow.id,
         LinkRow.child_id,
         SourceRecordRow.source,
         SourceRecordRow.record_id,
         VersionRow.payload,
-        func.row_number()
-        .over(
-            partition_by=BlockingKeyRow.key,
-            order_by=(LinkRow.child_id, SourceRecordRow.source, SourceRecordRow.record_id),
-        )
-        .label("n"),
     )
-    .join(
-        LinkRow,
-        and_(
-            LinkRow.source_record_id == BlockingKeyRow.source_record_id,
-            LinkRow.ended_at.is_(None),
-        ),
-    )
-    .join(SourceRecordRow, SourceRecordRow.id == BlockingKeyRow.source_record_id)
+    .join(LinkRow, and_(LinkRow.source_record_id == SourceRecordRow.id, LinkRow.ended_at.is_(None)))
     .join(VersionRow, VersionRow.id == SourceRecordRow.current_version_id)
     .join(ChildRow, and_(ChildRow.child_id == LinkRow.child_id, ChildRow.status == CHILD_ACTIVE))
-    .where(BlockingKeyRow.key.in_(bindparam("keys", expanding=True)))
-    .subquery()
+    .where(SourceRecordRow.id.in_(bindparam("ids", expanding=True)))
 )
-_BY_EACH_KEY = select(
-    _EACH_KEY.c.key,
-    _EACH_KEY.c.child_id,
-    _EACH_KEY.c.source,
-    _EACH_KEY.c.record_id,
-    _EACH_KEY.c.payload,
-).where(_EACH_KEY.c.n <= bindparam("limit"))
 # Digests per statement: well inside SQLite's and PostgreSQL's limits on bound parameters.
 _KEYS_PER_QUERY = 5_000
 # Every criterion storage knows how to compare; an unknown one fails rather than being ignored.
@@ -500,28 +482,38 @@ class SqlChildRepository:
 
     def by_each_blocking_key(
         self, keys: Collection[str], *, limit: int
-    ) -> dict[str, list[CandidateRecord]]:
+    ) -> tuple[dict[str, list[CandidateRecord]], set[str]]:
         """For each of ``keys``, the records of active children stored under it, in
-        ``by_blocking_keys`` order, at most ``limit`` per key; keys no record has are absent.
-        A batch asks this once for all its records' keys."""
+        ``by_blocking_keys`` order (keys no such record has are absent); and the keys stored
+        for more than ``limit`` records, which are not read. A batch asks this once for all
+        its records' keys."""
         digest = {self._cipher.digest(key, purpose="blocking"): key for key in keys}
         connection = self._session.connection()
-        found: dict[str, list[CandidateRecord]] = {}
-        payloads: dict[tuple[str, str], Any] = {}  # a record under several keys: opened once
+        stored: dict[str, list[int]] = {}
         wanted = sorted(digest)
         for start in range(0, len(wanted), _KEYS_PER_QUERY):
             chunk = wanted[start : start + _KEYS_PER_QUERY]
-            rows = connection.execute(_BY_EACH_KEY, {"keys": chunk, "limit": limit})
-            for stored, child, source, rid, sealed in rows:
-                payload = payloads.get((source, rid))
-                if payload is None:
-                    payload = payloads[(source, rid)] = self._cipher.open_json(sealed)
-                found.setdefault(digest[stored], []).append(
-                    CandidateRecord(ChildId(child), source, rid, payload)
+            for key, record in connection.execute(_KEYED_RECORDS, {"keys": chunk}):
+                stored.setdefault(digest[key], []).append(record)
+        common = {key for key, records in stored.items() if len(records) > limit}
+        ids = sorted({r for key, records in stored.items() if key not in common for r in records})
+        held: dict[int, CandidateRecord] = {}
+        for start in range(0, len(ids), _KEYS_PER_QUERY):
+            rows = connection.execute(
+                _LINKED_RECORDS, {"ids": ids[start : start + _KEYS_PER_QUERY]}
+            )
+            for record, child, source, rid, sealed in rows:
+                held[record] = CandidateRecord(
+                    ChildId(child), source, rid, self._cipher.open_json(sealed)
                 )
-        for held in found.values():
-            held.sort(key=lambda c: (c.child_id.value, c.source, c.record_id))
-        return found
+        found: dict[str, list[CandidateRecord]] = {}
+        for key, records in stored.items():
+            if key in common:
+                continue
+            mine = [held[r] for r in records if r in held]
+            if mine:
+                found[key] = sorted(mine, key=lambda c: (c.child_id.value, c.source, c.record_id))
+        return found, common
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:
         """Active children matching ``plan`` in display order, at most ``limit``, and the

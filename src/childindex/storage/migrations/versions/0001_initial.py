@@ -536,6 +536,18 @@ def _shield_identities() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shield_identities")),
     )
     op.create_index("ix_shield_identities_child_id", "shield_identities", ["child_id"])
+    # One per screen key: the candidate query reads each key through its own index.
+    for name, columns in (
+        ("birth_date", ["birth_date"]),
+        ("nhs_number", ["nhs_number"]),
+        ("upn", ["upn"]),
+        ("postcode", ["postcode"]),
+        ("given", ["birth_year", "given_sound"]),
+        ("family", ["birth_year", "family_sound"]),
+        ("initials", ["birth_year", "initials"]),
+        ("day_month", ["birth_day_month", "sex"]),
+    ):
+        op.create_index(f"ix_shield_identities_{name}", "shield_identities", columns)
 
 
 def downgrade() -> None:
