@@ -312,3 +312,34 @@ def test_a_big_load_refreshes_the_planner_statistics(
         else:
             known = connection.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
             assert {"source_records", "child_search_keys"} <= set(known)
+
+
+def test_a_near_twin_the_screen_shields_mid_batch_is_screened_against_later_records(
+    engine: Engine, uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    # V is visible until S arrives shielded; the screen then shields V as S's near twin.
+    # N, later in the same batch, resembles V more than S: the batch must know V is now
+    # shielded (its in-memory index of shielded children is brought up to date), or N would
+    # be written visible where loading one record at a time shields it.
+    nhs = _valid_nhs(8)[5:]
+    lines = [
+        make_health_record(record_id="V", nhs_number=nhs[0], postcode="ZZ2 2BB"),
+        make_health_record(
+            record_id="S",
+            nhs_number=nhs[1],
+            family_name="Okafur",
+            sensitive=True,
+            birth_date="2015-03-04",
+        ),
+        make_health_record(
+            record_id="N",
+            nhs_number=nhs[2],
+            given_name="Amarah",
+            postcode="ZZ2 2BB",
+            birth_date="2016-03-14",
+        ),
+    ]
+    text_lines = [json.dumps(line) for line in lines]
+    _same_both_ways(engine, uow_factory, text_lines, None)
+    shielded = {child for child, origin, *_ in state(engine)["shields"]}
+    assert {"<health/S>", "<health/V>", "<health/N>"} <= shielded

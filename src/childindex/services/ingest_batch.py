@@ -272,9 +272,11 @@ class _Batch:
             self.candidates.hold(
                 child.child_id, (("nhs_number", child.nhs_number), ("upn", child.upn))
             )
-        if linked.shielded:
-            # The batch may have shielded children, or changed a shielded child's keys.
-            self._index = None
+        if linked.shielded and self._index is not None:
+            # The record's child is shielded (newly, or its keys changed), and so may be
+            # near twins of it the screen found: the index holds them as they are now.
+            changed = {linked.child_id.value, *linked.also_shielded}
+            self._index.replace(changed, self.uow.shields.shielded_entries(only=changed))
 
     def gather(self, record: SourceRecord, raw_id: int) -> bool:
         """Gather ``record`` (never held before) for the set-based write if it becomes a new

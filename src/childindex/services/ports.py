@@ -244,8 +244,9 @@ class ShieldStore(Protocol):
         """Every active shielded child."""
         ...
 
-    def shielded_entries(self) -> list[ScreenEntry]:
-        """Every active shielded child with the screen keys stored for it."""
+    def shielded_entries(self, only: Collection[str] | None = None) -> list[ScreenEntry]:
+        """Every active shielded child (or those of ``only`` that are) with the screen keys
+        stored for it."""
         ...
 
     def identities(self, child_id: str) -> list[ScreenProfile]:

@@ -28,26 +28,43 @@ class ShieldedIndex:
         self._exact: dict[tuple[str, str], list[ScreenEntry]] = {}
         self._names: dict[tuple[str, str], list[ScreenEntry]] = {}
         self._day_month: dict[str, list[ScreenEntry]] = {}
+        self._by_child: dict[str, list[ScreenEntry]] = {}
+        # Entries replaced since: skipped when found (held here so their ids stay unique).
+        self._replaced: dict[int, ScreenEntry] = {}
         for entry in entries:
-            self.size += 1
-            profile = entry.profile
-            if profile.birth_date is not None:
-                self._dates.setdefault(profile.birth_date, []).append(entry)
-                self._day_month.setdefault(str(day_month(profile.birth_date)), []).append(entry)
-            for kind, value in (
-                ("n", profile.nhs_number),
-                ("u", profile.upn),
-                ("p", profile.postcode),
-            ):
-                if value is not None:
-                    self._exact.setdefault((kind, value), []).append(entry)
-            for kind, value in (
-                ("g", entry.given_sound),
-                ("f", entry.family_sound),
-                ("i", entry.initials),
-            ):
-                if value is not None:
-                    self._names.setdefault((kind, value), []).append(entry)
+            self._add(entry)
+
+    def _add(self, entry: ScreenEntry) -> None:
+        self.size += 1
+        profile = entry.profile
+        self._by_child.setdefault(profile.child_id, []).append(entry)
+        if profile.birth_date is not None:
+            self._dates.setdefault(profile.birth_date, []).append(entry)
+            self._day_month.setdefault(str(day_month(profile.birth_date)), []).append(entry)
+        for kind, value in (
+            ("n", profile.nhs_number),
+            ("u", profile.upn),
+            ("p", profile.postcode),
+        ):
+            if value is not None:
+                self._exact.setdefault((kind, value), []).append(entry)
+        for kind, value in (
+            ("g", entry.given_sound),
+            ("f", entry.family_sound),
+            ("i", entry.initials),
+        ):
+            if value is not None:
+                self._names.setdefault((kind, value), []).append(entry)
+
+    def replace(self, child_ids: Iterable[str], entries: Iterable[ScreenEntry]) -> None:
+        """Forget what was held for ``child_ids`` and hold ``entries`` (theirs as stored
+        now: a child newly shielded, or one whose keys changed)."""
+        for child_id in child_ids:
+            for entry in self._by_child.pop(child_id, ()):
+                self._replaced[id(entry)] = entry
+                self.size -= 1
+        for entry in entries:
+            self._add(entry)
 
     def candidates(self, keys: BlockingKeys) -> list[ScreenProfile]:
         """Shielded children sharing a blocking key with ``keys``, in child ID order (what
@@ -76,7 +93,11 @@ class ShieldedIndex:
             for entry in self._names.get((kind, name), ()):
                 if year is None or entry.birth_year is None or entry.birth_year == year:
                     found[id(entry)] = entry
-        return [e.profile for e in sorted(found.values(), key=lambda e: e.profile.child_id)]
+        return [
+            e.profile
+            for e in sorted(found.values(), key=lambda e: e.profile.child_id)
+            if id(e) not in self._replaced
+        ]
 
     def _same_day_and_month(self, keys: BlockingKeys) -> list[ScreenEntry]:
         """Born on the same day and month in any year, of the same sex unless either is
