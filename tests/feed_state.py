@@ -133,47 +133,41 @@ def _namer(connection: Connection, records: dict[Any, str]) -> Callable[[Any], A
     return named
 
 
-def screen_state(engine: Engine) -> dict[str, Any]:
-    """What the shield screen left, in full, with child IDs named by the records on them:
-    every shield (child, origin, strength, reason naming the child it might be, who set it,
-    lifted or not) and every caution item (child, the shielded child it might be, score,
-    status)."""
-    with engine.connect() as connection:
-        named = _namer(connection, _records(connection))
-        shields = connection.execute(
-            text(
-                "SELECT child_id, origin, strength, reason, set_by, lifted_at IS NULL FROM shields"
-            )
-        )
-        cautions = connection.execute(
-            text(
-                "SELECT kind, child_id, shielded_child_id, la_code, score, status "
-                "FROM caution_items"
-            )
-        )
-        return {
-            "shields": sorted(
-                (
-                    (named(child), origin, round(strength, 4), named(reason), by, bool(active))
-                    for child, origin, strength, reason, by, active in shields
-                ),
-                key=repr,
+def _screen(connection: Connection, named: Callable[[Any], Any]) -> dict[str, Any]:
+    """What the shield screen left, in full: every shield (child, origin, strength, reason
+    naming the child it might be, who set it, lifted or not) and every caution item (child,
+    the shielded child it might be, score, status). None of it depends on which child IDs
+    children drew (ADR 0011, order; ``tests/integration/test_screen_order.py``)."""
+    shields = connection.execute(
+        text("SELECT child_id, origin, strength, reason, set_by, lifted_at IS NULL FROM shields")
+    )
+    cautions = connection.execute(
+        text("SELECT kind, child_id, shielded_child_id, la_code, score, status FROM caution_items")
+    )
+    return {
+        "shields": sorted(
+            (
+                (named(child), origin, round(strength, 4), named(reason), by, bool(active))
+                for child, origin, strength, reason, by, active in shields
             ),
-            "cautions": sorted(
-                (
-                    (kind, named(child), named(shielded), la, round(score, 4), status)
-                    for kind, child, shielded, la, score, status in cautions
-                ),
-                key=repr,
+            key=repr,
+        ),
+        "cautions": sorted(
+            (
+                (kind, named(child), named(shielded), la, round(score, 4), status)
+                for kind, child, shielded, la, score, status in cautions
             ),
-        }
+            key=repr,
+        ),
+    }
 
 
 def state(engine: Engine, *, scored: bool = False) -> dict[str, Any]:
     """The whole state a load leaves, with random child IDs named by the records on them
     and database ids, times and encryption nonces left out. ``scored``: matching was by
     score, where a review item between equally good candidates names one by (random) child
-    ID, so only the child each item is for is compared (and see the cautions below)."""
+    ID, so only the child each item is for is compared. Shields and caution items are
+    compared in full either way."""
     with engine.connect() as connection:
         records = _records(connection)
         named = _namer(connection, records)
@@ -204,7 +198,6 @@ def state(engine: Engine, *, scored: bool = False) -> dict[str, Any]:
                 )
             )
         )
-        cautions = rows("SELECT kind, child_id, la_code, status FROM caution_items")
         return {
             "records": rows(
                 "SELECT r.source, r.record_id, r.shielded, v.version_no FROM source_records r "
@@ -232,32 +225,13 @@ def state(engine: Engine, *, scored: bool = False) -> dict[str, Any]:
                 "shielded, la_code, birth_year, given_sound, family_sound, initials "
                 "FROM child_search_keys"
             ),
-            # A caution names the best-scoring shielded child; ties go by (random) child ID,
-            # and so does the score (below): who is shielded, and how, is compared.
-            "shields": sorted(
-                (
-                    named(child),
-                    origin,
-                    re.sub(r"child <[^>]*> \(score [0-9.]*\)", "child <?>", named(reason)),
-                    by,
-                )
-                for child, origin, reason, by in connection.execute(
-                    text("SELECT child_id, origin, reason, set_by FROM shields")
-                )
-            ),
-            # (Which shielded child a tied caution names goes by random child IDs too, and so
-            # does its score: under ADR 0011 a near twin shielded by the screen passes on the
-            # score it was shielded at, which depends on which shielded child the screen met
-            # first. Loading the same lines one at a time twice can differ there.)
-            # By score, how many items a child gets (one per shielded child it reaches at
-            # caution) goes by that order too: which children are queued is compared.
-            "cautions": sorted(set(cautions)) if scored else cautions,
             "reviews": rows(
                 "SELECT record_child_id FROM review_items"
                 if scored
                 else "SELECT record_child_id, candidate_child_id FROM review_items"
             ),
             "raw": rows("SELECT line_no, rejected, errors FROM raw_records"),
+            **_screen(connection, named),
         }
 
 
