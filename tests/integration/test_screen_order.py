@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from app_fixtures import make_health_record
+from app_fixtures import FIXED_NOW, make_health_record
+from childindex.services.shield_monitor import monitor
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import (
     NHS,
@@ -36,7 +37,10 @@ def _loaded(
         counts = load_lines(uow_factory, lines, batch_size=1, engine=TRAINED)
     # Shields and caution items in full: strengths, reasons (naming the shielded child by
     # its records), scores.
-    return counts, state(engine, scored=True)
+    loaded = state(engine, scored=True)
+    # And fail closed: no visible child at or above caution against any shielded child.
+    assert monitor(uow=uow_factory(), actor="test", now=FIXED_NOW).hits == ()
+    return counts, loaded
 
 
 def _line(record_id: str, given_name: str, family_name: str, **fields: object) -> str:
