@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from random import Random
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from childindex.domain.shield import (
     BlockingKeys,
+    Caution,
     ScreenProfile,
     ShieldRule,
     blocking_keys,
     merged_shield,
+    order_key,
     resemblance,
     split_shield,
 )
@@ -191,3 +194,47 @@ def test_a_screen_set_shield_passes_on_its_doubt_not_certainty(
     chained = resemblance(visible, weaker) * strength
     assert [c.score for c in found] == ([round(chained, 4)] if chained >= CAUTION else [])
     assert all(c.score <= round(strength, 4) for c in found)
+
+
+@st.composite
+def look_alikes(draw: st.DrawFn, *, shielded: bool = False) -> ScreenProfile:
+    """From small pools, so that several shielded children score the same (ties)."""
+    return ScreenProfile(
+        child_id=draw(st.text(alphabet="ABCDEFGH", min_size=4, max_size=4)),
+        given_name=draw(st.sampled_from(["Amara", "Amarah", "Bram"])),
+        family_name=draw(st.sampled_from(["Okafor", "Okafur"])),
+        birth_date=draw(st.sampled_from([date(2015, 3, 14), date(2015, 4, 3)])),
+        nhs_number=draw(st.none() | st.sampled_from(["9990000018", "9990000026"]))
+        if shielded
+        else None,
+        postcode=draw(st.none() | st.sampled_from(["p1", "p2"])),
+        shielded=shielded,
+    )
+
+
+# Children differing in their identity fields (two identical in all of them still tie by ID).
+SHIELDED = st.lists(
+    look_alikes(shielded=True),
+    min_size=1,
+    max_size=6,
+    unique_by=(lambda p: p.child_id, order_key),
+)
+
+
+@given(SHIELDED, look_alikes(), st.randoms())
+def test_which_shielded_child_a_caution_names_first_never_depends_on_child_ids(
+    shielded: list[ScreenProfile], visible: ScreenProfile, shuffle: Random
+) -> None:
+    # The same children under other IDs (random, ADR 0002), met in another order: the
+    # cautions name the same children (by their identity fields), in the same order.
+    visible = replace(visible, child_id="visible")
+    renamed = {p.child_id: f"Z{n}" for n, p in enumerate(shuffle.sample(shielded, len(shielded)))}
+    others = [replace(p, child_id=renamed[p.child_id]) for p in shielded]
+    shuffle.shuffle(others)
+    rule = ShieldRule(caution=CAUTION)
+    by_id = {p.child_id: p for p in shielded} | {p.child_id: p for p in others}
+
+    def named(cautions: list[Caution]) -> list[tuple[tuple[str, ...], float]]:
+        return [(order_key(by_id[c.shielded_child_id]), c.score) for c in cautions]
+
+    assert named(rule.cautions(visible, others)) == named(rule.cautions(visible, shielded))

@@ -18,7 +18,7 @@ of all, so the screen is cheap). Merge and split keep shields by :func:`merged_s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from childindex.domain.similarity import (
@@ -148,6 +148,22 @@ def explain(a: ScreenProfile, b: ScreenProfile) -> dict[str, float]:
     }
 
 
+def order_key(profile: ScreenProfile) -> tuple[str, ...]:
+    """An order of profiles by their identity fields, never by child ID: child IDs are
+    random, so the screen breaks ties by this (ADR 0011, order), and its outcome does not
+    depend on which IDs children happened to draw."""
+    return (
+        profile.given_name,
+        profile.family_name,
+        profile.birth_date.isoformat() if profile.birth_date is not None else "",
+        profile.nhs_number or "",
+        profile.upn or "",
+        profile.postcode or "",
+        profile.la_code or "",
+        profile.sex or "",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Caution:
     """A shielded child that a profile might be, and how strongly."""
@@ -155,6 +171,22 @@ class Caution:
     shielded_child_id: str
     la_code: str | None
     score: float
+    # Between equally strong cautions, the first by the shielded child's identity fields
+    # (:func:`order_key`) is named, not the first by (random) child ID.
+    rank: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def beats(self, other: Caution) -> bool:
+        """Stronger than ``other``, or as strong and first by identity fields."""
+        return (-self.score, self.rank, self.shielded_child_id) < (
+            -other.score,
+            other.rank,
+            other.shielded_child_id,
+        )
+
+
+def strongest_first(cautions: Iterable[Caution]) -> list[Caution]:
+    """``cautions`` strongest first; ties by identity fields, then child ID."""
+    return sorted(cautions, key=lambda c: (-c.score, c.rank, c.shielded_child_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +220,13 @@ class ShieldRule:
             if other.child_id in cleared:
                 continue
             score = resemblance(profile, other) * other.strength
+            if score < self.caution:
+                continue
+            found = Caution(other.child_id, other.la_code, round(score, 4), order_key(other))
             held = best.get(other.child_id)
-            if score >= self.caution and (held is None or round(score, 4) > held.score):
-                best[other.child_id] = Caution(other.child_id, other.la_code, round(score, 4))
-        return sorted(best.values(), key=lambda c: (-c.score, c.shielded_child_id))
+            if held is None or found.beats(held):
+                best[other.child_id] = found
+        return strongest_first(best.values())
 
     def must_shield(self, *, shielded_now: bool, flagged: bool, cautions: list[Caution]) -> bool:
         """A child is shielded if it already is, a source flags it, or it raised a caution."""

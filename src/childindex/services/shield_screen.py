@@ -13,13 +13,20 @@ caution threshold against a shielded one.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from childindex.domain.child import Child
 from childindex.domain.errors import Conflict
 from childindex.domain.ids import ChildId
-from childindex.domain.shield import Caution, ScreenProfile, ShieldRule, blocking_keys
+from childindex.domain.shield import (
+    Caution,
+    ScreenProfile,
+    ShieldRule,
+    blocking_keys,
+    strongest_first,
+)
 from childindex.domain.shield_records import ShieldOrigin
 from childindex.matching import thresholds
 from childindex.services.ports import UnitOfWork
@@ -67,50 +74,138 @@ def _caution_reason(caution: Caution) -> str:
     return f"might be shielded child {caution.shielded_child_id} (score {caution.score:.2f})"
 
 
-def _guard(uow: UnitOfWork, start: ScreenProfile, rule: ShieldRule) -> list[str]:
-    """Shield every visible child scoring at or above caution against ``start``, and so on
-    from each child shielded here (a near twin of a near twin is shielded too), so that no
-    visible child is left at or above caution against any child this write shielded."""
-    shielded: list[str] = []
-    pending = [start]
-    while pending:
-        profile = pending.pop()
-        cleared = uow.shields.cleared_pairs(profile.child_id)
-        for visible in uow.shields.candidates(blocking_keys(profile), shielded=False):
-            if visible.child_id in cleared:
+class _Walk:
+    """The walk outwards from a child just shielded (or whose identity changed), strongest
+    chain first (ADR 0011, order): a best-first search over "might be", in which a child's
+    strength is the strongest product of scores along any chain from the start, whatever
+    order the candidate queries return children in.
+
+    Every child is expanded once, at its final strength (scores only fall along a chain, so
+    a child taken from the queue can be reached no more strongly); every (child, shielded
+    child) pair at or above caution, stronger than the child was before this write, gets
+    its item; shields are written at the end, each naming the strongest (then first by
+    identity fields) shielded child it might be."""
+
+    def __init__(self, uow: UnitOfWork, rule: ShieldRule, start: str) -> None:
+        self.uow, self.rule, self.start = uow, rule, start
+        self.before: dict[str, float] = {}  # strength when first met (0: visible)
+        self.best: dict[str, Caution] = {}  # the strongest caution each child reached
+        self.queue: list[tuple[float, str]] = []
+        self.walked: set[str] = {start}
+        self.newly: list[str] = []
+
+    def expand(self, parent: str, profiles: list[ScreenProfile]) -> None:
+        """Score every child near any identity of ``parent`` (shielded, at the strength in
+        ``profiles``) and queue each that this makes stronger than it was."""
+        cleared = self.uow.shields.cleared_pairs(parent)
+        found: dict[str, Caution] = {}
+        for profile in profiles:
+            keys = blocking_keys(profile)
+            for shielded in (False, True):
+                for other in self.uow.shields.candidates(keys, shielded=shielded):
+                    if other.child_id in {parent, self.start} or other.child_id in cleared:
+                        continue
+                    # A visible child's strength is 0; the store's, not this walk's (the
+                    # walk writes its shields at the end).
+                    before = self.before.setdefault(other.child_id, other.strength)
+                    hits = self.rule.cautions(other, [profile])
+                    held = found.get(other.child_id)
+                    if hits and hits[0].score > before and (held is None or hits[0].beats(held)):
+                        found[other.child_id] = hits[0]
+        for child_id, caution in found.items():
+            self.uow.shields.queue_caution(child_id=child_id, caution=caution)
+            held = self.best.get(child_id)
+            if held is None or caution.beats(held):
+                self.best[child_id] = caution
+                if held is None or caution.score > held.score:
+                    heapq.heappush(self.queue, (-caution.score, child_id))
+
+    def run(self, starts: list[ScreenProfile]) -> list[str]:
+        """Walk from ``starts`` (identities of the start child); return the children newly
+        shielded, in child ID order."""
+        self.expand(self.start, starts)
+        while self.queue:
+            _, child_id = heapq.heappop(self.queue)
+            if child_id in self.walked:
                 continue
-            hits = rule.cautions(visible, [profile])
-            child = uow.children.get(ChildId(visible.child_id)) if hits else None
-            if child is None or child.shielded:
-                continue
-            if len(shielded) >= MAX_CASCADE:
-                msg = (
-                    f"shielding {start.child_id} would shield more than {MAX_CASCADE} near "
-                    "twins: the write is refused for an officer to look at"
-                )
-                raise Conflict(msg)
-            shield_child(
-                uow,
-                child,
-                origin=ShieldOrigin.CAUTION,
-                reason=_caution_reason(hits[0]),
-                set_by=SCREEN_ACTOR,
-                strength=hits[0].score,
+            self.walked.add(child_id)
+            if self.before[child_id] == 0.0:
+                if len(self.newly) >= MAX_CASCADE:
+                    msg = (
+                        f"shielding {self.start} would shield more than {MAX_CASCADE} near "
+                        "twins: the write is refused for an officer to look at"
+                    )
+                    raise Conflict(msg)
+                self.newly.append(child_id)
+            strength = self.best[child_id].score
+            shown = self.uow.shields.profile(child_id)
+            others = self.uow.shields.identities(child_id)
+            self.expand(
+                child_id,
+                [
+                    replace(p, shielded=True, strength=strength)
+                    for p in ([shown] if shown is not None else []) + others
+                ],
             )
-            uow.shields.queue_caution(child_id=visible.child_id, caution=hits[0])
-            shielded.append(visible.child_id)
-            pending.append(replace(visible, shielded=True, strength=hits[0].score))
-    return shielded
+        self._write()
+        return sorted(self.newly)
+
+    def _write(self) -> None:
+        """Shield each child walked to (a visible one), or record its stronger chain (one
+        the screen had shielded less strongly: ADR 0011, order)."""
+        for child_id in sorted(self.walked - {self.start}):
+            caution = self.best[child_id]
+            child = self.uow.children.get(ChildId(child_id))
+            if child is None:
+                continue
+            if not child.shielded:
+                shield_child(
+                    self.uow,
+                    child,
+                    origin=ShieldOrigin.CAUTION,
+                    reason=_caution_reason(caution),
+                    set_by=SCREEN_ACTOR,
+                    strength=caution.score,
+                )
+            else:
+                _strengthen(self.uow, child_id, caution)
+
+
+def _strengthen(uow: UnitOfWork, child_id: str, caution: Caution) -> None:
+    """Record that a child the screen shielded might be a shielded child more strongly than
+    it was shielded for: a new screen shield at the higher strength (the store reads the
+    strongest), the weaker one kept as history."""
+    uow.shields.add_shield(
+        child_id=child_id,
+        origin=ShieldOrigin.CAUTION,
+        reason=_caution_reason(caution),
+        set_by=SCREEN_ACTOR,
+        review_date=None,
+        strength=caution.score,
+    )
+
+
+def _guard(uow: UnitOfWork, starts: list[ScreenProfile], rule: ShieldRule) -> list[str]:
+    """Shield every visible child scoring at or above caution against any of ``starts``
+    (identities of one shielded child), and so on from each child shielded or strengthened
+    here (a near twin of a near twin is shielded too), so that no visible child is left at
+    or above caution against any child this write shielded; strengths are the strongest
+    chain's (ADR 0011)."""
+    if not starts:
+        return []
+    return _Walk(uow, rule, starts[0].child_id).run(starts)
 
 
 def _best(found: Iterable[list[Caution]]) -> list[Caution]:
-    """One caution per shielded child, the strongest, strongest first."""
+    """One caution per shielded child, the strongest, strongest first (ties by identity
+    fields, never by random child ID)."""
     best: dict[str, Caution] = {}
     for cautions in found:
         for c in cautions:
-            if c.shielded_child_id not in best or c.score > best[c.shielded_child_id].score:
+            held = best.get(c.shielded_child_id)
+            if held is None or c.beats(held):
                 best[c.shielded_child_id] = c
-    return sorted(best.values(), key=lambda c: (-c.score, c.shielded_child_id))
+    return strongest_first(best.values())
 
 
 def screen_child(
@@ -147,19 +242,22 @@ def screen_child(
             strength=cautions[0].score,
         )
         profile = replace(profile, strength=cautions[0].score)
+    elif cautions and cautions[0].score > profile.strength:
+        # Shielded by the screen before, more weakly than it now might be a shielded child.
+        _strengthen(uow, profile.child_id, cautions[0])
+        profile = replace(profile, strength=cautions[0].score)
     for caution in cautions:
         uow.shields.queue_caution(child_id=profile.child_id, caution=caution)
     also: list[str] = []
     if child.shielded and rule.caution is not None:
         now_profile = replace(profile, shielded=True)
+        starts = []
         if before is None or replace(before, shielded=True) != now_profile:
-            also = _guard(uow, now_profile, rule)
+            starts.append(now_profile)
         # Every other identity its records carry (ADR 0012): shielded children are few, so
         # these are checked on each write that touches one.
-        for identity in identities:
-            also += _guard(
-                uow, replace(identity, shielded=True, strength=now_profile.strength), rule
-            )
+        starts += [replace(i, shielded=True, strength=now_profile.strength) for i in identities]
+        also = _guard(uow, starts, rule)
     return ScreenOutcome(
         shielded=child.shielded, cautions=tuple(cautions), also_shielded=tuple(also)
     )
