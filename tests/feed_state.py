@@ -35,7 +35,7 @@ def delete_all_rows(engine: Engine) -> None:
             connection.execute(table.delete())
 
 
-def _valid_nhs(count: int) -> list[str]:
+def valid_nhs(count: int) -> list[str]:
     found, body = [], 999_000_000
     while len(found) < count:
         body += 1
@@ -45,7 +45,7 @@ def _valid_nhs(count: int) -> list[str]:
     return found
 
 
-NHS = _valid_nhs(5)
+NHS = valid_nhs(5)
 RECORD_NHS = {"H1": NHS[0], "H2": NHS[1], "H3": NHS[0], "H4": NHS[2], "H5": None, "H6": NHS[1]}
 # Look-alike identities: a shielded child and near twins the shield screen must catch.
 NAMES = [("Amara", "Okafor"), ("Amara", "Okafur"), ("Amarah", "Okafor"), ("Bram", "Zimmer")]

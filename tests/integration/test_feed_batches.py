@@ -15,7 +15,7 @@ from sqlalchemy import Engine, text
 from app_fixtures import make_health_record
 from childindex.matching.ports import MatchEngine
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
-from feed_state import NHS, TRAINED, delete_all_rows, health_line, load_lines, state
+from feed_state import NHS, TRAINED, delete_all_rows, health_line, load_lines, state, valid_nhs
 
 
 def _same_both_ways(
@@ -128,7 +128,7 @@ def test_a_near_twin_the_screen_shields_mid_batch_is_screened_against_later_reco
     # N, later in the same batch, resembles V more than S: the batch must know V is now
     # shielded (its in-memory index of shielded children is brought up to date), or N would
     # be written visible where loading one record at a time shields it.
-    nhs = _valid_nhs(8)[5:]
+    nhs = valid_nhs(8)[5:]
     lines = [
         make_health_record(record_id="V", nhs_number=nhs[0], postcode="ZZ2 2BB"),
         make_health_record(

@@ -273,9 +273,10 @@ class _Batch:
                 child.child_id, (("nhs_number", child.nhs_number), ("upn", child.upn))
             )
         if linked.shielded and self._index is not None:
-            # The record's child is shielded (newly, or its keys changed), and so may be
-            # near twins of it the screen found: the index holds them as they are now.
-            changed = {linked.child_id.value, *linked.also_shielded}
+            # The record's child is shielded (newly, or its keys changed), and the screen
+            # may have shielded near twins of it, or held some more strongly: the index
+            # holds them as they are now.
+            changed = {linked.child_id.value, *linked.rewritten}
             self._index.replace(changed, self.uow.shields.shielded_entries(only=changed))
 
     def gather(self, record: SourceRecord, raw_id: int) -> bool:

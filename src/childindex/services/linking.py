@@ -30,8 +30,9 @@ class LinkOutcome:
     cautions: int = 0
     # Shielded children this record's child might be (each queued for review).
     cautioned: tuple[str, ...] = ()
-    # Visible children the screen shielded because they might be this record's child.
-    also_shielded: tuple[str, ...] = ()
+    # Other children whose shield the screen wrote (newly shielded near twins of this
+    # record's child, or ones it now holds more strongly).
+    rewritten: tuple[str, ...] = ()
 
 
 def refresh_child(uow: UnitOfWork, child_id: ChildId, *, actor: str = "system") -> bool:
@@ -124,7 +125,7 @@ def link_record(
         item,
         len(screened.cautions),
         tuple(c.shielded_child_id for c in screened.cautions),
-        screened.also_shielded,
+        screened.rewritten,
     )
 
 

@@ -45,6 +45,9 @@ class ScreenOutcome:
     cautions: tuple[Caution, ...] = ()
     # Visible children the screen shielded because they might be this (shielded) child.
     also_shielded: tuple[str, ...] = ()
+    # Every other child whose shield the screen wrote: those above, and children it had
+    # shielded before that it now holds more strongly (ADR 0011, order).
+    rewritten: tuple[str, ...] = ()
 
 
 def shield_child(
@@ -120,9 +123,10 @@ class _Walk:
                 if held is None or caution.score > held.score:
                     heapq.heappush(self.queue, (-caution.score, child_id))
 
-    def run(self, starts: list[ScreenProfile]) -> list[str]:
+    def run(self, starts: list[ScreenProfile]) -> tuple[list[str], list[str]]:
         """Walk from ``starts`` (identities of the start child); return the children newly
-        shielded, in child ID order."""
+        shielded, and every child whose shield was written (newly or more strongly), each in
+        child ID order."""
         self.expand(self.start, starts)
         while self.queue:
             _, child_id = heapq.heappop(self.queue)
@@ -148,7 +152,7 @@ class _Walk:
                 ],
             )
         self._write()
-        return sorted(self.newly)
+        return sorted(self.newly), sorted(self.walked - {self.start})
 
     def _write(self) -> None:
         """Shield each child walked to (a visible one), or record its stronger chain (one
@@ -185,14 +189,16 @@ def _strengthen(uow: UnitOfWork, child_id: str, caution: Caution) -> None:
     )
 
 
-def _guard(uow: UnitOfWork, starts: list[ScreenProfile], rule: ShieldRule) -> list[str]:
+def _guard(
+    uow: UnitOfWork, starts: list[ScreenProfile], rule: ShieldRule
+) -> tuple[list[str], list[str]]:
     """Shield every visible child scoring at or above caution against any of ``starts``
     (identities of one shielded child), and so on from each child shielded or strengthened
     here (a near twin of a near twin is shielded too), so that no visible child is left at
     or above caution against any child this write shielded; strengths are the strongest
-    chain's (ADR 0011)."""
+    chain's (ADR 0011). Returns the children newly shielded, and all whose shield it wrote."""
     if not starts:
-        return []
+        return [], []
     return _Walk(uow, rule, starts[0].child_id).run(starts)
 
 
@@ -249,6 +255,7 @@ def screen_child(
     for caution in cautions:
         uow.shields.queue_caution(child_id=profile.child_id, caution=caution)
     also: list[str] = []
+    rewritten: list[str] = []
     if child.shielded and rule.caution is not None:
         now_profile = replace(profile, shielded=True)
         starts = []
@@ -257,7 +264,10 @@ def screen_child(
         # Every other identity its records carry (ADR 0012): shielded children are few, so
         # these are checked on each write that touches one.
         starts += [replace(i, shielded=True, strength=now_profile.strength) for i in identities]
-        also = _guard(uow, starts, rule)
+        also, rewritten = _guard(uow, starts, rule)
     return ScreenOutcome(
-        shielded=child.shielded, cautions=tuple(cautions), also_shielded=tuple(also)
+        shielded=child.shielded,
+        cautions=tuple(cautions),
+        also_shielded=tuple(also),
+        rewritten=tuple(rewritten),
     )
