@@ -21,7 +21,7 @@ from childindex.domain.ids import ChildId
 from childindex.domain.shield import BlockingKeys, blocking_keys
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
-from conftest import delete_all_rows
+from feed_state import delete_all_rows
 
 # Small pools, so that keys are shared; varied enough that one key can be the only one.
 GIVEN = ["Amara", "Amarah", "Bram", "Zara", "Kwame", "Li", ""]
