@@ -58,6 +58,11 @@ class CandidateRecord:
     record_id: str
     payload: Mapping[str, Any]
 
+    @property
+    def order(self) -> tuple[str, str, str]:
+        """Where it comes in the store's order (``CandidateStore.by_blocking_keys``)."""
+        return (self.child_id.value, self.source, self.record_id)
+
 
 class CandidateStore(Protocol):
     """Where an engine finds the children a record might be."""

@@ -52,11 +52,6 @@ class _Pending:
     changed: dict[ChildId, tuple[Child, list[SourceRecord]]] = field(default_factory=dict)
 
 
-def _order(candidate: CandidateRecord) -> tuple[str, str, str]:
-    """The order the store gives candidates in (``CandidateStore.by_blocking_keys``)."""
-    return (candidate.child_id.value, candidate.source, candidate.record_id)
-
-
 class BatchCandidates:
     """The ``CandidateStore`` an engine sees during a batch, answered from memory where it
     can be: identifiers from one query per kind, and the records under each blocking key from
@@ -139,7 +134,7 @@ class BatchCandidates:
                 del self._by_key[key]  # now over the limit
                 continue
             held.append(candidate)
-            held.sort(key=_order)
+            held.sort(key=lambda c: c.order)
             self._keys_of.setdefault(own, []).append(key)
 
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
@@ -159,7 +154,7 @@ class BatchCandidates:
                 for candidate in self._by_key[key]:
                     found[(candidate.source, candidate.record_id)] = candidate
             if len(found) <= limit:
-                return sorted(found.values(), key=_order)
+                return sorted(found.values(), key=lambda c: c.order)
         self._write_pending()
         return self._uow.children.by_blocking_keys(keys, limit=limit)
 

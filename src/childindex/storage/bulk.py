@@ -14,8 +14,8 @@ driver error comes back as SQLAlchemy's (an ``IntegrityError`` stays an ``Integr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError
@@ -94,3 +94,15 @@ def insert_rows(
         raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
     finally:
         cursor.close()
+
+
+T = TypeVar("T")
+# Values bound in one statement (``IN (...)``): well under SQLite's and PostgreSQL's limits on
+# bound parameters.
+VALUES_PER_STATEMENT = 5_000
+
+
+def in_chunks(values: Sequence[T], size: int = VALUES_PER_STATEMENT) -> Iterator[Sequence[T]]:
+    """``values`` in consecutive slices of at most ``size``, for one statement each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -30,7 +30,7 @@ from childindex.domain.source_record import Source, SourceRecord
 from childindex.domain.survivorship import project
 from childindex.matching.ports import CandidateRecord
 from childindex.matching.thresholds import REVIEW
-from childindex.storage.bulk import insert_rows
+from childindex.storage.bulk import in_chunks, insert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
 from childindex.storage.models import (
@@ -92,8 +92,6 @@ _LINKED_RECORDS = (
     .join(ChildRow, and_(ChildRow.child_id == LinkRow.child_id, ChildRow.status == CHILD_ACTIVE))
     .where(SourceRecordRow.id.in_(bindparam("ids", expanding=True)))
 )
-# Digests per statement: well inside SQLite's and PostgreSQL's limits on bound parameters.
-_KEYS_PER_QUERY = 5_000
 # Every criterion storage knows how to compare; an unknown one fails rather than being ignored.
 _CRITERIA: dict[str, Any] = {
     "given_name": K.given_key,
@@ -490,18 +488,14 @@ class SqlChildRepository:
         digest = {self._cipher.digest(key, purpose="blocking"): key for key in keys}
         connection = self._session.connection()
         stored: dict[str, list[int]] = {}
-        wanted = sorted(digest)
-        for start in range(0, len(wanted), _KEYS_PER_QUERY):
-            chunk = wanted[start : start + _KEYS_PER_QUERY]
-            for key, record in connection.execute(_KEYED_RECORDS, {"keys": chunk}):
+        for digests in in_chunks(sorted(digest)):
+            for key, record in connection.execute(_KEYED_RECORDS, {"keys": digests}):
                 stored.setdefault(digest[key], []).append(record)
         common = {key for key, records in stored.items() if len(records) > limit}
         ids = sorted({r for key, records in stored.items() if key not in common for r in records})
         held: dict[int, CandidateRecord] = {}
-        for start in range(0, len(ids), _KEYS_PER_QUERY):
-            rows = connection.execute(
-                _LINKED_RECORDS, {"ids": ids[start : start + _KEYS_PER_QUERY]}
-            )
+        for chunk in in_chunks(ids):
+            rows = connection.execute(_LINKED_RECORDS, {"ids": chunk})
             for record, child, source, rid, sealed in rows:
                 held[record] = CandidateRecord(
                     ChildId(child), source, rid, self._cipher.open_json(sealed)
@@ -512,7 +506,7 @@ class SqlChildRepository:
                 continue
             mine = [held[r] for r in records if r in held]
             if mine:
-                found[key] = sorted(mine, key=lambda c: (c.child_id.value, c.source, c.record_id))
+                found[key] = sorted(mine, key=lambda c: c.order)
         return found, common
 
     def search(self, plan: SearchPlan, *, limit: int) -> tuple[list[Child], int]:

@@ -19,21 +19,20 @@ which do not gate): the rule, applied to every item returned, removes the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, or_, select, union
 from sqlalchemy.orm import aliased
 
 from childindex.domain.review import ReviewRoutes
+from childindex.storage.bulk import in_chunks
 from childindex.storage.models import ChildRow
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 OPEN = "open"
-# Ids per row-fetching query: well under SQLite's and PostgreSQL's bound-parameter limits.
-CHUNK = 5_000
 
 
 def routed_ids(table: Any, sides: tuple[Any, Any], routes: ReviewRoutes) -> Select[Any] | None:
@@ -75,7 +74,7 @@ def routed_ids(table: Any, sides: tuple[Any, Any], routes: ReviewRoutes) -> Sele
 
 def routed_id_chunks(
     connection: Connection, table: Any, sides: tuple[Any, Any], routes: ReviewRoutes
-) -> Iterator[list[int]]:
+) -> Iterator[Sequence[int]]:
     """The routed ids, ascending, in chunks to fetch rows by primary key.
 
     Ids first, then rows by id: joining the union back to the whole table lets a planner scan
@@ -84,6 +83,4 @@ def routed_id_chunks(
     ids = routed_ids(table, sides, routes)
     if ids is None:
         return
-    found = sorted(connection.scalars(ids))
-    for start in range(0, len(found), CHUNK):
-        yield found[start : start + CHUNK]
+    yield from in_chunks(sorted(connection.scalars(ids)))

@@ -34,6 +34,7 @@ from childindex.domain.shield_records import (
     ShieldOrigin,
 )
 from childindex.services.ports import ScreenEntry
+from childindex.storage.bulk import in_chunks
 from childindex.storage.locks import hold_lock
 from childindex.storage.models import (
     CHILD_ACTIVE,
@@ -48,8 +49,6 @@ from childindex.storage.repositories.routing import routed_id_chunks
 # The advisory lock key that serialises the writes the shield screen depends on (any
 # constant 64-bit number).
 SCREEN_LOCK_KEY = 0x63686964_7363726E  # "chidscrn"
-# Children per standing query: well under SQLite's and PostgreSQL's bound-parameter limits.
-_STANDING_CHUNK = 5_000
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -123,10 +122,6 @@ def _profile(row: Any) -> ScreenProfile:
         sex=row[9],
         strength=float(row[10]),
     )
-
-
-# Child IDs per statement: well inside SQLite's and PostgreSQL's limits on bound parameters.
-_IDS_PER_QUERY = 5_000
 
 
 def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]]:
@@ -286,8 +281,7 @@ class SqlShieldStore:
             else sorted(only)
         )
         found: list[ScreenEntry] = []
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
+        for chunk in in_chunks(ids):
             statement = _PROFILE.add_columns(
                 K.birth_year, K.given_sound, K.family_sound, K.initials
             ).where(K.child_id.in_(chunk), K.shielded.is_(True))
@@ -464,8 +458,7 @@ class SqlShieldStore:
         rows: list[Any] = []
         origins: dict[str, set[str]] = {}
         # In chunks: a national queue names more children than a statement may bind.
-        for start in range(0, len(wanted), _STANDING_CHUNK):
-            chunk = wanted[start : start + _STANDING_CHUNK]
+        for chunk in in_chunks(wanted):
             rows += self._session.execute(
                 select(ChildRow.child_id, ChildRow.shielded, ChildRow.la_code).where(
                     ChildRow.child_id.in_(chunk)
