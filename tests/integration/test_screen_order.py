@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from app_fixtures import FIXED_NOW, make_health_record
 from childindex.services.shield_monitor import monitor
+from childindex.services.shielding import reminders
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import (
     NHS,
@@ -110,3 +111,20 @@ def test_children_reached_along_several_chains_take_the_strongest_and_an_item_fo
         assert shields[1:] == expected_shields  # after H1's own, by its source
         items = [(c, shielded, score) for _, c, shielded, _, score, _ in screened["cautions"]]
         assert items == expected_items
+
+
+def test_a_child_the_screen_shields_more_strongly_later_is_due_for_review_once(
+    engine: Engine, uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    # H6 is shielded directly against H1 (0.47); later H2 is shielded against H4 and the
+    # walk reaches H6 again through H2, more strongly (0.6 x 0.89): a second screen shield.
+    protected, far, near, between = LOOK_ALIKES[3], LOOK_ALIKES[2], LOOK_ALIKES[1], LOOK_ALIKES[0]
+    delete_all_rows(engine)
+    load_lines(uow_factory, [protected, far, near, between], batch_size=1, engine=TRAINED)
+    screened = state(engine, scored=True)["shields"]
+    on_far = [s for s in screened if s[0] == "<health/H6>"]
+    assert [round(s[2], 2) for s in on_far] == [0.47, 0.53]  # the weaker kept as history
+
+    due = reminders(uow=uow_factory(), actor="test", now=FIXED_NOW)
+    children = [s.child_id for s in due]
+    assert len(children) == len(set(children)) == 4  # H1 (its source), H2, H4, H6: each once

@@ -350,7 +350,9 @@ class SqlShieldStore:
     def overdue(self, today: date, *, la_codes: frozenset[str] | None = None) -> list[ShieldInfo]:
         """Active shields due for review: the review date before ``today``, or none set
         (shields set by a source or the screen wait for an officer to review them), on
-        children of ``la_codes`` (``None``: every authority)."""
+        children of ``la_codes`` (``None``: every authority). A child the screen shielded
+        more strongly later holds its earlier, weaker screen shield as history: only the
+        strongest is due, so the child is listed once for the screen."""
         statement = (
             select(ShieldRow)
             .where(
@@ -363,7 +365,19 @@ class SqlShieldStore:
             statement = statement.join(ChildRow, ChildRow.child_id == ShieldRow.child_id).where(
                 ChildRow.la_code.in_(sorted(la_codes))
             )
-        return [_shield(row) for row in self._session.scalars(statement)]
+        rows = list(self._session.scalars(statement))
+        strongest: dict[str, ShieldRow] = {}
+        for row in rows:
+            held = strongest.get(row.child_id)
+            if row.origin == ShieldOrigin.CAUTION.value and (
+                held is None or (row.strength, row.id) > (held.strength, held.id)
+            ):
+                strongest[row.child_id] = row
+        return [
+            _shield(row)
+            for row in rows
+            if row.origin != ShieldOrigin.CAUTION.value or strongest[row.child_id] is row
+        ]
 
     def queue_caution(self, *, child_id: str, caution: Caution, at: datetime | None = None) -> bool:
         """Queue a caution item unless one for this pair is already open; True if queued."""
