@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from childindex.audit.tags import AuditTag
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
@@ -117,6 +118,25 @@ def test_copies_loaded_before_any_model_become_one_child(container: Container) -
     assert len({_la_child(container, r) for r in ("L1", "L2", "L3")}) == 1
     assert _la_child(container, "L1") is not None
     assert report.relinked == 2
+
+
+def test_rescore_audits_the_children_it_merged(container: Container) -> None:
+    for record_id in ("L1", "L2"):
+        load_la(container, [la_record(record_id=record_id)])
+    first, second = _la_child(container, "L1"), _la_child(container, "L2")
+    assert first is not None
+    assert second is not None
+    assert first != second
+    report = rescore(
+        uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="ops"
+    )
+    with container.uow_factory() as uow:
+        rescored = [e.event for e in uow.audit.entries() if e.event.tag is AuditTag.RESCORED]
+    assert [(e.actor, sorted(e.child_ids)) for e in rescored] == [
+        ("ops", sorted([first.value, second.value]))
+    ]
+    assert rescored[0].detail == report.counts()
+    assert report.relinked == 1
 
 
 def test_a_child_placed_by_the_machine_moves_whole(container: Container) -> None:

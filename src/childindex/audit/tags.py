@@ -34,6 +34,7 @@ class AuditTag(StrEnum):
     CHILDREN_MERGED = "matching:merge"
     MERGE_UNDONE = "matching:merge-undo"
     LINKS_EXPORTED = "matching:links-export"
+    RESCORED = "matching:rescore"
     CHILD_SPLIT = "matching:split"
     SHIELD_SET = "child:shield-set"
     SHIELD_LIFTED = "child:shield-lift"

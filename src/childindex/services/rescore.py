@@ -18,6 +18,9 @@ A child whose records were all placed by the machine moves as a whole when its f
 record now links to an earlier child: its other records came to it through that record (a
 shared UPN, a score), as they would have come to the earlier child had the model been
 there when they arrived. A child any of whose records an officer placed is left as it is.
+
+Each batch writes one audit entry in its own transaction: the children it merged (each
+retired child and the child it went into) and the batch's counts.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from childindex.audit.chain import AuditEvent
+from childindex.audit.tags import AuditTag
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.matching.ports import CandidateRecord, CandidateStore, MatchEngine, MatchKind
@@ -113,6 +118,8 @@ def rescore(
     shaped_by_officer = {child_id for *_, child_id, decided_by in links if decided_by == "officer"}
     moved: set[tuple[Source, str]] = set()  # records carried along with their child
     for start in range(0, len(links), BATCH):
+        before = report.counts()
+        merged: set[str] = set()
         with uow_factory() as uow:
             ensure_not_halted(uow)
             for source, record_id, child_id, decided_by in links[start : start + BATCH]:
@@ -148,6 +155,7 @@ def rescore(
                         )
                     )
                     moved.discard((record.source, record_id))
+                    merged.update((child_id.value, target.value))
                 elif (
                     kind is MatchKind.REVIEW
                     and queue_for_review(
@@ -158,6 +166,16 @@ def rescore(
                     report.queued_for_review += 1
                 else:
                     report.unchanged += 1
+            done = report.counts()
+            uow.audit.record(
+                AuditEvent(
+                    tag=AuditTag.RESCORED,
+                    actor=actor,
+                    at=now or datetime.now(UTC),
+                    child_ids=tuple(sorted(merged)),
+                    detail={key: done[key] - before[key] for key in done},
+                )
+            )
             uow.commit()
         on_progress(report)
     return report
