@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from childindex.domain.child import Child
 from childindex.domain.ids import ChildId
-from childindex.domain.shield import ShieldRule, blocking_keys
+from childindex.domain.shield import ScreenProfile, ShieldRule, blocking_keys
 from childindex.domain.source_record import ParsedLine, RecordError, SourceRecord, VersionOutcome
 from childindex.domain.survivorship import asks_for_shield, project
 from childindex.matching.blocking import index_keys, query_keys
@@ -293,6 +293,8 @@ class _Batch:
         index = self.shielded_index()
         if self.context.rule.caution is None or not index.size:
             return False
+        # A child's records often show one identity: each distinct one is compared once.
+        seen: set[ScreenProfile] = set()
         for shown in (child, *identities):
             profile = replace(
                 self.uow.children.screen_profile(shown),
@@ -300,6 +302,9 @@ class _Batch:
                 la_code=child.la_code,
                 shielded=False,
             )
+            if profile in seen:
+                continue
+            seen.add(profile)
             found = index.candidates(blocking_keys(profile))
             if found and self.context.rule.cautions(profile, found):
                 return True
