@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from random import Random
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from childindex.domain.shield import (
@@ -21,6 +21,7 @@ from childindex.domain.shield import (
     resemblance,
     split_shield,
 )
+from childindex.domain.similarity import jaro_winkler, letters
 from childindex.matching.thresholds import CAUTION, REVIEW
 
 NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10)
@@ -238,3 +239,95 @@ def test_which_shielded_child_a_caution_names_first_never_depends_on_child_ids(
         return [(order_key(by_id[c.shielded_child_id]), c.score) for c in cautions]
 
     assert named(rule.cautions(visible, others)) == named(rule.cautions(visible, shielded))
+
+
+# ADR 0015: two differences away from home.
+
+ELSEWHERE, HOME = "p-elsewhere", "p-home"
+
+
+@st.composite
+def _a_different_known_birth_date(draw: st.DrawFn, born: date) -> date:
+    """A known birth date that is neither ``born`` nor its day/month swap: one character
+    mistyped, or another day of the same month."""
+    iso = born.isoformat()
+    candidates = []
+    for position in (2, 3, 5, 6, 8, 9):  # year, month and day digits
+        for digit in "0123456789":
+            try:
+                candidates.append(date.fromisoformat(iso[:position] + digit + iso[position + 1 :]))
+            except ValueError:
+                continue
+    candidates += [born.replace(day=d) for d in range(1, 29)]
+    swap = date(born.year, born.day, born.month) if born.day <= 12 else born
+    return draw(st.sampled_from([d for d in candidates if d not in (born, swap)]))
+
+
+@st.composite
+def two_differences(draw: st.DrawFn) -> tuple[ScreenProfile, ScreenProfile]:
+    """A shielded child, and a visible one sharing one of its names (given or family), with
+    the other name unrelated (not a nickname either) and another known birth date."""
+    shielded = draw(profiles(shielded=True))
+    born = shielded.birth_date or date(2015, 3, 14)
+    shielded = replace(shielded, birth_date=born, postcode=HOME)
+    other = draw(NAME).title()
+    unrelated = {
+        jaro_winkler(letters(other), letters(name)) <= 0.7
+        for name in (shielded.given_name, shielded.family_name)
+    }
+    assume(unrelated == {True})
+    keep_surname = draw(st.booleans())
+    visible = replace(
+        shielded,
+        child_id="V",
+        shielded=False,
+        given_name=other if keep_surname else shielded.given_name,
+        family_name=shielded.family_name if keep_surname else other,
+        birth_date=draw(_a_different_known_birth_date(born)),
+        postcode=ELSEWHERE,
+    )
+    return visible, shielded
+
+
+@given(two_differences())
+def test_a_shared_name_and_a_near_birth_date_away_from_home_is_not_a_caution(
+    pair: tuple[ScreenProfile, ScreenProfile],
+) -> None:
+    """Osian and Harrison Smith, born 1 and 20 September 2023 at different addresses: only
+    a surname and a birth month in common. Not a reason to hide Osian."""
+    visible, shielded = pair
+    assert resemblance(visible, shielded) < CAUTION
+    assert ShieldRule(caution=CAUTION).cautions(visible, [shielded]) == []
+
+
+@given(two_differences())
+def test_the_same_two_differences_at_the_shielded_childs_postcode_are_a_caution(
+    pair: tuple[ScreenProfile, ScreenProfile],
+) -> None:
+    visible, shielded = pair
+    at_home = replace(visible, postcode=HOME)
+    assert resemblance(at_home, shielded) >= CAUTION
+
+
+@given(two_differences(), st.sampled_from(["same day", "swapped", "unknown"]))
+def test_one_difference_alone_is_still_a_caution(
+    pair: tuple[ScreenProfile, ScreenProfile], recorded: str
+) -> None:
+    """A new surname (or given name) with the birth date right, swapped or missing, at a
+    new address: how a protected child may reappear. Still cautioned."""
+    visible, shielded = pair
+    born = shielded.birth_date
+    assert born is not None
+    swap = date(born.year, born.day, born.month) if born.day <= 12 else born
+    birth_date = {"same day": born, "swapped": swap, "unknown": None}[recorded]
+    assert resemblance(replace(visible, birth_date=birth_date), shielded) >= CAUTION
+
+
+@given(two_differences())
+def test_a_nickname_is_not_a_different_name(pair: tuple[ScreenProfile, ScreenProfile]) -> None:
+    """William Smith recorded as Liam Smith with a mistyped birth date elsewhere: one
+    difference (the date), so still cautioned."""
+    visible, shielded = pair
+    william = replace(shielded, given_name="William", family_name=shielded.family_name)
+    liam = replace(visible, given_name="Liam", family_name=shielded.family_name)
+    assert resemblance(liam, william) >= CAUTION

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from childindex.domain.names import name_key
+from childindex.domain.nicknames import NICKNAMES
 from childindex.domain.similarity import (
     date_closeness,
     initials,
@@ -104,25 +106,54 @@ def _name_part(a: str, b: str) -> float:
     return max(0.0, (jaro_winkler(letters(a), letters(b)) - 0.7) / 0.3)
 
 
+# Away from home, a wholly different name *and* a different birth date are two independent
+# differences: the score counts half (ADR 0015), which keeps every such pair below caution.
+TWO_DIFFERENCES = 0.5
+
+
+def _formal(name: str) -> str:
+    """The first given name's letters, a nickname read as the formal name (``"Bill"`` ->
+    ``"william"``)."""
+    words = name_key(name).split()
+    first = "".join(c for c in words[0] if c.isalpha()) if words else ""
+    return NICKNAMES.get(first, first)
+
+
+def _two_differences(
+    a: ScreenProfile, b: ScreenProfile, given: float, family: float, across: tuple[float, float]
+) -> bool:
+    """Both birth dates known and not the same day (nor its day/month swap), and one name
+    wholly different (a nickname of the other is not) whichever way the names are read."""
+    if a.birth_date is None or b.birth_date is None:
+        return False
+    if b.birth_date in (a.birth_date, swapped(a.birth_date)):
+        return False
+    given_differs = given == 0.0 and _formal(a.given_name) != _formal(b.given_name)
+    return (given_differs or family == 0.0) and 0.0 in across
+
+
 def resemblance(a: ScreenProfile, b: ScreenProfile) -> float:
     """How much ``a`` might be the same child as ``b``, in [0, 1], erring high.
 
     A shared NHS number or UPN is 1. Otherwise the better of: birth-date closeness times
     the mean of the given- and family-name parts (either order, for swapped names); and,
     at the same postcode, 0.6 times the product of the name parts (twins and siblings share
-    a postcode and a surname, so there both names must agree).
+    a postcode and a surname, so there both names must agree). At different postcodes, a
+    pair with a wholly different name and a different birth date (both known, not the day
+    and month swapped) counts ``TWO_DIFFERENCES`` of that (ADR 0015): a surname and a birth
+    month in common is not a reason to hide a child.
     """
     if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
         return 1.0
     given = _name_part(a.given_name, b.given_name)
     family = _name_part(a.family_name, b.family_name)
-    crossed = (
-        _name_part(a.given_name, b.family_name) + _name_part(a.family_name, b.given_name)
-    ) / 2
-    names = max((given + family) / 2, crossed)
+    across = (_name_part(a.given_name, b.family_name), _name_part(a.family_name, b.given_name))
+    names = max((given + family) / 2, sum(across) / 2)
     score = date_closeness(a.birth_date, b.birth_date) * names
     if a.postcode and a.postcode == b.postcode:
         score = max(score, 0.6 * given * family)
+    elif _two_differences(a, b, given, family, across):
+        score *= TWO_DIFFERENCES
     return min(1.0, score)
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
-from childindex.matching.nicknames import NICKNAMES
+from childindex.domain.nicknames import NICKNAMES
 
 # Letters NFKD does not decompose into a base letter plus accent.
 _FOLD: Final = str.maketrans({"ł": "l", "\u0131": "i", "ø": "o", "ß": "ss", "đ": "d", "æ": "ae"})
