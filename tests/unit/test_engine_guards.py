@@ -85,3 +85,24 @@ def test_a_recorded_sex_that_differs_alone_does_not_stop_a_link() -> None:
     engine = ModelMatchEngine(hand_model())
     held = _child(ChildId.new(), SISTER)
     assert engine.decide_among(features_of({**SISTER, "sex": "M"}), held).kind is MatchKind.LINK
+
+
+def test_different_nhs_numbers_in_the_same_sector_but_not_the_same_postcode_go_to_review() -> None:
+    # Calum McDonald and Calum Euan McDonald (synthetic, 100,000-child country, seed 7):
+    # namesakes born the same day, registered at two addresses in one postcode sector,
+    # each with his own NHS number. The second was linked to the first on score.
+    engine = ModelMatchEngine(hand_model())
+    calum = {**BASE, "given_name": "Calum", "family_name": "McDonald", "sex": "M"}
+    held = _child(
+        ChildId.new(), {**calum, **_home("BH1 9PY", "9 Victoria Row"), "nhs_number": "9990000026"}
+    )
+    namesake = {
+        **calum,
+        "given_name": "Calum Euan",
+        **_home("BH1 9DJ", "34 Heath Square"),
+        "nhs_number": "9990000050",
+    }
+    assert engine.decide_among(features_of(namesake), held).kind is MatchKind.REVIEW
+    # Control: the same registrations at one postcode are one child re-registered.
+    at_the_same_postcode = {**namesake, "postcode": "BH1 9PY"}
+    assert engine.decide_among(features_of(at_the_same_postcode), held).kind is MatchKind.LINK

@@ -51,12 +51,14 @@ def _middle_names(features: Features) -> set[str]:
 
 
 def outright(levels: Mapping[str, str]) -> bool:
-    """Forename and birth date exact and the same neighbourhood: strong enough to join two
-    registrations of one child that carry different NHS numbers."""
+    """Forename and birth date exact and the same address or postcode: strong enough to join
+    two registrations of one child that carry different NHS numbers. The same postcode
+    sector is not: namesakes born the same day live a few streets apart in a big country
+    (ADR 0008; on the 100,000-child country one such pair was merged)."""
     return (
         levels.get("forename") == "exact"
         and levels.get("dob") == "exact"
-        and levels.get("location") in {"address", "postcode", "sector"}
+        and levels.get("location") in {"address", "postcode"}
     )
 
 
