@@ -106,3 +106,20 @@ def test_different_nhs_numbers_in_the_same_sector_but_not_the_same_postcode_go_t
     # Control: the same registrations at one postcode are one child re-registered.
     at_the_same_postcode = {**namesake, "postcode": "BH1 9PY"}
     assert engine.decide_among(features_of(at_the_same_postcode), held).kind is MatchKind.LINK
+
+
+def test_a_nickname_at_home_is_not_linked_to_a_namesake_elsewhere() -> None:
+    # Harrison White's school record says Harry, at his address (synthetic, 100,000-child
+    # country): it was linked to another Harry White born the same day, across town.
+    engine = ModelMatchEngine(hand_model())
+    white = {**BASE, "family_name": "White", "sex": "M", "birth_date": "2020-09-10"}
+    harrison, namesake = ChildId.new(), ChildId.new()
+    held = _child(
+        harrison, {**white, "given_name": "Harrison", **_home("BD1 1ZJ", "57 Regent Walk")}
+    )
+    held += _child(
+        namesake, {**white, "given_name": "Harry", **_home("BD1 6JD", "21 Priory Place")}
+    )
+    record = features_of({**white, "given_name": "Harry", **_home("BD1 1ZJ", "57 Regent Walk")})
+    decision = engine.decide_among(record, held)
+    assert decision.child_id != namesake or decision.kind is not MatchKind.LINK

@@ -116,3 +116,35 @@ def test_probability_follows_the_match_weight() -> None:
     score = scorer.score(features_of(CHILD), features_of(CHILD))
     total = math.log2(0.0001 / 0.9999) + sum(score.weights.values())
     assert math.isclose(score.probability, 1 / (1 + 2**-total))
+
+
+def _forename_level(a: str, b: str) -> str:
+    scorer = TrainedScorer(hand_model())
+    left, right = dict(CHILD, given_name=a), dict(CHILD, given_name=b)
+    return scorer.score(features_of(left), features_of(right)).levels["forename"]
+
+
+def test_a_short_form_of_several_names_is_a_nickname_of_each() -> None:
+    # Harry is short for Henry and for Harrison; Alex for Alexander and Alexandra.
+    assert _forename_level("Harry", "Harrison") == "nickname"
+    assert _forename_level("Harry", "Henry") == "nickname"
+    assert _forename_level("Alex", "Alexandra") == "nickname"
+    assert _forename_level("Kasia", "Katarzyna") == "nickname"
+    # ... but the formal names it stands for are not nicknames of each other.
+    assert _forename_level("Henry", "Harrison") == "else"
+    assert _forename_level("Alexander", "Alexandra") != "nickname"
+    assert _forename_level("Charles", "Charlotte") != "nickname"
+
+
+def test_a_boy_and_a_girl_whose_names_meet_only_in_a_short_form_are_possible_twins() -> None:
+    # Charlie (a boy: Charles) and Charlotte, born the same day at one address (ADR 0014).
+    scorer = TrainedScorer(hand_model())
+    brother = features_of(dict(CHILD, given_name="Charlie", other_given_names=None))
+    sister = features_of(dict(CHILD, given_name="Charlotte", other_given_names=None, sex="F"))
+    score = scorer.score(brother, sister)
+    assert score.levels["forename"] == "nickname"
+    assert score.possible_twins
+    assert scorer.decision_probability(score) < LINK
+    # The same short form with the same sex recorded is one child's nickname.
+    as_a_girl = features_of(dict(CHILD, given_name="Charlie", other_given_names=None, sex="F"))
+    assert not scorer.score(as_a_girl, sister).possible_twins

@@ -1,7 +1,10 @@
-"""Common English short forms of given names, mapped to the formal name they stand for.
+"""Common short forms of given names, and the formal names they stand for.
 
-A short form shared by two formal names (``alex``: Alexander, Alexandra) maps to the one
-listed first; sex and date of birth tell the two apart.
+``NICKNAMES`` maps a short form to the one formal name listed first (a single canonical
+form, for blocking keys and the batch model's SQL). A short form may stand for several
+formal names (``harry``: Henry, Harrison; ``alex``: Alexander, Alexandra):
+:func:`may_be_same_name` knows them all, and never makes two formal names the same
+(Alexander and Alexandra stay two names, as twins are often called).
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from typing import Final
 
 _FORMAL_TO_SHORT: Final[dict[str, tuple[str, ...]]] = {
     "alexander": ("alex", "xander", "sandy", "alec"),
-    "alexandra": ("lexi", "alexa", "sasha"),
     "elizabeth": ("beth", "liz", "lizzie", "eliza", "betty", "libby", "elsie"),
     "mohammed": ("mo", "mohammad", "muhammad", "mohamed", "muhammed"),
     "oliver": ("ollie", "olly"),
@@ -29,21 +31,19 @@ _FORMAL_TO_SHORT: Final[dict[str, tuple[str, ...]]] = {
     "robert": ("rob", "bobby", "bob", "robbie"),
     "charles": ("charlie", "chas"),
     "frederick": ("freddie", "fred", "freddy"),
-    "theodore": ("theo",),
     "henry": ("harry", "hal"),
     "joshua": ("josh",),
     "jacob": ("jake",),
-    "zachary": ("zach", "zac", "zack"),
+    "zachary": ("zach", "zac", "zack", "zak"),
     "katherine": ("kate", "katie", "kath", "kathy", "kat"),
-    "catherine": ("cathy", "cath", "cat"),
+    "catherine": ("cathy", "cath", "cat", "kate", "katie"),
     "rebecca": ("becky", "becca"),
     "victoria": ("vicky", "tori", "vicki"),
     "jessica": ("jess", "jessie"),
-    "charlotte": ("lottie", "charli"),
     "margaret": ("maggie", "peggy", "meg", "daisy"),
     "abigail": ("abbie", "abby", "gail"),
     "isabella": ("bella", "izzy", "issy"),
-    "isabelle": ("belle",),
+    "isabelle": ("belle", "izzy"),
     "amelia": ("millie", "mia"),
     "emily": ("em", "emmy"),
     "eleanor": ("ellie", "nell", "nora"),
@@ -63,7 +63,7 @@ _FORMAL_TO_SHORT: Final[dict[str, tuple[str, ...]]] = {
     "lucas": ("luke",),
     "maximilian": ("max",),
     "sebastian": ("seb", "bastian"),
-    "nathaniel": ("nate", "nat"),
+    "nathaniel": ("nate", "nat", "nathan"),
     "alfred": ("alfie", "alf"),
     "archibald": ("archie",),
     "francesca": ("fran", "frankie"),
@@ -74,7 +74,24 @@ _FORMAL_TO_SHORT: Final[dict[str, tuple[str, ...]]] = {
     "stanley": ("stan",),
     "susan": ("sue", "susie"),
     "dominic": ("dom",),
-    "harrison": ("harri",),
+    "harrison": ("harri", "harry"),
+    "alexandra": ("lexi", "alexa", "sasha", "alex"),
+    "theodore": ("theo", "teddy", "ted"),
+    "charlotte": ("lottie", "charli", "charlie"),
+    "gabriella": ("gabby", "ella"),
+    "zakariya": ("zak",),
+    # Polish, Somali, Yoruba and Igbo forms common in England's schools.
+    "aleksander": ("olek",),
+    "aleksandra": ("ola",),
+    "malgorzata": ("gosia",),
+    "katarzyna": ("kasia",),
+    "abdirahman": ("abdi",),
+    "abdullahi": ("abdi",),
+    "oluwatobi": ("tobi",),
+    "oluwadamilare": ("dami",),
+    "oluwaseun": ("seun",),
+    "chukwuemeka": ("emeka",),
+    "temitope": ("tope",),
 }
 
 
@@ -87,3 +104,30 @@ def _invert(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 NICKNAMES: Final[dict[str, str]] = _invert(_FORMAL_TO_SHORT)
+
+
+def _formal_names(table: dict[str, tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    stands_for: dict[str, set[str]] = {}
+    for formal, shorts in table.items():
+        for short in shorts:
+            stands_for.setdefault(short, set()).add(formal)
+    return {short: frozenset(formals) for short, formals in stands_for.items()}
+
+
+_STANDS_FOR: Final[dict[str, frozenset[str]]] = _formal_names(_FORMAL_TO_SHORT)
+
+
+def name_forms(name: str) -> frozenset[str]:
+    """A standard forename (lower case, one token) and every formal name it may stand for
+    (``"harry"`` -> harry, henry, harrison)."""
+    return _STANDS_FOR.get(name, frozenset()) | {name}
+
+
+def may_be_same_name(a: str, b: str) -> bool:
+    """Whether two standard forenames may name one person: the same name, a short form of
+    the other, or two short forms of one formal name (their :func:`name_forms` meet).
+
+    >>> may_be_same_name("harry", "harrison"), may_be_same_name("henry", "harrison")
+    (True, False)
+    """
+    return a == b or not name_forms(a).isdisjoint(name_forms(b))

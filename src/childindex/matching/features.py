@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from childindex.domain.nicknames import name_forms
 from childindex.matching.standardise import (
     canonical_forename,
     date_candidates,
@@ -39,6 +40,9 @@ class Features:
     address: str | None
     nhs_number: str | None
     upn: str | None
+    # The forename and every formal name it may stand for, sorted, space separated
+    # (``"harry henry harrison"``): the batch model's SQL reads nicknames from it.
+    forename_forms: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         """The features as a plain dict (a table row for Splink)."""
@@ -79,4 +83,5 @@ def features_of(payload: Mapping[str, Any]) -> Features:
         address=address or None,
         nhs_number=_text(payload.get("nhs_number")),
         upn=_text(payload.get("upn")),
+        forename_forms=" ".join(sorted(name_forms(given[0]))) if given else None,
     )

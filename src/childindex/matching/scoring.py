@@ -95,18 +95,24 @@ class TrainedScorer:
 
     def possible_twins(self, left: Features, right: Features, levels: Mapping[str, str]) -> bool:
         """Same birth date, two different real forenames, no middle name in common."""
-        if levels.get("dob") != "exact" or levels.get("forename") not in {"typo", "else"}:
+        if levels.get("dob") != "exact":
+            return False
+        if levels.get("forename") == "nickname":
+            # A boy and a girl whose names meet only in a short form either could have
+            # (Charlie: Charles or Charlotte) are a brother and sister (ADR 0014).
+            return levels.get("sex") == "else" and left.forename_canon != right.forename_canon
+        if levels.get("forename") not in {"typo", "else"}:
             return False
         if _middle_names(left) & _middle_names(right):
             return False
-        if levels["forename"] == "else" or levels.get("nhs_number") == "else":
-            return True
-        # A brother and sister (Amir and Amira), however rare the names (ADR 0014).
-        if levels.get("sex") == "else":
-            return True
-        if levels.get("upn") == "else":
-            return True
-        return self._common_forename(left.forename) and self._common_forename(right.forename)
+        # Different names outright, a disagreeing identifier, or a brother and sister (Amir
+        # and Amira), however rare the names (ADR 0014); else names a letter apart that are
+        # both common (not a slip in a rare name).
+        return (
+            levels["forename"] == "else"
+            or "else" in (levels.get("nhs_number"), levels.get("sex"), levels.get("upn"))
+            or (self._common_forename(left.forename) and self._common_forename(right.forename))
+        )
 
     def score(self, left: Features, right: Features) -> PairScore:
         """Score one pair; per-comparison weights explain the result."""
