@@ -148,23 +148,3 @@ def test_a_boy_and_a_girl_whose_names_meet_only_in_a_short_form_are_possible_twi
     # The same short form with the same sex recorded is one child's nickname.
     as_a_girl = features_of(dict(CHILD, given_name="Charlie", other_given_names=None, sex="F"))
     assert not scorer.score(as_a_girl, sister).possible_twins
-
-
-def test_a_slip_in_a_popular_name_is_not_a_twin_however_often_it_recurs() -> None:
-    # Harry and "Hary" at one address, born the same day (synthetic, 100,000-child country:
-    # 208 such children were left in review). "Hary" is seen 7 times, above the absolute
-    # floor for a real name, but it is 0.3% as common as Harry: a recurring slip. Aidan and
-    # Aiden are both real names (twins are given them): still possible twins.
-    model = hand_model()
-    model["tf"]["forename"] |= {"harry": 0.008, "hary": 0.000027}
-    model["tf_totals"]["forename"] = 265_000
-    scorer = TrainedScorer(model)
-    harry = features_of(dict(CHILD, given_name="Harry", other_given_names=None))
-    slip = features_of(dict(CHILD, given_name="Hary", other_given_names=None))
-    score = scorer.score(harry, slip)
-    assert score.levels["forename"] == "typo"
-    assert not score.possible_twins
-    assert scorer.decision_probability(score) >= LINK
-    aidan = features_of(dict(CHILD, given_name="Aidan", other_given_names=None))
-    aiden = features_of(dict(CHILD, given_name="Aiden", other_given_names=None))
-    assert scorer.score(aidan, aiden).possible_twins

@@ -40,12 +40,8 @@ class PairScore:
     match_weight: float = 0.0
 
 
-# A name seen at least this many times in the training data is a real name, not a slip...
+# A name seen at least this many times in the training data is a real name, not a slip.
 COMMON_NAME_COUNT = 3
-# ... unless it is a letter away from a name this many times as common: a popular name's
-# misspelling recurs in a big country ("Hary": 0.3% of "Harry" on 100,000 children), while
-# names twins are given a letter apart are within a factor of 15 or so (Zora: 7.5% of Zara).
-SLIP_RATIO = 50
 
 
 def _middle_names(features: Features) -> set[str]:
@@ -93,15 +89,6 @@ class TrainedScorer:
         forenames = max(int(totals.get("forename", 0)), 1)
         self._common_forename_share = COMMON_NAME_COUNT / forenames
 
-    def _both_real_names(self, left: str | None, right: str | None) -> bool:
-        """Two forenames a letter apart are both real names: each seen often enough, and
-        neither a recurring slip of the other (``SLIP_RATIO``)."""
-        if not (self._common_forename(left) and self._common_forename(right)):
-            return False
-        shares = self._tf.get("forename", {})
-        rarer, commoner = sorted((shares.get(left or "", 0.0), shares.get(right or "", 0.0)))
-        return rarer * SLIP_RATIO >= commoner
-
     def _common_forename(self, name: str | None) -> bool:
         share = self._tf.get("forename", {}).get(name or "", 0.0)
         return share >= self._common_forename_share
@@ -120,11 +107,11 @@ class TrainedScorer:
             return False
         # Different names outright, a disagreeing identifier, or a brother and sister (Amir
         # and Amira), however rare the names (ADR 0014); else names a letter apart that are
-        # both real names (not a slip, in a rare name or a recurring one in a popular name).
+        # both common (not a slip in a rare name).
         return (
             levels["forename"] == "else"
             or "else" in (levels.get("nhs_number"), levels.get("sex"), levels.get("upn"))
-            or self._both_real_names(left.forename, right.forename)
+            or (self._common_forename(left.forename) and self._common_forename(right.forename))
         )
 
     def score(self, left: Features, right: Features) -> PairScore:
