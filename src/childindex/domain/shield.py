@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from childindex.domain.names import name_key
-from childindex.domain.nicknames import NICKNAMES
+from childindex.domain.nicknames import may_be_same_name
 from childindex.domain.similarity import (
     date_closeness,
+    first_word,
     initials,
     jaro_winkler,
     letters,
@@ -111,14 +111,6 @@ def _name_part(a: str, b: str) -> float:
 TWO_DIFFERENCES = 0.5
 
 
-def _formal(name: str) -> str:
-    """The first given name's letters, a nickname read as the formal name (``"Bill"`` ->
-    ``"william"``)."""
-    words = name_key(name).split()
-    first = "".join(c for c in words[0] if c.isalpha()) if words else ""
-    return NICKNAMES.get(first, first)
-
-
 def _two_differences(
     a: ScreenProfile, b: ScreenProfile, given: float, family: float, across: tuple[float, float]
 ) -> bool:
@@ -128,7 +120,9 @@ def _two_differences(
         return False
     if b.birth_date in (a.birth_date, swapped(a.birth_date)):
         return False
-    given_differs = given == 0.0 and _formal(a.given_name) != _formal(b.given_name)
+    given_differs = given == 0.0 and not may_be_same_name(
+        first_word(a.given_name), first_word(b.given_name)
+    )
     return (given_differs or family == 0.0) and 0.0 in across
 
 

@@ -31,11 +31,18 @@ def letters(name: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+def first_word(name: str) -> str:
+    """The letters of the name's first word, case-folded and accent-free (``"Zoë Ann"`` ->
+    ``"zoe"``)."""
+    words = name_key(name).split()
+    return "".join(c for c in words[0] if c.isalpha()) if words else ""
+
+
+@lru_cache(maxsize=1 << 16)
 def sound_key(name: str) -> str:
     """The consonant skeleton of the name's first word, Soundex-coded including its first
     letter (so "Catherine" and "Katherine" agree): names that sound alike share it."""
-    words = name_key(name).split()
-    word = "".join(c for c in words[0] if c.isalpha()) if words else ""
+    word = first_word(name)
     code = ""
     last = ""
     for char in word:
