@@ -117,17 +117,25 @@ def _formal_names(table: dict[str, tuple[str, ...]]) -> dict[str, frozenset[str]
 _STANDS_FOR: Final[dict[str, frozenset[str]]] = _formal_names(_FORMAL_TO_SHORT)
 
 
+_NONE: Final[frozenset[str]] = frozenset()
+
+
 def name_forms(name: str) -> frozenset[str]:
     """A standard forename (lower case, one token) and every formal name it may stand for
     (``"harry"`` -> harry, henry, harrison)."""
-    return _STANDS_FOR.get(name, frozenset()) | {name}
+    return _STANDS_FOR.get(name, _NONE) | {name}
 
 
 def may_be_same_name(a: str, b: str) -> bool:
     """Whether two standard forenames may name one person: the same name, a short form of
     the other, or two short forms of one formal name (their :func:`name_forms` meet).
+    A short form's canonical formal name (``NICKNAMES``) is among its forms, so two names
+    with one canonical form always may be the same.
 
     >>> may_be_same_name("harry", "harrison"), may_be_same_name("henry", "harrison")
     (True, False)
     """
-    return a == b or not name_forms(a).isdisjoint(name_forms(b))
+    if a == b:
+        return True
+    mine, theirs = _STANDS_FOR.get(a, _NONE), _STANDS_FOR.get(b, _NONE)
+    return b in mine or a in theirs or not mine.isdisjoint(theirs)

@@ -27,8 +27,8 @@ _SQL: Final[dict[str, dict[str, str]]] = {
     "forename": {
         "null": "forename_l IS NULL OR forename_r IS NULL",
         "exact": "forename_l = forename_r",
-        "nickname": "forename_canon_l = forename_canon_r OR coalesce(len(list_intersect("
-        "string_split(forename_forms_l, ' '), string_split(forename_forms_r, ' '))) > 0, false)",
+        "nickname": "coalesce(len(list_intersect(string_split(forename_forms_l, ' '),"
+        " string_split(forename_forms_r, ' '))) > 0, false)",
         "typo": _dl1("forename"),
         "other_names": f"coalesce({_in_tokens('forename_l', 'forenames_r')}, false)"
         f" OR coalesce({_in_tokens('forename_r', 'forenames_l')}, false)",

@@ -51,7 +51,7 @@ def forename_level(l: Features, r: Features) -> str:  # noqa: E741 - left/right,
         return "null"
     if l.forename == r.forename:
         return "exact"
-    if l.forename_canon == r.forename_canon or may_be_same_name(l.forename, r.forename):
+    if may_be_same_name(l.forename, r.forename):
         return "nickname"
     if within_one_edit(l.forename, r.forename):
         return "typo"

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from childindex.domain.nicknames import name_forms
 from childindex.matching.standardise import (
     canonical_forename,
     date_candidates,
+    forename_forms,
     name_tokens,
     postcode_levels,
     soundex,
@@ -41,7 +41,7 @@ class Features:
     nhs_number: str | None
     upn: str | None
     # The forename and every formal name it may stand for, sorted, space separated
-    # (``"harry henry harrison"``): the batch model's SQL reads nicknames from it.
+    # (``"harrison harry henry"``): the batch model's SQL reads nicknames from it.
     forename_forms: str | None = None
 
     def as_row(self) -> dict[str, Any]:
@@ -83,5 +83,5 @@ def features_of(payload: Mapping[str, Any]) -> Features:
         address=address or None,
         nhs_number=_text(payload.get("nhs_number")),
         upn=_text(payload.get("upn")),
-        forename_forms=" ".join(sorted(name_forms(given[0]))) if given else None,
+        forename_forms=forename_forms(given[0]) if given else None,
     )

@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
-from childindex.domain.nicknames import NICKNAMES
+from childindex.domain.nicknames import NICKNAMES, name_forms
 
 # Letters NFKD does not decompose into a base letter plus accent.
 _FOLD: Final = str.maketrans({"ł": "l", "\u0131": "i", "ø": "o", "ß": "ss", "đ": "d", "æ": "ae"})
@@ -75,6 +75,14 @@ def canonical_forename(name: str | None) -> str:
     if not tokens:
         return ""
     return NICKNAMES.get(tokens[0], tokens[0])
+
+
+@lru_cache(maxsize=_CACHED)
+def forename_forms(token: str) -> str:
+    """A standard forename token and every formal name it may stand for, sorted and space
+    separated (``"harry"`` -> ``"harrison harry henry"``): the batch model's SQL reads
+    nicknames from it as the Python comparison reads ``may_be_same_name``."""
+    return " ".join(sorted(name_forms(token)))
 
 
 @lru_cache(maxsize=_CACHED)
