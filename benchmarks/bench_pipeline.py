@@ -61,12 +61,15 @@ def pair_count(groups: Counter[object]) -> int:
     return sum(n * (n - 1) // 2 for n in groups.values())
 
 
-def score(truth_path: Path, links_path: Path) -> tuple[float, float, float, int]:
-    """Pairwise precision, recall, F1 of the exported links, and the number of children."""
-    with truth_path.open(encoding="utf-8") as handle:
-        truth = {(r["source"], r["record_id"]): r["person_key"] for r in csv.DictReader(handle)}
+def read_links(links_path: Path) -> dict[str, str]:
+    """``"source:record_id"`` -> child ID, from an exported links file."""
     with links_path.open(encoding="utf-8") as handle:
-        links = {(r["source"], r["record_id"]): r["child_id"] for r in csv.DictReader(handle)}
+        return {f"{r['source']}:{r['record_id']}": r["child_id"] for r in csv.DictReader(handle)}
+
+
+def score(truth: dict[str, str], links: dict[str, str]) -> tuple[float, float, float, int]:
+    """Pairwise precision, recall, F1 of the exported links (``read_links``) against the
+    truth (``read_truth``), and the number of children."""
     both = truth.keys() & links.keys()
     true_pairs = pair_count(Counter(truth[k] for k in both))
     found_pairs = pair_count(Counter(links[k] for k in both))
@@ -77,16 +80,11 @@ def score(truth_path: Path, links_path: Path) -> tuple[float, float, float, int]
     return precision, recall, f1, len(set(links.values()))
 
 
-def twins_merged(country: Path, links_path: Path) -> int:
+def twins_merged(country: Path, truth: dict[str, str], links: dict[str, str]) -> int:
     """Pairs of different children (truth) with the same birth date and surname on their
     records that the exported links put in one child."""
-    truth = read_truth(country)
-    with links_path.open(encoding="utf-8") as handle:
-        child_of = {
-            f"{r['source']}:{r['record_id']}": r["child_id"] for r in csv.DictReader(handle)
-        }
-    rows = [row for row in feature_rows(read_country(country)) if row["unique_id"] in child_of]
-    return count_twin_merges(rows, truth, child_of, show=False)
+    rows = [row for row in feature_rows(read_country(country)) if row["unique_id"] in links]
+    return count_twin_merges(rows, truth, links, show=False)
 
 
 def in_review(database: Path) -> int:
@@ -119,10 +117,10 @@ def flow(name: str, country: Path, root: Path) -> str:
         times["rescore"] += run(workdir, database, "matching", "rescore")
     links = workdir / "links.csv"
     run(workdir, database, "export", "links", "--out", str(links))
-    precision, recall, f1, children = score(country / "truth.csv", links)
-    twins = twins_merged(country, links)
-    records = sum(records_in(country / file) for _, file in FEEDS)
-    review = in_review(database) / records
+    truth, child_of = read_truth(country), read_links(links)
+    precision, recall, f1, children = score(truth, child_of)
+    twins = twins_merged(country, truth, child_of)
+    review = in_review(database) / len(truth)
     total = sum(times.values())
     return (
         f"| {name} | {times['train']:.1f} | {times['load']:.1f} | "
