@@ -25,6 +25,11 @@ from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
 from childindex.services.shield_screen import DEFAULT_RULE
 
 BATCH_SIZE = 2000
+# A big load refreshes the planner's statistics after its first batch and again each time
+# it has run this many times the batches it had run at the last refresh (1, 4, 16, 64, ...),
+# then once more at its end: statistics taken once, on a batch's worth of rows, misled
+# SQLite into scanning every child for each later batch's identifiers.
+STATISTICS_GROWTH = 4
 # The report's counts a batch adds to.
 _COUNTED = (
     "read",
@@ -127,6 +132,30 @@ class _Load:
         return counts
 
 
+@dataclass(slots=True)
+class _Statistics:
+    """When a big load refreshes the planner's statistics (``STATISTICS_GROWTH``)."""
+
+    uow_factory: UnitOfWorkFactory
+    analysed_after: int = 0  # batches run when they were last refreshed
+
+    def after_batch(self, batches: int, *, full: bool) -> None:
+        """After each batch: a full batch that has grown the load enough refreshes them."""
+        if full and batches >= max(1, STATISTICS_GROWTH * self.analysed_after):
+            self._refresh(batches)
+
+    def at_end(self, batches: int) -> None:
+        """At the end of a load that refreshed them: once more, if batches ran since."""
+        if batches > self.analysed_after > 0:
+            self._refresh(batches)
+
+    def _refresh(self, batches: int) -> None:
+        with self.uow_factory() as uow:
+            uow.feeds.refresh_statistics()
+            uow.commit()
+        self.analysed_after = batches
+
+
 def load_feed(
     *,
     uow_factory: UnitOfWorkFactory,
@@ -180,6 +209,7 @@ def load_feed(
     )
     batch: list[ParsedLine] = []
     batches = 0
+    statistics = _Statistics(uow_factory)
 
     def flush() -> None:
         nonlocal batches
@@ -193,11 +223,7 @@ def load_feed(
             )
             uow.commit()
         batches += 1
-        if batches == 1 and len(batch) >= batch_size:
-            # A big load: the planner must not go on costing the tables as empty.
-            with uow_factory() as uow:
-                uow.feeds.refresh_statistics()
-                uow.commit()
+        statistics.after_batch(batches, full=len(batch) >= batch_size)
         batch.clear()
         on_progress(report)
 
@@ -209,6 +235,7 @@ def load_feed(
         if len(batch) >= batch_size:
             flush()
     flush()
+    statistics.at_end(batches)
     with uow_factory() as uow:
         uow.feeds.finish_load(load_id=report.load_id, summary=report.counts())
         uow.audit.record(

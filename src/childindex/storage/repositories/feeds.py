@@ -177,7 +177,9 @@ class SqlFeedStore:
         ``shielded`` flag (every visible child) rather than the postcode's, or drive the
         identities' part from the children's side (the screen's query for a shielded
         child's visible near twins among 64,000 children: 3.9 s without statistics, 9 ms
-        with them)."""
+        with them). A load calls this again as the tables grow (``services/ingest.py``):
+        statistics of a batch's worth of rows led SQLite to answer a batch's 2,000
+        identifiers by scanning every child."""
         connection = self._session.connection()
         for table in _LOADED_TABLES:
             connection.exec_driver_sql(f"ANALYZE {table}")
