@@ -29,6 +29,15 @@ def test_new_ids_parse_back_from_their_printed_form() -> None:
         assert ChildId.parse(str(cid).lower().replace("-", " ")) == cid
 
 
+@given(payloads)
+def test_an_id_read_back_from_the_store_equals_the_checked_one(payload: str) -> None:
+    value = _with_check(payload)
+    stored = ChildId.stored(value)
+    assert stored == ChildId(value)
+    assert hash(stored) == hash(ChildId(value))
+    assert str(stored) == str(ChildId.parse(value))
+
+
 def test_new_ids_are_distinct() -> None:
     assert len({ChildId.new() for _ in range(5000)}) == 5000
 

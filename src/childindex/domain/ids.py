@@ -73,6 +73,14 @@ class ChildId:
         return child_id
 
     @classmethod
+    def stored(cls, value: str) -> ChildId:
+        """A child ID read back from the store, which holds only IDs made by ``new`` or
+        checked by ``parse``: not checked again (matching reads thousands per batch)."""
+        child_id = object.__new__(cls)
+        object.__setattr__(child_id, "value", value)
+        return child_id
+
+    @classmethod
     def parse(cls, text: str) -> ChildId:
         """Parse user input (any case, spaces or hyphens); raise ``InvalidChildId`` if wrong."""
         canonical = _canonical(text)

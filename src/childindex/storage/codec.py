@@ -104,7 +104,7 @@ def child_from_json(data: dict[str, Any]) -> Child:
         raise ValueError(msg)
     address, gp, school = data["address"], data["gp_practice"], data["school"]
     return Child(
-        child_id=ChildId(data["child_id"]),
+        child_id=ChildId.stored(data["child_id"]),
         given_name=data["given_name"],
         family_name=data["family_name"],
         sex=Sex(data["sex"]),

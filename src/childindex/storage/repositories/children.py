@@ -350,7 +350,7 @@ class SqlChildRepository:
             msg = f"unknown identifier kind {kind!r}"
             raise ValueError(msg)
         rows = self._session.connection().scalars(statement, {"value": value})
-        return [ChildId(v) for v in rows]
+        return [ChildId.stored(v) for v in rows]
 
     def by_identifiers(self, kind: str, values: Collection[str]) -> dict[str, list[ChildId]]:
         """``by_identifier`` for many values in one query; values no child holds are absent."""
@@ -363,7 +363,7 @@ class SqlChildRepository:
             return found
         rows = self._session.connection().execute(statement, {"values": sorted(set(values))})
         for value, child_id in rows:
-            found.setdefault(str(value), []).append(ChildId(child_id))
+            found.setdefault(str(value), []).append(ChildId.stored(child_id))
         return found
 
     def add_new(self, children: Sequence[Child]) -> None:
@@ -446,7 +446,7 @@ class SqlChildRepository:
             .order_by(ChildRow.child_id)
             .limit(limit)
         )
-        return [ChildId(v) for v in rows]
+        return [ChildId.stored(v) for v in rows]
 
     def merged_from(self, into: ChildId) -> list[ChildId]:
         """Children now merged into ``into``, in child ID order."""
@@ -455,7 +455,7 @@ class SqlChildRepository:
             .where(ChildRow.merged_into == into.value, ChildRow.status == "merged")
             .order_by(ChildRow.child_id)
         )
-        return [ChildId(v) for v in rows]
+        return [ChildId.stored(v) for v in rows]
 
     def reactivate(self, child_id: ChildId) -> None:
         """Undo ``mark_merged``: the child is active again."""
@@ -474,7 +474,7 @@ class SqlChildRepository:
             {"keys": sorted(blocking_digests(keys, self._cipher)), "limit": limit},
         )
         return [
-            CandidateRecord(ChildId(c), source, rid, self._cipher.open_json(payload))
+            CandidateRecord(ChildId.stored(c), source, rid, self._cipher.open_json(payload))
             for c, source, rid, payload in rows
         ]
 
@@ -498,7 +498,7 @@ class SqlChildRepository:
             rows = connection.execute(_LINKED_RECORDS, {"ids": chunk})
             for record, child, source, rid, sealed in rows:
                 held[record] = CandidateRecord(
-                    ChildId(child), source, rid, self._cipher.open_json(sealed)
+                    ChildId.stored(child), source, rid, self._cipher.open_json(sealed)
                 )
         found: dict[str, list[CandidateRecord]] = {}
         for key, records in stored.items():

@@ -444,7 +444,7 @@ class SqlSourceRecordRepository:
         # A statement-level option: the server-side cursor ends with this result.
         rows = self._session.connection().execute(_CURRENT_LINKS.execution_options(yield_per=5000))
         for source, record_id, child_id, decided_by in rows:
-            yield Source(source), record_id, ChildId(child_id), decided_by
+            yield Source(source), record_id, ChildId.stored(child_id), decided_by
 
     def arrival_order(self) -> Iterator[tuple[Source, str]]:
         """``(source, record_id)`` of every held record, in the order they first arrived
