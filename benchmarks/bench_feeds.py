@@ -2,12 +2,15 @@
 
 For each database: a fresh schema, then the real path (read, validate, store raw, version,
 link, index) through ``services.ingest.load_feed``, streaming the file as the CLI does;
-beside it, in the same run, a raw bulk insert of the same lines (``executemany`` into a bare
-table) as the floor to compare with.
+beside it, in the same run, two floors to compare with: a raw bulk insert of the same lines
+(``executemany`` into a bare table, the issue's comparison), and the *schema floor*: every
+row the load wrote copied by the database itself (``INSERT ... SELECT``, no Python, one
+transaction, in the order they were written) into empty tables with the same indexes: what
+writing those rows costs the database alone, which no loader of this schema can beat.
 Prints Markdown rows: database, records, seconds, records/s, bulk-insert records/s, ratio,
-this process's CPU per record during the load (user + system; not the PostgreSQL server's:
-on a shared machine a steadier figure than wall time), peak RSS of the process, machine and
-date.
+schema-floor records/s, this process's CPU per record during the load (user + system; not
+the PostgreSQL server's: on a shared machine a steadier figure than wall time), peak RSS of
+the process, machine and date.
 
     uv run python benchmarks/bench_feeds.py [--records N] [--postgres URL] [--no-sqlite]
 """
@@ -19,6 +22,7 @@ import json
 import os
 import platform
 import resource
+import sqlite3
 import tempfile
 import time
 import uuid
@@ -34,8 +38,9 @@ from childindex.domain.source_record import Source
 from childindex.feeds.health import read_health
 from childindex.services import ingest
 from childindex.storage.cipher import FieldCipher, new_key
-from childindex.storage.database import make_engine
+from childindex.storage.database import SQLITE_PRAGMAS, make_engine
 from childindex.storage.migrate import upgrade
+from childindex.storage.models import Base
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -132,6 +137,70 @@ def load(url: str, path: Path) -> tuple[float, float]:
     return elapsed, cpu
 
 
+def _copies(into: str, verb: str = "INSERT") -> list[tuple[str, str]]:
+    """Statements copying every table of the schema (less the migration bookkeeping) from
+    the loaded rows (``loaded``, or ``public`` on PostgreSQL) into the schema ``into``."""
+    source = "public" if into == "floor" else "loaded"
+    names = [t.name for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
+    # The names are the schema's own, never input.
+    return [(n, f'{verb} INTO {into}."{n}" SELECT * FROM {source}."{n}"') for n in names]  # noqa: S608
+
+
+def schema_floor_sqlite(loaded: Path) -> dict[str, float]:
+    """Seconds for SQLite to copy each table of ``loaded`` into a fresh copy of the schema
+    (the service's pragmas, but foreign keys unchecked: the rows were checked when loaded,
+    and records and their versions refer to each other), by ``INSERT ... SELECT`` in one
+    transaction; the commit under ``"(commit)"``."""
+    target = loaded.with_name("floor.db")
+    upgrade(f"sqlite:///{target}")
+    connection = sqlite3.connect(target, isolation_level=None)
+    seconds: dict[str, float] = {}
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            connection.execute(pragma.replace("foreign_keys=ON", "foreign_keys=OFF"))
+        connection.execute("ATTACH DATABASE ? AS loaded", (str(loaded),))
+        connection.execute("BEGIN IMMEDIATE")
+        for name, statement in _copies("main", verb="INSERT OR IGNORE"):
+            started = time.perf_counter()
+            connection.execute(statement)
+            seconds[name] = time.perf_counter() - started
+        started = time.perf_counter()
+        connection.execute("COMMIT")
+        seconds["(commit)"] = time.perf_counter() - started
+    finally:
+        connection.close()
+        for leftover in target.parent.glob("floor.db*"):
+            leftover.unlink()
+    return seconds
+
+
+def schema_floor_postgres(url: str) -> dict[str, float]:
+    """Seconds for PostgreSQL to copy each table's loaded rows into a table created ``LIKE``
+    it (``INCLUDING ALL``: the same indexes, without foreign keys) in another schema, by
+    ``INSERT ... SELECT`` in one transaction; the commit under ``"(commit)"``."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("CREATE SCHEMA floor")
+            for table in Base.metadata.sorted_tables:
+                connection.exec_driver_sql(
+                    f'CREATE TABLE floor."{table.name}" (LIKE public."{table.name}" INCLUDING ALL)'
+                )
+            connection.commit()
+            seconds: dict[str, float] = {}
+            transaction = connection.begin()
+            for name, statement in _copies("floor"):
+                started = time.perf_counter()
+                connection.exec_driver_sql(statement)
+                seconds[name] = time.perf_counter() - started
+            started = time.perf_counter()
+            transaction.commit()
+            seconds["(commit)"] = time.perf_counter() - started
+            return seconds
+    finally:
+        engine.dispose()
+
+
 def fresh_postgres(server: str) -> tuple[str, str]:
     name = f"bench_feeds_{uuid.uuid4().hex[:8]}"
     admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -162,9 +231,9 @@ def main() -> None:
     )
     print(
         "| database | records | load s | records/s | bulk insert records/s | ratio "
-        "| load CPU µs/record | peak RSS MB |"
+        "| schema floor records/s | load CPU µs/record | peak RSS MB |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="bench-feeds-") as tmp:
         path = Path(tmp) / "health.jsonl"
         write_health(path, args.records)
@@ -174,10 +243,16 @@ def main() -> None:
         if args.postgres:
             url, name = fresh_postgres(args.postgres)
             targets.append(("PostgreSQL", url, name))
+        floors: list[str] = []
         for label, url, pg_name in targets:
             try:
                 seconds, cpu = load(url, path)
                 floor = bulk_insert(url, path)
+                if pg_name:
+                    by_table = schema_floor_postgres(url)
+                else:
+                    by_table = schema_floor_sqlite(Path(tmp) / "bench.db")
+                rows_floor = sum(by_table.values())
             finally:
                 if pg_name:
                     drop_postgres(args.postgres, pg_name)
@@ -185,9 +260,17 @@ def main() -> None:
             print(
                 f"| {label} | {args.records:,} | {seconds:,.1f} | {args.records / seconds:,.0f} | "
                 f"{args.records / floor:,.0f} | {floor / seconds:.3f} | "
+                f"{args.records / rows_floor:,.0f} | "
                 f"{cpu / args.records * 1e6:,.0f} | {rss:,.0f} |",
                 flush=True,
             )
+            slowest = sorted(by_table.items(), key=lambda item: -item[1])[:6]
+            floors.append(
+                f"<!-- {label} schema floor, seconds by table: "
+                + ", ".join(f"{name} {spent:.1f}" for name, spent in slowest)
+                + " -->"
+            )
+        print("\n".join(floors))
 
 
 if __name__ == "__main__":
