@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date
 from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
@@ -221,7 +222,9 @@ def _namesake_country(children: int, seed: int) -> list[tuple[str, str, dict[str
             "given_name": given,
             "family_name": family,
             "sex": "F" if given == "Amara" else "M",
-            "birth_date": f"{rng.randint(2012, 2020)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "birth_date": date(
+                rng.randint(2012, 2020), rng.randint(1, 12), rng.randint(1, 28)
+            ).isoformat(),
             "address_line1": f"{rng.randint(1, 90)} Testing Row",
             "postcode": f"ZZ{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}A",
         }
