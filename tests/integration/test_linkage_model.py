@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date
 from collections import Counter, defaultdict
+from datetime import date
 from itertools import combinations
 from pathlib import Path
 from typing import Any
