@@ -27,7 +27,8 @@ from childindex.matching.standardise import postcode_levels
 from childindex.services import areas
 from childindex.services.linking import link_record
 from childindex.services.ports import UnitOfWorkFactory
-from childindex.storage.models import ChildRow, PostcodeAreaRow
+from childindex.storage.database import make_engine
+from childindex.storage.models import ChildRow, PostcodeAreaRow, SearchKeyRow
 from childindex.synth import generate
 from matching_model import hand_model
 
@@ -184,6 +185,11 @@ def test_the_cli_loads_a_good_file_and_refuses_a_bad_one_whole(
         assert held.la_code == "902"
         routed = [e.event for e in uow.audit.entries() if e.event.tag is AuditTag.CHILDREN_ROUTED]
         assert [e.child_ids for e in routed] == [(str(child),)]
+    keyed = make_engine(database_url)  # search narrows by authority on the search keys
+    with keyed.connect() as connection:
+        la_code = select(SearchKeyRow.la_code).where(SearchKeyRow.child_id == child.value)
+        assert connection.scalar(la_code) == "902"
+    keyed.dispose()
     missing = _cli(database_url, tmp_path, "admin", "areas", "load", str(tmp_path / "nope.csv"))
     assert missing.returncode != 0
     assert "cannot read" in missing.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 
 from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
@@ -72,15 +73,17 @@ def reroute_children(
             ids = uow.children.without_authority(after=after, limit=batch)
             if not ids:
                 return routed
-            changed = []
+            authority = cache(uow.areas.authority_for)  # each district asked once a batch
+            routed_now = []
             for child_id in ids:
                 child = uow.children.get(child_id)
                 if child is None:
                     continue
-                found = route(uow, child)
+                found = route(uow, child, lookup=authority)
                 if found.la_code:
-                    uow.children.save(found)
-                    changed.append(str(child_id))
+                    routed_now.append(found)
+            uow.children.set_authorities(routed_now)
+            changed = [str(child.child_id) for child in routed_now]
             if changed:
                 uow.audit.record(
                     AuditEvent(

@@ -50,6 +50,11 @@ class ChildRepository(Protocol):
         """``save`` for many children, each given with its current records."""
         ...
 
+    def set_authorities(self, children: Sequence[Child]) -> None:
+        """Store each child's ``la_code``, the only thing that changed about it (its
+        identity and records did not, so the shield screen's identities stay as they are)."""
+        ...
+
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         """Active children holding this verified identifier (``nhs_number`` or ``upn``)."""
         ...

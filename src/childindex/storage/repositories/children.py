@@ -319,6 +319,31 @@ class SqlChildRepository:
         if others:
             connection.execute(insert(ShieldIdentityRow), others)
 
+    def set_authorities(self, children: Sequence[Child]) -> None:
+        """Re-seal each child's projection with its ``la_code``, and set that on its search
+        keys: two statements for all of them."""
+        if not children:
+            return
+        connection = self._session.connection()
+        now = self._clock()
+        connection.execute(
+            update(ChildRow)
+            .where(ChildRow.child_id == bindparam("key"))
+            .values(la_code=bindparam("la"), details=bindparam("sealed"), updated_at=now),
+            [
+                {
+                    "key": child.child_id.value,
+                    "la": child.la_code,
+                    "sealed": self._cipher.seal_json(child_to_json(child)),
+                }
+                for child in children
+            ],
+        )
+        connection.execute(
+            update(K).where(K.child_id == bindparam("key")).values(la_code=bindparam("la")),
+            [{"key": child.child_id.value, "la": child.la_code} for child in children],
+        )
+
     def _other_identities(
         self, child: Child, shown: dict[str, Any], records: Sequence[SourceRecord]
     ) -> list[dict[str, Any]]:
