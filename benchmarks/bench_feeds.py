@@ -137,13 +137,14 @@ def load(url: str, path: Path) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def _copies(into: str, verb: str = "INSERT") -> list[tuple[str, str]]:
-    """Statements copying every table of the schema (less the migration bookkeeping) from
-    the loaded rows (``loaded``, or ``public`` on PostgreSQL) into the schema ``into``."""
-    source = "public" if into == "floor" else "loaded"
-    names = [t.name for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
-    # The names are the schema's own, never input.
-    return [(n, f'{verb} INTO {into}."{n}" SELECT * FROM {source}."{n}"') for n in names]  # noqa: S608
+# The schema's tables in foreign-key order, less the migration bookkeeping.
+_TABLES = [t.name for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
+
+
+def _copies(source: str, into: str, verb: str = "INSERT") -> list[tuple[str, str]]:
+    """Each table's name and the statement copying its rows from the schema (or attached
+    database) ``source`` into ``into``. The names are the schema's own, never input."""
+    return [(n, f'{verb} INTO {into}."{n}" SELECT * FROM {source}."{n}"') for n in _TABLES]  # noqa: S608
 
 
 def schema_floor_sqlite(loaded: Path) -> dict[str, float]:
@@ -160,7 +161,7 @@ def schema_floor_sqlite(loaded: Path) -> dict[str, float]:
             connection.execute(pragma.replace("foreign_keys=ON", "foreign_keys=OFF"))
         connection.execute("ATTACH DATABASE ? AS loaded", (str(loaded),))
         connection.execute("BEGIN IMMEDIATE")
-        for name, statement in _copies("main", verb="INSERT OR IGNORE"):
+        for name, statement in _copies("loaded", "main", verb="INSERT OR IGNORE"):
             started = time.perf_counter()
             connection.execute(statement)
             seconds[name] = time.perf_counter() - started
@@ -182,14 +183,14 @@ def schema_floor_postgres(url: str) -> dict[str, float]:
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql("CREATE SCHEMA floor")
-            for table in Base.metadata.sorted_tables:
+            for name in _TABLES:
                 connection.exec_driver_sql(
-                    f'CREATE TABLE floor."{table.name}" (LIKE public."{table.name}" INCLUDING ALL)'
+                    f'CREATE TABLE floor."{name}" (LIKE public."{name}" INCLUDING ALL)'
                 )
             connection.commit()
             seconds: dict[str, float] = {}
             transaction = connection.begin()
-            for name, statement in _copies("floor"):
+            for name, statement in _copies("public", "floor"):
                 started = time.perf_counter()
                 connection.exec_driver_sql(statement)
                 seconds[name] = time.perf_counter() - started

@@ -68,14 +68,13 @@ class ChildId:
             symbols.append(ALPHABET[digit])
         payload = "".join(symbols)
         # Valid by construction: skip __post_init__'s re-check (it is what costs here).
-        child_id = object.__new__(cls)
-        object.__setattr__(child_id, "value", payload + _check_symbol(payload))
-        return child_id
+        return cls.stored(payload + _check_symbol(payload))
 
     @classmethod
     def stored(cls, value: str) -> ChildId:
-        """A child ID read back from the store, which holds only IDs made by ``new`` or
-        checked by ``parse``: not checked again (matching reads thousands per batch)."""
+        """A child ID known valid: read back from the store, which holds only IDs made by
+        ``new`` or checked by ``parse`` (matching reads thousands per batch), or just made
+        by ``new``. Not checked again."""
         child_id = object.__new__(cls)
         object.__setattr__(child_id, "value", value)
         return child_id
