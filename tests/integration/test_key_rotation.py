@@ -14,6 +14,8 @@ from test_encryption_at_rest import _database_bytes
 from app_fixtures import FIXED_NOW, TEST_CIPHER, TEST_KEY
 from childindex.domain.source_record import Source
 from childindex.feeds.health import read_health
+from childindex.matching.blocking import index_keys
+from childindex.matching.features import features_of
 from childindex.policy.criteria import SearchCriteria, plan_search
 from childindex.services import ingest
 from childindex.storage.cipher import FieldCipher, new_key
@@ -73,3 +75,26 @@ def _reload(engine: Engine, key: str, record: dict[str, Any]) -> Any:
         actor="test",
         now=FIXED_NOW,
     )
+
+
+def test_after_rotation_a_record_is_still_found_under_its_blocking_keys(
+    engine: Engine,
+    load_health: Callable[[list[dict[str, Any]]], Any],
+    health_record: Callable[..., dict[str, Any]],
+) -> None:
+    # Regression: rotation recomputed postcode digests and content hashes but not the
+    # blocking keys' digests, so after it the engine found no candidate under any key and
+    # every later record of a held child would have become a new child.
+    load_health([health_record(postcode="ZZ4 4DD")])
+    fresh = new_key()
+    rotate(engine, FieldCipher(fresh, retired=[_key_of(TEST_CIPHER)]))
+    only_new = SqlUnitOfWorkFactory(engine, cipher=FieldCipher(fresh))
+    with only_new() as uow:
+        child_id = uow.records.linked_child(source=Source.HEALTH, record_id="H1")
+        assert child_id is not None
+        (held,) = uow.records.current_records(child_id)
+        keys = index_keys(features_of(held.payload))
+        assert keys
+        for key in keys:
+            found = uow.children.by_blocking_keys([key], limit=10)
+            assert [(c.child_id, c.record_id) for c in found] == [(child_id, "H1")], key

@@ -1,5 +1,5 @@
 """Key rotation: re-seal every sealed value with the current data key and recompute every
-keyed digest (postcode search keys, payload content hashes) under it.
+keyed digest (postcode search keys, payload content hashes, records' blocking keys) under it.
 
 Run with the new key as ``CHILDINDEX_DATA_KEY`` and the old one in
 ``CHILDINDEX_RETIRED_DATA_KEYS``; afterwards the old key can be destroyed. One transaction:
@@ -12,19 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
 
+from childindex.matching.blocking import index_keys
+from childindex.matching.features import features_of
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json
 from childindex.storage.models import (
+    BlockingKeyRow,
     ChildRow,
     ContactRequestRow,
     RawRecordRow,
     SearchKeyRow,
+    SourceRecordRow,
     VersionRow,
 )
 from childindex.storage.repositories.children import search_keys
-from childindex.storage.repositories.records import payload_hash
+from childindex.storage.repositories.records import blocking_digests, payload_hash
 
 # Every sealed column: (table's primary key, the sealed column).
 SEALED: tuple[tuple[Any, Any], ...] = (
@@ -83,6 +87,34 @@ def _digests(connection: Any, cipher: FieldCipher) -> tuple[int, int]:
     return len(versions), len(children)
 
 
+def _blocking_keys(connection: Any, cipher: FieldCipher) -> int:
+    """Recompute the blocking keys of every record that has them, from its current version
+    (the digests under the old key would never be found again: every later record of a
+    held child would become a new child)."""
+    keyed = select(BlockingKeyRow.source_record_id).distinct()
+    rows = connection.execute(
+        select(SourceRecordRow.id, VersionRow.payload)
+        .join(VersionRow, VersionRow.id == SourceRecordRow.current_version_id)
+        .where(SourceRecordRow.id.in_(keyed))
+        .order_by(SourceRecordRow.id)
+    ).all()
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        connection.execute(
+            delete(BlockingKeyRow).where(BlockingKeyRow.source_record_id.in_([k for k, _ in chunk]))
+        )
+        keys = [
+            {"source_record_id": k, "key": digest}
+            for k, payload in chunk
+            for digest in sorted(
+                blocking_digests(index_keys(features_of(cipher.open_json(payload))), cipher)
+            )
+        ]
+        if keys:
+            connection.execute(insert(BlockingKeyRow), keys)
+    return len(rows)
+
+
 def rotate(
     engine: Engine, cipher: FieldCipher, *, on_progress: Callable[[str], None] = lambda _s: None
 ) -> dict[str, int]:
@@ -96,6 +128,7 @@ def rotate(
             )
         on_progress("keyed digests")
         counts["versions_rehashed"], counts["search_keys_rekeyed"] = _digests(connection, cipher)
+        counts["records_reblocked"] = _blocking_keys(connection, cipher)
     if engine.dialect.name == "sqlite":
         _compact_sqlite(engine)
     return counts
