@@ -26,7 +26,13 @@ def _database_bytes(database_url: str) -> bytes:
     if url.get_backend_name() == "sqlite":
         assert url.database
         files = [Path(url.database), Path(url.database + "-wal")]
-        return b"".join(f.read_bytes() for f in files if f.exists())
+        # Read by another process: closing a descriptor of the file in this one would drop
+        # this process's POSIX locks on it, SQLite's included, and a later connection from
+        # another process (a CLI test) would then reset the WAL and miss this one's writes.
+        shown = subprocess.run(
+            ["cat", *(str(f) for f in files if f.exists())], check=True, capture_output=True
+        )
+        return shown.stdout
     dump = subprocess.run(
         [
             "pg_dump",
