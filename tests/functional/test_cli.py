@@ -1,4 +1,4 @@
-"""The command line as an operator uses it: synth, load, rescore, users, tokens, audit."""
+"""The command line as an operator uses it: synth, load, rescore, reindex, users, tokens, audit."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from childindex.config import DEV_DATA_KEY
 from childindex.domain.identifiers import is_valid_nhs_number
+from childindex.matching.blocking import index_keys
+from childindex.matching.features import features_of
 from childindex.services.ports import UnitOfWorkFactory
+from childindex.storage.cipher import FieldCipher
+from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from matching_model import hand_model, review_band_pair, review_band_probability
 
 
@@ -155,3 +160,32 @@ def test_rescore_reports_the_doubtful_pairs_it_queued_for_review(
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert (report["examined"], report["queued_for_review"], report["relinked"]) == (2, 1, 0)
+
+
+def test_reindex_recomputes_keys_made_under_other_rules(
+    cli: object, tmp_path: Path, engine: Engine
+) -> None:
+    run = cli  # type: ignore[assignment]
+    feed = tmp_path / "la.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in review_band_pair()), encoding="utf-8")
+    assert run("feeds", "load", "la", str(feed)).returncode == 0
+    count = "SELECT count(*) FROM record_blocking_keys"
+    with engine.begin() as connection:
+        stored = connection.execute(text(count)).scalar_one()
+        # Keys as other rules (or another data key) made them: today's rules find none.
+        connection.execute(text("UPDATE record_blocking_keys SET key = 'old' || key"))
+    done = run("matching", "reindex", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"records": 2}
+    factory = SqlUnitOfWorkFactory(engine, cipher=FieldCipher(DEV_DATA_KEY))
+    with factory() as uow:
+        held = list(uow.records.all_current())
+        assert len(held) == 2
+        for source, record_id, payload in held:
+            for key in index_keys(features_of(payload)):
+                found = uow.children.by_blocking_keys([key], limit=10)
+                assert (source.value, record_id) in {(c.source, c.record_id) for c in found}
+    with engine.connect() as connection:
+        assert connection.execute(text(count)).scalar_one() == stored
+        audited = "SELECT count(*) FROM audit_events WHERE tag = 'matching:reindex'"
+        assert connection.execute(text(audited)).scalar_one() == 1

@@ -10,6 +10,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,14 @@ from childindex.domain.identifiers import upn_check_letter
 from childindex.domain.ids import ChildId
 from childindex.linkage.batch import cluster
 from childindex.linkage.feed_files import read_country, read_truth
-from childindex.linkage.training import feature_rows, linker_for, train, write_model
+from childindex.linkage.settings import PREDICTION_BLOCKS
+from childindex.linkage.training import (
+    feature_rows,
+    linker_for,
+    train,
+    write_model,
+)
+from childindex.matching.blocking import index_keys, query_keys
 from childindex.matching.comparisons import LEVELS, compare
 from childindex.matching.engine import ModelMatchEngine
 from childindex.matching.features import Features, features_of
@@ -65,6 +73,40 @@ def test_a_different_forename_weighs_against_a_match(model: dict[str, Any]) -> N
     forename = model["levels"]["forename"]
     assert forename["else"]["m"] < forename["else"]["u"]
     assert forename["exact"]["m"] > forename["exact"]["u"]
+
+
+def test_online_blocking_keys_find_exactly_the_pairs_the_batch_rules_block(
+    rows: list[dict[str, Any]],
+) -> None:
+    # The online engine's candidates and the batch's predicted pairs come from one set of
+    # rules written twice (``matching/blocking.py``, ``linkage/settings.py``).
+    import duckdb
+
+    columns = ["unique_id", *Features.__dataclass_fields__]
+    sample = rows[:1500]
+    table = pa.Table.from_pylist(sample, schema=pa.schema([(c, pa.string()) for c in columns]))
+    connection = duckdb.connect()
+    connection.register("records", table)
+    batch: set[tuple[str, str]] = set()
+    for rule in PREDICTION_BLOCKS:
+        found = connection.execute(
+            "SELECT l.unique_id, r.unique_id FROM records l JOIN records r "
+            f"ON l.unique_id < r.unique_id AND ({rule})"
+        ).fetchall()
+        batch.update(found)
+    stored: defaultdict[str, set[str]] = defaultdict(set)
+    for row in sample:
+        for key in index_keys(_features(row)):
+            stored[key].add(row["unique_id"])
+    online = {
+        (min(a, b), max(a, b))
+        for row in sample
+        for key in query_keys(_features(row))
+        for a, b in [(row["unique_id"], other) for other in stored[key]]
+        if a != b
+    }
+    assert batch, "the sample has no blocked pairs: the test would prove nothing"
+    assert online == batch
 
 
 def test_python_levels_equal_splink_levels_for_every_predicted_pair(

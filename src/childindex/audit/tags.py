@@ -35,6 +35,7 @@ class AuditTag(StrEnum):
     MERGE_UNDONE = "matching:merge-undo"
     LINKS_EXPORTED = "matching:links-export"
     RESCORED = "matching:rescore"
+    REINDEXED = "matching:reindex"
     CHILD_SPLIT = "matching:split"
     SHIELD_SET = "child:shield-set"
     SHIELD_LIFTED = "child:shield-lift"

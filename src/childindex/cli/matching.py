@@ -1,4 +1,4 @@
-"""Matching commands: ``matching train``, ``export links``."""
+"""Matching commands: ``matching train``, ``rescore``, ``reindex``, ``export links``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from typing import Annotated, Any
 import typer
 
 from childindex import bootstrap
+from childindex.audit.chain import AuditEvent
+from childindex.audit.tags import AuditTag
 from childindex.cli.output import emit, fail, out, reported_errors
 from childindex.config import get_settings
 from childindex.linkage.feed_files import read_country
 from childindex.services import export, rescore
 from childindex.services.training_data import held_records
+from childindex.storage.cipher import FieldCipher
+from childindex.storage.database import make_engine
+from childindex.storage.rekey import reindex
 
 matching_app = typer.Typer(help="The matching model.", no_args_is_help=True)
 
@@ -105,3 +110,38 @@ def rescore_records(
         )
     result = {"model": container.settings.model_path.name, **report.counts()}
     emit(result, as_json=as_json, human=lambda: out.print(result))
+
+
+@matching_app.command("reindex")
+def reindex_records(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable result.")
+    ] = False,
+) -> None:
+    """Recompute every held record's blocking keys with today's rules; audited.
+
+    Run once after an upgrade that changes the blocking rules or the nickname table: keys
+    made under the old ones are never found again."""
+    settings = get_settings()
+    container = bootstrap.build(settings)
+    cipher = FieldCipher(settings.data_key_bytes(), retired=settings.retired_data_keys())
+    engine = make_engine(settings.database_url)
+    try:
+        records = reindex(engine, cipher)
+    finally:
+        engine.dispose()
+    with container.uow_factory() as uow:
+        uow.audit.record(
+            AuditEvent(
+                tag=AuditTag.REINDEXED,
+                actor="cli",
+                at=container.clock(),
+                detail={"records": records},
+            )
+        )
+        uow.commit()
+    emit(
+        {"records": records},
+        as_json=as_json,
+        human=lambda: out.print(f"blocking keys recomputed for {records:,} records"),
+    )

@@ -83,6 +83,13 @@ def _equal(*columns: str) -> str:
     return " AND ".join(f'l."{c}" = r."{c}"' for c in columns)
 
 
+# What the date of birth blocks with: the sound of the surname, the forename, the district.
+DATE_PARTNERS: Final[tuple[str, ...]] = ("surname_sdx", "forename_canon", "pc_district")
+# The months of birth agree, or either date is missing (``matching/blocking.py``).
+_SAME_MONTH = (
+    '(substr(l."dob", 6, 2) = substr(r."dob", 6, 2) OR l."dob" IS NULL OR r."dob" IS NULL)'
+)
+
 # Pairs scored in batch: each rule keeps recall on one hard case. Plain SQL, so a trained
 # model is always predicted with today's rules (``linkage/training.py``). The birth date
 # never blocks alone: its blocks grow with the square of the country (2.65M records share
@@ -91,10 +98,14 @@ PREDICTION_BLOCKS: Final[tuple[str, ...]] = (
     _equal("dob", "surname_sdx"),  # twins, movers, a new forename spelling
     _equal("dob", "forename_canon"),  # surname changes, movers
     _equal("dob", "pc_district"),  # a surname change with a forename typo, nearby
-    _equal("forename_canon", "surname"),  # wrong or swapped dates of birth
+    # a wrong date of birth (a year off, a day mistyped) mostly keeps its month
+    f"{_equal('forename_canon', 'surname')} AND {_SAME_MONTH}",
     _equal("surname", "postcode"),  # a new forename spelling at the same address
     _equal("forename_canon", "postcode"),  # a surname change without moving
-    "l.dob = r.dob_swap",  # day and month swapped
+    # day and month swapped, with a second key as the date's own rules have: alone, the
+    # swapped date was a block on the birth date (every pair of children born on 3 April
+    # and 4 March), which online matching never asked for
+    *(f'l."dob" = r."dob_swap" AND {_equal(other)}' for other in DATE_PARTNERS),
     _equal("nhs_number"),
     _equal("upn"),
 )

@@ -87,22 +87,24 @@ def _digests(connection: Any, cipher: FieldCipher) -> tuple[int, int]:
     return len(versions), len(children)
 
 
-def _blocking_keys(connection: Any, cipher: FieldCipher) -> int:
-    """Recompute the blocking keys of every record that has them, from its current version
-    (the digests under the old key would never be found again: every later record of a
-    held child would become a new child)."""
+def reblock(connection: Any, cipher: FieldCipher) -> int:
+    """Recompute the blocking keys of every record that has them, from its current version,
+    under ``cipher``'s current key and today's rules (``matching/blocking.py``); return how
+    many records. Keys made under another data key or other rules are never found again, so
+    every later record of a held child that they alone would find becomes a new child.
+    Reads ``BATCH`` records at a time, in record order."""
     keyed = select(BlockingKeyRow.source_record_id).distinct()
-    rows = connection.execute(
+    page = (
         select(SourceRecordRow.id, VersionRow.payload)
         .join(VersionRow, VersionRow.id == SourceRecordRow.current_version_id)
-        .where(SourceRecordRow.id.in_(keyed))
+        .where(SourceRecordRow.id.in_(keyed), SourceRecordRow.id > bindparam("after"))
         .order_by(SourceRecordRow.id)
-    ).all()
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
-        connection.execute(
-            delete(BlockingKeyRow).where(BlockingKeyRow.source_record_id.in_([k for k, _ in chunk]))
-        )
+        .limit(BATCH)
+    )
+    done, after = 0, 0
+    while chunk := connection.execute(page, {"after": after}).all():
+        ids = [k for k, _ in chunk]
+        connection.execute(delete(BlockingKeyRow).where(BlockingKeyRow.source_record_id.in_(ids)))
         keys = [
             {"source_record_id": k, "key": digest}
             for k, payload in chunk
@@ -112,7 +114,8 @@ def _blocking_keys(connection: Any, cipher: FieldCipher) -> int:
         ]
         if keys:
             connection.execute(insert(BlockingKeyRow), keys)
-    return len(rows)
+        done, after = done + len(chunk), ids[-1]
+    return done
 
 
 def rotate(
@@ -128,10 +131,17 @@ def rotate(
             )
         on_progress("keyed digests")
         counts["versions_rehashed"], counts["search_keys_rekeyed"] = _digests(connection, cipher)
-        counts["records_reblocked"] = _blocking_keys(connection, cipher)
+        counts["records_reblocked"] = reblock(connection, cipher)
     if engine.dialect.name == "sqlite":
         _compact_sqlite(engine)
     return counts
+
+
+def reindex(engine: Engine, cipher: FieldCipher) -> int:
+    """``reblock`` in one transaction (after an upgrade that changes the blocking rules or
+    the nickname table); return how many records."""
+    with engine.begin() as connection:
+        return reblock(connection, cipher)
 
 
 def _compact_sqlite(engine: Engine) -> None:
