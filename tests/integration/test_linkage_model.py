@@ -22,6 +22,7 @@ from childindex.linkage.feed_files import read_country, read_truth
 from childindex.linkage.settings import PREDICTION_BLOCKS
 from childindex.linkage.training import (
     feature_rows,
+    forename_shares_by_surname,
     linker_for,
     train,
     write_model,
@@ -67,6 +68,35 @@ def test_trained_model_has_m_and_u_for_every_level(model: dict[str, Any], tmp_pa
     assert 0 < model["prior"] < 1
     path = write_model(model, tmp_path / "models" / "m.json")
     assert json.loads(path.read_text())["levels"] == model["levels"]
+
+
+def test_a_forenames_share_is_kept_per_surname_where_it_is_higher(
+    model: dict[str, Any], rows: list[dict[str, Any]]
+) -> None:
+    def row(forename: str, surname: str) -> dict[str, Any]:
+        return {"forename": forename, "surname": surname}
+
+    made = (
+        [row("noor", "khan")] * 10
+        + [row("amir", "khan")] * 89
+        + [row("oliver", "khan")]
+        + [row("oliver", "smith")] * 880
+        + [row("noor", "smith")] * 20
+    )
+    shares = forename_shares_by_surname(made)
+    noor = 30 / 1000  # of all records
+    assert shares["khan"]["noor"] == pytest.approx((10 + 50 * noor) / (100 + 50))
+    assert shares["khan"]["amir"] == pytest.approx((89 + 50 * 0.089) / (100 + 50))
+    assert "oliver" not in shares["khan"]  # seen once with the surname
+    # Noor is less common among the Smiths than overall, Oliver only 1.1 times as common.
+    assert set(shares) == {"khan"}
+    # What training writes, on the small country: every share at least twice the
+    # forename's own.
+    overall = model["tf"]["forename"]
+    assert model["tf_forename_by_surname"] == forename_shares_by_surname(rows)
+    assert model["tf_forename_by_surname"]
+    for surname, forenames in model["tf_forename_by_surname"].items():
+        assert all(share >= 2 * overall[name] for name, share in forenames.items()), surname
 
 
 def test_a_different_forename_weighs_against_a_match(model: dict[str, Any]) -> None:

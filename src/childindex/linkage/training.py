@@ -39,6 +39,47 @@ def term_frequencies(rows: list[dict[str, Any]], column: str) -> dict[str, float
     return {value: count / total for value, count in counts.items()}
 
 
+# A surname's own share of a forename is pulled towards the forename's share of all records
+# by this many records' worth of it: a surname seen a few times says little.
+SURNAME_PSEUDOCOUNT = 50
+# A share under this many times the forename's share of all changes its weight by under a
+# bit: not kept (40% of the entries on the 250,000-child country).
+SURNAME_MIN_RATIO = 2
+
+
+def forename_shares_by_surname(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per surname, the forenames more common among its records than among all records,
+    with that share: ``(count + k * share of all) / (surname's records + k)``, k being
+    ``SURNAME_PSEUDOCOUNT``. Only forenames seen at least twice with the surname, and
+    ``SURNAME_MIN_RATIO`` times as common among its records.
+
+    Forenames follow families and cultures: among the Khans of the 250,000-child synthetic
+    country, 6.8% of records say Muhammad, against 0.7% of all records. The model's name
+    weights take the two names as independent evidence, so two different Muhammad Khans
+    born the same day looked ten times less likely than they are.
+    """
+    overall = term_frequencies(rows, "forename")
+    pairs = Counter(
+        (row["surname"], row["forename"])
+        for row in rows
+        if row["surname"] is not None and row["forename"] is not None
+    )
+    records = Counter[str]()
+    for (surname, _), count in pairs.items():
+        records[surname] += count
+    shares: defaultdict[str, dict[str, float]] = defaultdict(dict)
+    for (surname, forename), count in pairs.items():
+        if count < 2:
+            continue
+        share_of_all = overall[forename]
+        share = (count + SURNAME_PSEUDOCOUNT * share_of_all) / (
+            records[surname] + SURNAME_PSEUDOCOUNT
+        )
+        if share >= SURNAME_MIN_RATIO * share_of_all:
+            shares[surname][forename] = share
+    return dict(shares)
+
+
 def household_u(rows: list[dict[str, Any]], *, seed: int) -> dict[str, float]:
     """u of each location level *given the surnames agree*, from likely non-matches.
 
@@ -126,6 +167,7 @@ def train(rows: list[dict[str, Any]], *, seed: int = 1) -> dict[str, Any]:
         "levels": _levels(splink_settings),
         "household_u": household_u(rows, seed=seed),
         "tf": {column: term_frequencies(rows, column) for column in TF_COLUMNS.values()},
+        "tf_forename_by_surname": forename_shares_by_surname(rows),
         "tf_totals": {
             column: sum(1 for row in rows if row[column] is not None)
             for column in TF_COLUMNS.values()

@@ -3,7 +3,9 @@
 The model document is what ``childindex matching train`` writes: per comparison and level
 the m and u probabilities, the prior, and term frequencies for the names. The arithmetic
 is Splink's: match weight = log2(prior odds) + Σ log2(m/u), with the exact-name levels
-adjusted by log2(u_exact / tf(value)).
+adjusted by log2(u_exact / tf(value)). When the surnames agree too, a forename's tf is its
+share among that surname's records where that is higher (Muhammad among the Khans): the
+two names are not independent evidence.
 
 Twins rule: twins share date of birth, surname and address, and their forenames often
 differ by one letter (Aidan/Aiden). A pair with the same date of birth whose forenames are
@@ -86,6 +88,11 @@ class TrainedScorer:
         self._tf: dict[str, dict[str, float]] = {
             column: dict(values) for column, values in model["tf"].items()
         }
+        # Per surname, forenames more common with it than overall (``linkage/training.py``);
+        # absent from models trained before it, which score as they did.
+        self._forename_by_surname: dict[str, dict[str, float]] = model.get(
+            "tf_forename_by_surname", {}
+        )
         # Location weights when the surnames agree: u conditioned on a shared surname.
         self._household: dict[str, float] = {
             label: math.log2(max(model["levels"]["location"][label]["m"], 1e-12) / u)
@@ -145,6 +152,9 @@ class TrainedScorer:
                 value = getattr(left, column)
                 tf = self._tf.get(column, {}).get(value)
                 if tf is not None:
+                    if name == "forename" and levels["surname"] == "exact" and left.surname:
+                        family = self._forename_by_surname.get(left.surname, {})
+                        tf = max(tf, family.get(value, tf))
                     weight += math.log2(self._u_exact[name]) - math.log2(max(tf, _MIN_TF))
             weights[name] = weight
         total = self._prior_weight + sum(weights.values())
