@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from childindex.domain.identifiers import upn_check_letter
 from childindex.domain.ids import ChildId
+from childindex.linkage import training
 from childindex.linkage.batch import cluster
 from childindex.linkage.feed_files import read_country, read_truth
 from childindex.linkage.settings import PREDICTION_BLOCKS
@@ -329,3 +330,17 @@ def test_namesakes_do_not_teach_the_model_that_birth_dates_do_not_matter() -> No
     dob = model["levels"]["dob"]
     assert dob["exact"]["m"] > 0.5
     assert dob["else"]["m"] < dob["else"]["u"] / 4  # a different birth date: evidence against
+
+
+def test_training_on_a_sample_of_pairs_still_learns_what_agreement_means(
+    rows: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A country too big to train on every pair of children born the same day (551 million
+    # pairs at 1,000,000 children) trains on a sample of them: here the cap is set below
+    # this small country's pairs, so the passes sample as a national one would.
+    monkeypatch.setattr(training, "EM_MAX_PAIRS", 2_000)
+    model = training.train(rows, seed=3)
+    for name in ("forename", "surname", "dob", "location"):
+        levels, top = model["levels"][name], LEVELS[name][0]
+        assert levels[top]["m"] > levels[top]["u"], name
+        assert levels["else"]["m"] < levels["else"]["u"], name
