@@ -189,3 +189,11 @@ def test_reindex_recomputes_keys_made_under_other_rules(
         assert connection.execute(text(count)).scalar_one() == stored
         audited = "SELECT count(*) FROM audit_events WHERE tag = 'matching:reindex'"
         assert connection.execute(text(audited)).scalar_one() == 1
+
+
+def test_reindex_with_an_unusable_data_key_fails_in_one_line(cli: object, tmp_path: Path) -> None:
+    run = cli  # type: ignore[assignment]
+    (tmp_path / ".env").write_text("CHILDINDEX_DATA_KEY=c2hvcnQ=\n", encoding="utf-8")  # 5 bytes
+    done = run("matching", "reindex")
+    assert done.returncode == 1
+    assert done.stderr.strip() == "error: the data key must be 32 bytes (base64 of 32 random bytes)"

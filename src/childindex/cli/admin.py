@@ -12,7 +12,7 @@ import typer
 
 from childindex import bootstrap
 from childindex.auth.session_middleware import session_limits
-from childindex.cli.output import emit, fail, out, reported_errors
+from childindex.cli.output import JsonOpt, emit, fail, out, reported_errors
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
 from childindex.services import accounts, auditing, exposure, web_sessions
@@ -24,7 +24,6 @@ admin_app = typer.Typer(help="Housekeeping.", no_args_is_help=True)
 sessions_app = typer.Typer(help="Page sessions.", no_args_is_help=True)
 admin_app.add_typer(sessions_app, name="sessions")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
 _DURATION = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 

@@ -8,15 +8,13 @@ from typing import Annotated
 import typer
 
 from childindex import bootstrap
-from childindex.cli.output import emit, err, fail, out, progress
+from childindex.cli.output import JsonOpt, emit, err, fail, out, progress
 from childindex.feeds.areas import AreasFileUnreadable, read_areas
 from childindex.services import areas
 
 areas_app = typer.Typer(
     help="Postcode districts and their local authorities (routing).", no_args_is_help=True
 )
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
 
 
 @areas_app.command("load")

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from childindex import bootstrap
-from childindex.cli.output import emit, err, fail, out, progress, reported_errors
+from childindex.cli.output import JsonOpt, emit, err, fail, out, progress, reported_errors
 from childindex.config import get_settings
 from childindex.domain.halt import FeedKind
 from childindex.domain.source_record import RecordError, Source
@@ -24,7 +24,6 @@ db_app = typer.Typer(help="The database.", no_args_is_help=True)
 feeds_app = typer.Typer(help="Feeds from the source systems.", no_args_is_help=True)
 
 _SCAN_CHUNK = 1 << 20
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
 
 
 @db_app.command("upgrade")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from childindex import bootstrap
-from childindex.cli.output import emit, out, reported_errors
+from childindex.cli.output import JsonOpt, emit, out, reported_errors
 from childindex.domain.halt import QueuedFeed
 from childindex.feeds.formats import read_queued
 from childindex.services import feed_intake, ingest, operations
@@ -17,7 +17,6 @@ halt_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
 ACTOR = "cli"
 
 

@@ -9,15 +9,13 @@ from typing import Annotated, Any
 import typer
 
 from childindex import bootstrap
-from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
-from childindex.cli.output import emit, fail, out, reported_errors
+from childindex.cli.output import JsonOpt, emit, fail, out, reported_errors
+from childindex.cli.store import audit, data_cipher, own_engine
 from childindex.config import get_settings
 from childindex.linkage.feed_files import read_country
 from childindex.services import export, rescore
 from childindex.services.training_data import held_records
-from childindex.storage.cipher import FieldCipher
-from childindex.storage.database import make_engine
 from childindex.storage.rekey import reindex
 
 matching_app = typer.Typer(help="The matching model.", no_args_is_help=True)
@@ -37,9 +35,7 @@ def train_model(
         typer.Option("--out", help="Where to write the model (default: CHILDINDEX_MODEL_PATH)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for u sampling: same seed, same model.")] = 1,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print a machine-readable result.")
-    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """(Re)train the linkage model and write it as a versioned JSON model file."""
     # Imported here: Splink takes most of a second to import, and only training needs it.
@@ -74,9 +70,7 @@ export_app = typer.Typer(help="Exports for reconciliation and measurement.", no_
 @export_app.command("links")
 def export_links(
     out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print a machine-readable result.")
-    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Write source,record_id,child_id,decided_by for every current link (audited)."""
     container = bootstrap.build()
@@ -93,9 +87,7 @@ def export_links(
 
 @matching_app.command("rescore")
 def rescore_records(
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print a machine-readable result.")
-    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Re-run matching over held records; queue doubtful pairs for officers' review.
 
@@ -114,32 +106,17 @@ def rescore_records(
 
 @matching_app.command("reindex")
 def reindex_records(
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print a machine-readable result.")
-    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Recompute every held record's blocking keys with today's rules; audited.
 
     Run once after an upgrade that changes the blocking rules or the nickname table: keys
     made under the old ones are never found again."""
     settings = get_settings()
-    container = bootstrap.build(settings)
-    cipher = FieldCipher(settings.data_key_bytes(), retired=settings.retired_data_keys())
-    engine = make_engine(settings.database_url)
-    try:
+    cipher = data_cipher(settings)
+    with own_engine(settings) as engine:
         records = reindex(engine, cipher)
-    finally:
-        engine.dispose()
-    with container.uow_factory() as uow:
-        uow.audit.record(
-            AuditEvent(
-                tag=AuditTag.REINDEXED,
-                actor="cli",
-                at=container.clock(),
-                detail={"records": records},
-            )
-        )
-        uow.commit()
+    audit(settings, AuditTag.REINDEXED, {"records": records})
     emit(
         {"records": records},
         as_json=as_json,

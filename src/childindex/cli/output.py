@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from childindex.domain.errors import ChildIndexError
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
+
+
+# The ``--json`` option every command that reports a result takes.
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from childindex import bootstrap
-from childindex.cli.output import emit, fail, out, reported_errors
+from childindex.cli.output import JsonOpt, emit, fail, out, reported_errors
 from childindex.domain.ids import ChildId
 from childindex.services import shield_monitor, shielding
 
 shield_app = typer.Typer(help="Shields on children.", no_args_is_help=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
 
 
 @shield_app.command("reminders")

@@ -10,12 +10,11 @@ from typing import Annotated
 import typer
 
 from childindex import bootstrap
-from childindex.cli.output import emit, fail, out, reported_errors
+from childindex.cli.output import JsonOpt, emit, fail, out, reported_errors
 from childindex.domain.permissions import GRANTABLE, Permission
 from childindex.services import user_admin
 
 Username = Annotated[str, typer.Argument(help="The user's name.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result.")]
 ACTOR = "cli"
 
 
