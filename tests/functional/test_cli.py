@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 
 from childindex.config import DEV_DATA_KEY
 from childindex.domain.identifiers import is_valid_nhs_number
-from childindex.matching.blocking import index_keys
+from childindex.matching.blocking import index_keys, keys_version
 from childindex.matching.features import features_of
 from childindex.services.ports import UnitOfWorkFactory
 from childindex.storage.cipher import FieldCipher
@@ -176,7 +176,7 @@ def test_reindex_recomputes_keys_made_under_other_rules(
         connection.execute(text("UPDATE record_blocking_keys SET key = 'old' || key"))
     done = run("matching", "reindex", "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"records": 2}
+    assert json.loads(done.stdout) == {"records": 2, "keys_version": keys_version()}
     factory = SqlUnitOfWorkFactory(engine, cipher=FieldCipher(DEV_DATA_KEY))
     with factory() as uow:
         held = list(uow.records.all_current())
@@ -189,6 +189,38 @@ def test_reindex_recomputes_keys_made_under_other_rules(
         assert connection.execute(text(count)).scalar_one() == stored
         audited = "SELECT count(*) FROM audit_events WHERE tag = 'matching:reindex'"
         assert connection.execute(text(audited)).scalar_one() == 1
+
+
+def test_matching_against_keys_of_other_rules_is_refused_until_reindex(
+    cli: object, tmp_path: Path, engine: Engine
+) -> None:
+    run = cli  # type: ignore[assignment]
+    first, later = review_band_pair()
+    feed = tmp_path / "la.jsonl"
+    feed.write_text(json.dumps(first) + "\n", encoding="utf-8")
+    assert run("feeds", "load", "la", str(feed)).returncode == 0
+    factory = SqlUnitOfWorkFactory(engine, cipher=FieldCipher(DEV_DATA_KEY))
+    with factory() as uow:
+        assert uow.system.keys_version() == keys_version()  # the first load recorded it
+        # As after an upgrade whose rules make other keys than those stored.
+        uow.system.set_keys_version("2020-01-01.older")
+        uow.commit()
+    held = "SELECT (SELECT count(*) FROM source_records), (SELECT count(*) FROM feed_loads)"
+    with engine.connect() as connection:
+        before = connection.execute(text(held)).one()
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps(later) + "\n", encoding="utf-8")
+    for refused in (run("feeds", "load", "la", str(more)), run("matching", "rescore")):
+        assert refused.returncode == 1
+        assert refused.stderr.count("\n") == 1, refused.stderr
+        assert "made by rules 2020-01-01.older" in refused.stderr
+        assert "`childindex matching reindex`" in refused.stderr
+    with engine.connect() as connection:
+        assert connection.execute(text(held)).one() == before  # nothing stored, not even a load
+    assert run("matching", "reindex").returncode == 0
+    done = run("feeds", "load", "la", str(more), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["accepted"] == 1
 
 
 def test_reindex_with_an_unusable_data_key_fails_in_one_line(cli: object, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 import app_fixtures
 from app_fixtures import make_health_record
 from childindex.domain.permissions import Role
+from childindex.services.ports import UnitOfWorkFactory
 
 URL = "/api/v1/feeds/health"
 
@@ -77,3 +78,22 @@ def test_unknown_source_is_422_naming_the_source(
     response = client.post("/api/v1/feeds/tax", content=b"[]", headers=feed_user.headers)
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "source"
+
+
+def test_a_feed_against_keys_of_other_rules_is_409_and_stores_nothing(
+    client: TestClient, feed_user: app_fixtures.TestUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    held = client.post(URL, content=json.dumps([make_health_record()]), headers=feed_user.headers)
+    assert held.json()["new"] == 1
+    with uow_factory() as uow:
+        uow.system.set_keys_version("2020-01-01.older")  # as after an upgrade
+        uow.commit()
+        records = len(list(uow.records.all_current()))
+    later = make_health_record(record_id="H2", nhs_number="9990000019")
+    response = client.post(URL, content=json.dumps([later]), headers=feed_user.headers)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "stale_keys"
+    assert "childindex matching reindex" in error["message"]
+    with uow_factory() as uow:
+        assert len(list(uow.records.all_current())) == records

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from childindex.matching.blocking import MONTHS, index_keys
-from childindex.matching.features import Features
+from childindex.domain.nicknames import NICKNAMES
+from childindex.matching.blocking import KEY_RULES, MONTHS, index_keys, keys_version
+from childindex.matching.features import Features, features_of
 
 maybe = st.one_of(st.none(), st.text(alphabet="ab1 |:", min_size=1, max_size=6))
 # The rules as the module's docstring states them: a key when every part is present.
@@ -40,3 +44,36 @@ def by_the_rules(features: Features) -> frozenset[str]:
 @given(st.builds(Features, **dict.fromkeys(Features.__slots__, maybe)))
 def test_index_keys_are_the_rules_keys(features: Features) -> None:
     assert index_keys(features) == by_the_rules(features)
+
+
+# Records whose keys pin the rules (synthetic; every field present or missing by turns).
+_PINNING = (
+    {"given_name": "Ollie Jack", "family_name": "O'Neil", "birth_date": "2015-04-03",
+     "postcode": "LS6 2AB", "nhs_number": "9990000018", "upn": "A123456789012"},
+    {"given_name": "Zara", "family_name": "Smith-Jones", "birth_date": "2019-12-31"},
+    {"given_name": "Harry", "family_name": "White", "postcode": "M1 1AA"},
+    {"family_name": "Ng", "birth_date": "2012-01-09", "postcode": "B15 2TT"},
+)  # fmt: skip
+# KEY_RULES -> digest of the keys of ``_PINNING`` under those rules.
+_PINNED = {"2026-12-03.fsm-month": "48408ea37b36115d"}
+
+
+def test_a_change_to_the_keys_changes_the_keys_version() -> None:
+    made = sorted(k for record in _PINNING for k in index_keys(features_of(record)))
+    digest = hashlib.sha256("\n".join(made).encode()).hexdigest()[:16]
+    assert _PINNED.get(KEY_RULES) == digest, (
+        "the blocking keys changed: stored keys must be recomputed on upgrade, so change "
+        f"KEY_RULES in matching/blocking.py and pin {digest} under it here"
+    )
+
+
+def test_the_keys_version_changes_with_the_nickname_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = keys_version()
+    monkeypatch.setitem(NICKNAMES, "zeb", "zebedee")
+    keys_version.cache_clear()
+    try:
+        assert keys_version() != before
+    finally:
+        monkeypatch.undo()
+        keys_version.cache_clear()
+    assert keys_version() == before

@@ -14,6 +14,7 @@ from childindex.cli.output import JsonOpt, emit, fail, out, reported_errors
 from childindex.cli.store import audit, data_cipher, own_engine
 from childindex.config import get_settings
 from childindex.linkage.feed_files import read_country
+from childindex.matching.blocking import keys_version
 from childindex.services import export, rescore
 from childindex.services.training_data import held_records
 from childindex.storage.rekey import reindex
@@ -111,14 +112,18 @@ def reindex_records(
     """Recompute every held record's blocking keys with today's rules; audited.
 
     Run once after an upgrade that changes the blocking rules or the nickname table: keys
-    made under the old ones are never found again."""
+    made under the old ones are never found again, so until it runs feed loads and rescore
+    are refused."""
     settings = get_settings()
     cipher = data_cipher(settings)
     with own_engine(settings) as engine:
         records = reindex(engine, cipher)
-    audit(settings, AuditTag.REINDEXED, {"records": records})
+    result: dict[str, str | int] = {"records": records, "keys_version": keys_version()}
+    audit(settings, AuditTag.REINDEXED, result)
     emit(
-        {"records": records},
+        result,
         as_json=as_json,
-        human=lambda: out.print(f"blocking keys recomputed for {records:,} records"),
+        human=lambda: out.print(
+            f"blocking keys recomputed for {records:,} records (rules {keys_version()})"
+        ),
     )

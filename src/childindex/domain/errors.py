@@ -12,7 +12,8 @@ tree to HTTP in exactly one place (``api/errors.py``)::
     ├── NotAuthenticated        no or bad credentials: 401
     ├── PermissionDenied        authenticated, but not granted: 403
     ├── Conflict                the state forbids it: 409
-    │   └── Halted              updates are halted (the halt switch): 409, code "halted"
+    │   ├── Halted              updates are halted (the halt switch): 409, code "halted"
+    │   └── StaleKeys           the stored blocking keys need ``matching reindex``: 409
     └── AuditFailure            the audit entry could not be written, so the work did not happen
 """
 
@@ -82,6 +83,13 @@ class Halted(Conflict):
     """Updates are halted: the edit is refused (feeds are queued instead)."""
 
     code = "halted"
+
+
+class StaleKeys(Conflict):
+    """The stored blocking keys were made by other rules than this version's: matching
+    would miss held children, so it is refused until ``childindex matching reindex``."""
+
+    code = "stale_keys"
 
 
 class AuditFailure(ChildIndexError):

@@ -13,15 +13,38 @@ namesakes grow with the country: at 1,000,000 children that key brought 44 of a 
 compared (``CANDIDATE_LIMIT``), so it found nothing. A wrong date of birth mostly keeps its
 month (a year off, a day mistyped), and the month divides the namesakes by twelve. A record
 with no date of birth stands for every month.
+
+The keys are stored, so a change to them (or to a standard form they read, such as the
+nickname table) leaves the held records under keys the new rules never ask for: matching
+would miss held children and make duplicates of them. :func:`keys_version` names the rules;
+the store records the version its keys were made by, and matching refuses to run against
+keys of another version until ``childindex matching reindex`` has recomputed them
+(``services/key_rules.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
+from functools import cache
 
+from childindex.domain.nicknames import NICKNAMES
 from childindex.matching.features import Features
 
 MONTHS = tuple(f"{month:02d}" for month in range(1, 13))
+
+# Change this whenever a change to the keys below, or to how a standard form they read is
+# made, changes any record's keys (the nickname table is digested on its own).
+KEY_RULES = "2026-12-03.fsm-month"
+
+
+@cache
+def keys_version() -> str:
+    """The version of the keys this code makes: ``KEY_RULES`` and a digest of the nickname
+    table, which decides every record's ``forename_canon``."""
+    table = json.dumps(sorted(NICKNAMES.items()), separators=(",", ":")).encode()
+    return f"{KEY_RULES}+nicknames.{hashlib.sha256(table).hexdigest()[:12]}"
 
 
 def index_keys(features: Features) -> frozenset[str]:

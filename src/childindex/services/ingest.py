@@ -21,6 +21,7 @@ from childindex.domain.source_record import ParsedLine, RecordError, Source
 from childindex.matching.exact import ExactIdentifierEngine
 from childindex.matching.ports import MatchEngine
 from childindex.services.ingest_batch import BatchContext, BatchCounts, process_batch
+from childindex.services.key_rules import ensure_keys_current
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
 from childindex.services.shield_screen import DEFAULT_RULE
 
@@ -185,6 +186,7 @@ def load_feed(
             raise ValueError(msg)
         content_sha256 = hashlib.sha256(data).hexdigest()
     with uow_factory() as uow:
+        ensure_keys_current(uow)  # before the load is recorded: refused, it leaves no trace
         resume = uow.feeds.unfinished_load(source=source, content_sha256=content_sha256)
         if resume is None:
             report = LoadReport(

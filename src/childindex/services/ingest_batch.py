@@ -34,6 +34,7 @@ from childindex.matching.engine import CANDIDATE_LIMIT
 from childindex.matching.features import features_of
 from childindex.matching.ports import CandidateRecord, MatchDecision, MatchEngine, MatchKind
 from childindex.services.areas import route
+from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import LinkOutcome, link_record
 from childindex.services.ports import NewLinkedRecord, RawLine, UnitOfWork
 from childindex.services.screen_index import ShieldedIndex
@@ -430,6 +431,8 @@ class _Batch:
 def process_batch(
     uow: UnitOfWork, context: BatchContext, lines: Sequence[ParsedLine]
 ) -> BatchCounts:
-    """Store, validate, version and link ``lines`` in ``uow`` (not committed)."""
+    """Store, validate, version and link ``lines`` in ``uow`` (not committed); refused
+    (``StaleKeys``) while the stored blocking keys are of other rules."""
     uow.shields.lock_screen()
+    ensure_keys_current(uow)
     return _Batch(uow, context).run(lines)

@@ -490,7 +490,7 @@ class FeedStore(Protocol):
 
 
 class SystemStateStore(Protocol):
-    """Service-wide state: the halt switch."""
+    """Service-wide state: the halt switch, and the version of the stored blocking keys."""
 
     def lock(self, *, shared: bool = False) -> None:
         """Serialise with every other unit of work that changes the halt switch or the feed
@@ -508,6 +508,19 @@ class SystemStateStore(Protocol):
 
     def clear_halt(self) -> None:
         """Let updates run again."""
+        ...
+
+    def keys_version(self) -> str | None:
+        """The version of the rules the stored blocking keys were made by (None: not
+        recorded, as in a store from before versions were)."""
+        ...
+
+    def set_keys_version(self, version: str) -> None:
+        """Record that the stored blocking keys are of ``version``."""
+        ...
+
+    def any_keyed(self) -> bool:
+        """Whether any record has blocking keys stored."""
         ...
 
 

@@ -35,6 +35,7 @@ from childindex.audit.tags import AuditTag
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.matching.ports import CandidateRecord, CandidateStore, MatchEngine, MatchKind
+from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import queue_for_review, without_rejected
 from childindex.services.merging import merge_children
 from childindex.services.operations import ensure_not_halted
@@ -103,12 +104,14 @@ def rescore(
 ) -> RescoreReport:
     """Re-decide every held record that no officer decided; see the module docstring.
 
-    Refused while updates are halted; a halt set part way stops it between batches (each
+    Refused while updates are halted, or while the stored blocking keys are of other rules
+    (``services/key_rules.py``); a halt set part way stops it between batches (each
     batch is whole: committed, or not at all).
     """
     report = RescoreReport()
     with uow_factory() as uow:
         ensure_not_halted(uow)
+        ensure_keys_current(uow)
         payloads = {(s, rid): p for s, rid, p in uow.records.all_current()}
         arrived = {key: n for n, key in enumerate(uow.records.arrival_order())}
         links = sorted(uow.records.current_links(), key=lambda link: arrived[link[:2]])
@@ -122,6 +125,7 @@ def rescore(
         merged: set[str] = set()
         with uow_factory() as uow:
             ensure_not_halted(uow)
+            ensure_keys_current(uow)
             for source, record_id, child_id, decided_by in links[start : start + BATCH]:
                 report.examined += 1
                 if (source, record_id) in moved:

@@ -13,6 +13,7 @@ from childindex.domain.source_record import ParsedLine, Source, VersionOutcome
 from childindex.matching.exact import ExactIdentifierEngine
 from childindex.matching.ports import MatchEngine, MatchKind
 from childindex.services.ingest import LoadReport
+from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import link_record
 from childindex.services.ports import UnitOfWorkFactory
 from childindex.services.shield_screen import DEFAULT_RULE
@@ -57,6 +58,7 @@ def dry_run(
     report = impact.load
     chosen = engine or ExactIdentifierEngine()
     with uow_factory() as uow:
+        ensure_keys_current(uow)
         load_id = uow.feeds.start_load(source=source, filename=filename, content_sha256="0" * 64)
         for parsed in lines:
             raw_id = uow.feeds.store_raw(load_id=load_id, line_no=parsed.line, text=parsed.text)

@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, insert, select, update
 
-from childindex.matching.blocking import index_keys
+from childindex.matching.blocking import index_keys, keys_version
 from childindex.matching.features import features_of
 from childindex.storage.cipher import FieldCipher
+from childindex.storage.clock import utc_now
 from childindex.storage.codec import child_from_json
 from childindex.storage.models import (
     BlockingKeyRow,
@@ -29,6 +30,7 @@ from childindex.storage.models import (
 )
 from childindex.storage.repositories.children import search_keys
 from childindex.storage.repositories.records import blocking_digests, payload_hash
+from childindex.storage.repositories.system import record_keys_version
 
 # Every sealed column: (table's primary key, the sealed column).
 SEALED: tuple[tuple[Any, Any], ...] = (
@@ -92,7 +94,8 @@ def reblock(connection: Any, cipher: FieldCipher) -> int:
     under ``cipher``'s current key and today's rules (``matching/blocking.py``); return how
     many records. Keys made under another data key or other rules are never found again, so
     every later record of a held child that they alone would find becomes a new child.
-    Reads ``BATCH`` records at a time, in record order."""
+    Reads ``BATCH`` records at a time, in record order; then records the rules' version
+    (``services/key_rules.py``), so matching runs again."""
     keyed = select(BlockingKeyRow.source_record_id).distinct()
     page = (
         select(SourceRecordRow.id, VersionRow.payload)
@@ -115,6 +118,7 @@ def reblock(connection: Any, cipher: FieldCipher) -> int:
         if keys:
             connection.execute(insert(BlockingKeyRow), keys)
         done, after = done + len(chunk), ids[-1]
+    record_keys_version(connection, keys_version(), at=utc_now())
     return done
 
 

@@ -1,4 +1,5 @@
-"""The halt switch (``system_state``) and the feed queue it fills (``feed_queue``).
+"""The halt switch (``system_state``) and the feed queue it fills (``feed_queue``); the
+version of the stored blocking keys (``system_state``, ``services/key_rules.py``).
 
 Queueing a feed and lifting the halt both run under one lock (``SqlSystemState.lock``): on
 PostgreSQL a transaction-level advisory lock, on SQLite the write lock every transaction
@@ -11,22 +12,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 
 from childindex.domain.halt import FeedKind, HaltState, QueuedFeed
 from childindex.domain.source_record import Source
 from childindex.storage.locks import hold_lock
-from childindex.storage.models import QUEUE_DONE, QUEUE_WAITING, FeedQueueRow, SystemStateRow
+from childindex.storage.models import (
+    QUEUE_DONE,
+    QUEUE_WAITING,
+    BlockingKeyRow,
+    FeedQueueRow,
+    SystemStateRow,
+)
+from childindex.storage.upsert import upsert_statement
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
     from childindex.storage.cipher import FieldCipher
     from childindex.storage.clock import Clock
 
 HALT_KEY = "halt"
+KEYS_KEY = "blocking_keys"
 # The advisory lock key that serialises the halt switch with the queue (any 64-bit number).
 HALT_LOCK_KEY = 0x63686964_68616C74  # "chidhalt"
 Q = FeedQueueRow
@@ -67,6 +77,32 @@ class SqlSystemState:
     def clear_halt(self) -> None:
         """Let updates run again."""
         self._session.execute(delete(SystemStateRow).where(SystemStateRow.key == HALT_KEY))
+
+    def keys_version(self) -> str | None:
+        """The version of the rules the stored blocking keys were made by, or None."""
+        value = self._session.execute(
+            select(SystemStateRow.value).where(SystemStateRow.key == KEYS_KEY)
+        ).scalar_one_or_none()
+        return None if value is None else str(value["version"])
+
+    def set_keys_version(self, version: str) -> None:
+        """Record that the stored blocking keys are of ``version``."""
+        record_keys_version(self._session.connection(), version, at=self._clock())
+
+    def any_keyed(self) -> bool:
+        """Whether any record has blocking keys stored."""
+        return bool(self._session.execute(select(exists().select_from(BlockingKeyRow))).scalar())
+
+
+def record_keys_version(connection: Connection, version: str, *, at: datetime) -> None:
+    """Record (in ``connection``'s transaction) that the stored blocking keys are of
+    ``version``: a session's connection, or the one ``storage/rekey.py`` recomputes them on."""
+    statement = upsert_statement(
+        SystemStateRow, connection.dialect.name, key=("key",), update=("value", "updated_at")
+    )
+    connection.execute(
+        statement, {"key": KEYS_KEY, "value": {"version": version}, "updated_at": at}
+    )
 
 
 class SqlFeedQueue:
