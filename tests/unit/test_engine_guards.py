@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from childindex.domain.ids import ChildId
 from childindex.matching.engine import ModelMatchEngine
 from childindex.matching.features import features_of
@@ -123,3 +126,43 @@ def test_a_nickname_at_home_is_not_linked_to_a_namesake_elsewhere() -> None:
     record = features_of({**white, "given_name": "Harry", **_home("BD1 1ZJ", "57 Regent Walk")})
     decision = engine.decide_among(record, held)
     assert decision.child_id != namesake or decision.kind is not MatchKind.LINK
+
+
+def test_a_twin_is_not_linked_through_his_brothers_record_with_a_swapped_date() -> None:
+    """Aiden is a letter from his twin Aidan (both real names: possible twins), and a
+    letter and a day/month swap from Aidan's other record, which alone would link him."""
+    engine = ModelMatchEngine(hand_model())
+    aidan = ChildId.new()
+    boy = {**BASE, "sex": "M", **_home("BH1 6YR", "60 Green Gardens")}
+    swapped = {**boy, "given_name": "Aidan", "birth_date": "2022-03-01"}
+    held = _child(aidan, swapped)
+    record = features_of({**boy, "given_name": "Aiden"})
+    assert engine.decide_among(record, held).kind is MatchKind.LINK  # alone: linked
+    held.append(CandidateRecord(aidan, "school", "S1", {**boy, "given_name": "Aidan"}))
+    assert engine.decide_among(record, held).kind is MatchKind.REVIEW
+
+
+_boy = st.fixed_dictionaries(
+    {
+        "given_name": st.sampled_from(("Aidan", "Aiden", "Aidn", "Aidan James", "Oliver")),
+        "birth_date": st.sampled_from(("2022-01-03", "2022-03-01", "2022-01-13")),
+        "address_line1": st.sampled_from(("60 Green Gardens", "8 Chapel Walk")),
+        "sex": st.sampled_from(("M", "U")),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(probe=_boy, held=st.lists(_boy, min_size=1, max_size=5))
+def test_a_child_holding_a_possible_twin_of_the_record_is_never_linked_on_score(
+    probe: dict[str, Any], held: list[dict[str, Any]]
+) -> None:
+    engine = ModelMatchEngine(hand_model())
+    child = ChildId.new()
+    home = {**BASE, "postcode": "BH1 6YR"}
+    records = [CandidateRecord(child, "la", f"L{n}", {**home, **r}) for n, r in enumerate(held)]
+    record = features_of({**home, **probe})
+    decision = engine.decide_among(record, records)
+    scores = [engine.scorer.score(record, features_of(r.payload)) for r in records]
+    if any(s.possible_twins and s.levels["forename"] == "typo" for s in scores):
+        assert decision.kind is not MatchKind.LINK

@@ -4,8 +4,9 @@ Splink (DuckDB) generates and scores the blocked pairs; pairs that could matter 
 re-scored in-process with the same weights and rules as the online engine (identifier
 safeguard, twins rule), then clustered: identifier links and model links at or above
 ``LINK`` join clusters, strongest first, unless the two clusters hold different NHS numbers
-or UPNs that the pair itself does not bridge, or the pair is one of several equally strong
-ones pulling a record towards two children (see :func:`cluster`).
+or UPNs that the pair itself does not bridge, or hold records the twins rule keeps apart, or
+the pair is one of several equally strong ones pulling a record towards two children (see
+:func:`cluster_scored`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from childindex.linkage.training import linker_for
 from childindex.matching.features import Features
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
-from childindex.matching.scoring import TrainedScorer, outright
+from childindex.matching.scoring import TrainedScorer, outright, twins_apart
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
 
@@ -34,11 +35,21 @@ class BatchResult:
 
 
 class _Clusters:
-    """Union-find over record ids, keeping each cluster's NHS numbers and UPNs."""
+    """Union-find over record ids, keeping each cluster's NHS numbers and UPNs, and the
+    clusters it is kept apart from: those holding a record that the twins rule says may be a
+    twin of one of its records, a letter apart (``matching.scoring.twins_apart``)."""
 
     def __init__(self, features: Mapping[str, Features]) -> None:
         self.parent = {uid: uid for uid in features}
         self.ids = {uid: ({f.nhs_number} - {None}, {f.upn} - {None}) for uid, f in features.items()}
+        self.apart: defaultdict[str, set[str]] = defaultdict(set)  # by root
+
+    def keep_apart(self, a: str, b: str) -> None:
+        """Records ``a`` and ``b`` may be twins: only an identifier joins their clusters."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.apart[ra].add(rb)
+            self.apart[rb].add(ra)
 
     def find(self, uid: str) -> str:
         root = uid
@@ -56,7 +67,12 @@ class _Clusters:
             if left and right and not (left & right)
         )
 
-    def union(self, a: str, b: str, *, force: bool) -> bool:
+    def distinct(self, ra: str, rb: str) -> bool:
+        """Whether two clusters cannot be one child: identifiers conflict, or the twins
+        rule keeps them apart."""
+        return bool(self.conflicts(ra, rb)) or rb in self.apart.get(ra, ())
+
+    def union(self, a: str, b: str, *, force: bool, identifier: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -67,16 +83,26 @@ class _Clusters:
         conflicts = self.conflicts(ra, rb)
         if conflicts > 1 or (conflicts and not force):
             return False
+        # Possible twins (Finn and Fynn) are joined by a shared identifier only, never by a
+        # third record that looks like both ("Fnn"): online they are two children, and a
+        # record pulled to both goes to review (``ModelMatchEngine.score_children``).
+        if rb in self.apart.get(ra, ()) and not identifier:
+            return False
         small, big = sorted((ra, rb), key=lambda r: len(self.ids[r][0]) + len(self.ids[r][1]))
         self.parent[small] = big
         for kind in (0, 1):
             self.ids[big][kind].update(self.ids[small][kind])
+        for other in self.apart.pop(small, ()):
+            self.apart[other].discard(small)
+            if other != big:
+                self.apart[other].add(big)
+                self.apart[big].add(other)
         return True
 
     def ambiguous(self, pairs: list[_Pair]) -> set[str]:
         """Clusters with no identifier of their own that ``pairs`` (equally strong) would
-        join to two clusters that cannot be one child (their identifiers conflict): which
-        one is a coin toss. (A cluster with an identifier is kept apart by it.)"""
+        join to two clusters that cannot be one child (``distinct``): which one is a coin
+        toss. (A cluster with an identifier is kept apart by it.)"""
         partners: defaultdict[str, set[str]] = defaultdict(set)
         for pair in pairs:
             ra, rb = self.find(pair.left), self.find(pair.right)
@@ -89,7 +115,7 @@ class _Clusters:
         return {
             root
             for root, found in partners.items()
-            if len(found) > 1 and any(self.conflicts(p, q) for p, q in combinations(found, 2))
+            if len(found) > 1 and any(self.distinct(p, q) for p, q in combinations(found, 2))
         }
 
 
@@ -102,6 +128,7 @@ class _Pair:
     left: str
     right: str
     forename: str = "null"  # the forename comparison's level
+    twins: bool = False  # possible twins a letter apart (``twins_apart``)
 
 
 def _band(pair: _Pair) -> float:
@@ -131,36 +158,62 @@ def score_pairs(
         force = probability >= LINK and outright(score.levels)
         strength = scorer.decision_strength(score, probability)
         forename = score.levels["forename"]
-        scored.append(_Pair(strength, probability, force, False, left, right, forename))
+        twins = twins_apart(score)
+        scored.append(_Pair(strength, probability, force, False, left, right, forename, twins))
     scored.sort(key=lambda p: (-p.strength, p.left, p.right))
     return scored
 
 
-def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult:
-    """Cluster ``rows`` (from :func:`linkage.training.feature_rows`) with ``model``.
-
-    Pairs join strongest first (by log odds: probabilities saturate). Within a band of
-    equally strong pairs, a cluster that would join two clusters that cannot be one child
-    joins neither: its pairs go to review (namesakes: same name and birth date, no
-    identifier and an address matching neither).
-    """
-    features = {
+def features_by_id(rows: Iterable[Mapping[str, Any]]) -> dict[str, Features]:
+    """Each row's features (from :func:`linkage.training.feature_rows`), by its id."""
+    return {
         row["unique_id"]: Features(**{k: v for k, v in row.items() if k != "unique_id"})
         for row in rows
     }
+
+
+def blocked_pairs(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The pairs Splink's blocking rules give that its model does not rule out outright."""
     linker = linker_for(rows, model)
     predictions = linker.inference.predict(threshold_match_probability=REVIEW / 10)
-    table = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r").fetchall()
-    scored = score_pairs(table, features, model)
+    pairs: list[tuple[str, str]] = (
+        predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r").fetchall()
+    )
+    return pairs
+
+
+def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult:
+    """Cluster ``rows`` (from :func:`linkage.training.feature_rows`) with ``model``: Splink
+    blocks and prunes the pairs, then :func:`cluster_scored`."""
+    features = features_by_id(rows)
+    table = blocked_pairs(rows, model)
+    result = cluster_scored(features, score_pairs(table, features, model))
+    result.scored_pairs = len(table)
+    return result
+
+
+def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> BatchResult:
+    """Cluster the records of ``features`` over ``scored`` (:func:`score_pairs`).
+
+    Pairs join strongest first (by log odds: probabilities saturate). Two records the twins
+    rule says may be twins, a letter apart, keep their clusters apart, unless an identifier
+    joins them.
+    Within a band of equally strong pairs, a cluster that would join two clusters that
+    cannot be one child joins neither: its pairs go to review (namesakes: same name and
+    birth date, no identifier and an address matching neither).
+    """
     clusters = _Clusters(features)
-    result = BatchResult(cluster_of={}, scored_pairs=len(table))
+    for pair in scored:
+        if pair.twins:
+            clusters.keep_apart(pair.left, pair.right)
+    result = BatchResult(cluster_of={}, scored_pairs=len(scored))
     linked: set[str] = set()
 
     def join(pair: _Pair, *, unsure: bool) -> None:
         if (
             pair.probability >= LINK
             and not unsure
-            and clusters.union(pair.left, pair.right, force=pair.force)
+            and clusters.union(pair.left, pair.right, force=pair.force, identifier=pair.identifier)
         ):
             linked.update((pair.left, pair.right))
         elif pair.probability >= REVIEW:
@@ -180,7 +233,7 @@ def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult
         for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
             target = clusters.find(theirs)
             for exact in exact_partners.get(mine, ()):
-                if clusters.conflicts(clusters.find(exact), target):
+                if clusters.distinct(clusters.find(exact), target):
                     return True
         return False
 

@@ -24,7 +24,7 @@ from childindex.matching.ports import (
     MatchDecision,
     MatchKind,
 )
-from childindex.matching.scoring import TrainedScorer, outright
+from childindex.matching.scoring import TrainedScorer, outright, twins_apart
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
 # More stored records than this sharing a key means a very common key; the rest are not
@@ -86,13 +86,17 @@ class ModelMatchEngine:
 
         The batch clustering's guards apply per child too (ADR 0008): a child holding NHS
         numbers (or UPNs) none of which is the record's is linked only by an identifier or
-        an outright agreement, never over both kinds; and when two children are at or above
-        ``LINK`` within ``AMBIGUOUS_BITS`` of each other, or the best has the record's
-        forename a letter off while another has it exactly (twins), none is linked
-        automatically.
+        an outright agreement, never over both kinds; a child any of whose records the
+        twins rule says may be the record's twin, a letter apart (``twins_apart``), is
+        linked only by an identifier, however well another of its records matches (one
+        with the day and month of birth swapped);
+        and when two children are at or above ``LINK`` within ``AMBIGUOUS_BITS`` of each
+        other, or the best has the record's forename a letter off while another has it
+        exactly (twins), none is linked automatically.
         """
         best: dict[ChildId, _Best] = {}
         ids: dict[ChildId, tuple[set[str], set[str]]] = {}
+        twins: set[ChildId] = set()  # children holding a possible twin of the record
         for found in candidates:
             other = features_of(found.payload)
             held_ids = ids.setdefault(found.child_id, (set(), set()))
@@ -100,6 +104,8 @@ class ModelMatchEngine:
                 if value is not None:
                     held_ids[kind].add(value)
             score = self.scorer.score(features, other)
+            if twins_apart(score):
+                twins.add(found.child_id)
             verdict = identifier_verdict(features, other)
             probability = self.scorer.decision_probability(score)
             if verdict is IdentifierVerdict.REVIEW:
@@ -124,7 +130,7 @@ class ModelMatchEngine:
         for child_id, held in best.items():
             if held.verdict is not IdentifierVerdict.LINK and held.probability >= LINK:
                 conflicts = _conflicts(features, ids[child_id])
-                if conflicts > 1 or (conflicts and not held.outright):
+                if conflicts > 1 or (conflicts and not held.outright) or child_id in twins:
                     best[child_id] = held.capped()
         ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
         linkable = [b for _, b in ranked if b.probability >= LINK]

@@ -58,6 +58,14 @@ def _middle_names(features: Features) -> set[str]:
     return tokens
 
 
+def twins_apart(score: PairScore) -> bool:
+    """Possible twins whose forenames are a letter apart (Finn and Fynn, Mia and Mya): a
+    third record a letter from both ("Fnn") is no evidence that they are one child, so
+    nothing but a shared identifier may join them. Twins with two different names are not
+    kept apart so: a record with both (William Dafydd) is a child known by either name."""
+    return score.possible_twins and score.levels.get("forename") == "typo"
+
+
 def outright(levels: Mapping[str, str]) -> bool:
     """Forename and birth date exact and the same address or postcode: strong enough to join
     two registrations of one child that carry different NHS numbers. The same postcode
