@@ -166,3 +166,17 @@ def test_a_child_holding_a_possible_twin_of_the_record_is_never_linked_on_score(
     scores = [engine.scorer.score(record, features_of(r.payload)) for r in records]
     if any(s.possible_twins and s.levels["forename"] == "typo" for s in scores):
         assert decision.kind is not MatchKind.LINK
+
+
+def test_a_slip_of_one_twins_name_a_letter_from_the_others_goes_to_review() -> None:
+    model = hand_model()
+    model["tf"]["forename"] = {"finn": 0.05, "fynn": 0.0004, "fnn": 0.0002}  # as in batch
+    model["tf_totals"]["forename"] = 100_000
+    engine = ModelMatchEngine(model)
+    finn, fynn = ChildId.new(), ChildId.new()
+    boy = {**BASE, "sex": "M", **_home("BH1 6YR", "60 Green Gardens")}
+    held = _child(finn, {**boy, "given_name": "Finn", "nhs_number": "9990000018"})
+    record = features_of({**boy, "given_name": "Fnn"})
+    assert engine.decide_among(record, held).kind is MatchKind.LINK  # Finn alone: linked
+    held.append(CandidateRecord(fynn, "health", "H2", {**boy, "given_name": "Fynn"}))
+    assert engine.decide_among(record, held).kind is MatchKind.REVIEW

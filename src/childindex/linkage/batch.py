@@ -15,7 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import combinations, groupby
+from itertools import chain, combinations, groupby
 from typing import Any
 
 from childindex.linkage.training import linker_for
@@ -99,23 +99,28 @@ class _Clusters:
                 self.apart[big].add(other)
         return True
 
-    def ambiguous(self, pairs: list[_Pair]) -> set[str]:
-        """Clusters with no identifier of their own that ``pairs`` (equally strong) would
-        join to two clusters that cannot be one child (``distinct``): which one is a coin
-        toss. (A cluster with an identifier is kept apart by it.)"""
-        partners: defaultdict[str, set[str]] = defaultdict(set)
-        for pair in pairs:
+    def ambiguous(self, pairs: list[_Pair], near: list[_Pair]) -> set[str]:
+        """Clusters with no identifier of their own that ``pairs`` (one band) would join to
+        two clusters that cannot be one child (``distinct``), pulled to both within
+        ``AMBIGUOUS_BITS``: which one is a coin toss. ``near`` (the bands either side)
+        counts too, so two pulls a fraction of a bit apart across a band's edge are equally
+        strong, as online. (A cluster with an identifier is kept apart by it.)"""
+        pulls: defaultdict[str, list[tuple[float, bool, str]]] = defaultdict(list)
+        for pair, here in chain(((p, True) for p in pairs), ((p, False) for p in near)):
             ra, rb = self.find(pair.left), self.find(pair.right)
             if ra == rb:
                 continue
             if not any(self.ids[ra]):
-                partners[ra].add(rb)
+                pulls[ra].append((pair.strength, here, rb))
             if not any(self.ids[rb]):
-                partners[rb].add(ra)
+                pulls[rb].append((pair.strength, here, ra))
         return {
             root
-            for root, found in partners.items()
-            if len(found) > 1 and any(self.distinct(p, q) for p, q in combinations(found, 2))
+            for root, found in pulls.items()
+            if any(
+                (here or there) and p != q and abs(s - t) < AMBIGUOUS_BITS and self.distinct(p, q)
+                for (s, here, p), (t, there, q) in combinations(found, 2)
+            )
         }
 
 
@@ -220,32 +225,47 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
             result.review_pairs.append((pair.left, pair.right, pair.probability))
 
     # Twin guard: a record held exactly by one child's forename and only a letter off by
-    # another's (Zara, Zora), both at LINK, the two children kept apart by identifiers.
-    exact_partners: defaultdict[str, list[str]] = defaultdict(list)
+    # another's (Zara, Zora), both at LINK, the two children kept apart by identifiers; or
+    # a letter off both, the other twin's a name the twins rule capped ("Fnn": a slip of
+    # the common Finn, and as like his twin Fynn). Which twin it is, an officer decides.
+    rivals: defaultdict[str, list[str]] = defaultdict(list)
     for pair in scored:
-        if pair.forename == "exact" and pair.probability >= LINK and not pair.identifier:
-            exact_partners[pair.left].append(pair.right)
-            exact_partners[pair.right].append(pair.left)
+        if (
+            pair.forename == "exact" and pair.probability >= LINK and not pair.identifier
+        ) or pair.twins:
+            rivals[pair.left].append(pair.right)
+            rivals[pair.right].append(pair.left)
 
     def twin_pull(pair: _Pair) -> bool:
         if pair.forename != "typo":  # a middle name or nickname is not a twin's name
             return False
         for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
             target = clusters.find(theirs)
-            for exact in exact_partners.get(mine, ()):
-                if clusters.distinct(clusters.find(exact), target):
+            for rival in rivals.get(mine, ()):
+                if clusters.distinct(clusters.find(rival), target):
                     return True
         return False
 
-    for _, band in groupby(scored, key=_band):
-        pairs = list(band)
+    bands = [list(band) for _, band in groupby(scored, key=_band)]
+    # Per band, the pairs that could join on score (not identifiers, not outright).
+    linkable = [
+        [p for p in band if p.probability >= LINK and not (p.identifier or p.force)]
+        for band in bands
+    ]
+    for number, pairs in enumerate(bands):
         # Identifier links and outright agreements first: they may make two clusters one.
         for pair in pairs:
             if pair.identifier or pair.force:
                 join(pair, unsure=False)
         rest = [p for p in pairs if not (p.identifier or p.force)]
-        linkable = [p for p in rest if p.probability >= LINK]
-        ambiguous = clusters.ambiguous(linkable) if len(linkable) > 1 else set()
+        here = linkable[number]
+        near = [
+            p
+            for side in (number - 1, number + 1)
+            if here and 0 <= side < len(bands)
+            for p in linkable[side]
+        ]
+        ambiguous = clusters.ambiguous(here, near) if len(here) + len(near) > 1 else set()
         for pair in rest:
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
             unsure = bool(roots & ambiguous) or (pair.probability >= LINK and twin_pull(pair))

@@ -92,7 +92,7 @@ class ModelMatchEngine:
         with the day and month of birth swapped);
         and when two children are at or above ``LINK`` within ``AMBIGUOUS_BITS`` of each
         other, or the best has the record's forename a letter off while another has it
-        exactly (twins), none is linked automatically.
+        exactly or a letter off as a possible twin (twins), none is linked automatically.
         """
         best: dict[ChildId, _Best] = {}
         ids: dict[ChildId, tuple[set[str], set[str]]] = {}
@@ -134,13 +134,17 @@ class ModelMatchEngine:
                     best[child_id] = held.capped()
         ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
         linkable = [b for _, b in ranked if b.probability >= LINK]
+        best_by_letter = bool(linkable) and linkable[0].forename == "typo"
         if (
-            len(linkable) > 1
+            linkable
             and linkable[0].verdict is not IdentifierVerdict.LINK
             and (
-                linkable[0].strength - linkable[1].strength < AMBIGUOUS_BITS
-                # Twin guard: the best has a forename a letter off, another the same one.
-                or (linkable[0].forename == "typo" and any(b.forename == "exact" for b in linkable))
+                (len(linkable) > 1 and linkable[0].strength - linkable[1].strength < AMBIGUOUS_BITS)
+                # Twin guard: the best has a forename a letter off, another the same one, or
+                # a name a letter off that the twins rule capped ("Fnn" between Finn and
+                # his twin Fynn).
+                or (best_by_letter and any(b.forename == "exact" for b in linkable[1:]))
+                or (best_by_letter and any(c in twins for c, _ in ranked[1:]))
             )
         ):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
