@@ -89,10 +89,10 @@ class ModelMatchEngine:
         an outright agreement, never over both kinds; a child any of whose records the
         twins rule says may be the record's twin, a letter apart (``twins_apart``), is
         linked only by an identifier, however well another of its records matches (one
-        with the day and month of birth swapped);
-        and when two children are at or above ``LINK`` within ``AMBIGUOUS_BITS`` of each
-        other, or the best has the record's forename a letter off while another has it
-        exactly or a letter off as a possible twin (twins), none is linked automatically.
+        with the day and month of birth swapped); and when two children are at or above
+        ``LINK`` within ``AMBIGUOUS_BITS`` of each other, or the best has the record's
+        forename a letter off while another has it exactly or a letter off as a possible
+        twin (twins), none is linked automatically.
         """
         best: dict[ChildId, _Best] = {}
         ids: dict[ChildId, tuple[set[str], set[str]]] = {}
