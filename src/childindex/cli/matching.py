@@ -124,6 +124,6 @@ def reindex_records(
         result,
         as_json=as_json,
         human=lambda: out.print(
-            f"blocking keys recomputed for {records:,} records (rules {keys_version()})"
+            f"blocking keys recomputed for {records:,} records (rules {result['keys_version']})"
         ),
     )

@@ -192,9 +192,7 @@ def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult
     blocks and prunes the pairs, then :func:`cluster_scored`."""
     features = features_by_id(rows)
     table = blocked_pairs(rows, model)
-    result = cluster_scored(features, score_pairs(table, features, model))
-    result.scored_pairs = len(table)
-    return result
+    return cluster_scored(features, score_pairs(table, features, model))
 
 
 def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> BatchResult:

@@ -143,8 +143,13 @@ class ModelMatchEngine:
                 # Twin guard: the best has a forename a letter off, another the same one, or
                 # a name a letter off that the twins rule capped ("Fnn" between Finn and
                 # his twin Fynn).
-                or (best_by_letter and any(b.forename == "exact" for b in linkable[1:]))
-                or (best_by_letter and any(c in twins for c, _ in ranked[1:]))
+                or (
+                    best_by_letter
+                    and (
+                        any(b.forename == "exact" for b in linkable[1:])
+                        or any(c in twins for c, _ in ranked[1:])
+                    )
+                )
             )
         ):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
