@@ -74,6 +74,27 @@ def test_a_load_without_a_trained_model_says_what_to_run(cli: object, tmp_path: 
     assert "childindex matching rescore" in done.stderr
 
 
+def test_matching_train_trains_on_the_records_held(cli: object, tmp_path: Path) -> None:
+    # The contract's `matching train`: no --from, the current version of every record held
+    # (streamed from the store, as a national index's would have to be).
+    run = cli  # type: ignore[assignment]
+    country = tmp_path / "c"
+    assert run("synth", "--children", "400", "--seed", "5", "--out", str(country)).returncode == 0
+    held = 0
+    for feed, name in (("health", "health.jsonl"), ("school", "school.csv")):
+        loaded = run("feeds", "load", feed, str(country / name), "--json")
+        assert loaded.returncode == 0, loaded.stderr
+        held += json.loads(loaded.stdout)["accepted"]
+    done = run("matching", "train", "--out", str(tmp_path / "m.json"), "--json")
+    assert done.returncode == 0, done.stderr
+    model = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert json.loads(done.stdout)["records"] == model["records"] == held
+    assert sum(model["tf_totals"].values()) > 0
+    for name in ("forename", "surname", "dob"):
+        top = model["levels"][name]["exact"]
+        assert top["m"] > top["u"], name
+
+
 def test_a_bad_record_is_reported_with_line_and_field_and_the_load_goes_on(
     cli: object, tmp_path: Path
 ) -> None:

@@ -379,3 +379,64 @@ def test_training_on_a_sample_of_pairs_still_learns_what_agreement_means(
         levels, top = model["levels"][name], LEVELS[name][0]
         assert levels[top]["m"] > levels[top]["u"], name
         assert levels["else"]["m"] < levels["else"]["u"], name
+
+
+def test_the_training_table_holds_every_row_in_order_across_chunks(
+    rows: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows are streamed into DuckDB a chunk at a time (a national set of feeds does not
+    # fit in memory as a list): a chunk size that does not divide the rows, from a
+    # generator, so nothing may depend on having them all at once.
+    monkeypatch.setattr(training, "CHUNK_ROWS", 97)
+    with training.TrainingTable(row for row in rows) as table:
+        held = table.connection.execute("SELECT * FROM records").fetchall()
+        assert table.count == len(rows)
+    assert held == [tuple(row[c] for c in training.COLUMNS) for row in rows]
+
+
+def test_the_training_table_counts_what_the_rows_hold(rows: list[dict[str, Any]]) -> None:
+    with training.TrainingTable(rows) as table:
+        for column in ("forename", "surname", "postcode", "dob"):
+            assert table.term_frequencies(column) == training.term_frequencies(rows, column)
+        pairs = {(s, f): n for s, f, n in table.counts("surname", "forename")}
+        groups = {seed: list(table.surname_groups(seed=seed)) for seed in (3, 4)}
+    assert forename_shares_by_surname(rows) == training.forename_shares(
+        pairs, training.term_frequencies(rows, "forename")
+    )
+    by_surname: defaultdict[str, list[Features]] = defaultdict(list)
+    for row in rows:
+        if row["surname"] is not None and row["postcode"] is not None:
+            by_surname[row["surname"]].append(_features(row))
+    cap = training.HOUSEHOLD_SAMPLE
+    for sample in groups.values():
+        # One group per surname, in surname order: all its records, or a sample of them.
+        assert [group[0].surname for group in sample] == sorted(by_surname)
+        for group in sample:
+            held = by_surname[group[0].surname]
+            assert len(group) == min(len(held), cap)
+            assert not Counter(group) - Counter(held)  # records of the surname, each once
+    over = [i for i, group in enumerate(groups[3]) if len(by_surname[group[0].surname]) > cap]
+    assert over, "the small country has surnames over the sample size"
+    assert any(groups[3][i] != groups[4][i] for i in over)  # the seed chooses the sample
+
+
+def test_a_model_trained_from_a_stream_is_the_model_trained_from_the_list(
+    rows: list[dict[str, Any]], model: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(training, "CHUNK_ROWS", 1000)
+    streamed = train(row for row in rows)  # a generator: never a list
+    streamed_again = train(iter(rows), seed=3)
+
+    # The same model, up to the order DuckDB sums in (the last bits of a float).
+    def flat(levels: dict[str, Any]) -> dict[str, float]:
+        return {
+            f"{n}.{label}.{p}": v
+            for n, ls in levels.items()
+            for label, ps in ls.items()
+            for p, v in ps.items()
+        }
+
+    assert flat(streamed_again["levels"]) == pytest.approx(flat(model["levels"]), rel=1e-9)
+    assert streamed_again["household_u"] == model["household_u"]
+    assert streamed["records"] == model["records"] == len(rows)
+    assert streamed["tf"] == model["tf"]

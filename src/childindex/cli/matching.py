@@ -40,7 +40,12 @@ def train_model(
 ) -> None:
     """(Re)train the linkage model and write it as a versioned JSON model file."""
     # Imported here: Splink takes most of a second to import, and only training needs it.
-    from childindex.linkage.training import feature_rows, train, write_model  # noqa: PLC0415
+    from childindex.linkage.training import (  # noqa: PLC0415
+        TrainingTable,
+        stream_feature_rows,
+        train_table,
+        write_model,
+    )
 
     target = out_path or get_settings().model_path
     started = time.perf_counter()
@@ -51,14 +56,14 @@ def train_model(
         records = read_country(from_dir)
     else:
         records = held_records(uow_factory=bootstrap.build().uow_factory)
-    rows = feature_rows(records)
-    if len(rows) < 100:
-        fail(f"only {len(rows)} records to train on: at least 100 are needed")
-    model = train(rows, seed=seed)
+    with TrainingTable(stream_feature_rows(records)) as table:
+        if table.count < 100:
+            fail(f"only {table.count} records to train on: at least 100 are needed")
+        model = train_table(table, seed=seed)
     write_model(model, target)
     result = {
         "model_version": model["model_version"],
-        "records": len(rows),
+        "records": model["records"],
         "out": str(target),
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -3,18 +3,27 @@
 u by random sampling, m by expectation maximisation on two blocking passes (each pass
 estimates the comparisons it does not block on: one blocks on the date of birth, the other
 on the name at one postcode), the prior from deterministic rules.
+
+The records' features are streamed into a DuckDB database on disk in chunks
+(:class:`TrainingTable`) and everything else is counted there, so memory does not grow with
+the country: as a list, the 2.65 million feature rows of a 1,000,000-child country took
+2.1 GB of Python objects before Splink saw any of them, and a national set of feeds holds
+about 29 million.
 """
 
 from __future__ import annotations
 
 import json
-import random
+import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import groupby, islice
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
+import duckdb
 from splink import Linker, block_on
 from splink.backends.duckdb import DuckDBAPI
 
@@ -23,20 +32,120 @@ from childindex.matching.comparisons import LEVELS, TF_COLUMNS, dob_level, locat
 from childindex.matching.features import Features, features_of
 from childindex.matching.thresholds import MODEL_VERSION
 
+COLUMNS = ("unique_id", *Features.__dataclass_fields__)
+
+
+def stream_feature_rows(
+    records: Iterable[tuple[str, str, Mapping[str, Any]]],
+) -> Iterator[dict[str, Any]]:
+    """One Splink input row per record, as the records come: ``unique_id`` is
+    ``"source:record_id"``."""
+    for source, record_id, fields in records:
+        yield {"unique_id": f"{source}:{record_id}", **features_of(fields).as_row()}
+
 
 def feature_rows(records: Iterable[tuple[str, str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
-    """One Splink input row per record: ``unique_id`` is ``"source:record_id"``."""
-    return [
-        {"unique_id": f"{source}:{record_id}", **features_of(fields).as_row()}
-        for source, record_id, fields in records
-    ]
+    """:func:`stream_feature_rows` as a list (batch clustering, tests)."""
+    return list(stream_feature_rows(records))
 
 
-def term_frequencies(rows: list[dict[str, Any]], column: str) -> dict[str, float]:
-    """Share of non-null values equal to each value (Splink's definition)."""
-    counts = Counter(row[column] for row in rows if row[column] is not None)
+def _arrow(rows: Sequence[Mapping[str, Any]]) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - Splink needs it
+
+    return pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in COLUMNS]))
+
+
+def _shares(counts: Mapping[str, int]) -> dict[str, float]:
     total = sum(counts.values()) or 1
     return {value: count / total for value, count in counts.items()}
+
+
+def term_frequencies(rows: Iterable[Mapping[str, Any]], column: str) -> dict[str, float]:
+    """Share of non-null values equal to each value (Splink's definition)."""
+    return _shares(Counter(row[column] for row in rows if row[column] is not None))
+
+
+# Feature rows appended to the training table at a time.
+CHUNK_ROWS = 50_000
+# Records of one surname compared pairwise for the household u, at most (a sample above).
+HOUSEHOLD_SAMPLE = 40
+
+
+class TrainingTable:
+    """Feature rows in a DuckDB database in a temporary directory (removed on close),
+    appended ``CHUNK_ROWS`` at a time: Splink trains on the table there, and the term
+    frequencies, the forenames by surname and the household sample are counted there."""
+
+    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self._directory = tempfile.TemporaryDirectory(prefix="childindex-training-")
+        self.connection = duckdb.connect(str(Path(self._directory.name) / "training.duckdb"))
+        columns = ", ".join(f'"{c}" VARCHAR' for c in COLUMNS)
+        self.connection.execute(f"CREATE TABLE records ({columns})")
+        self.count = 0
+        rows = iter(rows)
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            self.connection.register("chunk", _arrow(chunk))
+            self.connection.execute("INSERT INTO records SELECT * FROM chunk")
+            self.connection.unregister("chunk")
+            self.count += len(chunk)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database and remove its directory."""
+        self.connection.close()
+        self._directory.cleanup()
+
+    def linker(self) -> Linker:
+        """An untrained linker over the table."""
+        db_api = DuckDBAPI(connection=self.connection)
+        frame = db_api.register("records", dataset_display_name="records")
+        return Linker(frame, settings())
+
+    def counts(self, *columns: str) -> list[tuple[Any, ...]]:
+        """``(value, ..., count)`` of each distinct combination of ``columns`` where none is
+        null, in value order."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        present = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
+        return self.connection.execute(
+            f"SELECT {names}, count(*) FROM records WHERE {present} "  # noqa: S608 - our columns
+            "GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+
+    def term_frequencies(self, column: str) -> dict[str, float]:
+        """:func:`term_frequencies` of one column."""
+        return _shares(dict(self.counts(column)))
+
+    def surname_groups(self, *, seed: int) -> Iterator[list[Features]]:
+        """Records with a surname and a postcode, one list per surname in surname order:
+        all of its records, or ``HOUSEHOLD_SAMPLE`` of them (the same for a seed)."""
+        names = list(Features.__dataclass_fields__)
+        fields = ", ".join(f'"{c}"' for c in names)
+        result = self.connection.execute(
+            f"SELECT {fields} FROM records "  # noqa: S608 - our columns
+            "WHERE surname IS NOT NULL AND postcode IS NOT NULL "
+            "QUALIFY row_number() OVER "
+            "(PARTITION BY surname ORDER BY hash(unique_id || ?), unique_id) <= ? "
+            "ORDER BY surname, unique_id",
+            [f":{seed}", HOUSEHOLD_SAMPLE],
+        )
+
+        def fetched() -> Iterator[tuple[Any, ...]]:
+            while batch := result.fetchmany(10_000):
+                yield from batch
+
+        surname = names.index("surname")
+        for _, group in groupby(fetched(), key=lambda row: row[surname]):
+            yield [Features(**dict(zip(names, row, strict=True))) for row in group]
 
 
 # A surname's own share of a forename is pulled towards the forename's share of all records
@@ -48,22 +157,29 @@ SURNAME_MIN_RATIO = 2
 
 
 def forename_shares_by_surname(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """:func:`forename_shares` of feature rows."""
+    pairs = Counter(
+        (row["surname"], row["forename"])
+        for row in rows
+        if row["surname"] is not None and row["forename"] is not None
+    )
+    return forename_shares(pairs, term_frequencies(rows, "forename"))
+
+
+def forename_shares(
+    pairs: Mapping[tuple[str, str], int], overall: Mapping[str, float]
+) -> dict[str, dict[str, float]]:
     """Per surname, the forenames more common among its records than among all records,
     with that share: ``(count + k * share of all) / (surname's records + k)``, k being
     ``SURNAME_PSEUDOCOUNT``. Only forenames seen at least twice with the surname, and
-    ``SURNAME_MIN_RATIO`` times as common among its records.
+    ``SURNAME_MIN_RATIO`` times as common among its records. ``pairs``: records per
+    (surname, forename); ``overall``: each forename's share of all records.
 
     Forenames follow families and cultures: among the Khans of the 250,000-child synthetic
     country, 6.8% of records say Muhammad, against 0.7% of all records. The model's name
     weights take the two names as independent evidence, so two different Muhammad Khans
     born the same day looked ten times less likely than they are.
     """
-    overall = term_frequencies(rows, "forename")
-    pairs = Counter(
-        (row["surname"], row["forename"])
-        for row in rows
-        if row["surname"] is not None and row["forename"] is not None
-    )
     records = Counter[str]()
     for (surname, _), count in pairs.items():
         records[surname] += count
@@ -80,27 +196,18 @@ def forename_shares_by_surname(rows: list[dict[str, Any]]) -> dict[str, dict[str
     return dict(shares)
 
 
-def household_u(rows: list[dict[str, Any]], *, seed: int) -> dict[str, float]:
+def household_u(groups: Iterable[list[Features]]) -> dict[str, float]:
     """u of each location level *given the surnames agree*, from likely non-matches.
 
     Siblings share surname and address: among non-matching pairs with the same surname, an
     address match is far more common than among random pairs, so the location weight must
     use this conditional u when the surnames agree (else a household outvotes a different
     forename and date of birth). Likely non-matches: same surname, a different date of birth
-    and a different forename.
+    and a different forename. ``groups``: records of one surname each
+    (:meth:`TrainingTable.surname_groups`).
     """
-    rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
-    by_surname: defaultdict[str, list[Features]] = defaultdict(list)
-    for row in rows:
-        if row["surname"] is not None and row["postcode"] is not None:
-            by_surname[row["surname"]].append(
-                Features(**{k: v for k, v in row.items() if k != "unique_id"})
-            )
     counts: Counter[str] = Counter()
-    for surname in sorted(by_surname):
-        group = by_surname[surname]
-        if len(group) > 40:
-            group = rng.sample(group, 40)
+    for group in groups:
         for i, left in enumerate(group):
             for right in group[i + 1 :]:
                 if dob_level(left, right) == "else" and left.forename_canon != right.forename_canon:
@@ -117,12 +224,8 @@ def linker_for(
 
     ``levels`` keeps each comparison's level (``gamma_<name>``) in predictions.
     """
-    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - Splink needs it
-
     db_api = DuckDBAPI()
-    columns = ["unique_id", *Features.__dataclass_fields__]
-    table = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in columns]))
-    frame = db_api.register(table, dataset_display_name="records")
+    frame = db_api.register(_arrow(rows), dataset_display_name="records")
     chosen: Any = settings()
     if model is not None:
         chosen = dict(
@@ -141,9 +244,21 @@ def linker_for(
 EM_MAX_PAIRS = 50_000_000
 
 
-def train(rows: list[dict[str, Any]], *, seed: int = 1) -> dict[str, Any]:
-    """Train on ``rows`` and return the model document (see :func:`write_model`)."""
-    linker = linker_for(rows)
+# Records Splink's EM probe counts a pass's pairs on, at most (a sample above): the count
+# grows with the square of the records, and only sets how far EM_MAX_PAIRS samples.
+EM_PROBE_RECORDS = 1_000_000
+
+
+def train(rows: Iterable[Mapping[str, Any]], *, seed: int = 1) -> dict[str, Any]:
+    """Train on feature rows (a list, or streamed from :func:`stream_feature_rows`) and
+    return the model document (see :func:`write_model`)."""
+    with TrainingTable(rows) as table:
+        return train_table(table, seed=seed)
+
+
+def train_table(table: TrainingTable, *, seed: int = 1) -> dict[str, Any]:
+    """Train on the rows of ``table`` and return the model document."""
+    linker = table.linker()
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [
@@ -154,8 +269,9 @@ def train(rows: list[dict[str, Any]], *, seed: int = 1) -> dict[str, Any]:
         recall=0.8,
     )
     training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    probe = min(1.0, EM_PROBE_RECORDS / max(table.count, 1))
     training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob"), record_sample_proportion=1.0, max_pairs=EM_MAX_PAIRS
+        block_on("dob"), record_sample_proportion=probe, max_pairs=EM_MAX_PAIRS
     )
     # The pass that estimates the date of birth's m must not be swamped by namesakes: pairs
     # sharing only a name grow with the square of the country, and at 250,000 children EM
@@ -163,22 +279,23 @@ def train(rows: list[dict[str, Any]], *, seed: int = 1) -> dict[str, Any]:
     # all). The same name at the same postcode is mostly one child.
     training.estimate_parameters_using_expectation_maximisation(
         block_on("forename_canon", "surname", "postcode"),
-        record_sample_proportion=1.0,
+        record_sample_proportion=probe,
         max_pairs=EM_MAX_PAIRS,
     )
     splink_settings = linker.misc.save_model_to_json()
+    tf = {column: table.term_frequencies(column) for column in TF_COLUMNS.values()}
+    pairs = {(surname, forename): n for surname, forename, n in table.counts("surname", "forename")}
     return {
         "model_version": MODEL_VERSION,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "records": len(rows),
+        "records": table.count,
         "prior": splink_settings["probability_two_random_records_match"],
         "levels": _levels(splink_settings),
-        "household_u": household_u(rows, seed=seed),
-        "tf": {column: term_frequencies(rows, column) for column in TF_COLUMNS.values()},
-        "tf_forename_by_surname": forename_shares_by_surname(rows),
+        "household_u": household_u(table.surname_groups(seed=seed)),
+        "tf": tf,
+        "tf_forename_by_surname": forename_shares(pairs, table.term_frequencies("forename")),
         "tf_totals": {
-            column: sum(1 for row in rows if row[column] is not None)
-            for column in TF_COLUMNS.values()
+            column: sum(n for _, n in table.counts(column)) for column in TF_COLUMNS.values()
         },
         "splink": splink_settings,
     }

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from childindex.services.ports import UnitOfWorkFactory
 
 
-def held_records(*, uow_factory: UnitOfWorkFactory) -> list[tuple[str, str, dict[str, Any]]]:
-    """``(source, record_id, fields)`` for the current version of every held source record."""
+def held_records(*, uow_factory: UnitOfWorkFactory) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(source, record_id, fields)`` for the current version of every held source record,
+    streamed (a national index holds tens of millions)."""
     with uow_factory() as uow:
-        return [
-            (source.value, record_id, payload)
-            for source, record_id, payload in uow.records.all_current()
-        ]
+        for source, record_id, payload in uow.records.all_current():
+            yield source.value, record_id, payload

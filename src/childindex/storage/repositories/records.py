@@ -417,7 +417,8 @@ class SqlSourceRecordRepository:
 
     def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
         """``(source, record_id, payload)`` of the current version of every held record."""
-        for source, record_id, payload in self._session.connection().execute(_ALL_CURRENT):
+        rows = self._session.connection().execute(_ALL_CURRENT.execution_options(yield_per=5000))
+        for source, record_id, payload in rows:
             yield Source(source), record_id, self._cipher.open_json(payload)
 
     def set_blocking_keys(self, *, source: Source, record_id: str, keys: Collection[str]) -> None:
