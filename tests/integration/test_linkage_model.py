@@ -440,3 +440,20 @@ def test_a_model_trained_from_a_stream_is_the_model_trained_from_the_list(
     assert streamed_again["household_u"] == model["household_u"]
     assert streamed["records"] == model["records"] == len(rows)
     assert streamed["tf"] == model["tf"]
+
+
+def test_a_read_that_fails_part_way_leaves_no_training_database_behind(
+    rows: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(training, "CHUNK_ROWS", 100)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(training.tempfile, "tempdir", None)  # read TMPDIR again
+
+    def broken() -> Any:
+        yield from rows[:250]
+        msg = "school.csv: line 251 could not be read"
+        raise ValueError(msg)
+
+    with pytest.raises(ValueError, match="line 251"):
+        training.TrainingTable(broken())
+    assert list(tmp_path.iterdir()) == []

@@ -82,7 +82,13 @@ class TrainingTable:
         columns = ", ".join(f'"{c}" VARCHAR' for c in COLUMNS)
         self.connection.execute(f"CREATE TABLE records ({columns})")
         self.count = 0
-        rows = iter(rows)
+        try:
+            self._append(iter(rows))
+        except BaseException:
+            self.close()  # a bad file or a stopped read leaves no database behind
+            raise
+
+    def _append(self, rows: Iterator[Mapping[str, Any]]) -> None:
         while chunk := list(islice(rows, CHUNK_ROWS)):
             self.connection.register("chunk", _arrow(chunk))
             self.connection.execute("INSERT INTO records SELECT * FROM chunk")
