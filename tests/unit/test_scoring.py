@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from hypothesis import given
@@ -235,3 +236,25 @@ def test_a_family_share_only_ever_weakens_a_forename(overall: float, in_family: 
         plain.weights["forename"] - max(0.0, math.log2(in_family) - math.log2(overall)),
         abs_tol=1e-9,
     )
+
+
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "given_name": st.text(max_size=12),
+            "family_name": st.text(max_size=12),
+            "birth_date": st.dates().map(str),
+            "other_given_names": st.text(max_size=12),
+            "sex": st.sampled_from(["M", "F", "U"]),
+            "postcode": st.text("AB12 3CD", max_size=8),
+            "address_line1": st.text(max_size=20),
+            "nhs_number": st.text("0123456789", max_size=10),
+            "upn": st.text("A0123456789", max_size=13),
+        },
+    )
+)
+def test_a_features_row_holds_every_feature_as_it_is(payload: dict[str, str]) -> None:
+    # The row Splink trains and clusters on: every field, each value itself.
+    features = features_of(payload)
+    assert features.as_row() == dataclasses.asdict(features)

@@ -7,7 +7,7 @@ so the batch model (``linkage/``) and the online engine compare identical values
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from childindex.matching.standardise import (
@@ -45,8 +45,12 @@ class Features:
     forename_forms: str | None = None
 
     def as_row(self) -> dict[str, Any]:
-        """The features as a plain dict (a table row for Splink)."""
-        return asdict(self)
+        """The features as a plain dict (a table row for Splink). Not ``asdict``, which
+        deep-copies each value: it took 21 µs a record here, more than standardising it."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(Features))
 
 
 def _text(value: Any) -> str | None:
