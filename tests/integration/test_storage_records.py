@@ -357,3 +357,23 @@ def test_put_version_costs_a_few_statements(
     assert update_cost == 3
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(VersionRow)) == 0  # rolled back
+
+
+def test_current_payloads_are_those_all_current_reads_for_the_records_asked(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    # Rescore reads payloads a batch at a time (a national index's would not fit in
+    # memory): the same payloads as the whole read, only the records asked, latest versions.
+    raw = new_load(uow_factory, 5)
+    put(uow_factory, record("H1", family_name="Okafor"), raw[0])
+    put(uow_factory, record("H2", family_name="Mensah"), raw[1])
+    put(uow_factory, record("H1", T0 + timedelta(days=1), family_name="Okafor-Bell"), raw[2])
+    school = SourceRecord(Source.SCHOOL, "H1", {"given_name": "Ama", "upn": "A1"}, T0)
+    put(uow_factory, school, raw[3])
+    with uow_factory() as uow:
+        every = {(s, rid): p for s, rid, p in uow.records.all_current()}
+        asked = [(Source.HEALTH, "H1"), (Source.SCHOOL, "H1"), (Source.HEALTH, "missing")]
+        found = uow.records.current_payloads(asked)
+    assert found == {key: every[key] for key in asked if key in every}
+    assert set(found) == {(Source.HEALTH, "H1"), (Source.SCHOOL, "H1")}
+    assert found[(Source.HEALTH, "H1")]["family_name"] == "Okafor-Bell"

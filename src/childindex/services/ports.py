@@ -615,6 +615,12 @@ class SourceRecordRepository(Protocol):
         """``(source, record_id, payload)`` of the current version of every held record."""
         ...
 
+    def current_payloads(
+        self, records: Collection[tuple[Source, str]]
+    ) -> dict[tuple[Source, str], dict[str, Any]]:
+        """The current payload of each of ``records`` held (one query per source)."""
+        ...
+
     def current_records(self, child_id: ChildId) -> list[SourceRecord]:
         """The current version of every source record linked to ``child_id``."""
         ...

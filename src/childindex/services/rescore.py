@@ -112,7 +112,6 @@ def rescore(
     with uow_factory() as uow:
         ensure_not_halted(uow)
         ensure_keys_current(uow)
-        payloads = {(s, rid): p for s, rid, p in uow.records.all_current()}
         arrived = {key: n for n, key in enumerate(uow.records.arrival_order())}
         links = sorted(uow.records.current_links(), key=lambda link: arrived[link[:2]])
     first_seen: dict[ChildId, int] = {}
@@ -123,10 +122,16 @@ def rescore(
     for start in range(0, len(links), BATCH):
         before = report.counts()
         merged: set[str] = set()
+        batch = links[start : start + BATCH]
         with uow_factory() as uow:
             ensure_not_halted(uow)
             ensure_keys_current(uow)
-            for source, record_id, child_id, decided_by in links[start : start + BATCH]:
+            # Payloads a batch at a time: all of them at once would not fit in memory for
+            # a national index (29 million records).
+            payloads = uow.records.current_payloads(
+                [(source, record_id) for source, record_id, *_ in batch]
+            )
+            for source, record_id, child_id, decided_by in batch:
                 report.examined += 1
                 if (source, record_id) in moved:
                     report.relinked += 1

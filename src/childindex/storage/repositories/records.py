@@ -153,6 +153,12 @@ _ALL_CURRENT = (
     .order_by(SR.source, SR.record_id)
 )
 
+_PAYLOADS_OF = (
+    select(SR.record_id, VersionRow.payload)
+    .join(VersionRow, VersionRow.id == SR.current_version_id)
+    .where(SR.source == bindparam("source"), SR.record_id.in_(bindparam("ids", expanding=True)))
+)
+
 
 def blocking_digests(keys: Collection[str], cipher: FieldCipher) -> set[str]:
     """Blocking keys as stored: keyed digests, since they carry postcodes and names."""
@@ -420,6 +426,21 @@ class SqlSourceRecordRepository:
         rows = self._session.connection().execute(_ALL_CURRENT.execution_options(yield_per=5000))
         for source, record_id, payload in rows:
             yield Source(source), record_id, self._cipher.open_json(payload)
+
+    def current_payloads(
+        self, records: Collection[tuple[Source, str]]
+    ) -> dict[tuple[Source, str], dict[str, Any]]:
+        """The current payload of each of ``records`` held (one query per source)."""
+        ids: dict[Source, set[str]] = {}
+        for source, record_id in records:
+            ids.setdefault(source, set()).add(record_id)
+        found: dict[tuple[Source, str], dict[str, Any]] = {}
+        connection = self._session.connection()
+        for source, wanted in ids.items():
+            rows = connection.execute(_PAYLOADS_OF, {"source": source.value, "ids": sorted(wanted)})
+            for record_id, payload in rows:
+                found[(source, record_id)] = self._cipher.open_json(payload)
+        return found
 
     def set_blocking_keys(self, *, source: Source, record_id: str, keys: Collection[str]) -> None:
         """Replace the record's blocking keys with ``keys``."""
