@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections import Counter, defaultdict
 from datetime import date
@@ -457,3 +458,32 @@ def test_a_read_that_fails_part_way_leaves_no_training_database_behind(
     with pytest.raises(ValueError, match="line 251"):
         training.TrainingTable(broken())
     assert list(tmp_path.iterdir()) == []
+
+
+def _limit_gib(table: training.TrainingTable) -> float:
+    (limit,) = table.connection.execute("SELECT current_setting('memory_limit')").fetchone()
+    number, unit = str(limit).split()
+    return float(number) * {"MiB": 1 / 1024, "GiB": 1.0}[unit]
+
+
+def test_training_keeps_duckdb_to_the_memory_it_is_given(rows: list[dict[str, Any]]) -> None:
+    # Left to itself DuckDB keeps up to 80% of the machine (20 GB of 24 here, training on
+    # 11,000,000 children): training shares the machine with the database and the service.
+    with training.TrainingTable(rows[:10], memory_gb=0.75) as table:
+        assert _limit_gib(table) == pytest.approx(0.75, abs=0.01)
+    with training.TrainingTable(rows[:10]) as table:
+        assert _limit_gib(table) == pytest.approx(training.default_memory_gb(), rel=0.01)
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    assert training.default_memory_gb() == pytest.approx(total / 2)
+
+
+def test_matching_train_refuses_too_little_memory(country: Path) -> None:
+    from typer.testing import CliRunner
+
+    from childindex.cli.app import app
+
+    result = CliRunner().invoke(
+        app, ["matching", "train", "--from", str(country), "--memory-gb", "0.1"]
+    )
+    assert result.exit_code == 2
+    assert "--memory-gb" in result.output

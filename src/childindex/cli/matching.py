@@ -36,6 +36,15 @@ def train_model(
         typer.Option("--out", help="Where to write the model (default: CHILDINDEX_MODEL_PATH)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for u sampling: same seed, same model.")] = 1,
+    memory_gb: Annotated[
+        float | None,
+        typer.Option(
+            "--memory-gb",
+            min=0.5,
+            help="Memory DuckDB may keep while training (default: half the machine's); "
+            "the rest spills to a temporary directory (TMPDIR).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """(Re)train the linkage model and write it as a versioned JSON model file."""
@@ -56,7 +65,7 @@ def train_model(
         records = read_country(from_dir)
     else:
         records = held_records(uow_factory=bootstrap.build().uow_factory)
-    with TrainingTable(stream_feature_rows(records)) as table:
+    with TrainingTable(stream_feature_rows(records), memory_gb=memory_gb) as table:
         if table.count < 100:
             fail(f"only {table.count} records to train on: at least 100 are needed")
         model = train_table(table, seed=seed)

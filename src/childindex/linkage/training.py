@@ -14,6 +14,7 @@ about 29 million.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -71,14 +72,28 @@ CHUNK_ROWS = 50_000
 HOUSEHOLD_SAMPLE = 40
 
 
+def default_memory_gb() -> float:
+    """Half of this machine's memory: the database and the service usually share it."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30 / 2
+
+
 class TrainingTable:
     """Feature rows in a DuckDB database in a temporary directory (removed on close),
     appended ``CHUNK_ROWS`` at a time: Splink trains on the table there, and the term
-    frequencies, the forenames by surname and the household sample are counted there."""
+    frequencies, the forenames by surname and the household sample are counted there.
 
-    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+    DuckDB keeps what it reads in memory up to ``memory_gb`` (default: half the machine's)
+    and spills the rest to the directory; left to itself it takes 80% of the machine."""
+
+    def __init__(
+        self, rows: Iterable[Mapping[str, Any]], *, memory_gb: float | None = None
+    ) -> None:
         self._directory = tempfile.TemporaryDirectory(prefix="childindex-training-")
-        self.connection = duckdb.connect(str(Path(self._directory.name) / "training.duckdb"))
+        limit = memory_gb if memory_gb is not None else default_memory_gb()
+        self.connection = duckdb.connect(
+            str(Path(self._directory.name) / "training.duckdb"),
+            config={"memory_limit": f"{max(1, round(limit * 1024))}MiB"},
+        )
         columns = ", ".join(f'"{c}" VARCHAR' for c in COLUMNS)
         self.connection.execute(f"CREATE TABLE records ({columns})")
         self.count = 0
