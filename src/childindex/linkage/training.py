@@ -314,7 +314,7 @@ def train_table(table: TrainingTable, *, seed: int = 1) -> dict[str, Any]:
         "levels": _levels(splink_settings),
         "household_u": household_u(table.surname_groups(seed=seed)),
         "tf": tf,
-        "tf_forename_by_surname": forename_shares(pairs, table.term_frequencies("forename")),
+        "tf_forename_by_surname": forename_shares(pairs, tf["forename"]),
         "tf_totals": {
             column: sum(n for _, n in table.counts(column)) for column in TF_COLUMNS.values()
         },
