@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -377,3 +378,22 @@ def test_current_payloads_are_those_all_current_reads_for_the_records_asked(
     assert found == {key: every[key] for key in asked if key in every}
     assert set(found) == {(Source.HEALTH, "H1"), (Source.SCHOOL, "H1")}
     assert found[(Source.HEALTH, "H1")]["family_name"] == "Okafor-Bell"
+
+
+def test_a_read_of_every_record_that_stops_early_closes_its_cursor(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    # The whole-store reads stream through a server-side cursor on PostgreSQL; a reader
+    # that stops at the first row it wants (a test helper did) left it open, and psycopg
+    # warned when it was collected after the transaction (the suite fails on that).
+    raw = new_load(uow_factory, 3)
+    for n, record_id in enumerate(("H1", "H2", "H3")):
+        put(uow_factory, record(record_id), raw[n])
+    _link(uow_factory, _child(uow_factory), "new")
+    with uow_factory() as uow:
+        for read in (uow.records.all_current, uow.records.arrival_order, uow.records.current_links):
+            rows = read()
+            assert next(rows)[:2] == (Source.HEALTH, "H1")
+            rows.close()  # what a ``for`` loop left by ``return`` does
+            del rows
+        gc.collect()

@@ -9,7 +9,20 @@ import json
 from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    CursorResult,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from childindex.domain.ids import ChildId
@@ -423,9 +436,15 @@ class SqlSourceRecordRepository:
 
     def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
         """``(source, record_id, payload)`` of the current version of every held record."""
-        rows = self._session.connection().execute(_ALL_CURRENT.execution_options(yield_per=5000))
-        for source, record_id, payload in rows:
-            yield Source(source), record_id, self._cipher.open_json(payload)
+        with self._streamed(_ALL_CURRENT) as rows:
+            for source, record_id, payload in rows:
+                yield Source(source), record_id, self._cipher.open_json(payload)
+
+    def _streamed(self, statement: Select[*tuple[Any, ...]]) -> CursorResult[*tuple[Any, ...]]:
+        """``statement``'s rows 5,000 at a time (a server-side cursor on PostgreSQL), as a
+        result to read in ``with``: the cursor is closed however the reader stops, one
+        that stops early included (PostgreSQL would otherwise keep it open)."""
+        return self._session.connection().execute(statement.execution_options(yield_per=5000))
 
     def current_payloads(
         self, records: Collection[tuple[Source, str]]
@@ -463,17 +482,16 @@ class SqlSourceRecordRepository:
 
     def current_links(self) -> Iterator[tuple[Source, str, ChildId, str]]:
         """``(source, record_id, child_id, decided_by)`` of every current link."""
-        # A statement-level option: the server-side cursor ends with this result.
-        rows = self._session.connection().execute(_CURRENT_LINKS.execution_options(yield_per=5000))
-        for source, record_id, child_id, decided_by in rows:
-            yield Source(source), record_id, ChildId.stored(child_id), decided_by
+        with self._streamed(_CURRENT_LINKS) as rows:
+            for source, record_id, child_id, decided_by in rows:
+                yield Source(source), record_id, ChildId.stored(child_id), decided_by
 
     def arrival_order(self) -> Iterator[tuple[Source, str]]:
         """``(source, record_id)`` of every held record, in the order they first arrived
         (source records are numbered as they are first stored)."""
-        rows = self._session.connection().execute(_ARRIVAL.execution_options(yield_per=5000))
-        for source, record_id in rows:
-            yield Source(source), record_id
+        with self._streamed(_ARRIVAL) as rows:
+            for source, record_id in rows:
+                yield Source(source), record_id
 
     def moved_by_merge(self, *, merged: ChildId, into: ChildId) -> list[tuple[Source, str]]:
         """Records now on ``into`` whose previous link, ended by the same move, was to
