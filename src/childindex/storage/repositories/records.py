@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 SR = SourceRecordRow
 _CURRENT = aliased(VersionRow)
 _THIS_RECORD = and_(SR.source == bindparam("source"), SR.record_id == bindparam("record_id"))
+# Records of one source among many ids.
+_THESE_RECORDS = and_(
+    SR.source == bindparam("source"), SR.record_id.in_(bindparam("record_ids", expanding=True))
+)
 _LIVE_LINK = and_(LinkRow.source_record_id == SR.id, LinkRow.ended_at.is_(None))
 
 _FIND_RECORD = (
@@ -98,10 +102,7 @@ _SHIELD_IF_LINKED_SHIELDED = (
 _HELD = (
     select(SR.record_id, _CURRENT.content_hash)
     .outerjoin(_CURRENT, _CURRENT.id == SR.current_version_id)
-    .where(
-        SR.source == bindparam("source"),
-        SR.record_id.in_(bindparam("record_ids", expanding=True)),
-    )
+    .where(_THESE_RECORDS)
 )
 # A source's flag shields; nothing here ever unshields.
 _MAKE_CURRENT = (
@@ -169,7 +170,7 @@ _ALL_CURRENT = (
 _PAYLOADS_OF = (
     select(SR.record_id, VersionRow.payload)
     .join(VersionRow, VersionRow.id == SR.current_version_id)
-    .where(SR.source == bindparam("source"), SR.record_id.in_(bindparam("ids", expanding=True)))
+    .where(_THESE_RECORDS)
 )
 
 
@@ -456,7 +457,9 @@ class SqlSourceRecordRepository:
         found: dict[tuple[Source, str], dict[str, Any]] = {}
         connection = self._session.connection()
         for source, wanted in ids.items():
-            rows = connection.execute(_PAYLOADS_OF, {"source": source.value, "ids": sorted(wanted)})
+            rows = connection.execute(
+                _PAYLOADS_OF, {"source": source.value, "record_ids": sorted(wanted)}
+            )
             for record_id, payload in rows:
                 found[(source, record_id)] = self._cipher.open_json(payload)
         return found
