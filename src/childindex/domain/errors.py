@@ -13,7 +13,8 @@ tree to HTTP in exactly one place (``api/errors.py``)::
     ├── PermissionDenied        authenticated, but not granted: 403
     ├── Conflict                the state forbids it: 409
     │   ├── Halted              updates are halted (the halt switch): 409, code "halted"
-    │   └── StaleKeys           the stored blocking keys need ``matching reindex``: 409
+    │   ├── StaleKeys           the stored blocking keys need ``matching reindex``: 409
+    │   └── LoadTaken           another run has moved this feed load on: 409
     └── AuditFailure            the audit entry could not be written, so the work did not happen
 """
 
@@ -90,6 +91,13 @@ class StaleKeys(Conflict):
     would miss held children, so it is refused until ``childindex matching reindex``."""
 
     code = "stale_keys"
+
+
+class LoadTaken(Conflict):
+    """Another run of the same feed load (the same content, resumed) has committed batches
+    this run did not: this run stops, so that no line is processed twice."""
+
+    code = "load_taken"
 
 
 class AuditFailure(ChildIndexError):

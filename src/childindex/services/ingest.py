@@ -118,6 +118,7 @@ class _Load:
             uow,
             BatchContext(
                 load_id=self.report.load_id,
+                after_line=self.report.last_line,
                 actor=self.actor,
                 engine=self.engine,
                 rule=self.rule,

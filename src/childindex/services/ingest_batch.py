@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from childindex.domain.child import Child
+from childindex.domain.errors import LoadTaken
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import ScreenProfile, ShieldRule, blocking_keys
 from childindex.domain.source_record import ParsedLine, RecordError, SourceRecord, VersionOutcome
@@ -165,6 +166,9 @@ class BatchContext:
     """What the batch needs from the load (``services.ingest._Load``)."""
 
     load_id: int
+    # The line up to which this run has committed the load (its checkpoint, as this run
+    # knows it): another run that moved the checkpoint on stops this one (``LoadTaken``).
+    after_line: int
     actor: str
     engine: MatchEngine
     rule: ShieldRule
@@ -432,7 +436,20 @@ def process_batch(
     uow: UnitOfWork, context: BatchContext, lines: Sequence[ParsedLine]
 ) -> BatchCounts:
     """Store, validate, version and link ``lines`` in ``uow`` (not committed); refused
-    (``StaleKeys``) while the stored blocking keys are of other rules."""
+    (``StaleKeys``) while the stored blocking keys are of other rules, and (``LoadTaken``)
+    when another run of the same load has committed batches this one has not.
+
+    The screen lock serialises batches (on SQLite, any write transaction does), so the
+    load's checkpoint read under it is the last committed one."""
     uow.shields.lock_screen()
     ensure_keys_current(uow)
+    position = uow.feeds.position(context.load_id)
+    if position != context.after_line:
+        where = "has finished" if position is None else f"is done up to line {position:,}"
+        msg = (
+            f"load {context.load_id} of this file is being run by another process too: it "
+            f"{where}, while this run is at line {context.after_line:,}. This run stops "
+            "here and stores nothing more: the other run finishes the load"
+        )
+        raise LoadTaken(msg)
     return _Batch(uow, context).run(lines)

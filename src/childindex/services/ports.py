@@ -476,6 +476,11 @@ class FeedStore(Protocol):
         """Note, in the batch's own transaction, that every line up to ``line`` is done."""
         ...
 
+    def position(self, load_id: int) -> int | None:
+        """The line up to which the unfinished load ``load_id`` is done (its checkpoint);
+        None if it has finished or there is no such load."""
+        ...
+
     def refresh_statistics(self) -> None:
         """Let the database's planner see how big the tables a load fills have grown."""
         ...

@@ -169,6 +169,16 @@ class SqlFeedStore:
             _CHECKPOINT, {"load": load_id, "line": line, "counts": dict(summary)}
         )
 
+    def position(self, load_id: int) -> int | None:
+        """The line up to which the unfinished load ``load_id`` is done; None if it has
+        finished or there is no such load."""
+        line: int | None = self._session.execute(
+            select(FeedLoadRow.checkpoint_line).where(
+                FeedLoadRow.id == load_id, FeedLoadRow.status == LOAD_RUNNING
+            )
+        ).scalar_one_or_none()
+        return line
+
     def refresh_statistics(self) -> None:
         """ANALYZE the tables a load fills, so that the planner knows them. PostgreSQL
         otherwise goes on costing them as empty (a young table's statistics send it to
