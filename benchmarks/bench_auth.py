@@ -26,6 +26,7 @@ import pyotp
 from childindex.auth.passwords import Argon2PasswordHasher
 from childindex.domain.permissions import Role
 from childindex.services import accounts, sessions
+from childindex.storage.cipher import FieldCipher, new_key
 from childindex.storage.database import make_engine
 from childindex.storage.migrate import upgrade
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
@@ -61,7 +62,7 @@ def main() -> None:
         url = f"sqlite:///{Path(tmp) / 'auth.db'}"
         upgrade(url)
         engine = make_engine(url)
-        uow_factory = SqlUnitOfWorkFactory(engine)
+        uow_factory = SqlUnitOfWorkFactory(engine, cipher=FieldCipher(new_key()))
         hasher = Argon2PasswordHasher()
         now = datetime.now(UTC)
         secret = pyotp.random_base32()

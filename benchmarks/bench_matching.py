@@ -19,6 +19,7 @@ import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from childindex.linkage.batch import cluster
 from childindex.linkage.feed_files import read_country, read_truth
@@ -26,7 +27,7 @@ from childindex.linkage.training import feature_rows, train, write_model
 from childindex.matching.thresholds import LINK, MODEL_VERSION, REVIEW
 
 
-def pairs(groups: Counter[object]) -> int:
+def pairs(groups: Counter[Any]) -> int:
     return sum(n * (n - 1) // 2 for n in groups.values())
 
 

@@ -177,7 +177,11 @@ def measure(url: str, label: str, args: argparse.Namespace) -> list[str]:
         timed = {}
         for narrow in (False, True):
             call = partial(list_review, viewer=viewer, now=NOW, narrow=narrow)
-            ms, listed = _median_ms(lambda call=call: call(uow=factory()), args.runs)
+
+            def page(call: Callable[..., object] = call) -> object:
+                return call(uow=factory())
+
+            ms, listed = _median_ms(page, args.runs)
             timed[narrow] = (ms, listed)
         (before, old), (after, new) = timed[False], timed[True]
         if old != new:

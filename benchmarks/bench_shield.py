@@ -40,7 +40,9 @@ def _machine() -> str:
     return f"{cpu}, {len(os.sched_getaffinity(0))} CPUs, Python {platform.python_version()}"
 
 
-def _load(directory: Path, data: bytes, rule: ShieldRule, name: str) -> tuple[float, object]:
+def _load(
+    directory: Path, data: bytes, rule: ShieldRule, name: str
+) -> tuple[float, tuple[ingest.LoadReport, SqlUnitOfWorkFactory]]:
     url = f"sqlite:///{directory / name}"
     upgrade(url)
     factory = SqlUnitOfWorkFactory(make_engine(url), cipher=FieldCipher(new_key()))
@@ -74,10 +76,10 @@ def main() -> None:
         monitored = shield_monitor.monitor(
             uow=factory(),
             actor="bench",
-            now=datetime.now(UTC),  # type: ignore[operator]
+            now=datetime.now(UTC),
         )
         monitor_time = time.perf_counter() - started
-    records = report.read  # type: ignore[attr-defined]
+    records = report.read
     print(f"<!-- {datetime.now(UTC):%Y-%m-%d}, {_machine()}, `{' '.join(sys.argv)}` -->")
     print(
         "| children | health records | load with screen | load without | overhead "
@@ -87,7 +89,7 @@ def main() -> None:
     print(
         f"| {args.children:,} | {records:,} | {with_screen:.1f} s ({records / with_screen:,.0f}/s) "
         f"| {without:.1f} s ({records / without:,.0f}/s) | {with_screen / without - 1:+.0%} "
-        f"| {report.shielded:,} | {report.cautioned:,} "  # type: ignore[attr-defined]
+        f"| {report.shielded:,} | {report.cautioned:,} "
         f"| {monitored.shielded:,} / {monitored.compared:,} / {len(monitored.hits)} "
         f"/ {monitor_time:.2f} s |"
     )
