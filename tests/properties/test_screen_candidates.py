@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 from childindex.domain.child import Address, Child, Sex
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import BlockingKeys, blocking_keys
+from childindex.domain.similarity import date_closeness, swapped, typo_years
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import delete_all_rows
@@ -26,7 +27,20 @@ from feed_state import delete_all_rows
 # Small pools, so that keys are shared; varied enough that one key can be the only one.
 GIVEN = ["Amara", "Amarah", "Bram", "Zara", "Kwame", "Li", ""]
 FAMILY = ["Okafor", "Okafur", "Zimmer", "Nakamura", "Lewis"]
-DATES = [date(2015, 3, 14), date(2015, 4, 3), date(2015, 3, 4), date(2011, 3, 14), None]
+# Same day, swapped, same month, same day of another month, a year a typo away, a year
+# further, a day and month of neither.
+DATES = [
+    date(2015, 3, 14),
+    date(2015, 4, 3),
+    date(2015, 3, 4),
+    date(2015, 3, 20),
+    date(2015, 7, 14),
+    date(2016, 3, 14),
+    date(2011, 3, 14),
+    date(2008, 3, 14),
+    date(2015, 9, 9),
+    None,
+]
 NHS = ["9990000018", "9990000026", None]
 POSTCODES = ["ZZ1 1AA", "ZZ2 2BB", None]
 
@@ -77,7 +91,10 @@ def worlds(draw: st.DrawFn) -> list[tuple[Child, list[SourceRecord]]]:
 
 
 def _rule(row: Any, keys: BlockingKeys) -> bool:
-    """``domain/shield.py``'s candidate rule over one stored row of screen keys."""
+    """``domain/shield.py``'s candidate rule over one stored row of screen keys, as the store
+    narrows it: by a name key within the year, only the same month or day; by the day and
+    month, only a year a typo away (the lemma below is why nothing that could resemble is
+    lost)."""
     names = any(
         value is not None and stored == value
         for stored, value in (
@@ -86,10 +103,25 @@ def _rule(row: Any, keys: BlockingKeys) -> bool:
             (row.initials, keys.initials or None),
         )
     )
-    in_year = row.birth_year is None or keys.birth_year is None or row.birth_year == keys.birth_year
+    born = keys.birth_dates[0] if keys.birth_dates else None
+    in_year = (
+        row.birth_year is None
+        or keys.birth_year is None
+        or (
+            row.birth_year == keys.birth_year
+            and born is not None
+            # "MM-DD" (a raw read gives SQLite's dates as text)
+            and (
+                row.birth_day_month[:2] == f"{born.month:02d}"
+                or row.birth_day_month[3:] == f"{born.day:02d}"
+            )
+        )
+    )
     same_day = (
-        keys.birth_day_month is not None
+        born is not None
+        and keys.birth_day_month is not None
         and row.birth_day_month == keys.birth_day_month
+        and row.birth_year in typo_years(born)
         and (keys.sex is None or row.sex is None or row.sex == keys.sex)
     )
     return (
@@ -158,3 +190,30 @@ def test_candidates_are_exactly_the_rows_sharing_a_screen_key(
         found = Counter(p.child_id for p in uow.shields.candidates(keys, shielded=shielded))
     assert found == _expected(engine, keys, shielded=shielded)
     delete_all_rows(engine)
+
+
+@given(st.dates(), st.dates())
+def test_the_narrowing_keeps_every_pair_of_dates_that_could_resemble(a: date, b: date) -> None:
+    """The lemma the store's narrowing rests on: two known birth dates give the screen
+    anything (``date_closeness`` above 0) exactly when they are the same day or its day and
+    month swapped, in one year with the same month or the same day, or the same day and
+    month a typo of the year apart. Should ``date_closeness`` give something to another
+    pair, this fails, and the store's screen keys must widen with it."""
+    same_day_and_month = (a.month, a.day) == (b.month, b.day)
+    kept = (
+        a == b
+        or swapped(a) == b
+        or (a.year == b.year and (a.month == b.month or a.day == b.day))
+        or (same_day_and_month and b.year in typo_years(a))
+    )
+    assert (date_closeness(a, b) > 0.0) == kept
+
+
+@given(st.dates(), st.integers(min_value=1, max_value=9999))
+def test_typo_years_are_the_years_one_typo_away(day: date, year: int) -> None:
+    try:
+        other = day.replace(year=year)
+    except ValueError:
+        return  # 29 February
+    one_typo = year != day.year and date_closeness(day, other) == 0.6
+    assert (year in typo_years(day)) == one_typo

@@ -139,12 +139,18 @@ def resemblance(a: ScreenProfile, b: ScreenProfile) -> float:
     """
     if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
         return 1.0
+    closeness = date_closeness(a.birth_date, b.birth_date)
+    same_postcode = bool(a.postcode and a.postcode == b.postcode)
+    if closeness == 0.0 and not same_postcode:
+        # The names only multiply the dates' closeness: nothing to compare. (The store no
+        # longer reads most such candidates: ``storage/repositories/shields.py``.)
+        return 0.0
     given = _name_part(a.given_name, b.given_name)
     family = _name_part(a.family_name, b.family_name)
     across = (_name_part(a.given_name, b.family_name), _name_part(a.family_name, b.given_name))
     names = max((given + family) / 2, sum(across) / 2)
-    score = date_closeness(a.birth_date, b.birth_date) * names
-    if a.postcode and a.postcode == b.postcode:
+    score = closeness * names
+    if same_postcode:
         score = max(score, 0.6 * given * family)
     elif _two_differences(a, b, given, family, across):
         score *= TWO_DIFFERENCES

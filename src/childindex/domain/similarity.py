@@ -121,5 +121,29 @@ def _one_typo(x: str, y: str) -> bool:
     return differing == [first, first + 1] and x[first] == y[first + 1] and x[first + 1] == y[first]
 
 
+def typo_years(day: date) -> frozenset[int]:
+    """The other years in which the same day and month is one typo away from ``day`` in ISO
+    form (a digit of the year changed, or two adjacent ones exchanged): the only other years
+    :func:`date_closeness` gives anything for. The shield screen's day-and-month key asks for
+    these years alone (``storage/repositories/shields.py``).
+
+    >>> sorted(y for y in typo_years(date(2015, 3, 14)) if 2000 <= y <= 2030)
+    [2005, 2010, 2011, 2012, 2013, 2014, 2016, 2017, 2018, 2019, 2025]
+    """
+    year = f"{day.year:04d}"
+    spellings = {year[:i] + digit + year[i + 1 :] for i in range(4) for digit in "0123456789"}
+    spellings |= {year[:i] + year[i + 1] + year[i] + year[i + 2 :] for i in range(3)}
+    found = set()
+    for spelling in spellings:
+        other = int(spelling)
+        if other == day.year or not 1 <= other <= 9999:
+            continue
+        try:
+            found.add(date(other, day.month, day.day).year)
+        except ValueError:
+            continue  # 29 February in a year with none
+    return frozenset(found)
+
+
 def _same_year_part(a: date, b: date) -> float:
     return 0.4 if a.year == b.year and (a.month == b.month or a.day == b.day) else 0.0

@@ -2,12 +2,14 @@
 
 ``ShieldStore.candidates(keys, shielded=True)`` is one query per record; a bulk load asks
 it for every new child. Shielded children are few (about 0.5%), so a batch reads them all
-once (``ShieldStore.shielded_entries``) and answers the same question here, by exactly the
-query's rules (``storage/repositories/shields.py``): a shielded child is a candidate when it
+once (``ShieldStore.shielded_entries``) and answers the same question here, by the
+query's keys (``storage/repositories/shields.py``): a shielded child is a candidate when it
 shares a birth date (or the day/month swap), an identifier or the postcode digest, or, within
 the birth year (any year where either year is unknown), the sound of either name or the
 initials, or, in any year, the day and month of birth with sex (either unknown matches).
-A key of None matches nothing, as a SQL NULL does.
+A key of None matches nothing, as a SQL NULL does. The query also leaves out what those last
+two keys find with birth dates too far apart to resemble at all; this answer keeps them, a
+few more candidates that every caution rule scores 0, so the cautions are the same.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ class ShieldedIndex:
 
     def candidates(self, keys: BlockingKeys) -> list[ScreenProfile]:
         """Shielded children sharing a blocking key with ``keys``, in child ID order (what
-        ``ShieldStore.candidates(keys, shielded=True)`` returns)."""
+        ``ShieldStore.candidates(keys, shielded=True)`` returns, and those its narrowing
+        leaves out: see the module)."""
         if not self.size:
             return []
         # Keyed by entry: a shielded child may be found by several of its identities.

@@ -33,6 +33,7 @@ from childindex.domain.shield_records import (
     ShieldInfo,
     ShieldOrigin,
 )
+from childindex.domain.similarity import typo_years
 from childindex.services.ports import ScreenEntry
 from childindex.storage.bulk import in_chunks
 from childindex.storage.locks import hold_lock
@@ -135,6 +136,16 @@ def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]
       matches any year; a profile with no year matches every year);
     * in any year, the day and month of birth with sex (either unknown matches).
 
+    Of the rows the last two find, only those whose birth date could make them resemble
+    the profile are read: within the year, the same month or the same day; in another
+    year, one a typo of the year away (``similarity.typo_years``). Any other row found only
+    by these keys has a different postcode (the postcode is a key), no identifier in
+    common (so are they) and birth dates ``date_closeness`` gives 0, so it resembles the
+    profile 0 whatever its names (``shield.resemblance``): reading it only cost time, and
+    at a national size most of the rows these keys find are such (about two thirds, on a
+    country of 470,000 children; ``tests/properties/test_screen_candidates.py`` holds the
+    proof's lemma).
+
     A key of None matches nothing, as a SQL NULL does.
     """
     found: list[ColumnElement[bool]] = []
@@ -149,6 +160,13 @@ def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]
         if value is not None:
             found.append(column == value)
     year = wanted.birth_year
+    born = wanted.birth_dates[0] if wanted.birth_dates else None
+    near_in_year: ColumnElement[bool] | None = None
+    if born is not None:  # "MM-DD": the same month, or the same day
+        near_in_year = or_(
+            keys.birth_day_month.like(f"{born.month:02d}-%"),
+            keys.birth_day_month.like(f"%-{born.day:02d}"),
+        )
     for column, value in (
         (keys.given_sound, wanted.given_sound),
         (keys.family_sound, wanted.family_sound),
@@ -160,10 +178,12 @@ def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]
         if year is None:
             found.append(column == value)
         else:
-            found.append(and_(keys.birth_year == year, column == value))
+            in_year = and_(keys.birth_year == year, column == value)
+            found.append(in_year if near_in_year is None else and_(in_year, near_in_year))
             found.append(and_(keys.birth_year.is_(None), column == value))
-    if wanted.birth_day_month is not None:
-        same_day = keys.birth_day_month == wanted.birth_day_month
+    if wanted.birth_day_month is not None and born is not None:
+        years = sorted(typo_years(born))
+        same_day = and_(keys.birth_day_month == wanted.birth_day_month, keys.birth_year.in_(years))
         if wanted.sex is None:
             found.append(same_day)
         else:
