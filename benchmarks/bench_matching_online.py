@@ -26,14 +26,13 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench_shield import timed_health_load
 from sqlalchemy import text
 
 from childindex import bootstrap
 from childindex.config import Settings
 from childindex.domain.source_record import Source, SourceRecord
-from childindex.feeds.health import read_health
 from childindex.linkage.feed_files import read_feed
-from childindex.services import ingest
 from childindex.storage.database import make_engine
 from childindex.storage.migrate import upgrade
 
@@ -85,19 +84,7 @@ def main() -> None:
         loaded_line = f"| health records held (loaded before) | {held:,} |"
     else:
         data = (directory / "health.jsonl").read_bytes()
-        now = datetime.now(UTC)
-        started = time.perf_counter()
-        report = ingest.load_feed(
-            uow_factory=factory,
-            source=Source.HEALTH,
-            filename="health.jsonl",
-            data=data,
-            lines=read_health(data, file="health.jsonl", now=now),
-            actor="bench",
-            now=now,
-            engine=engine,
-        )
-        loaded = time.perf_counter() - started
+        loaded, report = timed_health_load(factory, data, engine=engine)
         loaded_line = (
             f"| health records loaded with the engine | {report.accepted:,} in {loaded:.1f} s |"
         )

@@ -22,7 +22,9 @@ from pathlib import Path
 from childindex.domain.shield import ShieldRule
 from childindex.domain.source_record import Source
 from childindex.feeds.health import read_health
+from childindex.matching.ports import MatchEngine
 from childindex.services import ingest, shield_monitor
+from childindex.services.ports import UnitOfWorkFactory
 from childindex.services.shield_screen import DEFAULT_RULE
 from childindex.storage.cipher import FieldCipher, new_key
 from childindex.storage.database import make_engine
@@ -40,12 +42,14 @@ def _machine() -> str:
     return f"{cpu}, {len(os.sched_getaffinity(0))} CPUs, Python {platform.python_version()}"
 
 
-def _load(
-    directory: Path, data: bytes, rule: ShieldRule, name: str
-) -> tuple[float, tuple[ingest.LoadReport, SqlUnitOfWorkFactory]]:
-    url = f"sqlite:///{directory / name}"
-    upgrade(url)
-    factory = SqlUnitOfWorkFactory(make_engine(url), cipher=FieldCipher(new_key()))
+def timed_health_load(
+    factory: UnitOfWorkFactory,
+    data: bytes,
+    *,
+    rule: ShieldRule = DEFAULT_RULE,
+    engine: MatchEngine | None = None,
+) -> tuple[float, ingest.LoadReport]:
+    """Load a health feed's bytes as the CLI does; the seconds it took, and its report."""
     now = datetime.now(UTC)
     started = time.perf_counter()
     report = ingest.load_feed(
@@ -57,8 +61,19 @@ def _load(
         actor="bench",
         now=now,
         rule=rule,
+        engine=engine,
     )
-    return time.perf_counter() - started, (report, factory)
+    return time.perf_counter() - started, report
+
+
+def _load(
+    directory: Path, data: bytes, rule: ShieldRule, name: str
+) -> tuple[float, tuple[ingest.LoadReport, SqlUnitOfWorkFactory]]:
+    url = f"sqlite:///{directory / name}"
+    upgrade(url)
+    factory = SqlUnitOfWorkFactory(make_engine(url), cipher=FieldCipher(new_key()))
+    took, report = timed_health_load(factory, data, rule=rule)
+    return took, (report, factory)
 
 
 def main() -> None:
