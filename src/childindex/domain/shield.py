@@ -10,6 +10,10 @@ for a cleared officer::
     for caution in rule.cautions(profile, candidates):
         ...  # shield profile.child_id, queue (profile.child_id, caution.shielded_child_id)
 
+Where a trained model exists, it may veto a caution it is sure of (ADR 0019): the rule's
+``gate_bits``, asked through a ``weight`` the services give; never for a pair
+:func:`beyond_gate`, and where the model cannot say, the caution stands.
+
 Storage finds the candidates by :func:`blocking_keys` (shielded children are about 0.5%
 of all, so the screen is cheap). Merge and split keep shields by :func:`merged_shield` and
 :func:`split_shield`.
@@ -17,7 +21,7 @@ of all, so the screen is cheap). Merge and split keep shields by :func:`merged_s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -179,6 +183,23 @@ def explain(a: ScreenProfile, b: ScreenProfile) -> dict[str, float]:
     }
 
 
+def beyond_gate(a: ScreenProfile, b: ScreenProfile) -> bool:
+    """Pairs the model's word never lifts a caution from (ADR 0019): a shared NHS number or
+    UPN, or the same birth date (or its day/month swap) at the same postcode. Whatever the
+    model says of such a pair, an officer looks at it."""
+    if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
+        return True
+    if a.birth_date is None or b.birth_date is None:
+        return False
+    same_day = b.birth_date in (a.birth_date, swapped(a.birth_date))
+    return same_day and bool(a.postcode and a.postcode == b.postcode)
+
+
+# The trained model's match weight (log2 odds, prior included) between two children: the
+# best over their records; None when it cannot say (no model, or a child with no records).
+PairWeight = Callable[[str, str], float | None]
+
+
 def order_key(profile: ScreenProfile) -> tuple[str, ...]:
     """An order of profiles by their identity fields, never by child ID: child IDs are
     random, so the screen breaks ties by this (ADR 0011, order), and its outcome does not
@@ -223,9 +244,16 @@ def strongest_first(cautions: Iterable[Caution]) -> list[Caution]:
 @dataclass(frozen=True, slots=True)
 class ShieldRule:
     """The fail-closed rule with its caution threshold; ``caution=None`` switches the
-    screen off (only tests of the screen itself do that, to show it is what protects)."""
+    screen off (only tests of the screen itself do that, to show it is what protects).
+
+    ``gate_bits``: a caution stands unless the trained model puts the pair below this match
+    weight (ADR 0019) and the pair is not :func:`beyond_gate`. The model is asked only when
+    a ``weight`` is given and only about pairs already at or above caution; where it cannot
+    say (``weight`` returns None), the caution stands. ``None``: resemblance alone decides.
+    """
 
     caution: float | None
+    gate_bits: float | None = None
 
     def cautions(
         self,
@@ -233,9 +261,11 @@ class ShieldRule:
         candidates: Iterable[ScreenProfile],
         *,
         cleared: frozenset[str] = frozenset(),
+        weight: PairWeight | None = None,
     ) -> list[Caution]:
         """Shielded candidates (other than ``profile`` itself and pairs an officer has
-        ``cleared``) that ``profile`` scores at or above the caution threshold against.
+        ``cleared``) that ``profile`` scores at or above the caution threshold against, and
+        that the model, by ``weight``, does not rule out (``gate_bits``).
 
         The score is the resemblance times the candidate's ``strength``: a child shielded only
         because it might be a shielded child passes on that doubt, not certainty. Without
@@ -251,13 +281,22 @@ class ShieldRule:
             if other.child_id in cleared:
                 continue
             score = resemblance(profile, other) * other.strength
-            if score < self.caution:
+            if score < self.caution or self._ruled_out(profile, other, weight):
                 continue
             found = Caution(other.child_id, other.la_code, round(score, 4), order_key(other))
             held = best.get(other.child_id)
             if held is None or found.beats(held):
                 best[other.child_id] = found
         return strongest_first(best.values())
+
+    def _ruled_out(
+        self, profile: ScreenProfile, other: ScreenProfile, weight: PairWeight | None
+    ) -> bool:
+        """The model's word lifts this caution: it is sure enough they are two children."""
+        if weight is None or self.gate_bits is None or beyond_gate(profile, other):
+            return False
+        said = weight(profile.child_id, other.child_id)
+        return said is not None and said < self.gate_bits
 
     def must_shield(self, *, shielded_now: bool, flagged: bool, cautions: list[Caution]) -> bool:
         """A child is shielded if it already is, a source flags it, or it raised a caution."""

@@ -18,6 +18,11 @@ MODEL_VERSION = "fs-1"
 LINK = 0.95
 REVIEW = 0.80
 CAUTION = 0.20
+# The shield screen's model gate (ADR 0019): a caution by resemblance stands unless the
+# trained model puts the pair below this match weight (log2 odds, prior included: about one
+# in a million). On the synthetic 1,000,000-child country, no record of a shielded child
+# that matching left on another child was below -20 bits; 62% of the screen's shields were.
+SCREEN_GATE_BITS = -20.0
 # Two candidates at or above LINK whose strengths (log2 odds) are this close are equally
 # good: linking to either is a coin toss (namesakes: same name and birth date, different
 # homes), so the record goes to REVIEW instead (ADR 0008).
