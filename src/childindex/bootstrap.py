@@ -56,11 +56,14 @@ def build(settings: Settings | None = None) -> Container:
     engine = make_engine(chosen.database_url)
     _BUILT.add(engine)
     cipher = FieldCipher(chosen.data_key_bytes(), retired=chosen.retired_data_keys())
+    matcher = match_engine(chosen.model_path)
+    # The shield screen asks the trained model too, on every write path (ADR 0019).
+    weigher = matcher if isinstance(matcher, ModelMatchEngine) else None
     return Container(
         settings=chosen,
-        uow_factory=SqlUnitOfWorkFactory(engine, cipher=cipher),
+        uow_factory=SqlUnitOfWorkFactory(engine, cipher=cipher, weigher=weigher),
         hasher=Argon2PasswordHasher(),
-        engine=match_engine(chosen.model_path),
+        engine=matcher,
     )
 
 

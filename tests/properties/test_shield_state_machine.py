@@ -33,7 +33,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine
 
-from app_fixtures import FIXED_NOW, make_health_record
+from app_fixtures import FIXED_NOW, TEST_CIPHER, make_health_record
 from childindex.bootstrap import Container
 from childindex.domain.errors import InvalidInput
 from childindex.domain.identifiers import nhs_check_digit
@@ -50,6 +50,7 @@ from childindex.policy.viewer import OrgKind, Viewer
 from childindex.services import door, ingest, merging, rescore, review, shielding
 from childindex.services.shield_screen import DEFAULT_RULE
 from childindex.storage.models import Base
+from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from matching_model import hand_model
 from shield_fixtures import ADMIN, la_record, load_la
 
@@ -475,3 +476,28 @@ def test_the_model_finds_the_seeds_flaw_when_the_caution_rule_is_off(
 ) -> None:
     with pytest.raises(AssertionError, match="shielded child's address"):
         _run(container, engine, ShieldRule(caution=None), examples=100)
+
+
+def _with_a_model(container: Container, engine: Engine) -> Container:
+    """Every unit of work carries a names-and-dates model with the prior of a country of a
+    million children, for the screen's gate to ask (ADR 0019), as ``bootstrap.build``
+    wires it when a model exists."""
+    weigher = ModelMatchEngine({**hand_model(), "prior": 1e-6})
+    factory = SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER, weigher=weigher)
+    return replace(container, uow_factory=factory)
+
+
+def test_no_sequence_shows_a_shielded_childs_address_with_the_models_gate(
+    container: Container, engine: Engine
+) -> None:
+    _run(_with_a_model(container, engine), engine, DEFAULT_RULE, examples=40)
+
+
+def test_the_model_finds_the_flaw_of_a_gate_that_believes_the_model_whatever_it_says(
+    container: Container, engine: Engine
+) -> None:
+    # The gate's threshold is what protects: one above every weight lifts every caution
+    # the floor does not hold (``beyond_gate``), and the feed path shows a shielded child.
+    believer = ShieldRule(caution=DEFAULT_RULE.caution, gate_bits=1000.0)
+    with pytest.raises(AssertionError, match="shielded child's address"):
+        _run(_with_a_model(container, engine), engine, believer, examples=100)

@@ -44,6 +44,11 @@ class ModelMatchEngine:
         self.scorer = TrainedScorer(model)
         self.model_version = self.scorer.model_version
 
+    def weight(self, left: Mapping[str, Any], right: Mapping[str, Any]) -> float:
+        """The model's match weight (log2 odds, prior included) of two records' payloads:
+        what the shield screen's gate asks (``services.ports.PairWeigher``, ADR 0019)."""
+        return self.scorer.score(features_of(left), features_of(right)).match_weight
+
     def decide(self, record: SourceRecord, store: CandidateStore) -> MatchDecision:
         """LINK, REVIEW or NEW for ``record``, with every candidate child scored."""
         features = features_of(record.payload)

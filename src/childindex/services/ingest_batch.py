@@ -39,6 +39,7 @@ from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import LinkOutcome, link_record
 from childindex.services.ports import NewLinkedRecord, RawLine, UnitOfWork
 from childindex.services.screen_index import ShieldedIndex
+from childindex.services.shield_screen import model_weight
 
 IDENTIFIER_KINDS = ("nhs_number", "upn")
 
@@ -292,12 +293,16 @@ class _Batch:
             return self._gather_link(record, raw_id, decision, decision.child_id)
         return False
 
-    def _cautioned(self, child: Child, identities: Iterable[Child] = ()) -> bool:
+    def _cautioned(
+        self, child: Child, records: list[SourceRecord], identities: Iterable[Child] = ()
+    ) -> bool:
         """Whether the shield screen might caution ``child`` (showing the details of
-        ``child``, or any of ``identities``, against the shielded children)."""
+        ``child``, or any of ``identities``, against the shielded children), whose records,
+        not stored yet, are ``records``."""
         index = self.shielded_index()
         if self.context.rule.caution is None or not index.size:
             return False
+        weight = model_weight(self.uow, pending={child.child_id.value: records})
         # A child's records often show one identity: each distinct one is compared once.
         seen: set[ScreenProfile] = set()
         for shown in (child, *identities):
@@ -311,14 +316,14 @@ class _Batch:
                 continue
             seen.add(profile)
             found = index.candidates(blocking_keys(profile))
-            if found and self.context.rule.cautions(profile, found):
+            if found and self.context.rule.cautions(profile, found, weight=weight):
                 return True
         return False
 
     def _gather_new(self, record: SourceRecord, raw_id: int) -> bool:
         child_id = ChildId.new()
         child = route(self.uow, project(child_id, [record], shielded=False), lookup=self.authority)
-        if child.shielded or self._cautioned(child):
+        if child.shielded or self._cautioned(child, [record]):
             return False
         self.pending.children[child_id] = child
         self._gathered(record, raw_id, child, [record], decided_by="new", score=None)
@@ -341,7 +346,7 @@ class _Batch:
         child = route(self.uow, project(child_id, records, shielded=False), lookup=self.authority)
         # Every record's own identity too, as the screen compares each (ADR 0012).
         alone = (project(child_id, [r], shielded=False) for r in records)
-        if child.shielded or self._cautioned(child, alone):
+        if child.shielded or self._cautioned(child, records, alone):
             return False
         if child_id in self.pending.children:
             self.pending.children[child_id] = child

@@ -372,8 +372,20 @@ class AreaStore(Protocol):
         ...
 
 
+class PairWeigher(Protocol):
+    """The trained matching model, asked by the shield screen about two records (ADR 0019)."""
+
+    def weight(self, left: Mapping[str, Any], right: Mapping[str, Any]) -> float:
+        """The match weight (log2 odds, prior included) of two records' payloads."""
+        ...
+
+
 class UnitOfWork(Protocol):
-    """One use case's transaction: rolls back unless committed."""
+    """One use case's transaction: rolls back unless committed.
+
+    ``weigher``: the trained model the shield screen may ask (None without one)."""
+
+    weigher: PairWeigher | None
 
     children: ChildRepository
     audit: AuditLog

@@ -14,7 +14,7 @@ from childindex.audit.tags import AuditTag
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import ShieldRule, blocking_keys
 from childindex.services.ports import UnitOfWork
-from childindex.services.shield_screen import DEFAULT_RULE
+from childindex.services.shield_screen import DEFAULT_RULE, model_weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ def monitor(
     shielded = compared = 0
     with uow:
         found: dict[tuple[str, str], float] = {}
+        weight = model_weight(uow)
         for child in list(uow.shields.shielded_profiles()):
             shielded += 1
             cleared = uow.shields.cleared_pairs(child.child_id)
@@ -44,7 +45,7 @@ def monitor(
                     compared += 1
                     if visible.child_id in cleared:
                         continue
-                    for c in rule.cautions(visible, [profile]):
+                    for c in rule.cautions(visible, [profile], weight=weight):
                         pair = (visible.child_id, child.child_id)
                         found[pair] = max(found.get(pair, 0.0), c.score)
         hits = sorted(

@@ -14,24 +14,27 @@ caution threshold against a shielded one.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from childindex.domain.child import Child
 from childindex.domain.errors import Conflict
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import (
     Caution,
+    PairWeight,
     ScreenProfile,
     ShieldRule,
     blocking_keys,
     strongest_first,
 )
 from childindex.domain.shield_records import ShieldOrigin
+from childindex.domain.source_record import SourceRecord
 from childindex.matching import thresholds
 from childindex.services.ports import UnitOfWork
 
-DEFAULT_RULE = ShieldRule(caution=thresholds.CAUTION)
+DEFAULT_RULE = ShieldRule(caution=thresholds.CAUTION, gate_bits=thresholds.SCREEN_GATE_BITS)
 SCREEN_ACTOR = "shield-screen"
 # Past this many near twins shielded by one write, the write rolls back (fails closed).
 MAX_CASCADE = 500
@@ -73,6 +76,35 @@ def shield_child(
     return shielded
 
 
+def model_weight(
+    uow: UnitOfWork, pending: Mapping[str, Sequence[SourceRecord]] | None = None
+) -> PairWeight | None:
+    """What the rule's gate asks in this unit of work (ADR 0019): the trained model's best
+    match weight between two children's current records, or None where it cannot say (a
+    child with no records); None altogether without a model. ``pending``: the records of
+    children not stored yet (a batch's gathered ones). Records are read once per child."""
+    weigher = uow.weigher
+    if weigher is None:
+        return None
+    held: dict[str, list[Mapping[str, Any]]] = {}
+
+    def payloads(child_id: str) -> list[Mapping[str, Any]]:
+        if child_id not in held:
+            records = (pending or {}).get(child_id)
+            if records is None:
+                records = uow.records.current_records(ChildId(child_id))
+            held[child_id] = [r.payload for r in records]
+        return held[child_id]
+
+    def weight(a: str, b: str) -> float | None:
+        mine, theirs = payloads(a), payloads(b)
+        if not mine or not theirs:
+            return None
+        return max(weigher.weight(x, y) for x in mine for y in theirs)
+
+    return weight
+
+
 def _caution_reason(caution: Caution) -> str:
     return f"might be shielded child {caution.shielded_child_id} (score {caution.score:.2f})"
 
@@ -96,6 +128,7 @@ class _Walk:
         self.queue: list[tuple[float, str]] = []
         self.walked: set[str] = {start}
         self.newly: list[str] = []
+        self.weight = model_weight(uow)
 
     def expand(self, parent: str, profiles: list[ScreenProfile]) -> None:
         """Score every child near any identity of ``parent`` (shielded, at the strength in
@@ -111,7 +144,7 @@ class _Walk:
                     # A visible child's strength is 0; the store's, not this walk's (the
                     # walk writes its shields at the end).
                     before = self.before.setdefault(other.child_id, other.strength)
-                    hits = self.rule.cautions(other, [profile])
+                    hits = self.rule.cautions(other, [profile], weight=self.weight)
                     held = found.get(other.child_id)
                     if hits and hits[0].score > before and (held is None or hits[0].beats(held)):
                         found[other.child_id] = hits[0]
@@ -234,7 +267,8 @@ def screen_child(
         for p in (profile, *identities)
         for c in uow.shields.candidates(blocking_keys(p), shielded=True)
     ]
-    cautions = _best(rule.cautions(p, shielded) for p in (profile, *identities))
+    weight = model_weight(uow)
+    cautions = _best(rule.cautions(p, shielded, weight=weight) for p in (profile, *identities))
     if cautions:  # only then is it worth asking which pairs an officer has cleared
         cleared = uow.shields.cleared_pairs(profile.child_id)
         cautions = [c for c in cautions if c.shielded_child_id not in cleared]

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         ContactRequestStore,
         FeedQueue,
         FeedStore,
+        PairWeigher,
         ReviewRepository,
         SecurityStore,
         ShieldStore,
@@ -68,12 +69,20 @@ class SqlUnitOfWork:
     system: SystemStateStore
     queue: FeedQueue
     areas: AreaStore
+    weigher: PairWeigher | None
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        cipher: FieldCipher,
+        weigher: PairWeigher | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._cipher = cipher
         self._session: Session | None = None
+        self.weigher = weigher
 
     def __enter__(self) -> Self:
         session = self._sessions()
@@ -121,13 +130,22 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    """``UnitOfWorkFactory``: a fresh ``SqlUnitOfWork`` per call, all on one engine."""
+    """``UnitOfWorkFactory``: a fresh ``SqlUnitOfWork`` per call, all on one engine; each
+    carries ``weigher``, the trained model the shield screen may ask (ADR 0019)."""
 
-    def __init__(self, engine: Engine, *, cipher: FieldCipher, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        cipher: FieldCipher,
+        clock: Clock = utc_now,
+        weigher: PairWeigher | None = None,
+    ) -> None:
         self._engine = engine
         self._cipher = cipher
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._clock = clock
+        self._weigher = weigher
 
     @property
     def engine(self) -> Engine:
@@ -136,4 +154,4 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         """A new unit of work; nothing happens until it is entered."""
-        return SqlUnitOfWork(self._sessions, self._clock, self._cipher)
+        return SqlUnitOfWork(self._sessions, self._clock, self._cipher, self._weigher)

@@ -1,0 +1,138 @@
+"""The shield screen's model gate (ADR 0019) on a real database, through the feed path and
+the nightly monitor: a child the model rules out stays visible, a misspelt record of the
+shielded child at a new address is shielded as before, whichever arrives first; and without
+a model the screen shields both, as it always did."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from app_fixtures import FIXED_NOW, TEST_CIPHER, make_health_record
+from childindex.domain.ids import ChildId
+from childindex.domain.source_record import Source
+from childindex.feeds.health import read_health
+from childindex.matching.engine import ModelMatchEngine
+from childindex.matching.thresholds import SCREEN_GATE_BITS
+from childindex.services import ingest
+from childindex.services.ports import UnitOfWorkFactory
+from childindex.services.shield_monitor import monitor
+from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
+from matching_model import hand_model
+from shield_fixtures import la_lines, la_record
+
+# The hand-made model with the prior of a country of about a million children.
+MODEL = ModelMatchEngine({**hand_model(), "prior": 1e-6})
+
+SHIELDED = la_record(
+    record_id="L1",
+    given_name="Marlowe",
+    family_name="Quennell",
+    sex="F",
+    birth_date="2016-07-21",
+    shield={"reason": "refuge"},
+)
+# Born the same day with a forename like hers: resemblance cautions him; the model does not
+# (another name, sex, surname and home).
+NAMESAKE = make_health_record(
+    record_id="H1",
+    given_name="Marla",
+    family_name="Smith",
+    sex="M",
+    birth_date="2016-07-21",
+    address_line1="1 Far Lane",
+    postcode="ZZ9 9ZZ",
+    nhs_number="9990000034",
+)
+# Her, misspelt, at a new address, with an NHS number the council never had: the seed's flaw.
+HERSELF = make_health_record(
+    record_id="H2",
+    given_name="Marlow",
+    family_name="Quenel",
+    sex="F",
+    birth_date="2016-07-21",
+    address_line1="5 New Road",
+    postcode="ZZ8 8AB",
+    nhs_number="9990000050",
+)
+
+
+@pytest.fixture
+def factories(engine: Engine, uow_factory: UnitOfWorkFactory) -> dict[str, UnitOfWorkFactory]:
+    """The same database with the model's gate (as ``bootstrap.build`` wires it when a
+    model exists) and without (no model): ``uow_factory`` cleans up after both."""
+    return {
+        "gated": SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER, weigher=MODEL),
+        "no model": uow_factory,
+    }
+
+
+def _load(factory: UnitOfWorkFactory, source: Source, records: list[dict[str, Any]]) -> None:
+    lines: Any
+    if source is Source.HEALTH:
+        data = "".join(json.dumps(r) + "\n" for r in records).encode()
+        lines = read_health(data, file="h.jsonl", now=FIXED_NOW)
+    else:
+        data, lines = la_lines(records)
+    ingest.load_feed(
+        uow_factory=factory,
+        source=source,
+        filename=f"{source.value}.jsonl",
+        data=data,
+        lines=lines,
+        actor="test",
+        now=FIXED_NOW,
+        engine=MODEL,
+    )
+
+
+def _shielded(factory: UnitOfWorkFactory, source: Source, record_id: str) -> bool:
+    with factory() as uow:
+        child_id = uow.records.linked_child(source=source, record_id=record_id)
+        assert child_id is not None
+        child = uow.children.get(child_id)
+        assert child is not None
+        return child.shielded
+
+
+def _weight(left: dict[str, Any], right: dict[str, Any]) -> float:
+    return MODEL.weight(
+        {k: v for k, v in left.items() if k != "record_id"},
+        {k: v for k, v in right.items() if k != "record_id"},
+    )
+
+
+@pytest.mark.parametrize("shield_first", [True, False], ids=["shield first", "shield last"])
+@pytest.mark.parametrize("wiring", ["gated", "no model"])
+def test_the_model_lifts_a_namesakes_caution_never_the_shielded_childs_own_record(
+    factories: dict[str, UnitOfWorkFactory], wiring: str, shield_first: bool
+) -> None:
+    # The premise: the model puts the namesake below the gate, her own record above it.
+    assert _weight(NAMESAKE, SHIELDED) < SCREEN_GATE_BITS
+    assert _weight(HERSELF, SHIELDED) >= SCREEN_GATE_BITS
+    factory = factories[wiring]
+    steps = [(Source.LA, [SHIELDED]), (Source.HEALTH, [NAMESAKE, HERSELF])]
+    for source, records in steps if shield_first else reversed(steps):
+        _load(factory, source, records)
+    assert _shielded(factory, Source.LA, "L1")
+    assert _shielded(factory, Source.HEALTH, "H2"), "her own record must be shielded"
+    assert _shielded(factory, Source.HEALTH, "H1") is (wiring == "no model")
+
+
+def test_the_nightly_monitor_asks_the_same_model(factories: dict[str, UnitOfWorkFactory]) -> None:
+    _load(factories["gated"], Source.HEALTH, [NAMESAKE])
+    _load(factories["gated"], Source.LA, [SHIELDED])
+    assert not _shielded(factories["gated"], Source.HEALTH, "H1")
+    with factories["gated"]() as uow:
+        namesake = uow.records.linked_child(source=Source.HEALTH, record_id="H1")
+    assert isinstance(namesake, ChildId)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    gated = monitor(uow=factories["gated"](), actor="test", now=now)
+    assert [h for h in gated.hits if h[0] == namesake.value] == []
+    # Without the model the same visible namesake is a hit: the monitor is not blind to him.
+    ungated = monitor(uow=factories["no model"](), actor="test", now=now)
+    assert [h[0] for h in ungated.hits] == [namesake.value]
