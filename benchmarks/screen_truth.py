@@ -5,7 +5,9 @@ For a database a country's feeds were loaded into: each child the screen shielde
 might be (it holds a record of the same person: a duplicate matching did not join). Prints a
 Markdown table by caution band; with ``--model``, another by the trained model's match weight
 between the two children (their best pair of records), to show what a screen gated by the
-model would keep. Not a ``bench_*`` script: ``make bench`` does not run it.
+model would keep. First, what matters most: how many children a practitioner sees in full
+hold a record of a child the country shields (``shielded.csv`` beside ``truth.csv``): the
+seed's flaw, counted. Not a ``bench_*`` script: ``make bench`` does not run it.
 
     uv run python benchmarks/screen_truth.py --database-url sqlite:///var/c.db \
         --truth DIR/truth.csv [--model var/models/model.json]
@@ -34,6 +36,7 @@ _LINKS = (
 )
 _SCREENED = "SELECT DISTINCT child_id FROM shields WHERE origin = 'caution' AND lifted_at IS NULL"
 _CAUTIONS = "SELECT child_id, shielded_child_id, score FROM caution_items"
+_VISIBLE = "SELECT child_id FROM children WHERE status = 'active' AND NOT shielded"
 
 
 def main() -> None:
@@ -51,9 +54,11 @@ def main() -> None:
             if (source, record_id) in truth:
                 persons[child].add(truth[(source, record_id)])
         screened = {child for (child,) in connection.execute(text(_SCREENED))}
+        visible = {child for (child,) in connection.execute(text(_VISIBLE))}
         for child, shielded, score in connection.execute(text(_CAUTIONS)):
             if child in screened and (child not in best or score > best[child][1]):
                 best[child] = (shielded, float(score))
+    _leaks(args.truth.with_name("shielded.csv"), persons, visible)
     bands: Counter[float] = Counter()
     truly: Counter[float] = Counter()
     for child, (shielded, score) in best.items():
@@ -68,6 +73,17 @@ def main() -> None:
         print(f"| {label} | {bands[band]:,} | {truly[band]:,} |")
     if args.model is not None:
         _by_model(args.database_url, args.model, best, persons)
+
+
+def _leaks(shielded_csv: Path, persons: dict[str, set[str]], visible: set[str]) -> None:
+    """Visible children holding a record of a child the country shields (the seed's flaw)."""
+    with shielded_csv.open(encoding="utf-8", newline="") as f:
+        secret = {row["person_key"] for row in csv.DictReader(f)}
+    leaking = sorted(c for c in visible if persons.get(c, set()) & secret)
+    print(
+        f"shielded in the country: {len(secret):,} children; visible children holding a "
+        f"record of one: {len(leaking):,} {leaking[:10]}"
+    )
 
 
 _WEIGHT_BANDS = ((0.0, "0 bits or more"), (-10.0, "-10 to 0"), (-20.0, "-20 to -10"))
