@@ -22,6 +22,7 @@ from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
 from childindex.feeds.health import read_health
 from childindex.main import create_app
+from childindex.matching.ports import MatchEngine
 from childindex.services import accounts, ingest
 from childindex.services.ports import UnitOfWorkFactory
 from childindex.storage.cipher import FieldCipher, new_key
@@ -140,15 +141,24 @@ def load_health(container: Container) -> Callable[[list[dict[str, Any]]], ingest
     """Load health records through the real reader and ingest service."""
 
     def load(records: list[dict[str, Any]]) -> ingest.LoadReport:
-        data = "".join(json.dumps(r) + "\n" for r in records).encode()
-        return ingest.load_feed(
-            uow_factory=container.uow_factory,
-            source=Source.HEALTH,
-            filename="health.jsonl",
-            data=data,
-            lines=read_health(data, file="health.jsonl", now=FIXED_NOW),
-            actor="test",
-            now=FIXED_NOW,
-        )
+        return load_health_records(container, records)
 
     return load
+
+
+def load_health_records(
+    container: Container, records: list[dict[str, Any]], *, engine: MatchEngine | None = None
+) -> ingest.LoadReport:
+    """Load health records through the real reader and ingest service, with the service's
+    default engine unless ``engine`` is given."""
+    data = "".join(json.dumps(r) + "\n" for r in records).encode()
+    return ingest.load_feed(
+        uow_factory=container.uow_factory,
+        source=Source.HEALTH,
+        filename="health.jsonl",
+        data=data,
+        lines=read_health(data, file="health.jsonl", now=FIXED_NOW),
+        actor="test",
+        now=FIXED_NOW,
+        engine=engine,
+    )

@@ -51,16 +51,6 @@ def la_record(**fields: Any) -> dict[str, Any]:
     return record
 
 
-def la_lines(records: Iterable[dict[str, Any]]) -> tuple[bytes, list[ParsedLine]]:
-    """A feed file of la-style records, and its lines as a reader would give them."""
-    lines = []
-    for number, record in enumerate(records, start=1):
-        payload = {k: v for k, v in record.items() if k != "record_id" and v is not None}
-        parsed = SourceRecord(Source.LA, record["record_id"], payload, None)
-        lines.append(ParsedLine(number, json.dumps(record), parsed))
-    return "".join(line.text + "\n" for line in lines).encode(), lines
-
-
 def load_la(
     container: Container,
     records: Iterable[dict[str, Any]],
@@ -70,7 +60,12 @@ def load_la(
 ) -> ingest.LoadReport:
     """Load la-style records through ``ingest.load_feed`` (raw first, then linked), with the
     service's default engine unless ``engine`` is given."""
-    data, lines = la_lines(records)
+    lines = []
+    for number, record in enumerate(records, start=1):
+        payload = {k: v for k, v in record.items() if k != "record_id" and v is not None}
+        parsed = SourceRecord(Source.LA, record["record_id"], payload, None)
+        lines.append(ParsedLine(number, json.dumps(record), parsed))
+    data = "".join(line.text + "\n" for line in lines).encode()
     return ingest.load_feed(
         uow_factory=container.uow_factory,
         source=Source.LA,

@@ -5,25 +5,23 @@ a model the screen shields both, as it always did."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from app_fixtures import FIXED_NOW, TEST_CIPHER, make_health_record
+from app_fixtures import TEST_CIPHER, load_health_records, make_health_record
+from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
-from childindex.feeds.health import read_health
 from childindex.matching.engine import ModelMatchEngine
 from childindex.matching.thresholds import SCREEN_GATE_BITS
-from childindex.services import ingest
-from childindex.services.ports import UnitOfWorkFactory
 from childindex.services.shield_monitor import monitor
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from matching_model import hand_model
-from shield_fixtures import la_lines, la_record
+from shield_fixtures import la_record, load_la
 
 # The hand-made model with the prior of a country of about a million children.
 MODEL = ModelMatchEngine({**hand_model(), "prior": 1e-6})
@@ -62,36 +60,22 @@ HERSELF = make_health_record(
 
 
 @pytest.fixture
-def factories(engine: Engine, uow_factory: UnitOfWorkFactory) -> dict[str, UnitOfWorkFactory]:
+def containers(container: Container, engine: Engine) -> dict[str, Container]:
     """The same database with the model's gate (as ``bootstrap.build`` wires it when a
-    model exists) and without (no model): ``uow_factory`` cleans up after both."""
-    return {
-        "gated": SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER, weigher=MODEL),
-        "no model": uow_factory,
-    }
+    model exists) and without (no model); the ``container`` fixture cleans up after both."""
+    gated = SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER, weigher=MODEL)
+    return {"gated": replace(container, uow_factory=gated), "no model": container}
 
 
-def _load(factory: UnitOfWorkFactory, source: Source, records: list[dict[str, Any]]) -> None:
-    lines: Any
+def _load(container: Container, source: Source, records: list[dict[str, Any]]) -> None:
     if source is Source.HEALTH:
-        data = "".join(json.dumps(r) + "\n" for r in records).encode()
-        lines = read_health(data, file="h.jsonl", now=FIXED_NOW)
+        load_health_records(container, records, engine=MODEL)
     else:
-        data, lines = la_lines(records)
-    ingest.load_feed(
-        uow_factory=factory,
-        source=source,
-        filename=f"{source.value}.jsonl",
-        data=data,
-        lines=lines,
-        actor="test",
-        now=FIXED_NOW,
-        engine=MODEL,
-    )
+        load_la(container, records, engine=MODEL)
 
 
-def _shielded(factory: UnitOfWorkFactory, source: Source, record_id: str) -> bool:
-    with factory() as uow:
+def _shielded(container: Container, source: Source, record_id: str) -> bool:
+    with container.uow_factory() as uow:
         child_id = uow.records.linked_child(source=source, record_id=record_id)
         assert child_id is not None
         child = uow.children.get(child_id)
@@ -109,30 +93,31 @@ def _weight(left: dict[str, Any], right: dict[str, Any]) -> float:
 @pytest.mark.parametrize("shield_first", [True, False], ids=["shield first", "shield last"])
 @pytest.mark.parametrize("wiring", ["gated", "no model"])
 def test_the_model_lifts_a_namesakes_caution_never_the_shielded_childs_own_record(
-    factories: dict[str, UnitOfWorkFactory], wiring: str, shield_first: bool
+    containers: dict[str, Container], wiring: str, shield_first: bool
 ) -> None:
     # The premise: the model puts the namesake below the gate, her own record above it.
     assert _weight(NAMESAKE, SHIELDED) < SCREEN_GATE_BITS
     assert _weight(HERSELF, SHIELDED) >= SCREEN_GATE_BITS
-    factory = factories[wiring]
+    chosen = containers[wiring]
     steps = [(Source.LA, [SHIELDED]), (Source.HEALTH, [NAMESAKE, HERSELF])]
     for source, records in steps if shield_first else reversed(steps):
-        _load(factory, source, records)
-    assert _shielded(factory, Source.LA, "L1")
-    assert _shielded(factory, Source.HEALTH, "H2"), "her own record must be shielded"
-    assert _shielded(factory, Source.HEALTH, "H1") is (wiring == "no model")
+        _load(chosen, source, records)
+    assert _shielded(chosen, Source.LA, "L1")
+    assert _shielded(chosen, Source.HEALTH, "H2"), "her own record must be shielded"
+    assert _shielded(chosen, Source.HEALTH, "H1") is (wiring == "no model")
 
 
-def test_the_nightly_monitor_asks_the_same_model(factories: dict[str, UnitOfWorkFactory]) -> None:
-    _load(factories["gated"], Source.HEALTH, [NAMESAKE])
-    _load(factories["gated"], Source.LA, [SHIELDED])
-    assert not _shielded(factories["gated"], Source.HEALTH, "H1")
-    with factories["gated"]() as uow:
+def test_the_nightly_monitor_asks_the_same_model(containers: dict[str, Container]) -> None:
+    gated, ungated = containers["gated"].uow_factory, containers["no model"].uow_factory
+    _load(containers["gated"], Source.HEALTH, [NAMESAKE])
+    _load(containers["gated"], Source.LA, [SHIELDED])
+    assert not _shielded(containers["gated"], Source.HEALTH, "H1")
+    with gated() as uow:
         namesake = uow.records.linked_child(source=Source.HEALTH, record_id="H1")
     assert isinstance(namesake, ChildId)
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    gated = monitor(uow=factories["gated"](), actor="test", now=now)
-    assert [h for h in gated.hits if h[0] == namesake.value] == []
+    found = monitor(uow=gated(), actor="test", now=now)
+    assert [h for h in found.hits if h[0] == namesake.value] == []
     # Without the model the same visible namesake is a hit: the monitor is not blind to him.
-    ungated = monitor(uow=factories["no model"](), actor="test", now=now)
-    assert [h[0] for h in ungated.hits] == [namesake.value]
+    blind = monitor(uow=ungated(), actor="test", now=now)
+    assert [h[0] for h in blind.hits] == [namesake.value]

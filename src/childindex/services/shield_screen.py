@@ -121,14 +121,15 @@ class _Walk:
     its item; shields are written at the end, each naming the strongest (then first by
     identity fields) shielded child it might be."""
 
-    def __init__(self, uow: UnitOfWork, rule: ShieldRule, start: str) -> None:
-        self.uow, self.rule, self.start = uow, rule, start
+    def __init__(
+        self, uow: UnitOfWork, rule: ShieldRule, start: str, weight: PairWeight | None
+    ) -> None:
+        self.uow, self.rule, self.start, self.weight = uow, rule, start, weight
         self.before: dict[str, float] = {}  # strength when first met (0: visible)
         self.best: dict[str, Caution] = {}  # the strongest caution each child reached
         self.queue: list[tuple[float, str]] = []
         self.walked: set[str] = {start}
         self.newly: list[str] = []
-        self.weight = model_weight(uow)
 
     def expand(self, parent: str, profiles: list[ScreenProfile]) -> None:
         """Score every child near any identity of ``parent`` (shielded, at the strength in
@@ -223,7 +224,7 @@ def _strengthen(uow: UnitOfWork, child_id: str, caution: Caution) -> None:
 
 
 def _guard(
-    uow: UnitOfWork, starts: list[ScreenProfile], rule: ShieldRule
+    uow: UnitOfWork, starts: list[ScreenProfile], rule: ShieldRule, weight: PairWeight | None
 ) -> tuple[list[str], list[str]]:
     """Shield every visible child scoring at or above caution against any of ``starts``
     (identities of one shielded child), and so on from each child shielded or strengthened
@@ -232,7 +233,7 @@ def _guard(
     chain's (ADR 0011). Returns the children newly shielded, and all whose shield it wrote."""
     if not starts:
         return [], []
-    return _Walk(uow, rule, starts[0].child_id).run(starts)
+    return _Walk(uow, rule, starts[0].child_id, weight).run(starts)
 
 
 def _best(found: Iterable[list[Caution]]) -> list[Caution]:
@@ -298,7 +299,7 @@ def screen_child(
         # Every other identity its records carry (ADR 0012): shielded children are few, so
         # these are checked on each write that touches one.
         starts += [replace(i, shielded=True, strength=now_profile.strength) for i in identities]
-        also, rewritten = _guard(uow, starts, rule)
+        also, rewritten = _guard(uow, starts, rule, weight)
     return ScreenOutcome(
         shielded=child.shielded,
         cautions=tuple(cautions),
