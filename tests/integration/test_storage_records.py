@@ -179,6 +179,23 @@ def test_relinking_ends_the_old_link_and_keeps_it_as_history(
     ]
 
 
+@pytest.mark.parametrize("shielded", [False, True])
+def test_a_held_child_is_read_with_its_shield_and_its_current_records(
+    uow_factory: SqlUnitOfWorkFactory, *, shielded: bool
+) -> None:
+    first, later = new_load(uow_factory, 2)
+    put(uow_factory, record(), first)
+    newer = record(given_name="Newer", updated_at=T0 + timedelta(days=1))
+    put(uow_factory, newer, later)
+    child, other = _child(uow_factory, shielded=shielded), _child(uow_factory)
+    _link(uow_factory, child, "new")
+    with uow_factory() as uow:
+        assert uow.records.held_child(child) == (shielded, [newer])
+        assert uow.records.held_child(other) is None  # holds no record
+        uow.children.mark_merged(child, into=other)
+        assert uow.records.held_child(child) is None  # no longer an active child
+
+
 def test_a_record_can_never_have_two_current_links(
     uow_factory: SqlUnitOfWorkFactory, engine: Engine
 ) -> None:

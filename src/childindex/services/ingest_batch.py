@@ -334,13 +334,14 @@ class _Batch:
         self, record: SourceRecord, raw_id: int, decision: MatchDecision, child_id: ChildId
     ) -> bool:
         held = self._children.get(child_id)
-        if held is None:
-            child = self.uow.children.get(child_id)
-            if child is None:
+        if held is not None:
+            shielded, records = held[0].shielded, held[1]
+        else:
+            stored = self.uow.records.held_child(child_id)
+            if stored is None:
                 return False
-            held = (child, self.uow.records.current_records(child_id))
-        child, records = held
-        if child.shielded:
+            shielded, records = stored
+        if shielded:
             return False
         records = sorted([*records, record], key=lambda r: (r.source.value, r.record_id))
         child = route(self.uow, project(child_id, records, shielded=False), lookup=self.authority)

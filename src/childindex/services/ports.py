@@ -642,6 +642,11 @@ class SourceRecordRepository(Protocol):
         """The current version of every source record linked to ``child_id``."""
         ...
 
+    def held_child(self, child_id: ChildId) -> tuple[bool, list[SourceRecord]] | None:
+        """Whether the active child ``child_id`` is shielded, and ``current_records`` of it
+        (one read); None if no active child holds a record."""
+        ...
+
 
 class ReviewRepository(Protocol):
     """Review items and remembered not-a-match decisions."""

@@ -31,6 +31,7 @@ from childindex.domain.survivorship import asks_for_shield
 from childindex.storage.bulk import insert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.models import (
+    CHILD_ACTIVE,
     LINK_DECISIONS,
     BlockingKeyRow,
     ChildRow,
@@ -154,6 +155,21 @@ _CURRENT_RECORDS = (
     .order_by(SR.source, SR.record_id)
 )
 
+# The same, with whether the (active) child is shielded: what a bulk load's link needs.
+_HELD_CHILD = (
+    select(
+        SR.source,
+        SR.record_id,
+        VersionRow.payload,
+        VersionRow.source_updated_at,
+        ChildRow.shielded,
+    )
+    .join(LinkRow, _LIVE_LINK)
+    .join(VersionRow, VersionRow.id == SR.current_version_id)
+    .join(ChildRow, ChildRow.child_id == LinkRow.child_id)
+    .where(LinkRow.child_id == bindparam("child"), ChildRow.status == CHILD_ACTIVE)
+    .order_by(SR.source, SR.record_id)
+)
 
 _CURRENT_LINKS = (
     select(SR.source, SR.record_id, LinkRow.child_id, LinkRow.decided_by)
@@ -434,6 +450,24 @@ class SqlSourceRecordRepository:
             )
             for source, rid, payload, at in rows
         ]
+
+    def held_child(self, child_id: ChildId) -> tuple[bool, list[SourceRecord]] | None:
+        """Whether the active child ``child_id`` is shielded, and ``current_records`` of it,
+        in one query without opening the child's details; None if no active child holds a
+        record."""
+        rows = self._session.connection().execute(_HELD_CHILD, {"child": child_id.value}).all()
+        if not rows:
+            return None
+        records = [
+            SourceRecord(
+                source=Source(source),
+                record_id=rid,
+                payload=self._cipher.open_json(payload),
+                updated_at=at,
+            )
+            for source, rid, payload, at, _ in rows
+        ]
+        return bool(rows[0][4]), records
 
     def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
         """``(source, record_id, payload)`` of the current version of every held record."""
