@@ -258,3 +258,49 @@ def test_a_features_row_holds_every_feature_as_it_is(payload: dict[str, str]) ->
     # The row Splink trains and clusters on: every field, each value itself.
     features = features_of(payload)
     assert features.as_row() == dataclasses.asdict(features)
+
+
+def _middle_level(a: str, b: str, *, given: str = "Aidan") -> str:
+    scorer = TrainedScorer(hand_model())
+    left = dict(CHILD, other_given_names=a)
+    right = dict(CHILD, given_name=given, other_given_names=b)
+    return scorer.score(features_of(left), features_of(right)).levels["middle_names"]
+
+
+def test_middle_names_are_compared_only_where_both_records_have_some() -> None:
+    assert _middle_level("James", "") == "null"
+    assert _middle_level("", "James") == "null"
+    assert _middle_level("James", "james") == "exact"
+    assert _middle_level("James Lee", "Lee James") == "exact"  # the same names
+    assert _middle_level("James Lee", "Lee") == "similar"  # one source kept one
+    assert _middle_level("James", "Jmaes") == "similar"  # a slip
+    assert _middle_level("James", "Aidan", given="James") == "similar"  # known by the middle
+    assert _middle_level("James", "Rhys") == "else"
+
+
+@given(st.text("abc ", max_size=8), st.text("abc ", max_size=8))
+def test_the_middle_level_does_not_depend_on_which_record_is_first(a: str, b: str) -> None:
+    assert _middle_level(a, b) == _middle_level(b, a)
+
+
+def test_different_middle_names_weigh_against_a_match_and_the_same_for() -> None:
+    # Namesakes born the same day (Ruby Daisy and Ruby Skye, synthetic): what else the
+    # records share is the same, only the middle names differ.
+    scorer = TrainedScorer(hand_model())
+    ruby = dict(CHILD, given_name="Ruby", other_given_names="Daisy", sex="F")
+    same = scorer.score(features_of(ruby), features_of(ruby))
+    other = scorer.score(features_of(ruby), features_of(dict(ruby, other_given_names="Skye")))
+    unknown = scorer.score(features_of(ruby), features_of(dict(ruby, other_given_names="")))
+    assert other.weights["middle_names"] < 0 < same.weights["middle_names"]
+    assert unknown.weights["middle_names"] == 0
+    assert other.match_weight < unknown.match_weight < same.match_weight
+
+
+def test_a_model_trained_before_middle_names_scores_as_it_did() -> None:
+    old = hand_model()
+    del old["levels"]["middle_names"]
+    scorer = TrainedScorer(old)
+    other = dict(CHILD, other_given_names="Rhys")
+    score = scorer.score(features_of(CHILD), features_of(other))
+    assert score.weights["middle_names"] == 0.0
+    assert score.match_weight == scorer.score(features_of(CHILD), features_of(CHILD)).match_weight

@@ -33,6 +33,14 @@ _SQL: Final[dict[str, dict[str, str]]] = {
         "other_names": f"coalesce({_in_tokens('forename_l', 'forenames_r')}, false)"
         f" OR coalesce({_in_tokens('forename_r', 'forenames_l')}, false)",
     },
+    "middle_names": {
+        "null": "middle_names_l IS NULL OR middle_names_r IS NULL",
+        "exact": "middle_names_l = middle_names_r",
+        "similar": "len(list_intersect(string_split(middle_names_l, ' '),"
+        " string_split(forenames_r, ' '))) > 0 OR len(list_intersect("
+        "string_split(middle_names_r, ' '), string_split(forenames_l, ' '))) > 0 OR "
+        + _dl1("middle_names"),
+    },
     "surname": {
         "null": "surname_l IS NULL OR surname_r IS NULL",
         "exact": "surname_l = surname_r",

@@ -60,6 +60,25 @@ def forename_level(l: Features, r: Features) -> str:  # noqa: E741 - left/right,
     return "else"
 
 
+def middle_level(l: Features, r: Features) -> str:  # noqa: E741
+    """exact, similar (a middle name among the other's given names, as when one source
+    records two middle names and another one, or the names in another order; or the middle
+    names a letter apart) or else. Null when either side records none: sources often leave
+    middle names out. A typo is not a level of its own: a country whose sources never
+    mistype a middle name would teach the model that one is proof of two children."""
+    if l.middle_names is None or r.middle_names is None:
+        return "null"
+    if l.middle_names == r.middle_names:
+        return "exact"
+    if (
+        _tokens(l.middle_names) & _tokens(r.forenames)
+        or _tokens(r.middle_names) & _tokens(l.forenames)
+        or within_one_edit(l.middle_names, r.middle_names)
+    ):
+        return "similar"
+    return "else"
+
+
 def surname_level(l: Features, r: Features) -> str:  # noqa: E741
     """exact, typo, shared_part (one part of a double-barrelled name), soundex or else."""
     if l.surname is None or r.surname is None:
@@ -126,6 +145,7 @@ def upn_level(l: Features, r: Features) -> str:  # noqa: E741
 
 COMPARISONS: Final[dict[str, Callable[[Features, Features], str]]] = {
     "forename": forename_level,
+    "middle_names": middle_level,
     "surname": surname_level,
     "dob": dob_level,
     "sex": sex_level,
@@ -136,6 +156,7 @@ COMPARISONS: Final[dict[str, Callable[[Features, Features], str]]] = {
 
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "forename": ("exact", "nickname", "typo", "other_names", "else"),
+    "middle_names": ("exact", "similar", "else"),
     "surname": ("exact", "typo", "shared_part", "soundex", "else"),
     "dob": ("exact", "swap", "one_char", "else"),
     "sex": ("exact", "else"),
@@ -145,7 +166,11 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 # Comparisons whose exact level is adjusted for how common the value is.
-TF_COLUMNS: Final[dict[str, str]] = {"forename": "forename", "surname": "surname"}
+TF_COLUMNS: Final[dict[str, str]] = {
+    "forename": "forename",
+    "middle_names": "middle_names",
+    "surname": "surname",
+}
 
 
 def compare(l: Features, r: Features) -> dict[str, str]:  # noqa: E741

@@ -43,6 +43,9 @@ class Features:
     # The forename and every formal name it may stand for, sorted, space separated
     # (``"harrison harry henry"``): the batch model's SQL reads nicknames from it.
     forename_forms: str | None = None
+    # Every given name but the forename, sorted, space separated: middle names tell
+    # namesakes and twins apart where a source records them.
+    middle_names: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         """The features as a plain dict (a table row for Splink). Not ``asdict``, which
@@ -88,4 +91,5 @@ def features_of(payload: Mapping[str, Any]) -> Features:
         nhs_number=_text(payload.get("nhs_number")),
         upn=_text(payload.get("upn")),
         forename_forms=forename_forms(given[0]) if given else None,
+        middle_names=" ".join(sorted(set(tokens) - set(given[:1]))) or None,
     )

@@ -92,7 +92,12 @@ class TrainedScorer:
             }
             for name, levels in model["levels"].items()
         }
-        self._u_exact = {name: float(model["levels"][name]["exact"]["u"]) for name in TF_COLUMNS}
+        # Comparisons a model trained before them lacks weigh nothing (``score``).
+        self._u_exact = {
+            name: float(model["levels"][name]["exact"]["u"])
+            for name in TF_COLUMNS
+            if name in model["levels"]
+        }
         self._tf: dict[str, dict[str, float]] = {
             column: dict(values) for column, values in model["tf"].items()
         }
