@@ -3,9 +3,9 @@
 The model document is what ``childindex matching train`` writes: per comparison and level
 the m and u probabilities, the prior, and term frequencies for the names. The arithmetic
 is Splink's: match weight = log2(prior odds) + Σ log2(m/u), with the exact-name levels
-adjusted by log2(u_exact / tf(value)). When the surnames agree too, a forename's tf is its
-share among that surname's records where that is higher (Muhammad among the Khans): the
-two names are not independent evidence.
+adjusted by log2(u_exact / tf(value)). When the surnames agree too (or are a letter apart,
+or share a part), a forename's tf is its share among either surname's records where that is
+higher (Muhammad among the Khans): the two names are not independent evidence.
 
 Twins rule: twins share date of birth, surname and address, and their forenames often
 differ by one letter (Aidan/Aiden). A pair with the same date of birth whose forenames are
@@ -149,6 +149,16 @@ class TrainedScorer:
             or self._both_real_names(left.forename, right.forename)
         )
 
+    def _family_tf(self, forename: str, tf: float, *surnames: str | None) -> float:
+        """The forename's share among the records of either surname where that is higher:
+        with the surnames a letter apart (Ali, Ail) or sharing a part, too, as a slip in the
+        surname must never make the forename stronger evidence than the surname written
+        right would (on the 1,000,000-child country, a benefit record went to the namesake
+        whose school record spelt her surname wrong)."""
+        for surname in {s for s in surnames if s}:
+            tf = max(tf, self._forename_by_surname.get(surname, {}).get(forename, tf))
+        return tf
+
     def score(self, left: Features, right: Features) -> PairScore:
         """Score one pair; per-comparison weights explain the result."""
         levels = {name: level_of(left, right) for name, level_of in COMPARISONS.items()}
@@ -165,9 +175,8 @@ class TrainedScorer:
                 value = getattr(left, column)
                 tf = self._tf.get(column, {}).get(value)
                 if tf is not None:
-                    if name == "forename" and levels["surname"] == "exact" and left.surname:
-                        family = self._forename_by_surname.get(left.surname, {})
-                        tf = max(tf, family.get(value, tf))
+                    if name == "forename" and levels["surname"] in _SURNAME_AGREES:
+                        tf = self._family_tf(value, tf, left.surname, right.surname)
                     weight += math.log2(self._u_exact[name]) - math.log2(max(tf, _MIN_TF))
             weights[name] = weight
         total = self._prior_weight + sum(weights.values())
