@@ -157,18 +157,9 @@ _CURRENT_RECORDS = (
 
 # The same, with whether the (active) child is shielded: what a bulk load's link needs.
 _HELD_CHILD = (
-    select(
-        SR.source,
-        SR.record_id,
-        VersionRow.payload,
-        VersionRow.source_updated_at,
-        ChildRow.shielded,
-    )
-    .join(LinkRow, _LIVE_LINK)
-    .join(VersionRow, VersionRow.id == SR.current_version_id)
+    _CURRENT_RECORDS.add_columns(ChildRow.shielded)
     .join(ChildRow, ChildRow.child_id == LinkRow.child_id)
-    .where(LinkRow.child_id == bindparam("child"), ChildRow.status == CHILD_ACTIVE)
-    .order_by(SR.source, SR.record_id)
+    .where(ChildRow.status == CHILD_ACTIVE)
 )
 
 _CURRENT_LINKS = (
@@ -441,15 +432,13 @@ class SqlSourceRecordRepository:
     def current_records(self, child_id: ChildId) -> list[SourceRecord]:
         """The current version of every source record linked to ``child_id`` (one query)."""
         rows = self._session.connection().execute(_CURRENT_RECORDS, {"child": child_id.value})
-        return [
-            SourceRecord(
-                source=Source(source),
-                record_id=rid,
-                payload=self._cipher.open_json(payload),
-                updated_at=at,
-            )
-            for source, rid, payload, at in rows
-        ]
+        return [self._current(*row) for row in rows]
+
+    def _current(
+        self, source: str, record_id: str, sealed: str, at: datetime | None
+    ) -> SourceRecord:
+        """A ``_CURRENT_RECORDS`` row as the record it holds."""
+        return SourceRecord(Source(source), record_id, self._cipher.open_json(sealed), at)
 
     def held_child(self, child_id: ChildId) -> tuple[bool, list[SourceRecord]] | None:
         """Whether the active child ``child_id`` is shielded, and ``current_records`` of it,
@@ -458,16 +447,7 @@ class SqlSourceRecordRepository:
         rows = self._session.connection().execute(_HELD_CHILD, {"child": child_id.value}).all()
         if not rows:
             return None
-        records = [
-            SourceRecord(
-                source=Source(source),
-                record_id=rid,
-                payload=self._cipher.open_json(payload),
-                updated_at=at,
-            )
-            for source, rid, payload, at, _ in rows
-        ]
-        return bool(rows[0][4]), records
+        return bool(rows[0][4]), [self._current(*row[:4]) for row in rows]
 
     def all_current(self) -> Iterator[tuple[Source, str, dict[str, Any]]]:
         """``(source, record_id, payload)`` of the current version of every held record."""
