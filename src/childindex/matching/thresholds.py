@@ -13,8 +13,10 @@ Below ``REVIEW`` (and ``CAUTION`` for shielded children) a record starts a new c
 
 from __future__ import annotations
 
-# The scoring the thresholds were tuned for: the Fellegi-Sunter model of `linkage/` (fs-1).
-MODEL_VERSION = "fs-1"
+# The scoring the thresholds were tuned for: the Fellegi-Sunter model of `linkage/`. fs-2
+# compares middle names too (ADR 0020); a model file of fs-1 scores as it did (no weight for
+# them), and `feeds load` reports which one matched, so an operator sees a model to retrain.
+MODEL_VERSION = "fs-2"
 LINK = 0.95
 REVIEW = 0.80
 CAUTION = 0.20
