@@ -8,7 +8,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from childindex.matching.comparisons import LEVELS, within_one_edit
+from childindex.matching.comparisons import LEVELS, middle_level, within_one_edit
 from childindex.matching.features import features_of
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
 from childindex.matching.scoring import TrainedScorer
@@ -281,10 +281,9 @@ def test_a_features_row_holds_every_feature_as_it_is(payload: dict[str, str]) ->
 
 
 def _middle_level(a: str, b: str, *, given: str = "Aidan") -> str:
-    scorer = TrainedScorer(hand_model())
     left = dict(CHILD, other_given_names=a)
     right = dict(CHILD, given_name=given, other_given_names=b)
-    return scorer.score(features_of(left), features_of(right)).levels["middle_names"]
+    return middle_level(features_of(left), features_of(right))
 
 
 def test_middle_names_are_compared_only_where_both_records_have_some() -> None:
