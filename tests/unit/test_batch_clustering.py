@@ -166,3 +166,50 @@ def test_a_slip_of_one_twins_name_a_letter_from_the_others_goes_to_review() -> N
     result = cluster_scored(features, scored)
     assert len(set(result.cluster_of.values())) == 3
     assert ("finn", "slip") in {(a, b) for a, b, _ in result.review_pairs}
+
+
+def test_an_initial_that_fits_both_twins_does_not_join_them() -> None:
+    """Twins Rohan and Rohit (synthetic), each with an NHS number; Rohit's benefit record
+    gives another family name, and so does a benefit record "R" of Rohan's. "R" once joined
+    Rohit's benefit record and Rohan's health record, and through them the twins."""
+    boy = {**HOME, "family_name": "Byrne"}
+    records = {
+        "rohan": {**boy, "given_name": "Rohan", "nhs_number": "9990000018"},
+        "rohit": {**boy, "given_name": "Rohit", "nhs_number": "9990000026"},
+        "rohit_benefit": {**boy, "given_name": "Rohit", "family_name": "McDonagh"},
+        "r": {**boy, "given_name": "R", "family_name": "McDonagh"},
+    }
+    _, result = _cluster(records)
+    assert result.cluster_of["rohan"] != result.cluster_of["rohit"]
+    assert result.cluster_of["rohit"] == result.cluster_of["rohit_benefit"]
+    assert result.cluster_of["r"] not in {result.cluster_of["rohan"], result.cluster_of["rohit"]}
+
+
+def test_an_initial_that_fits_one_child_joins_it() -> None:
+    records = {
+        "aidan": {**HOME, "given_name": "Aidan", "nhs_number": "9990000018"},
+        "a": {**HOME, "given_name": "A"},
+    }
+    _, result = _cluster(records)
+    assert result.cluster_of["a"] == result.cluster_of["aidan"]
+
+
+def test_twins_each_with_a_record_cut_to_the_same_initial_are_not_joined() -> None:
+    """Twins Mason and Milo (synthetic); one school record of Mason's and one health record
+    of Milo's say only "M". Two initials alike are no evidence of one name: read as the
+    same (rare, so strong) forename, two such records once joined twins."""
+    boy = {**HOME, "family_name": "Mahmood"}
+    records = {
+        "mason_health": {**boy, "given_name": "Mason", "other_given_names": "Rhys",
+                         "nhs_number": "9990000018"},
+        "mason_school": {**boy, "given_name": "M", "upn": "A123456789012"},
+        "mason_benefit": {**boy, "given_name": "Mason", "other_given_names": "Rhys"},
+        "milo_health": {**boy, "given_name": "M", "other_given_names": "Talha",
+                        "nhs_number": "9990000026"},
+        "milo_school": {**boy, "given_name": "Milo", "upn": "B123456789012"},
+        "milo_benefit": {**boy, "given_name": "Milo", "other_given_names": "Talha"},
+    }  # fmt: skip
+    _, result = _cluster(records)
+    mason = {result.cluster_of[uid] for uid in records if uid.startswith("mason")}
+    milo = {result.cluster_of[uid] for uid in records if uid.startswith("milo")}
+    assert not mason & milo

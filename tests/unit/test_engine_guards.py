@@ -180,3 +180,24 @@ def test_a_slip_of_one_twins_name_a_letter_from_the_others_goes_to_review() -> N
     assert engine.decide_among(record, held).kind is MatchKind.LINK  # Finn alone: linked
     held.append(CandidateRecord(fynn, "health", "H2", {**boy, "given_name": "Fynn"}))
     assert engine.decide_among(record, held).kind is MatchKind.REVIEW
+
+
+def test_an_initial_that_fits_two_children_born_the_same_day_at_home_goes_to_review() -> None:
+    # Twins Rohan and Rohit (synthetic); a benefit record "R", with the family name Rohit's
+    # benefit record gives, fits both: it once joined Rohit, and Rohan's record with it.
+    engine = ModelMatchEngine(hand_model())
+    rohan, rohit = ChildId.new(), ChildId.new()
+    boy = {**BASE, "family_name": "Byrne", "sex": "M", **_home("BH1 6YR", "60 Green Gardens")}
+    held = _child(rohan, {**boy, "given_name": "Rohan", "nhs_number": "9990000018"})
+    held += _child(
+        rohit,
+        {**boy, "given_name": "Rohit", "nhs_number": "9990000026"},
+        {**boy, "given_name": "Rohit", "family_name": "McDonagh"},
+    )
+    for short in ("R", "Ro"):
+        record = features_of({**boy, "given_name": short, "family_name": "McDonagh"})
+        assert engine.decide_among(record, held[1:]).kind is MatchKind.LINK  # Rohit alone
+        assert engine.decide_among(record, held).kind is MatchKind.REVIEW, short
+    # The full name tells them apart.
+    record = features_of({**boy, "given_name": "Rohit", "family_name": "McDonagh"})
+    assert engine.decide_among(record, held).child_id == rohit

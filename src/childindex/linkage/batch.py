@@ -21,7 +21,14 @@ from typing import Any
 from childindex.linkage.training import linker_for
 from childindex.matching.features import Features
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
-from childindex.matching.scoring import TrainedScorer, outright, twins_apart
+from childindex.matching.scoring import (
+    SHORT_FORMS,
+    TrainedScorer,
+    different_names,
+    fits_short_form,
+    outright,
+    twins_apart,
+)
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
 
@@ -134,6 +141,7 @@ class _Pair:
     right: str
     forename: str = "null"  # the forename comparison's level
     twins: bool = False  # possible twins a letter apart (``twins_apart``)
+    fits: bool = False  # one forename fits the other, same birth date (``fits_short_form``)
 
 
 def _band(pair: _Pair) -> float:
@@ -164,7 +172,10 @@ def score_pairs(
         strength = scorer.decision_strength(score, probability)
         forename = score.levels["forename"]
         twins = twins_apart(score)
-        scored.append(_Pair(strength, probability, force, False, left, right, forename, twins))
+        fits = fits_short_form(score.levels)
+        scored.append(
+            _Pair(strength, probability, force, False, left, right, forename, twins, fits)
+        )
     scored.sort(key=lambda p: (-p.strength, p.left, p.right))
     return scored
 
@@ -244,6 +255,27 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
                     return True
         return False
 
+    # Short-form guard: a record whose forename is another's cut short ("R": Rohan) joins
+    # no cluster while it fits a record of another cluster, born the same day in the same
+    # family or home, by another name (Rohit): which twin it is, an officer decides.
+    fitted: defaultdict[str, set[str]] = defaultdict(set)
+    for pair in scored:
+        if pair.fits:
+            fitted[pair.left].add(pair.right)
+            fitted[pair.right].add(pair.left)
+
+    def short_pull(pair: _Pair) -> bool:
+        if pair.forename not in SHORT_FORMS:
+            return False
+        short, long = sorted(
+            (pair.left, pair.right), key=lambda uid: len(features[uid].forename or "")
+        )
+        name, target = features[long].forename, clusters.find(long)
+        return any(
+            clusters.find(other) != target and different_names(features[other].forename, name)
+            for other in fitted[short]
+        )
+
     bands = [list(band) for _, band in groupby(scored, key=_band)]
     # Per band, the pairs that could join on score (not identifiers, not outright).
     linkable = [
@@ -266,7 +298,9 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
         ambiguous = clusters.ambiguous(here, near) if len(here) + len(near) > 1 else set()
         for pair in rest:
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
-            unsure = bool(roots & ambiguous) or (pair.probability >= LINK and twin_pull(pair))
+            unsure = bool(roots & ambiguous) or (
+                pair.probability >= LINK and (twin_pull(pair) or short_pull(pair))
+            )
             join(pair, unsure=unsure)
     result.cluster_of = {uid: clusters.find(uid) for uid in features}
     # A record linked on its own strength is not queued; one whose best is only "review" is.

@@ -23,15 +23,38 @@ def _in_tokens(left: str, right_list: str) -> str:
     return f"list_contains(string_split({right_list}, ' '), {left})"
 
 
+# Given and family name the wrong way round (``comparisons.names_swapped``).
+_SWAPPED = (
+    "coalesce(forename_l <> surname_l AND forename_l = surname_r AND surname_l = forename_r, false)"
+)
+
+
+def _shortened(length: str, *, equal: bool) -> str:
+    """One forename is the other's first letters, the shorter ``length`` long, the two
+    ``equal`` or not (SQL of ``comparisons._shortened``)."""
+    differ = "" if equal else " AND forename_l <> forename_r"
+    return " OR ".join(
+        f"(starts_with({long}, {short}) AND length({short}) {length}{differ})"
+        for short, long in (("forename_l", "forename_r"), ("forename_r", "forename_l"))
+    )
+
+
+# Both forenames longer than an initial.
+_WORDS = "length(forename_l) > 1 AND length(forename_r) > 1"
+
 _SQL: Final[dict[str, dict[str, str]]] = {
     "forename": {
         "null": "forename_l IS NULL OR forename_r IS NULL",
-        "exact": "forename_l = forename_r",
-        "nickname": "coalesce(len(list_intersect(string_split(forename_forms_l, ' '),"
-        " string_split(forename_forms_r, ' '))) > 0, false)",
-        "typo": _dl1("forename"),
-        "other_names": f"coalesce({_in_tokens('forename_l', 'forenames_r')}, false)"
-        f" OR coalesce({_in_tokens('forename_r', 'forenames_l')}, false)",
+        "exact": "forename_l = forename_r AND length(forename_l) > 1",
+        "swapped": _SWAPPED,
+        "initial": _shortened("= 1", equal=True),
+        # past "initial", a one-letter forename is "else" (``comparisons.forename_level``)
+        "nickname": f"{_WORDS} AND coalesce(len(list_intersect("
+        "string_split(forename_forms_l, ' '), string_split(forename_forms_r, ' '))) > 0, false)",
+        "typo": f"{_WORDS} AND {_dl1('forename')}",
+        "other_names": f"{_WORDS} AND (coalesce({_in_tokens('forename_l', 'forenames_r')}, false)"
+        f" OR coalesce({_in_tokens('forename_r', 'forenames_l')}, false))",
+        "prefix": _shortened(">= 2", equal=False),
     },
     "middle_names": {
         "null": "middle_names_l IS NULL OR middle_names_r IS NULL",
@@ -44,6 +67,7 @@ _SQL: Final[dict[str, dict[str, str]]] = {
     "surname": {
         "null": "surname_l IS NULL OR surname_r IS NULL",
         "exact": "surname_l = surname_r",
+        "swapped": _SWAPPED,
         "typo": _dl1("surname"),
         "shared_part": "len(list_intersect(string_split(surname_l, ' '),"
         " string_split(surname_r, ' '))) > 0",
@@ -82,7 +106,11 @@ def _comparison(name: str) -> cl.CustomComparison:
             continue
         level: Any = cll.CustomLevel(sql[label], label_for_charts=label)
         if label == "exact" and name in TF_COLUMNS:
-            level = level.configure(tf_adjustment_column=TF_COLUMNS[name])
+            # The level's own u is the exact match's (the forename's also asks for more
+            # than one letter, which Splink would not recognise as an exact match).
+            level = level.configure(
+                tf_adjustment_column=TF_COLUMNS[name], disable_tf_exact_match_detection=True
+            )
         levels.append(level)
     return cl.CustomComparison(levels, output_column_name=name)
 

@@ -45,19 +45,53 @@ def _tokens(value: str | None) -> set[str]:
     return set(value.split()) if value else set()
 
 
+def names_swapped(l: Features, r: Features) -> bool:  # noqa: E741
+    """Given and family name entered the wrong way round on one of the records."""
+    return (
+        l.forename is not None
+        and l.surname is not None
+        and l.forename != l.surname
+        and l.forename == r.surname
+        and l.surname == r.forename
+    )
+
+
+def _shortened(a: str, b: str, *, initial: bool) -> bool:
+    """One name is the other cut short: its initial alone (``initial``; two equal initials
+    too), or its first two letters or more ("Tobi" for Tobias: a short form no nickname
+    table holds)."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if not long.startswith(short):
+        return False
+    return len(short) == 1 if initial else len(short) >= 2 and short != long
+
+
 def forename_level(l: Features, r: Features) -> str:  # noqa: E741 - left/right, as Splink
-    """exact, nickname, typo, other_names or else."""
+    """exact, swapped (with the surname), initial (one or both an initial, the same
+    letter), nickname, typo, other_names, prefix or else."""
     if l.forename is None or r.forename is None:
         return "null"
-    if l.forename == r.forename:
-        return "exact"
-    if may_be_same_name(l.forename, r.forename):
+    if l.forename == r.forename and len(l.forename) > 1:
+        return "exact"  # two equal initials are no more than initials ("initial")
+    if names_swapped(l, r):
+        return "swapped"
+    if min(len(l.forename), len(r.forename)) == 1:
+        # An initial is an initial only: never a typo, a nickname or another name of "K".
+        return "initial" if _shortened(l.forename, r.forename, initial=True) else "else"
+    return _forenames_differ(l, r)
+
+
+def _forenames_differ(l: Features, r: Features) -> str:  # noqa: E741
+    """How two different forenames, each longer than an initial, still agree: nickname,
+    typo, other_names, prefix or else."""
+    left, right = l.forename or "", r.forename or ""
+    if may_be_same_name(left, right):
         return "nickname"
-    if within_one_edit(l.forename, r.forename):
+    if within_one_edit(left, right):
         return "typo"
-    if l.forename in _tokens(r.forenames) or r.forename in _tokens(l.forenames):
+    if left in _tokens(r.forenames) or right in _tokens(l.forenames):
         return "other_names"
-    return "else"
+    return "prefix" if _shortened(left, right, initial=False) else "else"
 
 
 def middle_level(l: Features, r: Features) -> str:  # noqa: E741
@@ -80,18 +114,24 @@ def middle_level(l: Features, r: Features) -> str:  # noqa: E741
 
 
 def surname_level(l: Features, r: Features) -> str:  # noqa: E741
-    """exact, typo, shared_part (one part of a double-barrelled name), soundex or else."""
+    """exact, swapped (with the forename), typo, shared_part (one part of a double-barrelled
+    name), soundex or else."""
     if l.surname is None or r.surname is None:
         return "null"
     if l.surname == r.surname:
         return "exact"
-    if within_one_edit(l.surname, r.surname):
+    if names_swapped(l, r):
+        return "swapped"
+    return _surnames_differ(l, r)
+
+
+def _surnames_differ(l: Features, r: Features) -> str:  # noqa: E741
+    """How two different surnames still agree: typo, shared_part, soundex or else."""
+    if within_one_edit(l.surname or "", r.surname or ""):
         return "typo"
     if _tokens(l.surname) & _tokens(r.surname):
         return "shared_part"
-    if l.surname_sdx == r.surname_sdx:
-        return "soundex"
-    return "else"
+    return "soundex" if l.surname_sdx == r.surname_sdx else "else"
 
 
 def dob_level(l: Features, r: Features) -> str:  # noqa: E741
@@ -155,9 +195,18 @@ COMPARISONS: Final[dict[str, Callable[[Features, Features], str]]] = {
 }
 
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
-    "forename": ("exact", "nickname", "typo", "other_names", "else"),
+    "forename": (
+        "exact",
+        "swapped",
+        "initial",
+        "nickname",
+        "typo",
+        "other_names",
+        "prefix",
+        "else",
+    ),
     "middle_names": ("exact", "similar", "else"),
-    "surname": ("exact", "typo", "shared_part", "soundex", "else"),
+    "surname": ("exact", "swapped", "typo", "shared_part", "soundex", "else"),
     "dob": ("exact", "swap", "one_char", "else"),
     "sex": ("exact", "else"),
     "location": ("address", "postcode", "sector", "district", "else"),

@@ -24,7 +24,14 @@ from childindex.matching.ports import (
     MatchDecision,
     MatchKind,
 )
-from childindex.matching.scoring import TrainedScorer, outright, twins_apart
+from childindex.matching.scoring import (
+    SHORT_FORMS,
+    TrainedScorer,
+    different_names,
+    fits_short_form,
+    outright,
+    twins_apart,
+)
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
 # More stored records than this sharing a key means a very common key; the rest are not
@@ -102,6 +109,9 @@ class ModelMatchEngine:
         best: dict[ChildId, _Best] = {}
         ids: dict[ChildId, tuple[set[str], set[str]]] = {}
         twins: set[ChildId] = set()  # children holding a possible twin of the record
+        # Per child, the forenames of its records the record's forename fits as a short form
+        # ("R": Rohan) born the same day in the same family or home (``fits_short_form``).
+        fitted: dict[ChildId, set[str]] = {}
         for found in candidates:
             other = features_of(found.payload)
             held_ids = ids.setdefault(found.child_id, (set(), set()))
@@ -111,6 +121,8 @@ class ModelMatchEngine:
             score = self.scorer.score(features, other)
             if twins_apart(score):
                 twins.add(found.child_id)
+            if fits_short_form(score.levels) and other.forename is not None:
+                fitted.setdefault(found.child_id, set()).add(other.forename)
             verdict = identifier_verdict(features, other)
             probability = self.scorer.decision_probability(score)
             if verdict is IdentifierVerdict.REVIEW:
@@ -140,11 +152,19 @@ class ModelMatchEngine:
         ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
         linkable = [b for _, b in ranked if b.probability >= LINK]
         best_by_letter = bool(linkable) and linkable[0].forename == "typo"
+        short_fits_two = bool(linkable) and linkable[0].forename in SHORT_FORMS
+        if short_fits_two:
+            first = next(c for c, b in ranked if b.probability >= LINK)
+            short_fits_two = _fits_another(first, fitted)
         if (
             linkable
             and linkable[0].verdict is not IdentifierVerdict.LINK
             and (
                 (len(linkable) > 1 and linkable[0].strength - linkable[1].strength < AMBIGUOUS_BITS)
+                # A short form ("R") fitting another child, born the same day in the same
+                # family or home, by another name (Rohan, Rohit): which one it is, an
+                # officer decides.
+                or short_fits_two
                 # Twin guard: the best has a forename a letter off, another the same one, or
                 # a name a letter off that the twins rule capped ("Fnn" between Finn and
                 # his twin Fynn).
@@ -159,6 +179,18 @@ class ModelMatchEngine:
         ):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
         return {c: (b.probability, b.verdict, b.candidate) for c, b in ranked}
+
+
+def _fits_another(best: ChildId, fitted: Mapping[ChildId, set[str]]) -> bool:
+    """Whether the short form fits another child than ``best`` by a name none of ``best``'s
+    fitted records has (nor a nickname of one)."""
+    mine = fitted.get(best, set())
+    return any(
+        all(different_names(name, held) for held in mine)
+        for child, names in fitted.items()
+        if child != best
+        for name in names
+    )
 
 
 _RANK = {IdentifierVerdict.LINK: 2, IdentifierVerdict.REVIEW: 1, IdentifierVerdict.NONE: 0}

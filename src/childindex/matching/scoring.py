@@ -11,7 +11,9 @@ Twins rule: twins share date of birth, surname and address, and their forenames 
 differ by one letter (Aidan/Aiden). A pair with the same date of birth whose forenames are
 two different names (both common in the data, so neither is a keying slip) and whose middle
 names do not agree is *possible twins*: never linked automatically. If the names share
-nothing it stays below ``REVIEW`` (a new child); one letter apart, it goes to review.
+nothing, or one is the start of the other (Ava and Avani), it stays below ``REVIEW`` (a new
+child); one letter apart, it goes to review. A name cut short that is not a real name of its
+own ("Tobi", "J") is the same child's, as the model weighs it.
 """
 
 from __future__ import annotations
@@ -21,12 +23,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from childindex.domain.nicknames import may_be_same_name
 from childindex.matching.comparisons import COMPARISONS, TF_COLUMNS
 from childindex.matching.features import Features
 from childindex.matching.thresholds import LINK, REVIEW
 
 _MIN_TF = 1e-6
-_SURNAME_AGREES = frozenset({"exact", "typo", "shared_part"})
+# Surname levels that say one family (a name entered the wrong way round is the family's).
+_SURNAME_AGREES = frozenset({"exact", "swapped", "typo", "shared_part"})
+# Forename levels twins' names can have: two names a letter apart, one the start of the
+# other (Ava and Avani), or two different names.
+_TWIN_NAMES = frozenset({"typo", "prefix", "else"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,11 @@ COMMON_NAME_COUNT = 3
 # closer: Isha is 1.2% of Isla (twins merged at 1/50, on 250,000 children), Zora 7.5% of
 # Zara. A slip more common than this goes to review: the safe side.
 SLIP_RATIO = 200
+# A name cut short recurs too where a source truncates ("Elij" is 0.5% of Elijah on a
+# 100,000-child country whose sources cut 2% of names), while a short name twins are given
+# (Ava and Avani) is about as common as the long one: a cut name more than this many times
+# rarer than the long one is the same child's.
+SHORT_FORM_RATIO = 10
 
 
 def _middle_names(features: Features) -> set[str]:
@@ -64,6 +76,29 @@ def twins_apart(score: PairScore) -> bool:
     nothing but a shared identifier may join them. Twins with two different names are not
     kept apart so: a record with both (William Dafydd) is a child known by either name."""
     return score.possible_twins and score.levels.get("forename") == "typo"
+
+
+# Forename levels where one name is the other cut short: "J" or "Jo" fits Jack and James.
+SHORT_FORMS = frozenset({"prefix", "initial"})
+
+
+def fits_short_form(levels: Mapping[str, str]) -> bool:
+    """The pair's forenames are one name, or one the other cut short, with the same birth
+    date in the same family or at the same home: a short form on one of them cannot tell
+    this record from another such (twins Rohan and Rohit are both "R")."""
+    return (
+        levels.get("forename") in SHORT_FORMS | {"exact"}
+        and levels.get("dob") == "exact"
+        and (
+            levels.get("surname") in _SURNAME_AGREES
+            or levels.get("location") in {"address", "postcode"}
+        )
+    )
+
+
+def different_names(left: str | None, right: str | None) -> bool:
+    """Two forenames that are not one name, nor a nickname of the other."""
+    return bool(left and right and left != right and not may_be_same_name(left, right))
 
 
 def outright(levels: Mapping[str, str]) -> bool:
@@ -115,14 +150,17 @@ class TrainedScorer:
         forenames = max(int(totals.get("forename", 0)), 1)
         self._common_forename_share = COMMON_NAME_COUNT / forenames
 
-    def _both_real_names(self, left: str | None, right: str | None) -> bool:
-        """Two forenames a letter apart are both real names: each seen often enough, and
-        neither a recurring slip of the other (``SLIP_RATIO``)."""
+    def _both_real_names(
+        self, left: str | None, right: str | None, ratio: int = SLIP_RATIO
+    ) -> bool:
+        """Two forenames a letter apart (or one the start of the other) are both real names:
+        each seen often enough, and neither a recurring slip or cut of the other, that is
+        ``ratio`` times rarer (``SLIP_RATIO``, ``SHORT_FORM_RATIO``)."""
         if not (self._common_forename(left) and self._common_forename(right)):
             return False
         shares = self._tf.get("forename", {})
         rarer, commoner = sorted((shares.get(left or "", 0.0), shares.get(right or "", 0.0)))
-        return rarer * SLIP_RATIO >= commoner
+        return rarer * ratio >= commoner
 
     def _common_forename(self, name: str | None) -> bool:
         share = self._tf.get("forename", {}).get(name or "", 0.0)
@@ -136,7 +174,7 @@ class TrainedScorer:
             # A boy and a girl whose names meet only in a short form either could have
             # (Charlie: Charles or Charlotte) are a brother and sister (ADR 0014).
             return levels.get("sex") == "else" and left.forename_canon != right.forename_canon
-        if levels.get("forename") not in {"typo", "else"}:
+        if levels.get("forename") not in _TWIN_NAMES:
             return False
         if _middle_names(left) & _middle_names(right):
             return False
@@ -146,7 +184,11 @@ class TrainedScorer:
         return (
             levels["forename"] == "else"
             or "else" in (levels.get("nhs_number"), levels.get("sex"), levels.get("upn"))
-            or self._both_real_names(left.forename, right.forename)
+            or self._both_real_names(
+                left.forename,
+                right.forename,
+                SHORT_FORM_RATIO if levels["forename"] == "prefix" else SLIP_RATIO,
+            )
         )
 
     def _family_tf(self, forename: str, tf: float, *surnames: str | None) -> float:
@@ -167,7 +209,9 @@ class TrainedScorer:
             if level == "null":
                 weights[name] = 0.0
                 continue
-            weight = self._weights.get(name, {}).get(level, 0.0)
+            # A level the model was trained without weighs as the levels it was part of then.
+            known = self._weights.get(name, {})
+            weight = known.get(level, known.get("else", 0.0))
             if name == "location" and levels["surname"] in _SURNAME_AGREES:
                 weight = self._household.get(level, weight)
             column = TF_COLUMNS.get(name)
@@ -188,7 +232,7 @@ class TrainedScorer:
         """The probability the thresholds see: possible twins never reach ``LINK``."""
         if not score.possible_twins:
             return score.probability
-        distinct = score.levels["forename"] == "else" or "else" in (
+        distinct = score.levels["forename"] in {"else", "prefix"} or "else" in (
             score.levels.get("nhs_number"),
             score.levels.get("upn"),
         )

@@ -14,9 +14,11 @@ Below ``REVIEW`` (and ``CAUTION`` for shielded children) a record starts a new c
 from __future__ import annotations
 
 # The scoring the thresholds were tuned for: the Fellegi-Sunter model of `linkage/`. fs-2
-# compares middle names too (ADR 0020); a model file of fs-1 scores as it did (no weight for
-# them), and `feeds load` reports which one matched, so an operator sees a model to retrain.
-MODEL_VERSION = "fs-2"
+# compares middle names too (ADR 0020); fs-3 reads names entered the wrong way round and a
+# forename cut short (ADR 0021). An older model file scores as it did (no weight for middle
+# names; a new level weighs as "else", where it fell before), and `feeds load` reports which
+# one matched, so an operator sees a model to retrain.
+MODEL_VERSION = "fs-3"
 LINK = 0.95
 REVIEW = 0.80
 CAUTION = 0.20
