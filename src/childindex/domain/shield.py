@@ -183,11 +183,27 @@ def explain(a: ScreenProfile, b: ScreenProfile) -> dict[str, float]:
     }
 
 
+# A name part (``_name_part``) this high is the same name, give or take a letter.
+_SAME_NAME_PART = 0.8
+
+
+def _crossed_only(a: ScreenProfile, b: ScreenProfile) -> bool:
+    """The names agree read the wrong way round (given against family, each alike), and not
+    read straight."""
+    across = min(_name_part(a.given_name, b.family_name), _name_part(a.family_name, b.given_name))
+    straight = min(_name_part(a.given_name, b.given_name), _name_part(a.family_name, b.family_name))
+    return across >= _SAME_NAME_PART > straight
+
+
 def beyond_gate(a: ScreenProfile, b: ScreenProfile) -> bool:
     """Pairs the model's word never lifts a caution from (ADR 0019): a shared NHS number or
-    UPN, or the same birth date (or its day/month swap) at the same postcode. Whatever the
-    model says of such a pair, an officer looks at it."""
+    UPN; the same birth date (or its day/month swap) at the same postcode; or names alike
+    only read the wrong way round, which a model trained on sources that never swap them
+    weighs as two different names (ADR 0021). Whatever the model says of such a pair, an
+    officer looks at it."""
     if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
+        return True
+    if _crossed_only(a, b):
         return True
     if a.birth_date is None or b.birth_date is None:
         return False

@@ -89,6 +89,9 @@ class ShieldedIndex:
         for kind, name in (
             ("g", keys.given_sound),
             ("f", keys.family_sound),
+            # names entered the wrong way round (ADR 0021)
+            ("f", keys.given_sound),
+            ("g", keys.family_sound),
             ("i", keys.initials or None),
         ):
             if name is None:

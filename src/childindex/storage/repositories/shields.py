@@ -132,8 +132,9 @@ def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]
     optional parts bound as parameters, made the database read every row of the table):
 
     * the birth date, or its day/month swap; the NHS number; the UPN; the postcode digest;
-    * the sound of either name, or the initials, within the birth year (a row with no year
-      matches any year; a profile with no year matches every year);
+    * the sound of either name (against either name: names are entered the wrong way
+      round), or the initials, within the birth year (a row with no year matches any year;
+      a profile with no year matches every year);
     * in any year, the day and month of birth with sex (either unknown matches).
 
     Of the rows the last two find, only those whose birth date could make them resemble
@@ -170,6 +171,9 @@ def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]
     for column, value in (
         (keys.given_sound, wanted.given_sound),
         (keys.family_sound, wanted.family_sound),
+        # Names entered the wrong way round: each name's sound against the other's (ADR 0021).
+        (keys.family_sound, wanted.given_sound),
+        (keys.given_sound, wanted.family_sound),
         # An empty key matches nothing (never every child with an empty key).
         (keys.initials, wanted.initials or None),
     ):
