@@ -500,3 +500,42 @@ def test_matching_train_refuses_too_little_memory(country: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--memory-gb" in result.output
+
+
+def test_a_country_whose_sources_swap_names_teaches_the_model_to_read_them(
+    country: Path,
+) -> None:
+    # Errors our generator never makes (ADR 0021): every 15th record gets its given and
+    # family name exchanged, or its forename cut to an initial or to its first four letters.
+    def changed(index: int, fields: dict[str, Any]) -> dict[str, Any]:
+        given, family = fields.get("given_name") or "", fields.get("family_name") or ""
+        kind = index // 15 % 3
+        if kind == 0:
+            return {**fields, "given_name": family, "family_name": given}
+        return {**fields, "given_name": given[:1] if kind == 1 else given[:4]}
+
+    records = list(read_country(country))
+    noisy = {i for i in range(0, len(records), 15) if len(records[i][2]["given_name"]) > 4}
+    records = [
+        (source, rid, changed(i, fields) if i in noisy else fields)
+        for i, (source, rid, fields) in enumerate(records)
+    ]
+    rows = feature_rows(records)
+    model = train(rows, seed=3)
+    forename = model["levels"]["forename"]
+    for level in ("swapped", "initial", "prefix"):
+        assert forename[level]["m"] > forename[level]["u"], level  # evidence for a match
+    truth = read_truth(country)
+    result = cluster(rows, model)
+    mates = Counter(truth[uid] for uid in truth)
+    joined = [
+        any(
+            result.cluster_of[other] == result.cluster_of[uid]
+            for other in truth
+            if other != uid and truth[other] == truth[uid]
+        )
+        for i, (source, rid, _) in enumerate(records)
+        if i in noisy and mates[truth[uid := f"{source}:{rid}"]] > 1
+    ]
+    assert len(joined) > 100
+    assert sum(joined) / len(joined) > 0.9
