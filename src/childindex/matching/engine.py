@@ -104,7 +104,9 @@ class ModelMatchEngine:
         with the day and month of birth swapped); and when two children are at or above
         ``LINK`` within ``AMBIGUOUS_BITS`` of each other, or the best has the record's
         forename a letter off while another has it exactly or a letter off as a possible
-        twin (twins), none is linked automatically.
+        twin (twins), or the record's forename is an initial or a name cut short that fits
+        two children born the same day in one family or home by different names (ADR 0021),
+        none is linked automatically.
         """
         best: dict[ChildId, _Best] = {}
         ids: dict[ChildId, tuple[set[str], set[str]]] = {}
