@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -420,3 +421,22 @@ def test_a_recurring_cut_of_a_name_is_the_same_child_not_a_twin() -> None:
     assert score.levels["forename"] == "prefix"
     assert not score.possible_twins
     assert scorer.decision_probability(score) >= LINK
+
+
+def test_a_swap_is_one_piece_of_evidence_not_two() -> None:
+    # Names the wrong way round weigh as the names agreeing, less the odds that a true
+    # match's names are swapped rather than straight; the two swapped levels' own weights
+    # would count the one swap twice (and outweigh two names that agree).
+    model = hand_model()
+    scorer = TrainedScorer(model)
+    straight = scorer.score(features_of(CHILD), features_of(CHILD))
+    swapped = scorer.score(
+        features_of(CHILD), features_of(dict(CHILD, given_name="Smith", family_name="Aidan"))
+    )
+    levels = model["levels"]["forename"]
+    odds = math.log2(levels["swapped"]["m"] / levels["exact"]["m"])
+    names = ("forename", "surname")
+    assert sum(swapped.weights[n] for n in names) == pytest.approx(
+        sum(straight.weights[n] for n in names) + odds
+    )
+    assert swapped.match_weight < straight.match_weight

@@ -127,6 +127,17 @@ class TrainedScorer:
             }
             for name, levels in model["levels"].items()
         }
+        # log2 of how much rarer a true match's names are swapped than straight (``_swapped``);
+        # None for a model trained before the level (``score`` weighs swaps as "else").
+        forename_levels = model["levels"]["forename"]
+        self._swap_odds: float | None = (
+            math.log2(
+                max(forename_levels["swapped"]["m"], 1e-12)
+                / max(forename_levels["exact"]["m"], 1e-12)
+            )
+            if "swapped" in forename_levels
+            else None
+        )
         # Comparisons a model trained before them lacks weigh nothing (``score``).
         self._u_exact = {
             name: float(model["levels"][name]["exact"]["u"])
@@ -201,10 +212,45 @@ class TrainedScorer:
             tf = max(tf, self._forename_by_surname.get(surname, {}).get(forename, tf))
         return tf
 
+    def _rarity(self, name: str, value: str | None, surnames: tuple[str | None, ...]) -> float:
+        """The term-frequency adjustment of an exact level: rarer values weigh more. A
+        forename is weighed within the family of ``surnames`` (``_family_tf``)."""
+        tf = self._tf.get(TF_COLUMNS[name], {}).get(value or "")
+        if tf is None:
+            return 0.0
+        if name == "forename" and value:
+            tf = self._family_tf(value, tf, *surnames)
+        return math.log2(self._u_exact[name]) - math.log2(max(tf, _MIN_TF))
+
+    def _swapped(self, left: Features, right: Features, odds: float) -> dict[str, float]:
+        """Forename and surname weights of a pair whose names are the wrong way round on
+        one record. The swap is one event, not two: weighed as the two names agreeing
+        exactly (with their rarity, read the way that makes them commoner: either record
+        may be the swapped one), and once ``odds``, that a true match's names are swapped
+        rather than straight. The two ``swapped`` levels' own weights would count it twice:
+        each is learnt as rare as both names crossing at once (+13.7 bits each on a country
+        with 2% of records swapped, against +8.0 and +7.3 for the names agreeing)."""
+        exact = {name: self._weights[name]["exact"] for name in ("forename", "surname")}
+        forename, surname = min(
+            (
+                (
+                    exact["forename"] + self._rarity("forename", given, (family,)) + odds,
+                    exact["surname"] + self._rarity("surname", family, ()),
+                )
+                for given, family in (
+                    (left.forename, left.surname),
+                    (right.forename, right.surname),
+                )
+            ),
+            key=sum,
+        )
+        return {"forename": forename, "surname": surname}
+
     def score(self, left: Features, right: Features) -> PairScore:
         """Score one pair; per-comparison weights explain the result."""
         levels = {name: level_of(left, right) for name, level_of in COMPARISONS.items()}
         weights: dict[str, float] = {}
+        agree = levels["surname"] in _SURNAME_AGREES
         for name, level in levels.items():
             if level == "null":
                 weights[name] = 0.0
@@ -212,17 +258,14 @@ class TrainedScorer:
             # A level the model was trained without weighs as the levels it was part of then.
             known = self._weights.get(name, {})
             weight = known.get(level, known.get("else", 0.0))
-            if name == "location" and levels["surname"] in _SURNAME_AGREES:
+            if name == "location" and agree:
                 weight = self._household.get(level, weight)
-            column = TF_COLUMNS.get(name)
-            if column is not None and level == "exact":
-                value = getattr(left, column)
-                tf = self._tf.get(column, {}).get(value)
-                if tf is not None:
-                    if name == "forename" and levels["surname"] in _SURNAME_AGREES:
-                        tf = self._family_tf(value, tf, left.surname, right.surname)
-                    weight += math.log2(self._u_exact[name]) - math.log2(max(tf, _MIN_TF))
+            if name in TF_COLUMNS and level == "exact":
+                family = (left.surname, right.surname) if agree else ()
+                weight += self._rarity(name, getattr(left, TF_COLUMNS[name]), family)
             weights[name] = weight
+        if levels["forename"] == "swapped" and self._swap_odds is not None:
+            weights |= self._swapped(left, right, self._swap_odds)
         total = self._prior_weight + sum(weights.values())
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
         twins = self.possible_twins(left, right, levels)
