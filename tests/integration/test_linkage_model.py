@@ -23,6 +23,7 @@ from childindex.linkage.batch import cluster
 from childindex.linkage.feed_files import read_country, read_truth
 from childindex.linkage.settings import PREDICTION_BLOCKS
 from childindex.linkage.training import (
+    TrainingTable,
     feature_rows,
     forename_shares_by_surname,
     linker_for,
@@ -151,8 +152,8 @@ def test_online_blocking_keys_find_exactly_the_pairs_the_batch_rules_block(
     st.lists(
         st.fixed_dictionaries(
             {
-                "given_name": st.sampled_from(["Ann", "Anne", "Bo"]),
-                "family_name": st.sampled_from(["Lee", "Leigh"]),
+                "given_name": st.sampled_from(["Ann", "Anne", "Bo", "Lee"]),
+                "family_name": st.sampled_from(["Lee", "Leigh", "Ann"]),
                 "birth_date": st.sampled_from(
                     [None, "2015-03-04", "2015-04-03", "2016-03-04", "2015-03-05"]
                 ),
@@ -163,11 +164,12 @@ def test_online_blocking_keys_find_exactly_the_pairs_the_batch_rules_block(
         max_size=6,
     )
 )
-def test_the_two_rule_sets_agree_on_missing_and_swapped_dates(
+def test_the_two_rule_sets_agree_on_missing_and_swapped_dates_and_names(
     payloads: list[dict[str, Any]],
 ) -> None:
     # The synthetic country has every birth date; these records often have none, or share
-    # a name and a birth date read the other way round.
+    # a name and a birth date read the other way round, or have the names the wrong way
+    # round ("Lee Ann" and "Ann Lee").
     rows = [
         {"unique_id": f"r{i}", **features_of(payload).as_row()}
         for i, payload in enumerate(payloads)
@@ -539,3 +541,25 @@ def test_a_country_whose_sources_swap_names_teaches_the_model_to_read_them(
     ]
     assert len(joined) > 100
     assert sum(joined) / len(joined) > 0.9
+
+
+def test_levels_rare_in_matches_are_learnt_from_pairs_sharing_an_identifier() -> None:
+    # Three registrations sharing an NHS number (three pairs), one with the names the wrong
+    # way round (two of the pairs swapped), and a pair sharing a UPN; the rest share none.
+    child = {"given_name": "Aidan", "family_name": "Smith", "birth_date": "2015-03-04"}
+    records = [
+        ("health", "h1", {**child, "nhs_number": "9990000018"}),
+        ("health", "h2", {**child, "nhs_number": "9990000018"}),
+        ("la", "l1", {**child, "given_name": "Smith", "family_name": "Aidan",
+                      "nhs_number": "9990000018"}),
+        ("school", "s1", {**child, "given_name": "A", "upn": "A123456789012"}),
+        ("school", "s2", {**child, "upn": "A123456789012"}),
+        ("school", "s3", {**child, "given_name": "Smith", "family_name": "Aidan"}),
+    ]  # fmt: skip
+    with TrainingTable(feature_rows(records)) as table:
+        m = table.identified_m()
+    # 4 pairs: 2 swapped, 1 an initial, 1 exact; add-one smoothing over 4 pairs.
+    assert m["forename"]["swapped"] == pytest.approx(3 / 6)
+    assert m["forename"]["initial"] == pytest.approx(2 / 6)
+    assert m["forename"]["prefix"] == pytest.approx(1 / 6)
+    assert m["surname"]["swapped"] == pytest.approx(3 / 6)

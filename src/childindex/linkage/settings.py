@@ -6,6 +6,7 @@ trained m and u probabilities can be read back per label (``linkage/model_file.p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 import splink.comparison_level_library as cll
@@ -95,7 +96,17 @@ _SQL: Final[dict[str, dict[str, str]]] = {
 }
 
 
-def _comparison(name: str) -> cl.CustomComparison:
+# Levels whose m is learnt from pairs sharing an NHS number or UPN, then held fixed in EM
+# (``linkage/training.py``, ADR 0021): a country whose sources never make these errors gives
+# EM no match at the level, and it drove their m below what a float holds (1e-309, at
+# 1,000,000 children), which Splink refuses.
+FROM_IDENTIFIERS: Final[dict[str, tuple[str, ...]]] = {
+    "forename": ("swapped", "initial", "prefix"),
+    "surname": ("swapped",),
+}
+
+
+def _comparison(name: str, fixed: Mapping[str, float]) -> cl.CustomComparison:
     sql = _SQL[name]
     levels: list[Any] = [
         cll.CustomLevel(sql["null"], label_for_charts="null").configure(is_null_level=True)
@@ -105,6 +116,8 @@ def _comparison(name: str) -> cl.CustomComparison:
             levels.append(cll.ElseLevel().configure(label_for_charts="else"))
             continue
         level: Any = cll.CustomLevel(sql[label], label_for_charts=label)
+        if label in fixed:
+            level = level.configure(m_probability=fixed[label], fix_m_probability=True)
         if label == "exact" and name in TF_COLUMNS:
             # The level's own u is the exact match's (the forename's also asks for more
             # than one letter, which Splink would not recognise as an exact match).
@@ -142,6 +155,13 @@ PREDICTION_BLOCKS: Final[tuple[str, ...]] = (
     # swapped date was a block on the birth date (every pair of children born on 3 April
     # and 4 March), which online matching never asked for
     *(f'l."dob" = r."dob_swap" AND {_equal(other)}' for other in DATE_PARTNERS),
+    # names entered the wrong way round, found where the record moved too: each side's
+    # forename (and month) against the other's surname, as online (``query_keys``)
+    *(
+        f'{a}."forename_canon" = {b}."surname_canon" AND {a}."surname" = {b}."forename"'
+        f" AND {_SAME_MONTH}"
+        for a, b in (("l", "r"), ("r", "l"))
+    ),
     _equal("nhs_number"),
     _equal("upn"),
 )
@@ -152,12 +172,13 @@ def prediction_rules() -> list[dict[str, Any]]:
     return [{"blocking_rule": sql, "sql_dialect": "duckdb"} for sql in PREDICTION_BLOCKS]
 
 
-def settings() -> SettingsCreator:
-    """The model's settings, untrained."""
+def settings(fixed: Mapping[str, Mapping[str, float]] | None = None) -> SettingsCreator:
+    """The model's settings, untrained; ``fixed`` m per comparison and level (EM leaves
+    them as they are)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=[_comparison(name) for name in LEVELS],
+        comparisons=[_comparison(name, (fixed or {}).get(name, {})) for name in LEVELS],
         blocking_rules_to_generate_predictions=list[Any](prediction_rules()),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,

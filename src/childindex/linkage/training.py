@@ -28,12 +28,20 @@ import duckdb
 from splink import Linker, block_on
 from splink.backends.duckdb import DuckDBAPI
 
-from childindex.linkage.settings import prediction_rules, settings
-from childindex.matching.comparisons import LEVELS, TF_COLUMNS, dob_level, location_level
+from childindex.linkage.settings import FROM_IDENTIFIERS, prediction_rules, settings
+from childindex.matching.comparisons import (
+    LEVELS,
+    TF_COLUMNS,
+    compare,
+    dob_level,
+    location_level,
+)
 from childindex.matching.features import Features, features_of
 from childindex.matching.thresholds import MODEL_VERSION
 
 COLUMNS = ("unique_id", *Features.__dataclass_fields__)
+# Pairs sharing an identifier read to learn the FROM_IDENTIFIERS levels' m, at most.
+IDENTIFIED_SAMPLE = 200_000
 
 
 def stream_feature_rows(
@@ -126,11 +134,45 @@ class TrainingTable:
         self.connection.close()
         self._directory.cleanup()
 
-    def linker(self) -> Linker:
-        """An untrained linker over the table."""
+    def linker(self, fixed: Mapping[str, Mapping[str, float]] | None = None) -> Linker:
+        """An untrained linker over the table (``fixed``: see ``settings``)."""
         db_api = DuckDBAPI(connection=self.connection)
         frame = db_api.register("records", dataset_display_name="records")
-        return Linker(frame, settings())
+        return Linker(frame, settings(fixed))
+
+    def identified_m(self, *, sample: int = IDENTIFIED_SAMPLE) -> dict[str, dict[str, float]]:
+        """m of the ``FROM_IDENTIFIERS`` levels: their share among pairs of records sharing
+        an NHS number or UPN (almost all one child's), at most ``sample`` of them, with
+        add-one smoothing: a level no such pair shows gets a small m, never 0."""
+        names = ", ".join(f'{side}."{c}" AS "{c}_{side}"' for side in "lr" for c in COLUMNS)
+        # Two joins on equality: an OR in one join would compare every pair of records.
+        shared = " UNION ".join(
+            "SELECT l.unique_id AS a, r.unique_id AS b FROM records l JOIN records r"  # noqa: S608
+            f' ON l."{c}" = r."{c}" AND l.unique_id < r.unique_id'
+            for c in ("nhs_number", "upn")
+        )
+        pairs = self.connection.execute(
+            f"WITH pairs AS ({shared}) SELECT {names} FROM pairs"  # noqa: S608 - our columns
+            " JOIN records l ON l.unique_id = pairs.a JOIN records r ON r.unique_id = pairs.b"
+            f" ORDER BY hash(pairs.a || pairs.b) LIMIT {int(sample)}"
+        ).fetchall()
+        width = len(COLUMNS)
+        counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for row in pairs:
+            left, right = (
+                Features(**dict(zip(COLUMNS[1:], part[1:], strict=True)))
+                for part in (row[:width], row[width:])
+            )
+            for name, level in compare(left, right).items():
+                if name in FROM_IDENTIFIERS and level != "null":
+                    counts[name][level] += 1
+        return {
+            name: {
+                label: (counts[name][label] + 1) / (sum(counts[name].values()) + 2)
+                for label in labels
+            }
+            for name, labels in FROM_IDENTIFIERS.items()
+        }
 
     def counts(self, *columns: str) -> list[tuple[Any, ...]]:
         """``(value, ..., count)`` of each distinct combination of ``columns`` where none is
@@ -279,7 +321,7 @@ def train(rows: Iterable[Mapping[str, Any]], *, seed: int = 1) -> dict[str, Any]
 
 def train_table(table: TrainingTable, *, seed: int = 1) -> dict[str, Any]:
     """Train on the rows of ``table`` and return the model document."""
-    linker = table.linker()
+    linker = table.linker(table.identified_m())
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [

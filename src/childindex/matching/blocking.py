@@ -4,7 +4,7 @@ The same rules as the batch model's prediction blocks (``linkage/settings.py``):
 is a candidate when it shares a date of birth with the sound of the surname, the forename
 or the postcode district; forename and surname with the month of birth; surname and
 postcode; forename and postcode; or a verified identifier. A day/month-swapped date also
-finds it. (A date of birth alone is never a key: nationally about 1,700 children share
+finds it, and so do forename and surname entered the wrong way round (with the month). (A date of birth alone is never a key: nationally about 1,700 children share
 each one.)
 
 Forename and surname alone were a key once, for a wrong date of birth away from home. But
@@ -36,7 +36,7 @@ MONTHS = tuple(f"{month:02d}" for month in range(1, 13))
 
 # Change this whenever a change to the keys below, or to how a standard form they read is
 # made, changes any record's keys (the nickname table is digested on its own).
-KEY_RULES = "2026-12-03.fsm-month"
+KEY_RULES = "2026-12-03.fsm-month"  # (what is *looked up* may change without it)
 
 
 @cache
@@ -82,7 +82,12 @@ def index_keys(features: Features) -> frozenset[str]:
 
 
 def query_keys(features: Features) -> frozenset[str]:
-    """Keys an incoming record looks up: its own, and with day and month swapped."""
+    """Keys an incoming record looks up: its own; with day and month swapped; and its
+    forename, surname and month key read with the names the other way round (ADR 0021)."""
     swapped = replace(features, dob=features.dob_swap) if features.dob_swap else None
     extra = index_keys(swapped) if swapped is not None else frozenset()
-    return index_keys(features) | {k for k in extra if k.startswith(("ds:", "df:", "dd:"))}
+    keys = index_keys(features) | {k for k in extra if k.startswith(("ds:", "df:", "dd:"))}
+    if features.surname_canon is None or features.forename is None:
+        return keys
+    crossed = replace(features, forename_canon=features.surname_canon, surname=features.forename)
+    return keys | {k for k in index_keys(crossed) if k.startswith("fsm:")}

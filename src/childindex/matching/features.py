@@ -46,6 +46,9 @@ class Features:
     # Every given name but the forename, sorted, space separated: middle names tell
     # namesakes and twins apart where a source records them.
     middle_names: str | None = None
+    # The surname read as a forename (``forename_canon`` of it): a record whose names were
+    # entered the wrong way round is looked up under it (``matching/blocking.py``).
+    surname_canon: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         """The features as a plain dict (a table row for Splink). Not ``asdict``, which
@@ -92,4 +95,5 @@ def features_of(payload: Mapping[str, Any]) -> Features:
         upn=_text(payload.get("upn")),
         forename_forms=forename_forms(given[0]) if given else None,
         middle_names=" ".join(sorted(set(tokens) - set(given[:1]))) or None,
+        surname_canon=canonical_forename(surname) or None,
     )
