@@ -4,8 +4,8 @@ The same rules as the batch model's prediction blocks (``linkage/settings.py``):
 is a candidate when it shares a date of birth with the sound of the surname, the forename
 or the postcode district; forename and surname with the month of birth; surname and
 postcode; forename and postcode; or a verified identifier. A day/month-swapped date also
-finds it, and so do forename and surname entered the wrong way round (with the month). (A date of birth alone is never a key: nationally about 1,700 children share
-each one.)
+finds it, and so do forename and surname entered the wrong way round (with the month). (A
+date of birth alone is never a key: nationally about 1,700 children share each one.)
 
 Forename and surname alone were a key once, for a wrong date of birth away from home. But
 namesakes grow with the country: at 1,000,000 children that key brought 44 of a record's
