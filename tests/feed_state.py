@@ -268,3 +268,19 @@ def ordered_child_ids(*, descending: bool) -> Iterator[None]:
         yield
     finally:
         ChildId.new = original  # type: ignore[method-assign]
+
+
+def planner_rows(connection: Connection, table: str) -> int:
+    """How many rows the planner's statistics say ``table`` holds; -1 if it was never
+    analysed (as PostgreSQL says it)."""
+    if connection.dialect.name == "postgresql":
+        estimate = connection.scalar(
+            text("SELECT reltuples FROM pg_class WHERE relname = :table"), {"table": table}
+        )
+        return int(estimate)
+    if not connection.scalar(text("SELECT name FROM sqlite_master WHERE name='sqlite_stat1'")):
+        return -1
+    stat = connection.scalar(
+        text("SELECT stat FROM sqlite_stat1 WHERE tbl = :table LIMIT 1"), {"table": table}
+    )
+    return -1 if stat is None else int(str(stat).split()[0])

@@ -10,12 +10,21 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine, text
 
 from app_fixtures import make_health_record
 from childindex.matching.ports import MatchEngine
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
-from feed_state import NHS, TRAINED, delete_all_rows, health_line, load_lines, state, valid_nhs
+from feed_state import (
+    NHS,
+    TRAINED,
+    delete_all_rows,
+    health_line,
+    load_lines,
+    planner_rows,
+    state,
+    valid_nhs,
+)
 
 
 def _same_both_ways(
@@ -121,19 +130,6 @@ def test_a_big_load_refreshes_the_planner_statistics(
             assert {"source_records", "child_search_keys"} <= set(known)
 
 
-def _planner_rows(connection: Connection, table: str) -> int:
-    """How many rows the planner's statistics say ``table`` holds."""
-    if connection.dialect.name == "postgresql":
-        estimate = connection.scalar(
-            text("SELECT reltuples FROM pg_class WHERE relname = :table"), {"table": table}
-        )
-        return int(estimate)
-    stat = connection.scalar(
-        text("SELECT stat FROM sqlite_stat1 WHERE tbl = :table LIMIT 1"), {"table": table}
-    )
-    return int(str(stat).split()[0])
-
-
 def test_the_planner_statistics_keep_up_with_a_load_that_grows_the_tables(
     engine: Engine, uow_factory: SqlUnitOfWorkFactory
 ) -> None:
@@ -150,7 +146,7 @@ def test_the_planner_statistics_keep_up_with_a_load_that_grows_the_tables(
         for table in ("source_records", "child_search_keys"):
             held = connection.scalar(text(f"SELECT COUNT(*) FROM {table}"))
             assert held == len(lines)
-            assert _planner_rows(connection, table) == held
+            assert planner_rows(connection, table) == held
 
 
 def test_a_near_twin_the_screen_shields_mid_batch_is_screened_against_later_records(

@@ -112,6 +112,12 @@ def rescore(
     with uow_factory() as uow:
         ensure_not_halted(uow)
         ensure_keys_current(uow)
+        # Statistics first, as a big load takes them: feeds too small to fill a batch
+        # never did, and a planner costing the tables as nearly empty chose nested loops
+        # that ran one batch's candidate query for minutes on PostgreSQL.
+        uow.feeds.refresh_statistics()
+        uow.commit()
+    with uow_factory() as uow:
         arrived = {key: n for n, key in enumerate(uow.records.arrival_order())}
         links = sorted(uow.records.current_links(), key=lambda link: arrived[link[:2]])
     first_seen: dict[ChildId, int] = {}
