@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from childindex.matching.comparisons import LEVELS, compare, middle_level, within_one_edit
 from childindex.matching.features import features_of
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
-from childindex.matching.scoring import TrainedScorer
+from childindex.matching.scoring import TrainedScorer, twins_apart
 from childindex.matching.thresholds import LINK, REVIEW
 from matching_model import hand_model
 
@@ -440,3 +440,59 @@ def test_a_swap_is_one_piece_of_evidence_not_two() -> None:
         sum(straight.weights[n] for n in names) + odds
     )
     assert swapped.match_weight < straight.match_weight
+
+
+def _with_surnames(**shares: float) -> TrainedScorer:
+    model = hand_model()
+    model["tf"]["surname"] |= shares
+    return TrainedScorer(model)
+
+
+def _crossed(record: dict[str, str]) -> dict[str, str]:
+    return dict(record, given_name=record["family_name"], family_name=record["given_name"])
+
+
+def test_twins_whose_records_are_both_the_wrong_way_round_are_still_twins() -> None:
+    # One source entered both twins' names crossed: "Smith Aidan" and "Smith Aiden" read
+    # as one forename with surnames a letter apart, which no twins rule looked at, and the
+    # pair linked (twins merged on a country with 10% of names swapped). Smith is a family
+    # name, not a forename: read crossed, they are Aidan and Aiden Smith.
+    scorer = _with_surnames(smith=0.01)
+    aidan = _crossed(dict(CHILD, other_given_names=""))
+    aiden = dict(aidan, family_name="Aiden")
+    score = scorer.score(features_of(aidan), features_of(aiden))
+    assert score.probability >= LINK  # the plain model would have merged them
+    assert score.possible_twins
+    assert scorer.decision_probability(score) < LINK
+
+
+def test_a_slip_in_the_surname_of_a_child_with_a_forename_is_no_twin() -> None:
+    # Harry Francis and Harry Frances: Francis and Frances are both forenames, but Harry is
+    # one too, so the records are not read crossed; a slip in the surname is the same child.
+    model = hand_model()
+    model["tf"]["forename"] |= {"harry": 0.02, "francis": 0.01, "frances": 0.01}
+    model["tf"]["surname"] |= {"francis": 0.001}
+    scorer = TrainedScorer(model)
+    harry = dict(CHILD, given_name="Harry", family_name="Francis", other_given_names="")
+    score = scorer.score(features_of(harry), features_of(dict(harry, family_name="Frances")))
+    assert not score.possible_twins
+    assert scorer.decision_probability(score) >= LINK
+
+
+_FORENAMES = st.sampled_from(["Aidan", "Aiden", "Oliver", "Aidna", "Olivr", "Zed"])
+
+
+@given(_FORENAMES, _FORENAMES, st.sampled_from(["", "James", "Lee"]), st.booleans())
+def test_the_twins_rule_reads_two_crossed_records_as_it_reads_them_straight(
+    first: str, second: str, middle: str, same_middle: bool
+) -> None:
+    scorer = _with_surnames(smith=0.01)
+    a = dict(CHILD, given_name=first, other_given_names=middle)
+    b = dict(CHILD, given_name=second, other_given_names=middle if same_middle else "")
+    straight = scorer.score(features_of(a), features_of(b))
+    crossed = scorer.score(features_of(_crossed(a)), features_of(_crossed(b)))
+    assert crossed.possible_twins == straight.possible_twins
+    assert twins_apart(crossed) == twins_apart(straight)
+    for ceiling in (REVIEW, LINK):
+        if scorer.decision_probability(straight) < ceiling <= straight.probability:
+            assert scorer.decision_probability(crossed) < ceiling

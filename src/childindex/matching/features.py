@@ -7,7 +7,7 @@ so the batch model (``linkage/``) and the online engine compare identical values
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from childindex.matching.standardise import (
@@ -96,4 +96,20 @@ def features_of(payload: Mapping[str, Any]) -> Features:
         forename_forms=forename_forms(given[0]) if given else None,
         middle_names=" ".join(sorted(set(tokens) - set(given[:1]))) or None,
         surname_canon=canonical_forename(surname) or None,
+    )
+
+
+def crossed(features: Features) -> Features:
+    """The record read with its names the wrong way round: its surname as the forename
+    (its middle names kept), its forename as the surname."""
+    forename, surname = features.surname, features.forename
+    return replace(
+        features,
+        forename=forename,
+        forename_canon=features.surname_canon,
+        forenames=" ".join(n for n in (forename, features.middle_names) if n) or None,
+        surname=surname,
+        surname_sdx=soundex(surname) or None,
+        forename_forms=forename_forms(forename) if forename else None,
+        surname_canon=features.forename_canon,
     )

@@ -25,7 +25,7 @@ from typing import Any
 
 from childindex.domain.nicknames import may_be_same_name
 from childindex.matching.comparisons import COMPARISONS, TF_COLUMNS
-from childindex.matching.features import Features
+from childindex.matching.features import Features, crossed
 from childindex.matching.thresholds import LINK, REVIEW
 
 _MIN_TF = 1e-6
@@ -47,6 +47,9 @@ class PairScore:
     # log2 odds (prior + weights): unlike the probability it never saturates at 1.0, so
     # it orders strong pairs by strength.
     match_weight: float = 0.0
+    # The forenames' level as the twins rule read them (crossed, when both records are the
+    # wrong way round: ``TrainedScorer.twin_names``); None when not possible twins.
+    twin_names: str | None = None
 
 
 # A name seen at least this many times in the training data is a real name, not a slip...
@@ -75,7 +78,7 @@ def twins_apart(score: PairScore) -> bool:
     third record a letter from both ("Fnn") is no evidence that they are one child, so
     nothing but a shared identifier may join them. Twins with two different names are not
     kept apart so: a record with both (William Dafydd) is a child known by either name."""
-    return score.possible_twins and score.levels.get("forename") == "typo"
+    return score.twin_names == "typo"
 
 
 # Forename levels where one name is the other cut short: "J" or "Jo" fits Jack and James.
@@ -177,8 +180,32 @@ class TrainedScorer:
         share = self._tf.get("forename", {}).get(name or "", 0.0)
         return share >= self._common_forename_share
 
-    def possible_twins(self, left: Features, right: Features, levels: Mapping[str, str]) -> bool:
-        """Same birth date, two different real forenames, no middle name in common."""
+    def twin_names(self, left: Features, right: Features, levels: Mapping[str, str]) -> str | None:
+        """The forename level of possible twins (same birth date, two different real
+        forenames, no middle name in common), read straight, or crossed when both records
+        are the wrong way round (``_both_crossed``); None if they are not."""
+        if self._both_crossed(left, levels):
+            left, right = crossed(left), crossed(right)
+            levels = {
+                **levels,
+                "forename": COMPARISONS["forename"](left, right),
+                "surname": COMPARISONS["surname"](left, right),
+            }
+        return levels["forename"] if self._possible_twins(left, right, levels) else None
+
+    def _both_crossed(self, left: Features, levels: Mapping[str, str]) -> bool:
+        """Two records that share a forename which is a family name (more common as a
+        surname than as a forename) and differ in surname: a source that entered both twins'
+        names the wrong way round ("Gomes Lena", "Gomes Lina"; on a 100,000-child country
+        with 10% of names swapped, most twins merged were such pairs)."""
+        if levels.get("forename") != "exact" or levels.get("surname") in {"exact", "null"}:
+            return False
+        name = left.forename or ""
+        as_surname = self._tf.get("surname", {}).get(name, 0.0)
+        return as_surname > self._tf.get("forename", {}).get(name, 0.0)
+
+    def _possible_twins(self, left: Features, right: Features, levels: Mapping[str, str]) -> bool:
+        """The twins rule on the forenames as they stand."""
         if levels.get("dob") != "exact":
             return False
         if levels.get("forename") == "nickname":
@@ -268,14 +295,14 @@ class TrainedScorer:
             weights |= self._swapped(left, right, self._swap_odds)
         total = self._prior_weight + sum(weights.values())
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
-        twins = self.possible_twins(left, right, levels)
-        return PairScore(probability, weights, levels, twins, total)
+        twins = self.twin_names(left, right, levels)
+        return PairScore(probability, weights, levels, twins is not None, total, twins)
 
     def decision_probability(self, score: PairScore) -> float:
         """The probability the thresholds see: possible twins never reach ``LINK``."""
         if not score.possible_twins:
             return score.probability
-        distinct = score.levels["forename"] in {"else", "prefix"} or "else" in (
+        distinct = score.twin_names in {"else", "prefix"} or "else" in (
             score.levels.get("nhs_number"),
             score.levels.get("upn"),
         )
