@@ -110,6 +110,16 @@ def _name_part(a: str, b: str) -> float:
     return max(0.0, (jaro_winkler(letters(a), letters(b)) - 0.7) / 0.3)
 
 
+def _name_parts(a: ScreenProfile, b: ScreenProfile) -> tuple[float, float, tuple[float, float]]:
+    """The given-name part, the family-name part and the two parts read crossed (``a``'s
+    given name against ``b``'s family name, and the reverse)."""
+    return (
+        _name_part(a.given_name, b.given_name),
+        _name_part(a.family_name, b.family_name),
+        (_name_part(a.given_name, b.family_name), _name_part(a.family_name, b.given_name)),
+    )
+
+
 # Away from home, a wholly different name *and* a different birth date are two independent
 # differences: the score counts half (ADR 0015), which keeps every such pair below caution.
 TWO_DIFFERENCES = 0.5
@@ -149,9 +159,7 @@ def resemblance(a: ScreenProfile, b: ScreenProfile) -> float:
         # The names only multiply the dates' closeness: nothing to compare. (The store no
         # longer reads most such candidates: ``storage/repositories/shields.py``.)
         return 0.0
-    given = _name_part(a.given_name, b.given_name)
-    family = _name_part(a.family_name, b.family_name)
-    across = (_name_part(a.given_name, b.family_name), _name_part(a.family_name, b.given_name))
+    given, family, across = _name_parts(a, b)
     names = max((given + family) / 2, sum(across) / 2)
     score = closeness * names
     if same_postcode:
@@ -170,13 +178,11 @@ def explain(a: ScreenProfile, b: ScreenProfile) -> dict[str, float]:
      'postcode': 0.0, 'identifier': 0.0}
     """
     shared = bool((a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn))
-    crossed = (
-        _name_part(a.given_name, b.family_name) + _name_part(a.family_name, b.given_name)
-    ) / 2
+    given, family, across = _name_parts(a, b)
     return {
-        "given_name": round(_name_part(a.given_name, b.given_name), 4),
-        "family_name": round(_name_part(a.family_name, b.family_name), 4),
-        "crossed_names": round(crossed, 4),
+        "given_name": round(given, 4),
+        "family_name": round(family, 4),
+        "crossed_names": round(sum(across) / 2, 4),
         "birth_date": round(date_closeness(a.birth_date, b.birth_date), 4),
         "postcode": 1.0 if a.postcode and a.postcode == b.postcode else 0.0,
         "identifier": 1.0 if shared else 0.0,
@@ -190,9 +196,8 @@ _SAME_NAME_PART = 0.8
 def _crossed_only(a: ScreenProfile, b: ScreenProfile) -> bool:
     """The names agree read the wrong way round (given against family, each alike), and not
     read straight."""
-    across = min(_name_part(a.given_name, b.family_name), _name_part(a.family_name, b.given_name))
-    straight = min(_name_part(a.given_name, b.given_name), _name_part(a.family_name, b.family_name))
-    return across >= _SAME_NAME_PART > straight
+    given, family, across = _name_parts(a, b)
+    return min(across) >= _SAME_NAME_PART > min(given, family)
 
 
 def beyond_gate(a: ScreenProfile, b: ScreenProfile) -> bool:
