@@ -466,6 +466,18 @@ def test_twins_whose_records_are_both_the_wrong_way_round_are_still_twins() -> N
     assert scorer.decision_probability(score) < LINK
 
 
+def test_twins_of_a_two_word_family_name_entered_crossed_are_still_twins() -> None:
+    # "Al Khatib Jana" and "Al Khatib Yusuf": the forename is "al" and "khatib" a middle name
+    # both share, unless the two words are read as the family name they are.
+    scorer = _with_surnames(**{"al khatib": 0.001})
+    jana = dict(CHILD, given_name="Al Khatib", family_name="Jana", other_given_names="")
+    yusuf = dict(jana, family_name="Yusuf", other_given_names="Kareem")
+    score = scorer.score(features_of(jana), features_of(yusuf))
+    assert score.probability >= REVIEW
+    assert score.possible_twins
+    assert scorer.decision_probability(score) < REVIEW  # two different names: a new child
+
+
 def test_a_slip_in_the_surname_of_a_child_with_a_forename_is_no_twin() -> None:
     # Harry Francis and Harry Frances: Francis and Frances are both forenames, but Harry is
     # one too, so the records are not read crossed; a slip in the surname is the same child.

@@ -99,17 +99,21 @@ def features_of(payload: Mapping[str, Any]) -> Features:
     )
 
 
-def crossed(features: Features) -> Features:
-    """The record read with its names the wrong way round: its surname as the forename
-    (its middle names kept), its forename as the surname."""
-    forename, surname = features.surname, features.forename
+def crossed(features: Features, family: str) -> Features:
+    """The record read with its names the wrong way round: ``family``, the first of its given
+    names (one word or more: "al khatib"), as the surname; its surname as the forename; its
+    other given names as middle names."""
+    forename = features.surname
+    taken = set(family.split()) | {forename}
+    middle = [n for n in (features.forenames or "").split() if n not in taken]
     return replace(
         features,
         forename=forename,
         forename_canon=features.surname_canon,
-        forenames=" ".join(n for n in (forename, features.middle_names) if n) or None,
-        surname=surname,
-        surname_sdx=soundex(surname) or None,
+        forenames=" ".join(n for n in (forename, *middle) if n) or None,
+        surname=family,
+        surname_sdx=soundex(family) or None,
         forename_forms=forename_forms(forename) if forename else None,
-        surname_canon=features.forename_canon,
+        middle_names=" ".join(sorted(middle)) or None,
+        surname_canon=canonical_forename(family) or None,
     )

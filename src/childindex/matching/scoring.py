@@ -184,8 +184,9 @@ class TrainedScorer:
         """The forename level of possible twins (same birth date, two different real
         forenames, no middle name in common), read straight, or crossed when both records
         are the wrong way round (``_both_crossed``); None if they are not."""
-        if self._both_crossed(left, levels):
-            left, right = crossed(left), crossed(right)
+        family = self._both_crossed(left, right, levels)
+        if family is not None:
+            left, right = crossed(left, family), crossed(right, family)
             levels = {
                 **levels,
                 "forename": COMPARISONS["forename"](left, right),
@@ -193,14 +194,24 @@ class TrainedScorer:
             }
         return levels["forename"] if self._possible_twins(left, right, levels) else None
 
-    def _both_crossed(self, left: Features, levels: Mapping[str, str]) -> bool:
-        """Two records that share a forename which is a family name (more common as a
-        surname than as a forename) and differ in surname: a source that entered both twins'
-        names the wrong way round ("Gomes Lena", "Gomes Lina"; on a 100,000-child country
-        with 10% of names swapped, most twins merged were such pairs)."""
+    def _both_crossed(
+        self, left: Features, right: Features, levels: Mapping[str, str]
+    ) -> str | None:
+        """The family name both records hold as their first given names, when they differ
+        in surname: a source entered both twins' names the wrong way round ("Gomes Lena",
+        "Gomes Lina"; on a 100,000-child country with 10% of names swapped, most twins
+        merged were such pairs). None if they do not."""
         if levels.get("forename") != "exact" or levels.get("surname") in {"exact", "null"}:
-            return False
-        name = left.forename or ""
+            return None
+        given, other = ((f.forenames or "").split() for f in (left, right))
+        for words in (2, 1):
+            family = " ".join(given[:words])
+            if given[:words] == other[:words] and self._a_surname(family):
+                return family
+        return None
+
+    def _a_surname(self, name: str) -> bool:
+        """More common in the data as a surname than as a forename."""
         as_surname = self._tf.get("surname", {}).get(name, 0.0)
         return as_surname > self._tf.get("forename", {}).get(name, 0.0)
 
