@@ -201,3 +201,22 @@ def test_an_initial_that_fits_two_children_born_the_same_day_at_home_goes_to_rev
     # The full name tells them apart.
     record = features_of({**boy, "given_name": "Rohit", "family_name": "McDonagh"})
     assert engine.decide_among(record, held).child_id == rohit
+
+
+def test_a_crossed_record_goes_to_its_twin_not_to_her_sisters_crossed_record() -> None:
+    # Lena and Lina Gomes (synthetic): one source entered both twins' names the wrong way
+    # round. "Gomes Lina" read straight against Lena's "Gomes Lena" is one forename with a
+    # surname a letter off, stronger than her own record's swap: she was linked to Lena.
+    model = hand_model()
+    model["tf"]["forename"] |= {"lena": 0.01, "lina": 0.01}
+    model["tf"]["surname"] |= {"gomes": 0.01}
+    engine = ModelMatchEngine(model)
+    home = _home("BN1 3UN", "42 Beech View")
+    lena = {**BASE, "given_name": "Lena", "family_name": "Gomes", **home}
+    lina = {**lena, "given_name": "Lina"}
+    lena_child, lina_child = ChildId.new(), ChildId.new()
+    held = _child(lena_child, lena, {**lena, "given_name": "Gomes", "family_name": "Lena"})
+    held += _child(lina_child, lina)
+    record = features_of({**lina, "given_name": "Gomes", "family_name": "Lina"})
+    decision = engine.decide_among(record, held)
+    assert (decision.kind, decision.child_id) == (MatchKind.LINK, lina_child)
