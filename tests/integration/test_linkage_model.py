@@ -199,6 +199,37 @@ def test_python_levels_equal_splink_levels_for_every_predicted_pair(
             assert splink_label == expected[name], (name, left, right)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from(
+            [None, "2019-03-04", "2020-03-04", "2020-04-03", "2019-03-05", "2021-03-04"]
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_python_and_splink_read_birth_dates_alike(
+    model: dict[str, Any], dates: list[str | None]
+) -> None:
+    # The synthetic country has few pairs a year apart on the same day, or with no date:
+    # the same child, every birth date the way a source might give it.
+    child = {"given_name": "Aidan", "family_name": "Smith", "postcode": "AL1 0UB"}
+    rows = [
+        {"unique_id": f"r{i}", **features_of({**child, "birth_date": born}).as_row()}
+        for i, born in enumerate(dates)
+    ]
+    linker = linker_for(rows, model, levels=True)
+    table = linker.inference.predict().as_duckdbpyrelation()
+    by_id = {row["unique_id"]: _features(row) for row in rows}
+    found = table.select("unique_id_l, unique_id_r, gamma_dob").fetchall()
+    assert len(found) == len(rows) * (len(rows) - 1) // 2
+    labels = LEVELS["dob"]
+    for left, right, gamma in found:
+        splink_label = "null" if gamma == -1 else labels[len(labels) - 1 - gamma]
+        assert splink_label == compare(by_id[left], by_id[right])["dob"]
+
+
 def test_batch_clustering_is_precise_and_keeps_twins_apart(
     country: Path, rows: list[dict[str, Any]], model: dict[str, Any]
 ) -> None:
@@ -563,3 +594,18 @@ def test_levels_rare_in_matches_are_learnt_from_pairs_sharing_an_identifier() ->
     assert m["forename"]["initial"] == pytest.approx(2 / 6)
     assert m["forename"]["prefix"] == pytest.approx(1 / 6)
     assert m["surname"]["swapped"] == pytest.approx(3 / 6)
+
+
+def test_a_birth_year_one_off_is_learnt_from_pairs_sharing_an_identifier() -> None:
+    child = {"given_name": "Aidan", "family_name": "Smith", "birth_date": "2019-03-04"}
+    records = [
+        ("health", "h1", {**child, "nhs_number": "9990000018"}),
+        ("la", "l1", {**child, "birth_date": "2020-03-04", "nhs_number": "9990000018"}),
+        ("school", "s1", {**child, "upn": "A123456789012"}),
+        ("school", "s2", {**child, "upn": "A123456789012"}),
+        ("school", "s3", {**child, "birth_date": "2020-03-04"}),
+    ]
+    with TrainingTable(feature_rows(records)) as table:
+        m = table.identified_m()
+    # 2 pairs: 1 a year apart, 1 exact; add-one smoothing over 2 pairs.
+    assert m["dob"]["year"] == pytest.approx(2 / 4)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from childindex.matching.comparisons import LEVELS, compare, middle_level, within_one_edit
@@ -508,3 +509,36 @@ def test_the_twins_rule_reads_two_crossed_records_as_it_reads_them_straight(
     for ceiling in (REVIEW, LINK):
         if scorer.decision_probability(straight) < ceiling <= straight.probability:
             assert scorer.decision_probability(crossed) < ceiling
+
+
+def _dob_level(a: str, b: str) -> str:
+    return compare(features_of(dict(CHILD, birth_date=a)), features_of(dict(CHILD, birth_date=b)))[
+        "dob"
+    ]
+
+
+def test_a_birth_year_one_off_is_a_level_of_its_own() -> None:
+    # Same day and month, the year one off: a slip our generator never makes, which other
+    # sources do (a year entered wrong); until it was a level, it weighed as another date.
+    assert _dob_level("2019-03-04", "2020-03-04") == "year"
+    assert _dob_level("2015-03-04", "2016-03-04") == "one_char"  # a character first
+    assert _dob_level("2019-03-04", "2021-03-04") == "else"
+    assert _dob_level("2019-03-04", "2020-03-05") == "else"
+    assert _dob_level("2019-12-31", "2020-01-01") == "else"  # a day apart is not a year
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(-2, 2),
+    st.integers(-2, 2),
+)
+def test_the_date_levels_read_the_same_whichever_record_comes_first(
+    a: date, years: int, days: int
+) -> None:
+    assume((a.month, a.day) != (2, 29))
+    b = a.replace(year=a.year + years) + timedelta(days=days)
+    first, second = a.isoformat(), b.isoformat()
+    level = _dob_level(first, second)
+    assert level == _dob_level(second, first)
+    year_apart = days == 0 and abs(years) == 1
+    assert (level == "year") == (year_apart and not within_one_edit(first, second))

@@ -79,6 +79,8 @@ _SQL: Final[dict[str, dict[str, str]]] = {
         "exact": "dob_l = dob_r",
         "swap": "coalesce(dob_l = dob_swap_r, false) OR coalesce(dob_swap_l = dob_r, false)",
         "one_char": _dl1("dob"),
+        "year": "substr(dob_l, 5) = substr(dob_r, 5) AND abs(CAST(substr(dob_l, 1, 4) AS INTEGER)"
+        " - CAST(substr(dob_r, 1, 4) AS INTEGER)) = 1",
     },
     "sex": {"null": "sex_l IS NULL OR sex_r IS NULL", "exact": "sex_l = sex_r"},
     "location": {
@@ -103,6 +105,7 @@ _SQL: Final[dict[str, dict[str, str]]] = {
 FROM_IDENTIFIERS: Final[dict[str, tuple[str, ...]]] = {
     "forename": ("swapped", "initial", "prefix"),
     "surname": ("swapped",),
+    "dob": ("year",),
 }
 
 

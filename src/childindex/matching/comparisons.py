@@ -135,7 +135,8 @@ def _surnames_differ(l: Features, r: Features) -> str:  # noqa: E741
 
 
 def dob_level(l: Features, r: Features) -> str:  # noqa: E741
-    """exact, swap (day and month exchanged), one_char or else."""
+    """exact, swap (day and month exchanged), one_char, year (the same day and month, the
+    years one apart) or else."""
     if l.dob is None or r.dob is None:
         return "null"
     if l.dob == r.dob:
@@ -144,7 +145,12 @@ def dob_level(l: Features, r: Features) -> str:  # noqa: E741
         return "swap"
     if within_one_edit(l.dob, r.dob):
         return "one_char"
-    return "else"
+    return "year" if _year_apart(l.dob, r.dob) else "else"
+
+
+def _year_apart(a: str, b: str) -> bool:
+    """Two ISO dates on the same day and month, one year apart."""
+    return a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1
 
 
 def sex_level(l: Features, r: Features) -> str:  # noqa: E741
@@ -207,7 +213,7 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "middle_names": ("exact", "similar", "else"),
     "surname": ("exact", "swapped", "typo", "shared_part", "soundex", "else"),
-    "dob": ("exact", "swap", "one_char", "else"),
+    "dob": ("exact", "swap", "one_char", "year", "else"),
     "sex": ("exact", "else"),
     "location": ("address", "postcode", "sector", "district", "else"),
     "nhs_number": ("exact", "else"),
