@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 from childindex.domain.child import Address, Child, Sex
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import BlockingKeys, blocking_keys
-from childindex.domain.similarity import date_closeness, swapped, typo_years
+from childindex.domain.similarity import date_closeness, near_years, swapped
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import delete_all_rows
@@ -121,7 +121,7 @@ def _rule(row: Any, keys: BlockingKeys) -> bool:
         born is not None
         and keys.birth_day_month is not None
         and row.birth_day_month == keys.birth_day_month
-        and row.birth_year in typo_years(born)
+        and row.birth_year in near_years(born)
         and (keys.sex is None or row.sex is None or row.sex == keys.sex)
     )
     return (
@@ -197,23 +197,23 @@ def test_the_narrowing_keeps_every_pair_of_dates_that_could_resemble(a: date, b:
     """The lemma the store's narrowing rests on: two known birth dates give the screen
     anything (``date_closeness`` above 0) exactly when they are the same day or its day and
     month swapped, in one year with the same month or the same day, or the same day and
-    month a typo of the year apart. Should ``date_closeness`` give something to another
-    pair, this fails, and the store's screen keys must widen with it."""
+    month a typo of the year or one year apart. Should ``date_closeness`` give something to
+    another pair, this fails, and the store's screen keys must widen with it."""
     same_day_and_month = (a.month, a.day) == (b.month, b.day)
     kept = (
         a == b
         or swapped(a) == b
         or (a.year == b.year and (a.month == b.month or a.day == b.day))
-        or (same_day_and_month and b.year in typo_years(a))
+        or (same_day_and_month and b.year in near_years(a))
     )
     assert (date_closeness(a, b) > 0.0) == kept
 
 
 @given(st.dates(), st.integers(min_value=1, max_value=9999))
-def test_typo_years_are_the_years_one_typo_away(day: date, year: int) -> None:
+def test_near_years_are_the_years_one_typo_or_one_year_away(day: date, year: int) -> None:
     try:
         other = day.replace(year=year)
     except ValueError:
         return  # 29 February
     one_typo = year != day.year and date_closeness(day, other) == 0.6
-    assert (year in typo_years(day)) == one_typo
+    assert (year in near_years(day)) == one_typo

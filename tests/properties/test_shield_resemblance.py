@@ -85,12 +85,21 @@ def test_an_update_with_misspelt_names_and_a_new_address_is_cautioned(
     data: st.DataObject, shielded: ScreenProfile
 ) -> None:
     """The seed's flaw in miniature: typos in the names, a new address, the birth date
-    exact, swapped, mistyped or missing -> shares a blocking key and scores >= CAUTION."""
+    exact, swapped, mistyped, in the year before or after, or missing -> shares a blocking
+    key and scores >= CAUTION."""
     born = shielded.birth_date or date(2015, 3, 14)
+    if (born.month, born.day) == (2, 29):
+        born = born.replace(day=28)
     shielded = replace(shielded, birth_date=born)
     recorded = data.draw(
         st.sampled_from(
-            [born, date(born.year, born.day, born.month) if born.day <= 12 else born, None]
+            [
+                born,
+                date(born.year, born.day, born.month) if born.day <= 12 else born,
+                born.replace(year=born.year - 1),
+                born.replace(year=born.year + 1),
+                None,
+            ]
         )
     )
     update = ScreenProfile(
@@ -98,6 +107,34 @@ def test_an_update_with_misspelt_names_and_a_new_address_is_cautioned(
         given_name=_typo(data.draw, shielded.given_name),
         family_name=_typo(data.draw, shielded.family_name),
         birth_date=recorded,
+        postcode="elsewhere",
+    )
+    assert _shares_a_key(blocking_keys(update), blocking_keys(shielded))
+    cautions = ShieldRule(caution=CAUTION).cautions(update, [shielded])
+    assert [c.shielded_child_id for c in cautions] == [shielded.child_id]
+
+
+@given(
+    st.data(),
+    profiles(shielded=True),
+    st.dates(min_value=date(2009, 1, 1), max_value=date(2009, 12, 31))
+    | st.dates(min_value=date(2019, 1, 1), max_value=date(2019, 12, 31)),
+)
+def test_an_update_a_year_off_across_a_decade_is_cautioned(
+    data: st.DataObject, shielded: ScreenProfile, born: date
+) -> None:
+    """Born 2019, recorded 2020 (two characters apart, not one typo), a new address, a
+    name mistyped: shares a blocking key and scores >= CAUTION."""
+    assume((born.month, born.day) != (2, 29))
+    dates = [born, born.replace(year=born.year + 1)]
+    if data.draw(st.booleans()):
+        dates.reverse()
+    shielded = replace(shielded, birth_date=dates[0])
+    update = ScreenProfile(
+        child_id="NEW1",
+        given_name=_typo(data.draw, shielded.given_name),
+        family_name=shielded.family_name,
+        birth_date=dates[1],
         postcode="elsewhere",
     )
     assert _shares_a_key(blocking_keys(update), blocking_keys(shielded))

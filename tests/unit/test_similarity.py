@@ -58,6 +58,8 @@ def test_day_and_month_swap_is_recognised_only_where_it_is_a_date() -> None:
         (date(2016, 7, 21), date(2016, 7, 27), 0.6),  # one digit wrong
         (date(2016, 7, 21), date(2016, 7, 2), 0.4),  # same year and month
         (date(2016, 7, 21), None, 0.6),
+        (date(2019, 7, 21), date(2020, 7, 21), 0.6),  # the year one off
+        (date(2019, 7, 21), date(2021, 7, 21), 0.0),
         (date(2016, 7, 21), date(2013, 2, 9), 0.0),
     ],
 )

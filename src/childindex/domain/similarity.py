@@ -101,8 +101,9 @@ def date_closeness(a: date | None, b: date | None) -> float:
     """How likely two recorded birth dates are the same day, conservatively.
 
     1 equal; 0.85 day and month swapped; 0.6 one character apart in ISO form, or two
-    adjacent characters exchanged (typos); 0.6 if either is unknown; 0.4 for the same year and
-    month or year and day; 0 otherwise.
+    adjacent characters exchanged (typos), or the same day and month in the year before or
+    after (a year entered wrong: 2019 for 2020 is two characters); 0.6 if either is unknown;
+    0.4 for the same year and month or year and day; 0 otherwise.
     """
     if a is None or b is None:
         return 0.6
@@ -110,7 +111,13 @@ def date_closeness(a: date | None, b: date | None) -> float:
         return 1.0
     if swapped(a) == b:
         return 0.85
-    return 0.6 if _one_typo(a.isoformat(), b.isoformat()) else _same_year_part(a, b)
+    if _one_typo(a.isoformat(), b.isoformat()) or _year_apart(a, b):
+        return 0.6
+    return _same_year_part(a, b)
+
+
+def _year_apart(a: date, b: date) -> bool:
+    return (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) == 1
 
 
 def _one_typo(x: str, y: str) -> bool:
@@ -121,18 +128,19 @@ def _one_typo(x: str, y: str) -> bool:
     return differing == [first, first + 1] and x[first] == y[first + 1] and x[first + 1] == y[first]
 
 
-def typo_years(day: date) -> frozenset[int]:
+def near_years(day: date) -> frozenset[int]:
     """The other years in which the same day and month is one typo away from ``day`` in ISO
-    form (a digit of the year changed, or two adjacent ones exchanged): the only other years
-    :func:`date_closeness` gives anything for. The shield screen's day-and-month key asks for
-    these years alone (``storage/repositories/shields.py``).
+    form (a digit of the year changed, or two adjacent ones exchanged), or the year before
+    or after: the only other years :func:`date_closeness` gives anything for. The shield
+    screen's day-and-month key asks for these years alone (``storage/repositories/shields.py``).
 
-    >>> sorted(y for y in typo_years(date(2015, 3, 14)) if 2000 <= y <= 2030)
-    [2005, 2010, 2011, 2012, 2013, 2014, 2016, 2017, 2018, 2019, 2025]
+    >>> sorted(y for y in near_years(date(2019, 3, 14)) if 2000 <= y <= 2030)
+    [2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2020, 2029]
     """
     year = f"{day.year:04d}"
     spellings = {year[:i] + digit + year[i + 1 :] for i in range(4) for digit in "0123456789"}
     spellings |= {year[:i] + year[i + 1] + year[i] + year[i + 2 :] for i in range(3)}
+    spellings |= {f"{day.year - 1:04d}", f"{day.year + 1:04d}"}
     found = set()
     for spelling in spellings:
         other = int(spelling)

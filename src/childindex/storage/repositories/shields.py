@@ -33,7 +33,7 @@ from childindex.domain.shield_records import (
     ShieldInfo,
     ShieldOrigin,
 )
-from childindex.domain.similarity import typo_years
+from childindex.domain.similarity import near_years
 from childindex.services.ports import ScreenEntry
 from childindex.storage.bulk import in_chunks
 from childindex.storage.locks import hold_lock
@@ -139,13 +139,13 @@ def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]
 
     Of the rows the last two find, only those whose birth date could make them resemble
     the profile are read: within the year, the same month or the same day; in another
-    year, one a typo of the year away (``similarity.typo_years``). Any other row found only
-    by these keys has a different postcode (the postcode is a key), no identifier in
-    common (so are they) and birth dates ``date_closeness`` gives 0, so it resembles the
-    profile 0 whatever its names (``shield.resemblance``): reading it only cost time, and
-    at a national size most of the rows these keys find are such (about two thirds, on a
-    country of 470,000 children; ``tests/properties/test_screen_candidates.py`` holds the
-    proof's lemma).
+    year, one a typo of the year away or the year either side (``similarity.near_years``).
+    Any other row found only by these keys has a different postcode (the postcode is a
+    key), no identifier in common (so are they) and birth dates ``date_closeness`` gives 0,
+    so it resembles the profile 0 whatever its names (``shield.resemblance``): reading it
+    only cost time, and at a national size most of the rows these keys find are such (about
+    two thirds, on a country of 470,000 children; ``tests/properties/test_screen_candidates.py``
+    holds the proof's lemma).
 
     A key of None matches nothing, as a SQL NULL does.
     """
@@ -186,7 +186,7 @@ def _key_conditions(keys: Any, wanted: BlockingKeys) -> list[ColumnElement[bool]
             found.append(in_year if near_in_year is None else and_(in_year, near_in_year))
             found.append(and_(keys.birth_year.is_(None), column == value))
     if wanted.birth_day_month is not None and born is not None:
-        years = sorted(typo_years(born))
+        years = sorted(near_years(born))
         same_day = and_(keys.birth_day_month == wanted.birth_day_month, keys.birth_year.in_(years))
         if wanted.sex is None:
             found.append(same_day)
