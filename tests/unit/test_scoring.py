@@ -93,6 +93,16 @@ def test_a_shared_nhs_number_with_a_different_birth_date_goes_to_review() -> Non
     assert identifier_verdict(a, features_of(CHILD)) is IdentifierVerdict.NONE
 
 
+def test_a_shared_nhs_number_allows_a_slip_of_the_year_as_of_any_other_character() -> None:
+    # 2015 for 2016 was always a slip (one character); 2019 for 2020 is the same slip.
+    a = features_of(dict(CHILD, birth_date="2019-03-04", nhs_number="9990000018"))
+    for born in ("2018-03-04", "2020-03-04", "2019-03-05"):
+        b = features_of(dict(CHILD, birth_date=born, nhs_number="9990000018"))
+        assert identifier_verdict(a, b) is IdentifierVerdict.LINK, born
+    b = features_of(dict(CHILD, birth_date="2021-03-04", nhs_number="9990000018"))
+    assert identifier_verdict(a, b) is IdentifierVerdict.REVIEW
+
+
 def _edit_distance(a: str, b: str) -> int:
     # Optimal string alignment distance, the plain dynamic programme.
     d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
