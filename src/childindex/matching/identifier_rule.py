@@ -2,9 +2,9 @@
 
 The same identifier links automatically only when date of birth and sex agree (allowing a
 one-character slip, a day/month swap, or the same day and month a year off: 2019 for 2020 is
-the slip 2015 for 2016 is, across a decade). The same identifier with a clearly different date of
-birth or sex goes to review, never to an automatic link: a shared number is then more likely
-a keying error than the same child.
+the slip 2015 for 2016 is, across a decade). The same identifier with a clearly different
+date of birth or sex goes to review, never to an automatic link: a shared number is then
+more likely a keying error than the same child.
 """
 
 from __future__ import annotations
