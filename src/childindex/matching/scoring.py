@@ -198,22 +198,30 @@ class TrainedScorer:
         self, left: Features, right: Features, levels: Mapping[str, str]
     ) -> str | None:
         """The family name both records hold as their first given names, when they differ
-        in surname: a source entered both twins' names the wrong way round ("Gomes Lena",
-        "Gomes Lina"; on a 100,000-child country with 10% of names swapped, most twins
-        merged were such pairs). None if they do not."""
+        in surname and their surnames read as forenames: a source entered both twins' names
+        the wrong way round ("Gomes Lena", "Gomes Lina"; on a 100,000-child country with 10%
+        of names swapped, most twins merged were such pairs). None if they do not. A child
+        whose forename is a family name too, and whose surname changed ("Ellis Rahman",
+        "Ellis Qureshi"), is read as it stands: neither surname is a forename."""
         if levels.get("forename") != "exact" or levels.get("surname") in {"exact", "null"}:
+            return None
+        surnames = (left.surname or "", right.surname or "")
+        if any(self._commoner_as(name, "surname") for name in surnames) or not any(
+            self._commoner_as(name, "forename") for name in surnames
+        ):
             return None
         given, other = ((f.forenames or "").split() for f in (left, right))
         for words in (2, 1):
             family = " ".join(given[:words])
-            if given[:words] == other[:words] and self._a_surname(family):
+            if given[:words] == other[:words] and self._commoner_as(family, "surname"):
                 return family
         return None
 
-    def _a_surname(self, name: str) -> bool:
-        """More common in the data as a surname than as a forename."""
-        as_surname = self._tf.get("surname", {}).get(name, 0.0)
-        return as_surname > self._tf.get("forename", {}).get(name, 0.0)
+    def _commoner_as(self, name: str, column: str) -> bool:
+        """More common in the data as a ``column`` ("forename" or "surname") than as the
+        other."""
+        other = "forename" if column == "surname" else "surname"
+        return self._tf.get(column, {}).get(name, 0.0) > self._tf.get(other, {}).get(name, 0.0)
 
     def _possible_twins(self, left: Features, right: Features, levels: Mapping[str, str]) -> bool:
         """The twins rule on the forenames as they stand."""
