@@ -284,3 +284,13 @@ def planner_rows(connection: Connection, table: str) -> int:
         text("SELECT stat FROM sqlite_stat1 WHERE tbl = :table LIMIT 1"), {"table": table}
     )
     return -1 if stat is None else int(str(stat).split()[0])
+
+
+def forget_planner_statistics(engine: Engine) -> None:
+    """On SQLite, forget what earlier tests' loads analysed (PostgreSQL keeps no such table:
+    its estimates are only ever replaced)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as connection:
+        if connection.scalar(text("SELECT name FROM sqlite_master WHERE name='sqlite_stat1'")):
+            connection.execute(text("DELETE FROM sqlite_stat1"))

@@ -19,6 +19,7 @@ from feed_state import (
     NHS,
     TRAINED,
     delete_all_rows,
+    forget_planner_statistics,
     health_line,
     load_lines,
     planner_rows,
@@ -112,10 +113,7 @@ def test_a_record_id_twice_in_one_batch_is_a_later_version(
 def test_a_big_load_refreshes_the_planner_statistics(
     engine: Engine, uow_factory: SqlUnitOfWorkFactory
 ) -> None:
-    if engine.dialect.name == "sqlite":  # forget what earlier tests' loads analysed
-        with engine.begin() as connection:
-            if connection.scalar(text("SELECT name FROM sqlite_master WHERE name='sqlite_stat1'")):
-                connection.execute(text("DELETE FROM sqlite_stat1"))
+    forget_planner_statistics(engine)
     lines = [json.dumps(make_health_record(record_id=f"R{n}", nhs_number=NHS[n])) for n in range(3)]
     load_lines(uow_factory, lines, batch_size=2)
     with engine.connect() as connection:

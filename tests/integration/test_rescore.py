@@ -27,7 +27,7 @@ from childindex.services import ingest, review
 from childindex.services.ingest import LoadReport
 from childindex.services.rescore import rescore
 from childindex.synth import generate
-from feed_state import planner_rows
+from feed_state import forget_planner_statistics, planner_rows
 from matching_model import hand_model, review_band_pair, review_band_probability
 from shield_fixtures import ADMIN, la_record, load_la
 
@@ -379,10 +379,7 @@ def test_rescore_first_brings_the_planner_statistics_up_to_date(
     # Feeds too small to fill a batch are never analysed. A CI run on PostgreSQL then spent
     # minutes in one rescore batch's candidate query over about 1,000 records: costed on
     # statistics of a nearly empty database, it ran as nested loops.
-    if engine.dialect.name == "sqlite":  # forget what earlier tests' loads analysed
-        with engine.begin() as connection:
-            if connection.scalar(text("SELECT name FROM sqlite_master WHERE name='sqlite_stat1'")):
-                connection.execute(text("DELETE FROM sqlite_stat1"))
+    forget_planner_statistics(engine)
     _load_country(container, tmp_path)
     rescore(
         uow_factory=container.uow_factory,
