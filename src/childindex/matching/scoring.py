@@ -43,13 +43,17 @@ class PairScore:
     probability: float
     weights: dict[str, float]
     levels: dict[str, str]
-    possible_twins: bool
     # log2 odds (prior + weights): unlike the probability it never saturates at 1.0, so
     # it orders strong pairs by strength.
     match_weight: float = 0.0
     # The forenames' level as the twins rule read them (crossed, when both records are the
     # wrong way round: ``TrainedScorer.twin_names``); None when not possible twins.
     twin_names: str | None = None
+
+    @property
+    def possible_twins(self) -> bool:
+        """The twins rule says the two may be twins: never linked automatically."""
+        return self.twin_names is not None
 
 
 # A name seen at least this many times in the training data is a real name, not a slip...
@@ -211,7 +215,7 @@ class TrainedScorer:
         ):
             return None
         given, other = ((f.forenames or "").split() for f in (left, right))
-        for words in (2, 1):
+        for words in (2, 1) if len(given) > 1 else (1,):
             family = " ".join(given[:words])
             if given[:words] == other[:words] and self._commoner_as(family, "surname"):
                 return family
@@ -315,7 +319,7 @@ class TrainedScorer:
         total = self._prior_weight + sum(weights.values())
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
         twins = self.twin_names(left, right, levels)
-        return PairScore(probability, weights, levels, twins is not None, total, twins)
+        return PairScore(probability, weights, levels, total, twins)
 
     def decision_probability(self, score: PairScore) -> float:
         """The probability the thresholds see: possible twins never reach ``LINK``."""
