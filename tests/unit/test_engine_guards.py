@@ -220,3 +220,22 @@ def test_a_crossed_record_goes_to_its_twin_not_to_her_sisters_crossed_record() -
     record = features_of({**lina, "given_name": "Gomes", "family_name": "Lina"})
     decision = engine.decide_among(record, held)
     assert (decision.kind, decision.child_id) == (MatchKind.LINK, lina_child)
+
+
+def test_a_childs_records_that_link_outweigh_one_sharing_the_nhs_number_but_not_the_sex() -> None:
+    # Synthetic, 20,000-child country with mixed errors: a health record with the sex
+    # entered wrongly, linked to its child's school and benefit records, held the child's
+    # NHS number. The child's clean la record shares the number but not the sex: the
+    # identifier safeguard sent it to review, though the child's other records match it
+    # outright, and it became a second child.
+    engine = ModelMatchEngine(hand_model())
+    child = ChildId.new()
+    home = _home("B1 1GQ", "8 Chapel Walk")
+    miskeyed = {**BASE, **home, "sex": "M", "nhs_number": "9990000026"}
+    held = _child(child, miskeyed, {**BASE, **home})
+    record = features_of({**BASE, **home, "nhs_number": "9990000026"})
+    decision = engine.decide_among(record, held)
+    assert (decision.kind, decision.child_id) == (MatchKind.LINK, child)
+    assert decision.decided_by == "score"
+    # Alone, the record sharing the number but not the sex is still an officer's to decide.
+    assert engine.decide_among(record, held[:1]).kind is MatchKind.REVIEW

@@ -210,8 +210,17 @@ class _Best:
     forename: str  # the forename comparison's level
 
     @property
-    def rank(self) -> tuple[int, float]:
-        return (_RANK[self.verdict], self.strength)
+    def rank(self) -> tuple[bool, bool, bool, float]:
+        # A child's best record: one its identifier links; else one linking on score (the
+        # child's other records agree with the record, whatever one of them sharing its
+        # identifier but not its birth date or sex says); else one whose identifier sends
+        # the pair to review; else the strongest.
+        return (
+            self.verdict is IdentifierVerdict.LINK,
+            self.probability >= LINK,
+            self.verdict is IdentifierVerdict.REVIEW,
+            self.strength,
+        )
 
     @property
     def order(self) -> tuple[int, float, float]:
