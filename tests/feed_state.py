@@ -116,13 +116,22 @@ def _records(connection: Connection) -> dict[Any, str]:
 
 
 def _namer(connection: Connection, records: dict[Any, str]) -> Callable[[Any], Any]:
-    """A function that replaces every child ID in a value by ``<the records on it>``."""
+    """A function that replaces every child ID in a value by ``<the records on it>`` (or
+    ``<held the records it once held>``)."""
     on_child: dict[str, list[str]] = {}
     for key, child in connection.execute(
         text("SELECT source_record_id, child_id FROM links WHERE ended_at IS NULL")
     ):
         on_child.setdefault(child, []).append(records[key])
     label = {child: "+".join(sorted(held)) for child, held in on_child.items()}
+    # A child that holds no record now (merged away) by the records it once held.
+    once: dict[str, set[str]] = {}
+    for key, child in connection.execute(
+        text("SELECT source_record_id, child_id FROM links WHERE ended_at IS NOT NULL")
+    ):
+        if child not in on_child:
+            once.setdefault(child, set()).add(records[key])
+    label |= {child: "held " + "+".join(sorted(held)) for child, held in once.items()}
     ids = re.compile("|".join(map(re.escape, label)) or "^$")
 
     def named(value: Any) -> Any:

@@ -57,6 +57,7 @@ def load_la(
     *,
     rule: ShieldRule = DEFAULT_RULE,
     engine: MatchEngine | None = None,
+    batch_size: int = ingest.BATCH_SIZE,
 ) -> ingest.LoadReport:
     """Load la-style records through ``ingest.load_feed`` (raw first, then linked), with the
     service's default engine unless ``engine`` is given."""
@@ -76,6 +77,7 @@ def load_la(
         now=FIXED_NOW,
         rule=rule,
         engine=engine,
+        batch_size=batch_size,
     )
 
 

@@ -239,3 +239,47 @@ def test_a_childs_records_that_link_outweigh_one_sharing_the_nhs_number_but_not_
     assert decision.decided_by == "score"
     # Alone, the record sharing the number but not the sex is still an officer's to decide.
     assert engine.decide_among(record, held[:1]).kind is MatchKind.REVIEW
+
+
+# Sophia Lewis (synthetic): her first record and her second miss each other (no birth date
+# in common, another home, the sex unknown), so they start two children; a third record
+# matches each of them on its own.
+FIRST = {**BASE, **_home("B1 1GQ", "8 Chapel Walk")}
+SECOND = {**BASE, "birth_date": "2021-07-19", "sex": "U", **_home("BH1 6YR", "60 Green Gardens")}
+THIRD = {**BASE, **_home("BH1 6YR", "60 Green Gardens")}
+
+
+def test_a_record_linking_two_children_on_its_own_names_the_weaker_as_bridged() -> None:
+    engine = ModelMatchEngine(hand_model())
+    first, second = ChildId.new(), ChildId.new()
+    assert engine.decide_among(features_of(SECOND), _child(first, FIRST)).kind is MatchKind.NEW
+    held = _child(first, FIRST) + _child(second, SECOND)
+    decision = engine.decide_among(features_of(THIRD), held)
+    assert (decision.kind, decision.child_id, decision.bridged) == (
+        MatchKind.LINK,
+        first,
+        (second,),
+    )
+    # A record linking one child only bridges nothing.
+    alone = engine.decide_among(features_of(THIRD), _child(first, FIRST))
+    assert (alone.kind, alone.bridged) == (MatchKind.LINK, ())
+
+
+def test_a_record_a_twin_of_one_child_bridges_it_to_no_other() -> None:
+    engine = ModelMatchEngine(hand_model())
+    first, twin = ChildId.new(), ChildId.new()
+    held = _child(first, FIRST) + _child(twin, {**FIRST, "given_name": "Amelia"})
+    decision = engine.decide_among(features_of(THIRD), held)
+    assert (decision.kind, decision.child_id, decision.bridged) == (MatchKind.LINK, first, ())
+
+
+def test_children_with_different_nhs_numbers_or_possible_twins_are_not_joinable() -> None:
+    engine = ModelMatchEngine(hand_model())
+    assert engine.joinable([FIRST], [SECOND, THIRD])
+    numbered = {**FIRST, "nhs_number": "9990000026"}
+    assert engine.joinable([numbered], [SECOND, {**THIRD, "nhs_number": "9990000026"}])
+    assert engine.joinable([numbered], [SECOND, THIRD])  # one side holds none
+    assert not engine.joinable([numbered], [SECOND, {**THIRD, "nhs_number": "9990000050"}])
+    assert not engine.joinable([FIRST, {**FIRST, "upn": "A123"}], [{**SECOND, "upn": "B456"}])
+    # Twins Sophia and Amelia: whatever record seems to be both, never joined but by hand.
+    assert not engine.joinable([FIRST], [SECOND, {**FIRST, "given_name": "Amelia"}])

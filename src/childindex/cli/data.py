@@ -163,6 +163,7 @@ def load_file(
             f"{report.linked:,} linked, {report.review:,} review, {report.new:,} new, "
             f"{report.shielded:,} shielded ({report.unchanged:,} unchanged, "
             f"{report.stale:,} stale, {report.warnings:,} warnings)"
+            + (f"; {report.joined:,} children joined to another" if report.joined else "")
         )
         if report.rejected or report.warnings:
             out.print(f"rejected records, warnings and why: {errors_path}")

@@ -8,7 +8,7 @@ best-matching record. No database engine runs per record.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -63,6 +63,23 @@ class ModelMatchEngine:
         own = (record.source.value, record.record_id)
         return self.decide_among(features, (c for c in found if (c.source, c.record_id) != own))
 
+    def joinable(
+        self, left: Sequence[Mapping[str, Any]], right: Sequence[Mapping[str, Any]]
+    ) -> bool:
+        """Whether two children, by their records' payloads, may be one child: what the
+        batch clustering asks before a third record joins them (``linkage.batch``'s
+        ``_Clusters.distinct``), and more: not if both hold NHS numbers (or UPNs), none
+        shared, nor if the twins rule says any two of their records may be twins
+        (``PairScore.possible_twins``: the batch keeps apart only twins a letter apart, and
+        joins William and Dafydd through a record "William Dafydd")."""
+        ours, theirs = [features_of(p) for p in left], [features_of(p) for p in right]
+        for kind in ("nhs_number", "upn"):
+            held = {getattr(f, kind) for f in ours} - {None}
+            other = {getattr(f, kind) for f in theirs} - {None}
+            if held and other and not held & other:
+                return False
+        return not any(self.scorer.score(a, b).possible_twins for a in ours for b in theirs)
+
     def decide_among(
         self, features: Features, candidates: Iterable[CandidateRecord]
     ) -> MatchDecision:
@@ -76,14 +93,21 @@ class ModelMatchEngine:
                 (c for _, _, c in scored.values()), key=lambda c: (-c.probability, c.child_id.value)
             )
         )
+        bridged = tuple(
+            child
+            for child, (probability, _, _) in scored.items()
+            if child != best_child and probability >= LINK
+        )
         if verdict is IdentifierVerdict.LINK:
-            return MatchDecision(MatchKind.LINK, best_child, "identifier", 1.0, ordered)
+            return MatchDecision(MatchKind.LINK, best_child, "identifier", 1.0, ordered, bridged)
         if verdict is IdentifierVerdict.REVIEW:
             return MatchDecision(
                 MatchKind.REVIEW, best_child, "identifier", candidate.probability, ordered
             )
         if decision_probability >= LINK:
-            return MatchDecision(MatchKind.LINK, best_child, "score", decision_probability, ordered)
+            return MatchDecision(
+                MatchKind.LINK, best_child, "score", decision_probability, ordered, bridged
+            )
         if decision_probability >= REVIEW:
             return MatchDecision(
                 MatchKind.REVIEW, best_child, "score", decision_probability, ordered

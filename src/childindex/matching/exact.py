@@ -5,6 +5,9 @@ It is the engine until the trained model plugs in through the same port.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from childindex.domain.source_record import SourceRecord
 from childindex.matching.ports import CandidateStore, MatchDecision, MatchKind
 
@@ -26,3 +29,11 @@ class ExactIdentifierEngine:
                     kind=MatchKind.LINK, child_id=found[0], decided_by="identifier"
                 )
         return MatchDecision(kind=MatchKind.NEW, child_id=None, decided_by="new")
+
+    def joinable(
+        self,
+        left: Sequence[Mapping[str, Any]],  # noqa: ARG002 - the port's signature
+        right: Sequence[Mapping[str, Any]],  # noqa: ARG002
+    ) -> bool:
+        """Never: this engine links on one identifier and proposes no other child."""
+        return False

@@ -7,7 +7,7 @@ services apply them, and the shield rule, in one unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -47,6 +47,10 @@ class MatchDecision:
     decided_by: str  # "identifier", "score" or "new"
     probability: float | None = None
     candidates: tuple[Candidate, ...] = ()
+    # Other children the record links to in its own right (at or above LINK, after every
+    # guard), clearly weaker than ``child_id``: one child's records split by an earlier
+    # miss, which the record joins (``services.linking.join_bridged``). LINK only.
+    bridged: tuple[ChildId, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,4 +86,11 @@ class MatchEngine(Protocol):
 
     def decide(self, record: SourceRecord, store: CandidateStore) -> MatchDecision:
         """The decision for ``record``, given the children in ``store``."""
+        ...
+
+    def joinable(
+        self, left: Sequence[Mapping[str, Any]], right: Sequence[Mapping[str, Any]]
+    ) -> bool:
+        """Whether two children, given their records' payloads, may be one child (a
+        decision's ``bridged`` children are joined only then)."""
         ...

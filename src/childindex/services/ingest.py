@@ -44,6 +44,7 @@ _COUNTED = (
     "new",
     "shielded",
     "cautioned",
+    "joined",
 )
 
 
@@ -60,6 +61,7 @@ class LoadReport:
     new: int = 0
     shielded: int = 0
     cautioned: int = 0  # records the shield screen found might be a shielded child
+    joined: int = 0  # children merged into another by a record that linked both (ADR 0023)
     unchanged: int = 0
     stale: int = 0
     warnings: int = 0

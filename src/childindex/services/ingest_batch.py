@@ -140,6 +140,29 @@ class BatchCandidates:
             held.sort(key=lambda c: c.order)
             self._keys_of.setdefault(own, []).append(key)
 
+    def merged(
+        self, joined: Collection[ChildId], into: ChildId, moved: Iterable[tuple[str, str]]
+    ) -> None:
+        """Note that the children ``joined`` were merged into ``into``, moving the records
+        ``moved`` (``(source, record_id)``) there."""
+        for own in moved:
+            for key in self._keys_of.get(own, ()):
+                held = self._by_key.get(key)
+                if held is not None:
+                    held[:] = sorted(
+                        (
+                            replace(c, child_id=into) if (c.source, c.record_id) == own else c
+                            for c in held
+                        ),
+                        key=lambda c: c.order,
+                    )
+        gone = set(joined)
+        for holders in self._holders.values():
+            if gone.intersection(holders):
+                holders[:] = sorted(
+                    {into if c in gone else c for c in holders}, key=lambda c: c.value
+                )
+
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:
         """Active children holding this identifier."""
         if value in self._known.get(kind, set()):
@@ -193,6 +216,7 @@ class BatchCounts:
     new: int = 0
     shielded: int = 0
     cautioned: int = 0
+    joined: int = 0
     fast: int = 0  # records written set-based (not part of the report)
 
     def add_link(self, outcome: LinkOutcome) -> None:
@@ -207,6 +231,7 @@ class BatchCounts:
             self.shielded += 1
         if outcome.cautions:
             self.cautioned += 1
+        self.joined += len(outcome.joined)
 
 
 class _Batch:
@@ -263,6 +288,10 @@ class _Batch:
             rule=self.context.rule,
         )
         self.counts.add_link(linked)
+        if linked.joined:
+            self.candidates.merged(
+                linked.joined, linked.child_id, [(s.value, r) for s, r in linked.moved]
+            )
         keys = index_keys(features_of(record.payload))
         self.candidates.stored(
             CandidateRecord(linked.child_id, record.source.value, record.record_id, record.payload),
@@ -290,6 +319,8 @@ class _Batch:
         if decision.kind is MatchKind.NEW:
             return self._gather_new(record, raw_id)
         if decision.kind is MatchKind.LINK and decision.child_id is not None:
+            if decision.bridged:  # it joins children: record by record
+                return False
             return self._gather_link(record, raw_id, decision, decision.child_id)
         return False
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from childindex.audit.chain import AuditEvent
+from childindex.audit.tags import AuditTag
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import ShieldRule
 from childindex.domain.shield_records import ShieldOrigin
-from childindex.domain.source_record import SourceRecord
+from childindex.domain.source_record import Source, SourceRecord
 from childindex.domain.survivorship import asks_for_shield, project
 from childindex.matching.blocking import index_keys
 from childindex.matching.features import features_of
 from childindex.matching.ports import MatchDecision, MatchEngine, MatchKind
 from childindex.services.areas import route
+from childindex.services.merging import merge_children
 from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import DEFAULT_RULE, screen_child
 
@@ -33,6 +36,10 @@ class LinkOutcome:
     # Other children whose shield the screen wrote (newly shielded near twins of this
     # record's child, or ones it now holds more strongly).
     rewritten: tuple[str, ...] = ()
+    # Children the record showed to be this one, merged into it (``join_bridged``), and
+    # the records that moved with them.
+    joined: tuple[ChildId, ...] = ()
+    moved: tuple[tuple[Source, str], ...] = ()
 
 
 def refresh_child(uow: UnitOfWork, child_id: ChildId, *, actor: str = "system") -> bool:
@@ -79,12 +86,15 @@ def link_record(
     child and screen it against every shielded child it might be (invariant 2).
 
     A doubtful match (REVIEW) starts a new child, which the shield screen covers, and queues
-    the pair for an officer of the responsible local authority.
+    the pair for an officer of the responsible local authority. A record that links to other
+    children too shows they are one: they are merged into its child (:func:`join_bridged`).
     """
     current = uow.records.linked_child(source=record.source, record_id=record.record_id)
     keys = index_keys(features_of(record.payload))
     uow.records.set_blocking_keys(source=record.source, record_id=record.record_id, keys=keys)
     item = None
+    joined: tuple[ChildId, ...] = ()
+    moved: tuple[tuple[Source, str], ...] = ()
     if current is not None:
         child_id, kind = current, MatchKind.LINK
         before = uow.shields.profile(current.value)
@@ -112,6 +122,16 @@ def link_record(
             item = queue_for_review(
                 uow, record=record, decision=decision, held_by=child_id, now=now
             )
+        elif kind is MatchKind.LINK and decision.bridged:
+            joined, moved = join_bridged(
+                uow,
+                record=record,
+                into=child_id,
+                bridged=decision.bridged,
+                engine=engine,
+                actor=actor,
+                now=now,
+            )
     refresh_child(uow, child_id, actor=actor)
     # Only a profile that was already shielded lets the screen skip re-checking visible
     # children (nothing about the shielded child changed).
@@ -126,7 +146,77 @@ def link_record(
         len(screened.cautions),
         tuple(c.shielded_child_id for c in screened.cautions),
         screened.rewritten,
+        joined,
+        moved,
     )
+
+
+def join_bridged(
+    uow: UnitOfWork,
+    *,
+    record: SourceRecord,
+    into: ChildId,
+    bridged: tuple[ChildId, ...],
+    engine: MatchEngine,
+    actor: str,
+    now: datetime | None = None,
+) -> tuple[tuple[ChildId, ...], tuple[tuple[Source, str], ...]]:
+    """Merge into ``into`` (the child ``record`` was just linked to) each child of
+    ``bridged``: others the record also links to in its own right (ADR 0023). Return the
+    children merged and the records moved.
+
+    Records of one child arrive one at a time, and an earlier miss leaves them on two
+    children (a birth date mistyped in the first, the second not close enough to it): a
+    record that links to both shows they are one, as the batch clustering joins two
+    clusters through a third record. Each is merged only if:
+
+    - every record on both was placed by the machine (an officer's placing stands, as in
+      a rescore);
+    - no officer said one of their records (or ``record``) is not the other child;
+    - the engine says they may be one child (``MatchEngine.joinable``: no NHS number or
+      UPN of a kind both hold in common, no two records the twins rule keeps apart).
+
+    A merge is audited, is an officer's to undo, and carries any shield with it: the
+    merged child is shielded if either was (invariant 2, ``services.merging``).
+    """
+    rejected = uow.reviews.not_a_match(source=record.source, record_id=record.record_id)
+    joined: list[ChildId] = []
+    moved: list[tuple[Source, str]] = []
+    for other in bridged:
+        if other == into or other in rejected or not _may_join(uow, engine, other, into):
+            continue
+        moved.extend(
+            merge_children(uow=uow, child_id=other, into=into, actor=actor, decided_by="score")
+        )
+        joined.append(other)
+        uow.audit.record(
+            AuditEvent(
+                tag=AuditTag.CHILDREN_MERGED,
+                actor=actor,
+                at=now or datetime.now(UTC),
+                child_ids=(other.value, into.value),
+                detail={
+                    "decided_by": "bridge",
+                    "source": record.source.value,
+                    "record_id": record.record_id,
+                },
+            )
+        )
+    return tuple(joined), tuple(moved)
+
+
+def _may_join(uow: UnitOfWork, engine: MatchEngine, child: ChildId, into: ChildId) -> bool:
+    """Whether ``join_bridged`` may merge ``child`` into ``into``."""
+    held, target = uow.records.held_child(child), uow.records.held_child(into)
+    if held is None or target is None:
+        return False
+    if uow.records.placed_by_officer(child) or uow.records.placed_by_officer(into):
+        return False
+    for records, other in ((held[1], into), (target[1], child)):
+        for r in records:
+            if other in uow.reviews.not_a_match(source=r.source, record_id=r.record_id):
+                return False
+    return engine.joinable([r.payload for r in held[1]], [r.payload for r in target[1]])
 
 
 def queue_for_review(

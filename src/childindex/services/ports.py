@@ -624,6 +624,10 @@ class SourceRecordRepository(Protocol):
         """``(source, record_id, child_id, decided_by)`` of every current link."""
         ...
 
+    def placed_by_officer(self, child_id: ChildId) -> bool:
+        """Whether an officer placed any record the child now holds."""
+        ...
+
     def arrival_order(self) -> Iterator[tuple[Source, str]]:
         """``(source, record_id)`` of every held record, in the order they first arrived."""
         ...

@@ -167,6 +167,11 @@ _CURRENT_LINKS = (
     .join(LinkRow, _LIVE_LINK)
     .order_by(SR.source, SR.record_id)
 )
+_PLACED_BY_OFFICER = select(LinkRow.id).where(
+    LinkRow.child_id == bindparam("child"),
+    LinkRow.ended_at.is_(None),
+    LinkRow.decided_by == "officer",
+)
 _ARRIVAL = select(SR.source, SR.record_id).order_by(SR.id)
 _ALL_CURRENT = (
     select(SR.source, SR.record_id, VersionRow.payload)
@@ -502,6 +507,13 @@ class SqlSourceRecordRepository:
         with self._streamed(_CURRENT_LINKS) as rows:
             for source, record_id, child_id, decided_by in rows:
                 yield Source(source), record_id, ChildId.stored(child_id), decided_by
+
+    def placed_by_officer(self, child_id: ChildId) -> bool:
+        """Whether an officer placed any record the child now holds."""
+        found = self._session.connection().scalar(
+            _PLACED_BY_OFFICER.limit(1), {"child": child_id.value}
+        )
+        return found is not None
 
     def arrival_order(self) -> Iterator[tuple[Source, str]]:
         """``(source, record_id)`` of every held record, in the order they first arrived
