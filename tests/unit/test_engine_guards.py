@@ -283,3 +283,22 @@ def test_children_with_different_nhs_numbers_or_possible_twins_are_not_joinable(
     assert not engine.joinable([FIRST, {**FIRST, "upn": "A123"}], [{**SECOND, "upn": "B456"}])
     # Twins Sophia and Amelia: whatever record seems to be both, never joined but by hand.
     assert not engine.joinable([FIRST], [SECOND, {**FIRST, "given_name": "Amelia"}])
+
+
+def test_a_record_bridges_no_child_it_reaches_only_through_an_initial() -> None:
+    # Twins Aiden and Arlo Turner (synthetic, 100,000-child country with mixed errors):
+    # Aiden's benefit record gave only "A", which fits both, so it went to review as a child
+    # of its own. Arlo's benefit record links to Arlo, and to "A" on its own: joining them
+    # put Aiden's record on his brother.
+    engine = ModelMatchEngine(hand_model())
+    boy = {**BASE, "family_name": "Turner", "sex": "M", **_home("BA2 8YA", "41 Hollybush Road")}
+    aiden, arlo, initial = ChildId.new(), ChildId.new(), ChildId.new()
+    held = _child(aiden, {**boy, "given_name": "Aiden"}) + _child(
+        arlo, {**boy, "given_name": "Arlo"}
+    )
+    assert engine.decide_among(features_of({**boy, "given_name": "A"}), held).kind is (
+        MatchKind.REVIEW
+    )
+    held += _child(initial, {**boy, "given_name": "A"})
+    decision = engine.decide_among(features_of({**boy, "given_name": "Arlo"}), held)
+    assert (decision.kind, decision.child_id, decision.bridged) == (MatchKind.LINK, arlo, ())

@@ -87,16 +87,19 @@ class ModelMatchEngine:
         scored = self.score_children(features, candidates)
         if not scored:
             return MatchDecision(kind=MatchKind.NEW, child_id=None, decided_by="new")
-        best_child, (decision_probability, verdict, candidate) = next(iter(scored.items()))
+        best_child, (decision_probability, verdict, candidate, _) = next(iter(scored.items()))
         ordered = tuple(
             sorted(
-                (c for _, _, c in scored.values()), key=lambda c: (-c.probability, c.child_id.value)
+                (c for _, _, c, _ in scored.values()),
+                key=lambda c: (-c.probability, c.child_id.value),
             )
         )
+        # Other children the record links to on its own, not through a name cut short or
+        # an initial (which may be any child of the family: ``short_fits_two``).
         bridged = tuple(
             child
-            for child, (probability, _, _) in scored.items()
-            if child != best_child and probability >= LINK
+            for child, (probability, _, _, forename) in scored.items()
+            if child != best_child and probability >= LINK and forename not in SHORT_FORMS
         )
         if verdict is IdentifierVerdict.LINK:
             return MatchDecision(MatchKind.LINK, best_child, "identifier", 1.0, ordered, bridged)
@@ -116,9 +119,10 @@ class ModelMatchEngine:
 
     def score_children(
         self, features: Features, candidates: Iterable[CandidateRecord]
-    ) -> dict[ChildId, tuple[float, IdentifierVerdict, Candidate]]:
-        """Per child: decision probability, identifier verdict, and the explained candidate
-        (model probability and per-field weights of its best-matching record).
+    ) -> dict[ChildId, tuple[float, IdentifierVerdict, Candidate, str]]:
+        """Per child: decision probability, identifier verdict, the explained candidate
+        (model probability and per-field weights of its best-matching record), and the
+        forename level of that record.
 
         The batch clustering's guards apply per child too (ADR 0008): a child holding NHS
         numbers (or UPNs) none of which is the record's is linked only by an identifier or
@@ -204,7 +208,7 @@ class ModelMatchEngine:
             )
         ):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
-        return {c: (b.probability, b.verdict, b.candidate) for c, b in ranked}
+        return {c: (b.probability, b.verdict, b.candidate, b.forename) for c, b in ranked}
 
 
 def _fits_another(best: ChildId, fitted: Mapping[ChildId, set[str]]) -> bool:
