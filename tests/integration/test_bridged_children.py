@@ -21,6 +21,7 @@ from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
 from childindex.matching.engine import ModelMatchEngine
 from childindex.services.merging import relink_record
+from childindex.services.rescore import rescore
 from feed_state import delete_all_rows, state
 from matching_model import hand_model
 from shield_fixtures import la_record, load_la
@@ -187,3 +188,15 @@ def test_whatever_order_her_records_arrive_in_they_end_on_one_child_apart_from_h
     delete_all_rows(engine)
     load_la(container, records, engine=ENGINE, batch_size=1)
     assert state(engine, scored=True) == expected
+
+
+def test_rescore_joins_the_children_a_record_links_to(container: Container) -> None:
+    # Loaded before any model: three children. Re-decided in arrival order with the model,
+    # the third record links to the first and, on its own, to the second: one child, as a
+    # feed load with the model would have made.
+    load_la(container, [FIRST, SECOND, THIRD])
+    assert len(set(_children(container).values()) - {None}) == 3
+    report = rescore(uow_factory=container.uow_factory, engine=ENGINE, actor="ops")
+    children = _children(container)
+    assert children["L1"] == children["L2"] == children["L3"]
+    assert (report.relinked, report.joined) == (1, 1)

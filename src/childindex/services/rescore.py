@@ -17,7 +17,9 @@ benefit copies), both at LINK, and the ambiguity guard would rightly link neithe
 A child whose records were all placed by the machine moves as a whole when its first
 record now links to an earlier child: its other records came to it through that record (a
 shared UPN, a score), as they would have come to the earlier child had the model been
-there when they arrived. A child any of whose records an officer placed is left as it is.
+there when they arrived. A child any of whose records an officer placed is left as it is. If
+that first record also links, on its own, to other earlier children, they are joined to the
+one it moved to (``linking.join_bridged``, ADR 0023), as a feed load joins them.
 
 Each batch writes one audit entry in its own transaction: the children it merged (each
 retired child and the child it went into) and the batch's counts.
@@ -34,12 +36,18 @@ from childindex.audit.chain import AuditEvent
 from childindex.audit.tags import AuditTag
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord
-from childindex.matching.ports import CandidateRecord, CandidateStore, MatchEngine, MatchKind
+from childindex.matching.ports import (
+    CandidateRecord,
+    CandidateStore,
+    MatchDecision,
+    MatchEngine,
+    MatchKind,
+)
 from childindex.services.key_rules import ensure_keys_current
-from childindex.services.linking import queue_for_review, without_rejected
+from childindex.services.linking import join_bridged, queue_for_review, without_rejected
 from childindex.services.merging import merge_children
 from childindex.services.operations import ensure_not_halted
-from childindex.services.ports import UnitOfWorkFactory
+from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
 
 BATCH = 500
 
@@ -88,6 +96,8 @@ class RescoreReport:
     # Records left where they are, their doubtful pair queued for an officer (REVIEW).
     queued_for_review: int = 0
     unchanged: int = 0
+    # Other children a re-decided record linked to on its own, joined to its child.
+    joined: int = 0
 
     def counts(self) -> dict[str, int]:
         """The counts as a plain mapping."""
@@ -160,17 +170,19 @@ def rescore(
                 kind = without_rejected(uow, record, decision) if target != child_id else None
                 if kind is MatchKind.LINK and target is not None:
                     report.relinked += 1
-                    moved.update(
-                        merge_children(
-                            uow=uow,
-                            child_id=child_id,
-                            into=target,
-                            actor=actor,
-                            decided_by=decision.decided_by,
-                        )
+                    carried, joined = _move(
+                        uow,
+                        record,
+                        child_id=child_id,
+                        target=target,
+                        decision=decision,
+                        engine=engine,
+                        actor=actor,
+                        now=now,
                     )
-                    moved.discard((record.source, record_id))
-                    merged.update((child_id.value, target.value))
+                    moved.update(carried)
+                    report.joined += len(joined)
+                    merged.update(c.value for c in (child_id, target, *joined))
                 elif (
                     kind is MatchKind.REVIEW
                     and queue_for_review(
@@ -194,3 +206,40 @@ def rescore(
             uow.commit()
         on_progress(report)
     return report
+
+
+def _move(
+    uow: UnitOfWork,
+    record: SourceRecord,
+    *,
+    child_id: ChildId,
+    target: ChildId,
+    decision: MatchDecision,
+    engine: MatchEngine,
+    actor: str,
+    now: datetime | None,
+) -> tuple[set[tuple[Source, str]], tuple[ChildId, ...]]:
+    """Merge ``child_id`` (whose first record is ``record``) into ``target``, the child the
+    decision links it to, then join the other earlier children the record links to on its own, as a
+    feed load would have (``linking.join_bridged``, ADR 0023). Return the records carried
+    along (not ``record`` itself) and the children joined."""
+    carried = set(
+        merge_children(
+            uow=uow,
+            child_id=child_id,
+            into=target,
+            actor=actor,
+            decided_by=decision.decided_by,
+        )
+    )
+    carried.discard((record.source, record.record_id))
+    joined, moved = join_bridged(
+        uow,
+        record=record,
+        into=target,
+        bridged=decision.bridged,
+        engine=engine,
+        actor=actor,
+        now=now,
+    )
+    return carried | set(moved), joined
