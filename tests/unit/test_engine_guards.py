@@ -285,7 +285,7 @@ def test_children_with_different_nhs_numbers_or_possible_twins_are_not_joinable(
     assert not engine.joinable([FIRST], [SECOND, {**FIRST, "given_name": "Amelia"}])
 
 
-def test_a_record_bridges_no_child_it_reaches_only_through_an_initial() -> None:
+def test_a_record_bridges_no_child_it_reaches_through_an_initial_that_fits_a_twin() -> None:
     # Twins Aiden and Arlo Turner (synthetic, 100,000-child country with mixed errors):
     # Aiden's benefit record gave only "A", which fits both, so it went to review as a child
     # of its own. Arlo's benefit record links to Arlo, and to "A" on its own: joining them
@@ -302,3 +302,15 @@ def test_a_record_bridges_no_child_it_reaches_only_through_an_initial() -> None:
     held += _child(initial, {**boy, "given_name": "A"})
     decision = engine.decide_among(features_of({**boy, "given_name": "Arlo"}), held)
     assert (decision.kind, decision.child_id, decision.bridged) == (MatchKind.LINK, arlo, ())
+    # Without a twin it might be, "A" is Arlo's: joined.
+    alone = [c for c in held if c.child_id != aiden]
+    decision = engine.decide_among(features_of({**boy, "given_name": "Arlo"}), alone)
+    assert (decision.kind, decision.child_id, decision.bridged) == (
+        MatchKind.LINK,
+        arlo,
+        (initial,),
+    )
+    # A record that is itself an initial joins nothing through it.
+    held = _child(arlo, {**boy, "given_name": "Arlo"}) + _child(initial, {**boy, "given_name": "A"})
+    decision = engine.decide_among(features_of({**boy, "given_name": "A"}), held)
+    assert decision.bridged == ()

@@ -94,12 +94,11 @@ class ModelMatchEngine:
                 key=lambda c: (-c.probability, c.child_id.value),
             )
         )
-        # Other children the record links to on its own, not through a name cut short or
-        # an initial (which may be any child of the family: ``short_fits_two``).
+        # Other children the record links to on its own (``_bridgeable``).
         bridged = tuple(
             child
-            for child, (probability, _, _, forename) in scored.items()
-            if child != best_child and probability >= LINK and forename not in SHORT_FORMS
+            for child, (probability, _, _, bridgeable) in scored.items()
+            if child != best_child and probability >= LINK and bridgeable
         )
         if verdict is IdentifierVerdict.LINK:
             return MatchDecision(MatchKind.LINK, best_child, "identifier", 1.0, ordered, bridged)
@@ -119,10 +118,10 @@ class ModelMatchEngine:
 
     def score_children(
         self, features: Features, candidates: Iterable[CandidateRecord]
-    ) -> dict[ChildId, tuple[float, IdentifierVerdict, Candidate, str]]:
+    ) -> dict[ChildId, tuple[float, IdentifierVerdict, Candidate, bool]]:
         """Per child: decision probability, identifier verdict, the explained candidate
-        (model probability and per-field weights of its best-matching record), and the
-        forename level of that record.
+        (model probability and per-field weights of its best-matching record), and whether
+        the record may join it to another (``_bridgeable``).
 
         The batch clustering's guards apply per child too (ADR 0008): a child holding NHS
         numbers (or UPNs) none of which is the record's is linked only by an identifier or
@@ -142,8 +141,10 @@ class ModelMatchEngine:
         # Per child, the forenames of its records the record's forename fits as a short form
         # ("R": Rohan) born the same day in the same family or home (``fits_short_form``).
         fitted: dict[ChildId, set[str]] = {}
+        seen: list[tuple[ChildId, Features]] = []
         for found in candidates:
             other = features_of(found.payload)
+            seen.append((found.child_id, other))
             held_ids = ids.setdefault(found.child_id, (set(), set()))
             for kind, value in enumerate((other.nhs_number, other.upn)):
                 if value is not None:
@@ -170,6 +171,7 @@ class ModelMatchEngine:
                 strength,
                 outright(score.levels),
                 score.levels["forename"],
+                other,
             )
             held = best.get(found.child_id)
             if held is None or mine.rank > held.rank:
@@ -208,7 +210,31 @@ class ModelMatchEngine:
             )
         ):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
-        return {c: (b.probability, b.verdict, b.candidate, b.forename) for c, b in ranked}
+        return {
+            c: (b.probability, b.verdict, b.candidate, self._bridgeable(features, c, b, seen))
+            for c, b in ranked
+        }
+
+    def _bridgeable(
+        self, features: Features, child: ChildId, held: _Best, seen: list[tuple[ChildId, Features]]
+    ) -> bool:
+        """Whether ``child`` may be joined through the record (``MatchDecision.bridged``):
+        not if the record reaches it only through a name cut short or an initial that may be
+        another child's. The child's record "A" fits Arlo, the record; it is joined only if
+        it fits no record of another child born the same day in the same family or home by
+        another name (his twin Aiden), as the batch's short-form guard asks. A record that
+        is itself the short form bridges nothing that way."""
+        if held.forename not in SHORT_FORMS:
+            return True
+        short = held.features
+        if len(short.forename or "") >= len(features.forename or ""):
+            return False
+        return not any(
+            other_child != child
+            and different_names(other.forename, features.forename)
+            and fits_short_form(self.scorer.score(short, other).levels)
+            for other_child, other in seen
+        )
 
 
 def _fits_another(best: ChildId, fitted: Mapping[ChildId, set[str]]) -> bool:
@@ -236,6 +262,7 @@ class _Best:
     strength: float
     outright: bool
     forename: str  # the forename comparison's level
+    features: Features  # the record's
 
     @property
     def rank(self) -> tuple[bool, bool, bool, float]:

@@ -173,8 +173,8 @@ def join_bridged(
     - every record on both was placed by the machine (an officer's placing stands, as in
       a rescore);
     - no officer said one of their records (or ``record``) is not the other child;
-    - the engine says they may be one child (``MatchEngine.joinable``: no NHS number or
-      UPN of a kind both hold in common, no two records the twins rule keeps apart).
+    - the engine says they may be one child (``MatchEngine.joinable``: no NHS numbers,
+      or UPNs, that both hold and none shared; no two records that may be twins).
 
     A merge is audited, is an officer's to undo, and carries any shield with it: the
     merged child is shielded if either was (invariant 2, ``services.merging``).
