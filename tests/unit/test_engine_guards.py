@@ -314,3 +314,30 @@ def test_a_record_bridges_no_child_it_reaches_through_an_initial_that_fits_a_twi
     held = _child(arlo, {**boy, "given_name": "Arlo"}) + _child(initial, {**boy, "given_name": "A"})
     decision = engine.decide_among(features_of({**boy, "given_name": "A"}), held)
     assert decision.bridged == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    probe=_boy,
+    children=st.lists(st.lists(_boy, min_size=1, max_size=3), min_size=2, max_size=4),
+)
+def test_a_record_bridges_only_children_it_links_to_on_their_own(
+    probe: dict[str, Any], children: list[list[dict[str, Any]]]
+) -> None:
+    engine = ModelMatchEngine(hand_model())
+    home = {**BASE, "postcode": "BH1 6YR"}
+    ids = [ChildId.new() for _ in children]
+    held = [
+        CandidateRecord(child, "la", f"L{c}-{n}", {**home, **r})
+        for c, (child, records) in enumerate(zip(ids, children, strict=True))
+        for n, r in enumerate(records)
+    ]
+    record = features_of({**home, **probe})
+    decision = engine.decide_among(record, held)
+    # (Whether they may then be joined, twins above all, is ``joinable``'s to say.)
+    if decision.bridged:
+        assert decision.kind is MatchKind.LINK
+        assert decision.child_id not in decision.bridged
+    for child in decision.bridged:
+        own = [c for c in held if c.child_id == child]
+        assert engine.decide_among(record, own).kind is MatchKind.LINK
