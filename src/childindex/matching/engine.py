@@ -211,7 +211,12 @@ class ModelMatchEngine:
         ):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
         return {
-            c: (b.probability, b.verdict, b.candidate, self._bridgeable(features, c, b, seen))
+            c: (
+                b.probability,
+                b.verdict,
+                b.candidate,
+                b.probability >= LINK and self._bridgeable(features, c, b, seen),
+            )
             for c, b in ranked
         }
 
