@@ -214,7 +214,8 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
     joins them.
     Within a band of equally strong pairs, a cluster that would join two clusters that
     cannot be one child joins neither: its pairs go to review (namesakes: same name and
-    birth date, no identifier and an address matching neither).
+    birth date, no identifier and an address matching neither), and so do its weaker pairs
+    in later bands.
     """
     clusters = _Clusters(features)
     for pair in scored:
@@ -282,6 +283,10 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
         [p for p in band if p.probability >= LINK and not (p.identifier or p.force)]
         for band in bands
     ]
+    # Clusters (by root) with no identifier found pulled alike to two that cannot be one
+    # child: a weaker pull in a later band does not join them either (online, the record
+    # goes to review whatever its weaker candidates), until an identifier joins them.
+    held: set[str] = set()
     for number, pairs in enumerate(bands):
         # Identifier links and outright agreements first: they may make two clusters one.
         for pair in pairs:
@@ -296,9 +301,10 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
             for p in linkable[side]
         ]
         ambiguous = clusters.ambiguous(here, near) if len(here) + len(near) > 1 else set()
+        held = {r for r in held | ambiguous if clusters.find(r) == r and not any(clusters.ids[r])}
         for pair in rest:
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
-            unsure = bool(roots & ambiguous) or (
+            unsure = bool(roots & (ambiguous | held)) or (
                 pair.probability >= LINK and (twin_pull(pair) or short_pull(pair))
             )
             join(pair, unsure=unsure)
