@@ -20,7 +20,12 @@ from typing import Any
 
 from childindex.linkage.training import linker_for
 from childindex.matching.features import Features
-from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
+from childindex.matching.identifier_rule import (
+    IdentifierVerdict,
+    conflicting_kinds,
+    identifier_verdict,
+    identifiers_of,
+)
 from childindex.matching.scoring import (
     SHORT_FORMS,
     TrainedScorer,
@@ -48,7 +53,7 @@ class _Clusters:
 
     def __init__(self, features: Mapping[str, Features]) -> None:
         self.parent = {uid: uid for uid in features}
-        self.ids = {uid: ({f.nhs_number} - {None}, {f.upn} - {None}) for uid, f in features.items()}
+        self.ids = {uid: identifiers_of([f]) for uid, f in features.items()}
         self.apart: defaultdict[str, set[str]] = defaultdict(set)  # by root
 
     def keep_apart(self, a: str, b: str) -> None:
@@ -68,11 +73,7 @@ class _Clusters:
 
     def conflicts(self, ra: str, rb: str) -> int:
         """How many identifier kinds (NHS number, UPN) both clusters hold, none shared."""
-        return sum(
-            1
-            for left, right in zip(self.ids[ra], self.ids[rb], strict=True)
-            if left and right and not (left & right)
-        )
+        return conflicting_kinds(self.ids[ra], self.ids[rb])
 
     def distinct(self, ra: str, rb: str) -> bool:
         """Whether two clusters cannot be one child: identifiers conflict, or the twins

@@ -16,7 +16,12 @@ from childindex.domain.ids import ChildId
 from childindex.domain.source_record import SourceRecord
 from childindex.matching.blocking import query_keys
 from childindex.matching.features import Features, features_of
-from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
+from childindex.matching.identifier_rule import (
+    IdentifierVerdict,
+    conflicting_kinds,
+    identifier_verdict,
+    identifiers_of,
+)
 from childindex.matching.ports import (
     Candidate,
     CandidateRecord,
@@ -73,11 +78,8 @@ class ModelMatchEngine:
         (``PairScore.possible_twins``: the batch keeps apart only twins a letter apart, and
         joins William and Dafydd through a record "William Dafydd")."""
         ours, theirs = [features_of(p) for p in left], [features_of(p) for p in right]
-        for kind in ("nhs_number", "upn"):
-            held = {getattr(f, kind) for f in ours} - {None}
-            other = {getattr(f, kind) for f in theirs} - {None}
-            if held and other and not held & other:
-                return False
+        if conflicting_kinds(identifiers_of(ours), identifiers_of(theirs)):
+            return False
         return not any(self.scorer.score(a, b).possible_twins for a in ours for b in theirs)
 
     def decide_among(
@@ -176,9 +178,10 @@ class ModelMatchEngine:
             held = best.get(found.child_id)
             if held is None or mine.rank > held.rank:
                 best[found.child_id] = mine
+        its_ids = identifiers_of([features])
         for child_id, held in best.items():
             if held.verdict is not IdentifierVerdict.LINK and held.probability >= LINK:
-                conflicts = _conflicts(features, ids[child_id])
+                conflicts = conflicting_kinds(its_ids, ids[child_id])
                 if conflicts > 1 or (conflicts and not held.outright) or child_id in twins:
                     best[child_id] = held.capped()
         ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
@@ -290,13 +293,3 @@ class _Best:
     def capped(self) -> _Best:
         """The same, held just below ``LINK`` (so at most REVIEW)."""
         return replace(self, probability=min(self.probability, math.nextafter(LINK, 0.0)))
-
-
-def _conflicts(features: Features, held: tuple[set[str], set[str]]) -> int:
-    """How many identifier kinds the record and the child both hold, none shared."""
-    mine = (features.nhs_number, features.upn)
-    return sum(
-        1
-        for value, theirs in zip(mine, held, strict=True)
-        if value and theirs and value not in theirs
-    )

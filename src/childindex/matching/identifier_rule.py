@@ -9,6 +9,7 @@ more likely a keying error than the same child.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from childindex.matching.comparisons import dob_level, sex_level
@@ -38,3 +39,21 @@ def identifier_verdict(left: Features, right: Features) -> IdentifierVerdict:
     if dob_level(left, right) == "else" or sex_level(left, right) == "else":
         return IdentifierVerdict.REVIEW
     return IdentifierVerdict.LINK
+
+
+def identifiers_of(records: Iterable[Features]) -> tuple[set[str], set[str]]:
+    """The NHS numbers and the UPNs the records hold."""
+    held: tuple[set[str], set[str]] = (set(), set())
+    for features in records:
+        for kind, value in enumerate((features.nhs_number, features.upn)):
+            if value is not None:
+                held[kind].add(value)
+    return held
+
+
+def conflicting_kinds(left: tuple[set[str], set[str]], right: tuple[set[str], set[str]]) -> int:
+    """How many identifier kinds (NHS number, UPN; from :func:`identifiers_of`) both sides
+    hold, none shared: two registrations of one child, or two children."""
+    return sum(
+        1 for ours, theirs in zip(left, right, strict=True) if ours and theirs and not ours & theirs
+    )

@@ -220,9 +220,9 @@ def _move(
     now: datetime | None,
 ) -> tuple[set[tuple[Source, str]], tuple[ChildId, ...]]:
     """Merge ``child_id`` (whose first record is ``record``) into ``target``, the child the
-    decision links it to, then join the other earlier children the record links to on its own, as a
-    feed load would have (``linking.join_bridged``, ADR 0023). Return the records carried
-    along (not ``record`` itself) and the children joined."""
+    decision links it to, then join the other earlier children the record links to on its
+    own, as a feed load would have (``linking.join_bridged``, ADR 0023). Return the records
+    carried along (not ``record`` itself) and the children joined."""
     carried = set(
         merge_children(
             uow=uow,
