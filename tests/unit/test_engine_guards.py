@@ -345,6 +345,39 @@ def test_a_record_bridges_only_children_it_links_to_on_their_own(
         assert engine.decide_among(record, own).kind is MatchKind.LINK
 
 
+def _wieczorek(given: str, home: dict[str, str], **ids: str) -> dict[str, Any]:
+    boy = {**BASE, "family_name": "Wieczorek", "sex": "M", "birth_date": "2015-07-02"}
+    return {**boy, "given_name": given, **home, **ids}
+
+
+def test_a_nickname_at_one_twins_home_does_not_outweigh_the_other_twins_own_name() -> None:
+    """Twins Theo and Theodore Wieczorek (synthetic, 1,000,000-child country) live at two
+    addresses. Theodore's benefit record, at Theo's, was linked to Theo: "Theodore" is his
+    nickname, and the address outweighed Theodore's own name (15.7 bits to 13.8). A child
+    reached by a nickname while another, who cannot be the same child, holds the name
+    itself goes to an officer, as a name a letter off does."""
+    engine = ModelMatchEngine(hand_model())
+    theo, theodore = ChildId.new(), ChildId.new()
+    first, second = _home("SM1 4NL", "128 Linnet Rise"), _home("SN2 8SY", "17 Linnet Court")
+    held = _child(theo, _wieczorek("Theo", first, nhs_number="9990000018"))
+    record = features_of(_wieczorek("Theodore", first))
+    assert engine.decide_among(record, held).kind is MatchKind.LINK  # Theo alone: linked
+    held += _child(theodore, _wieczorek("Theodore", second, nhs_number="9990000026"))
+    assert engine.decide_among(record, held).kind is MatchKind.REVIEW
+
+
+def test_a_nickname_links_where_the_child_holding_the_name_may_be_the_same_child() -> None:
+    """With no identifiers in conflict the two children may be one (a school record that
+    missed its child): the record links to the stronger and bridges the other (ADR 0023)."""
+    engine = ModelMatchEngine(hand_model())
+    theo, theodore = ChildId.new(), ChildId.new()
+    first, second = _home("SM1 4NL", "128 Linnet Rise"), _home("SN2 8SY", "17 Linnet Court")
+    held = _child(theo, _wieczorek("Theo", first, nhs_number="9990000018"))
+    held += _child(theodore, _wieczorek("Theodore", second, upn="A123456789012"))
+    decision = engine.decide_among(features_of(_wieczorek("Theodore", first)), held)
+    assert (decision.kind, decision.child_id) == (MatchKind.LINK, theo)
+
+
 def test_a_stranger_born_a_slip_apart_does_not_keep_a_record_from_its_own_child() -> None:
     """Harry William Arlo Owen's school record says "Harty" (synthetic, 100,000-child
     country with mixed errors): a letter off, the same birth date, middle names and home. A

@@ -8,7 +8,7 @@ best-matching record. No database engine runs per record.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -133,9 +133,11 @@ class ModelMatchEngine:
         with the day and month of birth swapped); and when two children are at or above
         ``LINK`` within ``AMBIGUOUS_BITS`` of each other, or the best has the record's
         forename a letter off while another has it exactly or a letter off as a possible
-        twin (twins), or the record's forename is an initial or a name cut short that fits
-        two children born the same day in one family or home by different names (ADR 0021),
-        none is linked automatically.
+        twin (twins), or only as a nickname while another child with identifiers in
+        conflict has it exactly (twins Theo and Theodore, ADR 0024), or the record's
+        forename is an initial or a name cut short that fits two children born the same day
+        in one family or home by different names (ADR 0021), none is linked automatically
+        (``_doubtful``).
         """
         best: dict[ChildId, _Best] = {}
         ids: dict[ChildId, tuple[set[str], set[str]]] = {}
@@ -185,33 +187,7 @@ class ModelMatchEngine:
                 if conflicts > 1 or (conflicts and not held.outright) or child_id in twins:
                     best[child_id] = held.capped()
         ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
-        linkable = [b for _, b in ranked if b.probability >= LINK]
-        best_by_letter = bool(linkable) and linkable[0].forename == "typo"
-        short_fits_two = bool(linkable) and linkable[0].forename in SHORT_FORMS
-        if short_fits_two:
-            first = next(c for c, b in ranked if b.probability >= LINK)
-            short_fits_two = _fits_another(first, fitted)
-        if (
-            linkable
-            and linkable[0].verdict is not IdentifierVerdict.LINK
-            and (
-                (len(linkable) > 1 and linkable[0].strength - linkable[1].strength < AMBIGUOUS_BITS)
-                # A short form ("R") fitting another child, born the same day in the same
-                # family or home, by another name (Rohan, Rohit): which one it is, an
-                # officer decides.
-                or short_fits_two
-                # Twin guard: the best has a forename a letter off, another the same one, or
-                # a name a letter off that the twins rule capped ("Fnn" between Finn and
-                # his twin Fynn).
-                or (
-                    best_by_letter
-                    and (
-                        any(b.forename == "exact" for b in linkable[1:])
-                        or any(c in twins for c, _ in ranked[1:])
-                    )
-                )
-            )
-        ):
+        if _doubtful(ranked, ids, twins, fitted):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
         return {
             c: (
@@ -243,6 +219,40 @@ class ModelMatchEngine:
             and fits_short_form(self.scorer.score(short, other).levels)
             for other_child, other in seen
         )
+
+
+def _doubtful(
+    ranked: list[tuple[ChildId, _Best]],
+    ids: Mapping[ChildId, tuple[set[str], set[str]]],
+    twins: Collection[ChildId],
+    fitted: Mapping[ChildId, set[str]],
+) -> bool:
+    """Whether the best child at LINK (of ``ranked``, best first) is in doubt, so that no
+    child is linked on score: another within ``AMBIGUOUS_BITS``; the record's short form
+    fits another child too; or the twin guard (below)."""
+    linked = [(c, b) for c, b in ranked if b.probability >= LINK]
+    if not linked or linked[0][1].verdict is IdentifierVerdict.LINK:
+        return False
+    (first, best), others = linked[0], linked[1:]
+    if others and best.strength - others[0][1].strength < AMBIGUOUS_BITS:
+        return True
+    if best.forename in SHORT_FORMS:
+        # A short form ("R") fitting another child, born the same day in the same family
+        # or home, by another name (Rohan, Rohit): which one it is, an officer decides.
+        return _fits_another(first, fitted)
+    if best.forename == "typo":
+        # Twin guard: the best has a forename a letter off, another the same one, or a name
+        # a letter off that the twins rule capped ("Fnn" between Finn and his twin Fynn).
+        return any(b.forename == "exact" for _, b in others) or any(
+            c in twins for c, _ in ranked[1:]
+        )
+    if best.forename == "nickname":
+        # The best only by a nickname (Theo, for the record's Theodore) while another
+        # child, who cannot be the same (identifiers in conflict), has the name itself.
+        return any(
+            b.forename == "exact" and conflicting_kinds(ids[first], ids[c]) for c, b in others
+        )
+    return False
 
 
 def _fits_another(best: ChildId, fitted: Mapping[ChildId, set[str]]) -> bool:
