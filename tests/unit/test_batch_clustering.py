@@ -248,3 +248,44 @@ def test_a_record_pulled_to_two_children_alike_joins_neither_through_a_weaker_pu
     assert cluster["a"] == cluster["a2"] != cluster["b"]
     assert cluster["x"] not in {cluster["a"], cluster["b"]}
     assert {(a, b) for a, b, _ in result.review_pairs} >= {("a", "x"), ("b", "x")}
+
+
+def test_a_nickname_at_one_twins_home_does_not_outweigh_the_other_twins_own_name() -> None:
+    """Twins Theo and Theodore Wieczorek (synthetic, 1,000,000-child country): Theodore's
+    benefit record, at Theo's address, joined Theo's records through the nickname; it must
+    not join a child its own name only nicknames while a child who cannot be the same holds
+    the name itself."""
+    boy = {**HOME, "family_name": "Wieczorek"}
+    away = {"postcode": "SN2 8SY", "address_line1": "17 Linnet Court"}
+    records = {
+        "theo": {**boy, "given_name": "Theo", "nhs_number": "9990000018"},
+        "theodore": {**boy, **away, "given_name": "Theodore", "nhs_number": "9990000026"},
+        "benefit": {**boy, "given_name": "Theodore"},
+    }
+    _, result = _cluster(records)
+    cluster = result.cluster_of
+    assert cluster["theo"] != cluster["theodore"]
+    assert cluster["benefit"] != cluster["theo"]
+
+
+def test_a_record_its_own_childs_slip_keeps_from_a_namesake_joins_neither() -> None:
+    """Two Rahaf Al Hassans born the same day in one district (synthetic, 1,000,000-child
+    country), each with an NHS number; one's health record says "Rahsf". Her school record
+    is a letter from it at home and exactly her namesake's name in the district: the
+    twin guard kept it from the stronger pair (the letter), and a weaker pull (the
+    namesake's exact name) then joined it to the namesake. Online it goes to review: which
+    child it is, an officer decides."""
+    away = {"postcode": "BN2 5TH", "address_line1": "46 Sandy Avenue"}
+    records = {  # Aidan for Rahaf, the slip "Aidn" for "Rahsf"
+        "namesake": {**HOME, "given_name": "Aidan", "nhs_number": "9990000018"},
+        "health": {**HOME, **away, "given_name": "Aidn", "nhs_number": "9990000026"},
+        "school": {**HOME, **away, "given_name": "Aidan", "upn": "A123456789012"},
+    }
+    features, result = _cluster(records)
+    scorer = TrainedScorer(MODEL)
+    at_home = scorer.score(features["school"], features["health"])
+    elsewhere = scorer.score(features["school"], features["namesake"])
+    assert at_home.match_weight > elsewhere.match_weight + AMBIGUOUS_BITS  # no tie
+    cluster = result.cluster_of
+    assert cluster["school"] != cluster["namesake"]
+    assert ("namesake", "school") in {(a, b) for a, b, _ in result.review_pairs}

@@ -27,6 +27,7 @@ from childindex.matching.identifier_rule import (
     identifiers_of,
 )
 from childindex.matching.scoring import (
+    PULLED_NAMES,
     SHORT_FORMS,
     TrainedScorer,
     different_names,
@@ -235,10 +236,11 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
         elif pair.probability >= REVIEW:
             result.review_pairs.append((pair.left, pair.right, pair.probability))
 
-    # Twin guard: a record held exactly by one child's forename and only a letter off by
-    # another's (Zara, Zora), both at LINK, the two children kept apart by identifiers; or
-    # a letter off both, the other twin's a name the twins rule capped ("Fnn": a slip of
-    # the common Finn, and as like his twin Fynn). Which twin it is, an officer decides.
+    # Twin guard: a record held exactly by one child's forename and only a letter off (or
+    # as a nickname: Theodore, Theo) by another's (Zara, Zora), both at LINK, the two
+    # children kept apart by identifiers; or a letter off both, the other twin's a name the
+    # twins rule capped ("Fnn": a slip of the common Finn, and as like his twin Fynn).
+    # Which twin it is, an officer decides.
     rivals: defaultdict[str, list[str]] = defaultdict(list)
     for pair in scored:
         if (
@@ -247,15 +249,24 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
             rivals[pair.left].append(pair.right)
             rivals[pair.right].append(pair.left)
 
+    # Clusters a twin pull tore between two children: the record's own cluster, when the
+    # child holding its name exactly is another (a weaker pull to it must not join them
+    # either: online the record goes to review), until an identifier joins it.
+    torn: set[str] = set()
+
     def twin_pull(pair: _Pair) -> bool:
-        if pair.forename != "typo":  # a middle name or nickname is not a twin's name
+        if pair.forename not in PULLED_NAMES:
             return False
+        pulled = False
         for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
             target = clusters.find(theirs)
             for rival in rivals.get(mine, ()):
-                if clusters.distinct(clusters.find(rival), target):
-                    return True
-        return False
+                there = clusters.find(rival)
+                if clusters.distinct(there, target):
+                    pulled = True
+                    if there != clusters.find(mine):
+                        torn.add(clusters.find(mine))
+        return pulled
 
     # Short-form guard: a record whose forename is another's cut short ("R": Rohan) joins
     # no cluster while it fits a record of another cluster, born the same day in the same
@@ -303,11 +314,12 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
         ]
         ambiguous = clusters.ambiguous(here, near) if len(here) + len(near) > 1 else set()
         held = {r for r in held | ambiguous if clusters.find(r) == r and not any(clusters.ids[r])}
+        torn = {r for r in torn if clusters.find(r) == r}
         for pair in rest:
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
-            unsure = bool(roots & (ambiguous | held)) or (
-                pair.probability >= LINK and (twin_pull(pair) or short_pull(pair))
-            )
+            # The pull guards first: a twin pull may tear the record's cluster (``torn``).
+            pulled = pair.probability >= LINK and (twin_pull(pair) or short_pull(pair))
+            unsure = pulled or bool(roots & (ambiguous | held | torn))
             join(pair, unsure=unsure)
     result.cluster_of = {uid: clusters.find(uid) for uid in features}
     # A record linked on its own strength is not queued; one whose best is only "review" is.

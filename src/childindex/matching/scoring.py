@@ -96,6 +96,13 @@ def twins_apart(score: PairScore) -> bool:
 TWINS_BIRTH_DATE_SLIPS = frozenset({"swap", "one_char", "year"})
 
 
+# Forename levels of a record's pull to one child that another child holding the record's
+# forename exactly makes doubtful, when the two cannot be one child: a letter off (Zara,
+# Zora) or a nickname (Theodore's record at his twin Theo's home: on the 1,000,000-child
+# country the address outweighed the name).
+PULLED_NAMES = frozenset({"typo", "nickname"})
+
+
 # Forename levels where one name is the other cut short: "J" or "Jo" fits Jack and James.
 SHORT_FORMS = frozenset({"prefix", "initial"})
 
