@@ -381,13 +381,14 @@ def test_a_nickname_links_where_the_child_holding_the_name_may_be_the_same_child
 def test_a_stranger_born_a_slip_apart_does_not_keep_a_record_from_its_own_child() -> None:
     """Harry William Arlo Owen's school record says "Harty" (synthetic, 100,000-child
     country with mixed errors): a letter off, the same birth date, middle names and home. A
-    child elsewhere, of another family, with a name a letter from "Harty" and a birth date a
-    slip from his, is no twin of it, and must not send it to review (the twin guard)."""
+    neighbour of another family in the same postcode, with a name a letter from "Harty" and
+    the day and month of birth swapped, is no twin of it, and must not send it to review
+    (the twin guard)."""
     engine = ModelMatchEngine(hand_model())
     own, stranger = ChildId.new(), ChildId.new()
     boy = {**BASE, "sex": "M", "other_given_names": "James", **_home("BH1 6YR", "60 Green Gardens")}
     held = _child(own, {**boy, "given_name": "Aidan"})
-    away = {**BASE, "sex": "M", "family_name": "Jones", **_home("LS6 2AB", "1 High Street")}
-    held += _child(stranger, {**away, "given_name": "Aidan", "birth_date": "2022-01-08"})
+    next_door = {**BASE, "sex": "M", "family_name": "Jones", **_home("BH1 6YR", "62 Green Gardens")}
+    held += _child(stranger, {**next_door, "given_name": "Aidan", "birth_date": "2022-03-01"})
     decision = engine.decide_among(features_of({**boy, "given_name": "Aiden"}), held)
     assert (decision.kind, decision.child_id) == (MatchKind.LINK, own)

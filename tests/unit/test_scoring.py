@@ -618,6 +618,11 @@ def test_a_birth_date_far_off_or_a_strangers_slip_is_no_twin() -> None:
     score = scorer.score(features_of(aidan), features_of(stranger))
     assert score.levels["dob"] == "swap"
     assert not score.possible_twins
+    # Nor a neighbour of another family at the same postcode, in another house.
+    neighbour = dict(stranger, postcode=CHILD["postcode"], address_line1="9 High St")
+    score = scorer.score(features_of(aidan), features_of(neighbour))
+    assert (score.levels["dob"], score.levels["location"]) == ("swap", "postcode")
+    assert not score.possible_twins
     # The same date stays a twin's, as before, wherever he lives.
     assert scorer.score(
         features_of(aidan), features_of(dict(stranger, birth_date=CHILD["birth_date"]))

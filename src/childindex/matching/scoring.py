@@ -9,12 +9,12 @@ higher (Muhammad among the Khans): the two names are not independent evidence.
 
 Twins rule: twins share date of birth, surname and address, and their forenames often
 differ by one letter (Aidan/Aiden). A pair with the same date of birth (or, in one family or
-home, one slip of it) whose forenames are two different names (both common in the data, so
-neither is a keying slip) and whose middle names do not agree is *possible twins*: never
-linked automatically. If the names share nothing, or one is the start of the other (Ava and
-Avani), it stays below ``REVIEW`` (a new child); one letter apart, it goes to review. A name
-cut short that is not a real name of its own ("Tobi", "J") is the same child's, as the model
-weighs it.
+at one address, one slip of it) whose forenames are two different names (both common in the
+data, so neither is a keying slip) and whose middle names do not agree is *possible twins*:
+never linked automatically. If the names share nothing, or one is the start of the other
+(Ava and Avani), it stays below ``REVIEW`` (a new child); one letter apart, it goes to
+review. A name cut short that is not a real name of its own ("Tobi", "J") is the same
+child's, as the model weighs it.
 """
 
 from __future__ import annotations
@@ -87,12 +87,13 @@ def twins_apart(score: PairScore) -> bool:
 
 
 # Birth-date levels twins' records can have besides the same date: one slip of it (day and
-# month swapped, a character, the year), within one family or home. One child's two records
-# a slip apart in both the date and the forename, into another real name, would take two
-# slips; twins take one (on the 1,000,000-child country, Sara's record with the day and
-# month swapped was linked to her twin Sarah when the rule read only the same date).
-# Elsewhere a date a slip apart is a stranger's: counted as a twin of the record, he would
-# keep it from its own child (``ModelMatchEngine``'s twin guard), and there are many.
+# month swapped, a character, the year), in one family (the surnames agree) or at one
+# address. One child's two records a slip apart in both the date and the forename, into
+# another real name, would take two slips; twins take one (on the 1,000,000-child country,
+# Sara's record with the day and month swapped was linked to her twin Sarah when the rule
+# read only the same date). Anyone else born a slip apart is a stranger, a neighbour in the
+# same postcode too: counted as a twin of the record, he would keep it from its own child
+# (``ModelMatchEngine``'s twin guard), and there are many.
 TWINS_BIRTH_DATE_SLIPS = frozenset({"swap", "one_char", "year"})
 
 
@@ -107,14 +108,6 @@ PULLED_NAMES = frozenset({"typo", "nickname"})
 SHORT_FORMS = frozenset({"prefix", "initial"})
 
 
-def _one_family_or_home(levels: Mapping[str, str]) -> bool:
-    """The pair's surnames agree, or they live at one address or postcode."""
-    return levels.get("surname") in _SURNAME_AGREES or levels.get("location") in {
-        "address",
-        "postcode",
-    }
-
-
 def fits_short_form(levels: Mapping[str, str]) -> bool:
     """The pair's forenames are one name, or one the other cut short, with the same birth
     date in the same family or at the same home: a short form on one of them cannot tell
@@ -122,7 +115,10 @@ def fits_short_form(levels: Mapping[str, str]) -> bool:
     return (
         levels.get("forename") in SHORT_FORMS | {"exact"}
         and levels.get("dob") == "exact"
-        and _one_family_or_home(levels)
+        and (
+            levels.get("surname") in _SURNAME_AGREES
+            or levels.get("location") in {"address", "postcode"}
+        )
     )
 
 
@@ -253,7 +249,8 @@ class TrainedScorer:
     def _possible_twins(self, left: Features, right: Features, levels: Mapping[str, str]) -> bool:
         """The twins rule on the forenames as they stand."""
         if levels.get("dob") != "exact" and not (
-            levels.get("dob") in TWINS_BIRTH_DATE_SLIPS and _one_family_or_home(levels)
+            levels.get("dob") in TWINS_BIRTH_DATE_SLIPS
+            and (levels.get("surname") in _SURNAME_AGREES or levels.get("location") == "address")
         ):
             return False
         if levels.get("forename") == "nickname":
