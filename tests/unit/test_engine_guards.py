@@ -352,8 +352,8 @@ def _wieczorek(given: str, home: dict[str, str], **ids: str) -> dict[str, Any]:
 
 def test_a_nickname_at_one_twins_home_does_not_outweigh_the_other_twins_own_name() -> None:
     """Twins Theo and Theodore Wieczorek (synthetic, 1,000,000-child country) live at two
-    addresses. Theodore's benefit record, at Theo's, was linked to Theo: "Theodore" is his
-    nickname, and the address outweighed Theodore's own name (15.7 bits to 13.8). A child
+    addresses. Theodore's benefit record, at Theo's, was linked to Theo: "Theo" is a
+    nickname of "Theodore", and the address outweighed his own name (15.7 bits to 13.8). A child
     reached by a nickname while another, who cannot be the same child, holds the name
     itself goes to an officer, as a name a letter off does."""
     engine = ModelMatchEngine(hand_model())

@@ -236,8 +236,8 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
         elif pair.probability >= REVIEW:
             result.review_pairs.append((pair.left, pair.right, pair.probability))
 
-    # Twin guard: a record held exactly by one child's forename and only a letter off (or
-    # as a nickname: Theodore, Theo) by another's (Zara, Zora), both at LINK, the two
+    # Twin guard: a record held exactly by one child's forename and only a letter off by
+    # another's (Zara, Zora), or only as a nickname (Theodore, Theo), both at LINK, the two
     # children kept apart by identifiers; or a letter off both, the other twin's a name the
     # twins rule capped ("Fnn": a slip of the common Finn, and as like his twin Fynn).
     # Which twin it is, an officer decides.
