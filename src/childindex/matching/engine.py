@@ -140,7 +140,6 @@ class ModelMatchEngine:
         (``_doubtful``).
         """
         best: dict[ChildId, _Best] = {}
-        ids: dict[ChildId, tuple[set[str], set[str]]] = {}
         twins: set[ChildId] = set()  # children holding a possible twin of the record
         # Per child, the forenames of its records the record's forename fits as a short form
         # ("R": Rohan) born the same day in the same family or home (``fits_short_form``).
@@ -149,10 +148,6 @@ class ModelMatchEngine:
         for found in candidates:
             other = features_of(found.payload)
             seen.append((found.child_id, other))
-            held_ids = ids.setdefault(found.child_id, (set(), set()))
-            for kind, value in enumerate((other.nhs_number, other.upn)):
-                if value is not None:
-                    held_ids[kind].add(value)
             score = self.scorer.score(features, other)
             if twins_apart(score):
                 twins.add(found.child_id)
@@ -180,6 +175,11 @@ class ModelMatchEngine:
             held = best.get(found.child_id)
             if held is None or mine.rank > held.rank:
                 best[found.child_id] = mine
+        # Per child, the NHS numbers and UPNs its candidate records hold.
+        records_of: dict[ChildId, list[Features]] = {}
+        for child_id, other in seen:
+            records_of.setdefault(child_id, []).append(other)
+        ids = {child_id: identifiers_of(records) for child_id, records in records_of.items()}
         its_ids = identifiers_of([features])
         for child_id, held in best.items():
             if held.verdict is not IdentifierVerdict.LINK and held.probability >= LINK:
