@@ -5,6 +5,8 @@ Loaded for every test directory as a plugin (``-p app_fixtures`` in ``pyproject.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from childindex.bootstrap import Container
 from childindex.config import Settings
 from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
+from childindex.feeds.benefit import read_benefit
 from childindex.feeds.health import read_health
 from childindex.main import create_app
 from childindex.matching.ports import MatchEngine
@@ -144,6 +147,29 @@ def load_health(container: Container) -> Callable[[list[dict[str, Any]]], ingest
         return load_health_records(container, records)
 
     return load
+
+
+def load_benefit_records(
+    container: Container, records: list[dict[str, Any]], *, engine: MatchEngine | None = None
+) -> ingest.LoadReport:
+    """Load benefit claims (dicts of the CSV's columns) through the real reader and ingest
+    service, with the service's default engine unless ``engine`` is given."""
+    columns = sorted({column for record in records for column in record})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    data = out.getvalue().encode()
+    return ingest.load_feed(
+        uow_factory=container.uow_factory,
+        source=Source.BENEFIT,
+        filename="benefit.csv",
+        data=data,
+        lines=read_benefit(data, file="benefit.csv", now=FIXED_NOW),
+        actor="test",
+        now=FIXED_NOW,
+        engine=engine,
+    )
 
 
 def load_health_records(

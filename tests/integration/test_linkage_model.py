@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 from collections import Counter, defaultdict
@@ -21,7 +22,7 @@ from childindex.domain.ids import ChildId
 from childindex.linkage import training
 from childindex.linkage.batch import cluster
 from childindex.linkage.feed_files import read_country, read_truth
-from childindex.linkage.settings import PREDICTION_BLOCKS
+from childindex.linkage.settings import M_FLOOR, PREDICTION_BLOCKS
 from childindex.linkage.training import (
     TrainingTable,
     feature_rows,
@@ -35,6 +36,7 @@ from childindex.matching.comparisons import LEVELS, compare
 from childindex.matching.engine import ModelMatchEngine
 from childindex.matching.features import Features, features_of
 from childindex.matching.ports import CandidateRecord, MatchKind
+from childindex.matching.scoring import TrainedScorer
 from childindex.matching.thresholds import MODEL_VERSION
 from childindex.synth import generate
 from feed_state import valid_nhs
@@ -609,3 +611,45 @@ def test_a_birth_year_one_off_is_learnt_from_pairs_sharing_an_identifier() -> No
         m = table.identified_m()
     # 2 pairs: 1 a year apart, 1 exact; add-one smoothing over 2 pairs.
     assert m["dob"]["year"] == pytest.approx(2 / 4)
+
+
+def test_batch_prediction_weighs_the_carers_as_in_process_scoring_only_against(
+    rows: list[dict[str, Any]], model: dict[str, Any]
+) -> None:
+    # The premise: over random pairs a carer in common is rare, so the trained level would
+    # count for a match (brothers and sisters share carers: ADR 0025).
+    shared = model["levels"]["carers"]["shared"]
+    assert shared["m"] > shared["u"]
+    scorer = TrainedScorer(model)
+    by_id = {row["unique_id"]: _features(row) for row in rows}
+    table = (
+        linker_for(rows, model, levels=True)
+        .inference.predict()
+        .as_duckdbpyrelation()
+        .select("unique_id_l, unique_id_r, mw_carers")
+        .fetchall()
+    )
+    seen: set[str] = set()
+    for left, right, weight in table:
+        score = scorer.score(by_id[left], by_id[right])
+        seen.add(score.levels["carers"])
+        assert weight == pytest.approx(score.weights["carers"], abs=1e-9)
+        assert weight <= 0.0
+    assert {"shared", "null"} <= seen
+
+
+def test_carers_none_in_common_weigh_no_more_than_the_floor_allows(
+    model: dict[str, Any],
+) -> None:
+    # EM sees no pair of one child's records whose carers differ in this small country and
+    # would learn the level as proof of two children (about -55 bits); the floor keeps it
+    # to what one child's sources disagreeing one time in a hundred would give (ADR 0025).
+    scorer = TrainedScorer(model)
+    levels = model["levels"]["carers"]
+    assert levels["else"]["m"] == M_FLOOR["carers"]["else"]
+    weight = math.log2(M_FLOOR["carers"]["else"] / levels["else"]["u"])
+    record = {"given_name": "Ada", "carers": [{"given_name": "Jo", "family_name": "Roe"}]}
+    other = {"given_name": "Ada", "claimant_given_name": "Kim", "claimant_family_name": "Roe"}
+    score = scorer.score(features_of(record), features_of(other))
+    assert score.weights["carers"] == pytest.approx(weight)
+    assert -7.0 < weight < -6.0

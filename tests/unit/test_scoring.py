@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from datetime import date, timedelta
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from childindex.matching.comparisons import LEVELS, compare, middle_level, within_one_edit
 from childindex.matching.features import features_of
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
-from childindex.matching.scoring import TrainedScorer, twins_apart
+from childindex.matching.scoring import TrainedScorer, resemblance_weight, twins_apart
 from childindex.matching.thresholds import LINK, REVIEW
 from matching_model import hand_model
 
@@ -627,3 +628,77 @@ def test_a_birth_date_far_off_or_a_strangers_slip_is_no_twin() -> None:
     assert scorer.score(
         features_of(aidan), features_of(dict(stranger, birth_date=CHILD["birth_date"]))
     ).possible_twins
+
+
+# Carers (ADR 0025): only ever evidence against a match.
+MOTHER = {"given_name": "Hayley", "family_name": "Smith", "phone": "07700 900401"}
+FATHER = {"given_name": "Thomas", "family_name": "Smith", "email": "t.smith@example.com"}
+STRANGER = {"given_name": "Emma", "family_name": "Smith", "phone": "07700 900922"}
+_CARERS = st.lists(st.sampled_from([MOTHER, FATHER, STRANGER]), max_size=3)
+
+
+@given(
+    _CARERS,
+    _CARERS,
+    st.sampled_from(["Aidan", "Aiden", "Oliver"]),
+    st.sampled_from(["2015-03-04", "2015-04-03", "2012-07-20"]),
+    st.sampled_from(["AL1 0UB", "ZZ9 9ZZ"]),
+)
+def test_carers_never_count_for_a_match_and_never_change_what_the_screen_asks(
+    left: list[dict[str, str]], right: list[dict[str, str]], name: str, born: str, postcode: str
+) -> None:
+    scorer = TrainedScorer(hand_model())
+    other = dict(CHILD, given_name=name, birth_date=born, postcode=postcode)
+    plain = scorer.score(features_of(CHILD), features_of(other))
+    cared = scorer.score(
+        features_of(dict(CHILD, carers=left)), features_of(dict(other, carers=right))
+    )
+    assert cared.match_weight <= plain.match_weight
+    assert resemblance_weight(cared) == pytest.approx(plain.match_weight)
+    shared = {json.dumps(c, sort_keys=True) for c in left} & {
+        json.dumps(c, sort_keys=True) for c in right
+    }
+    assert (cared.match_weight < plain.match_weight) is bool(left and right and not shared)
+
+
+def test_a_claimant_among_the_carers_is_one_carer_however_the_phone_is_written() -> None:
+    health = features_of(dict(CHILD, carers=[MOTHER, FATHER]))
+    for phone in ("07700900401", "+44 7700 900401", "+44 (0)7700 900 401"):
+        claim = features_of(dict(CHILD, claimant_given_name="Jo", claimant_phone=phone))
+        assert compare(health, claim)["carers"] == "shared", phone
+    by_name = features_of(dict(CHILD, claimant_given_name="HAYLEY", claimant_family_name="smith"))
+    assert compare(health, by_name)["carers"] == "shared"
+    stranger = features_of(dict(CHILD, claimant_given_name="Emma", claimant_family_name="Smith"))
+    assert compare(health, stranger)["carers"] == "else"
+    assert compare(health, features_of(CHILD))["carers"] == "null"  # a school record
+
+
+def test_a_namesake_in_another_town_whose_claimant_is_no_carer_of_hers_is_not_linked() -> None:
+    # Two Lunas born the same day in two towns (the last twin pair merged at 1,000,000
+    # children, synthetic): a lone benefit claim, no identifier, matches the other on name,
+    # birth date and sex alone. Prior set so that this evidence alone just reaches LINK.
+    scorer = TrainedScorer({**hand_model(), "prior": 2.0**-28})
+    luna = dict(CHILD, given_name="Luna", other_given_names="", sex="F", carers=[MOTHER, FATHER])
+    claim = dict(luna, carers=[], postcode="ZZ9 9ZZ", address_line1="14 Trafalgar Street")
+    alone = scorer.score(features_of(luna), features_of(claim))
+    assert alone.levels["location"] == "else"
+    assert scorer.decision_probability(alone) >= LINK  # name and date alone reach LINK
+    theirs = dict(claim, claimant_given_name="Emma", claimant_family_name="Smith")
+    stranger = scorer.score(features_of(luna), features_of(theirs))
+    assert scorer.decision_probability(stranger) < REVIEW
+    # A family that moved: her mother claims, from the new home. Links as before.
+    moved = dict(claim, claimant_given_name="Hayley", claimant_family_name="Smith")
+    assert scorer.score(features_of(luna), features_of(moved)).match_weight == pytest.approx(
+        alone.match_weight
+    )
+
+
+def test_a_model_trained_before_carers_scores_as_it_did() -> None:
+    model = hand_model()
+    del model["levels"]["carers"]
+    scorer = TrainedScorer(model)
+    left = features_of(dict(CHILD, carers=[MOTHER]))
+    right = features_of(dict(CHILD, carers=[STRANGER]))
+    assert scorer.score(left, right).match_weight == pytest.approx(
+        scorer.score(features_of(CHILD), features_of(CHILD)).match_weight
+    )

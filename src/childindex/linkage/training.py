@@ -28,8 +28,9 @@ import duckdb
 from splink import Linker, block_on
 from splink.backends.duckdb import DuckDBAPI
 
-from childindex.linkage.settings import FROM_IDENTIFIERS, prediction_rules, settings
+from childindex.linkage.settings import FROM_IDENTIFIERS, M_FLOOR, prediction_rules, settings
 from childindex.matching.comparisons import (
+    AGAINST_ONLY,
     LEVELS,
     TF_COLUMNS,
     compare,
@@ -292,13 +293,50 @@ def linker_for(
     chosen: Any = settings()
     if model is not None:
         chosen = dict(
-            model["splink"],
+            _against_only(model["splink"]),
             retain_intermediate_calculation_columns=levels,
             retain_matching_columns=levels,
             # Today's blocking rules, whatever the model was trained with.
             blocking_rules_to_generate_predictions=prediction_rules(),
         )
     return Linker(frame, chosen)
+
+
+def floored(splink_settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Splink's trained settings with each ``M_FLOOR`` level's m raised to its floor."""
+    comparisons = []
+    for comparison in splink_settings["comparisons"]:
+        floors = M_FLOOR.get(comparison["output_column_name"], {})
+        levels = [
+            dict(level, m_probability=floors[label])
+            if (label := level.get("label_for_charts")) in floors
+            and float(level.get("m_probability", 0.0)) < floors[label]
+            else level
+            for level in comparison["comparison_levels"]
+        ]
+        comparisons.append(dict(comparison, comparison_levels=levels))
+    return dict(splink_settings, comparisons=comparisons)
+
+
+def _against_only(splink_settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Splink's settings with the ``AGAINST_ONLY`` comparisons' agreeing levels weighing
+    nothing (m set to u), as ``TrainedScorer`` weighs them: batch prediction must not keep
+    a brother and sister's pair for sharing their carers."""
+    comparisons = [
+        dict(c, comparison_levels=[_neutral(level) for level in c["comparison_levels"]])
+        if c["output_column_name"] in AGAINST_ONLY
+        else c
+        for c in splink_settings["comparisons"]
+    ]
+    return dict(splink_settings, comparisons=comparisons)
+
+
+def _neutral(level: Mapping[str, Any]) -> dict[str, Any]:
+    """The level with its m brought down to its u where above it (it weighs nothing)."""
+    m, u = level.get("m_probability"), level.get("u_probability")
+    if m is None or u is None or level.get("is_null_level") or m <= u:
+        return dict(level)
+    return dict(level, m_probability=u)
 
 
 # Pairs an EM pass trains on at most: records are sampled (Splink's hash filter) above it.
@@ -345,7 +383,7 @@ def train_table(table: TrainingTable, *, seed: int = 1) -> dict[str, Any]:
         record_sample_proportion=probe,
         max_pairs=EM_MAX_PAIRS,
     )
-    splink_settings = linker.misc.save_model_to_json()
+    splink_settings = floored(linker.misc.save_model_to_json())
     tf = {column: table.term_frequencies(column) for column in TF_COLUMNS.values()}
     pairs = {(surname, forename): n for surname, forename, n in table.counts("surname", "forename")}
     return {

@@ -189,6 +189,14 @@ def upn_level(l: Features, r: Features) -> str:  # noqa: E741
     return _identifier_level(l.upn, r.upn)
 
 
+def carers_level(l: Features, r: Features) -> str:  # noqa: E741
+    """shared (a carer's phone, e-mail or name on both) or else (both name carers, none in
+    common). Null when either names none: only health records and benefit claims do."""
+    if l.carers is None or r.carers is None:
+        return "null"
+    return "shared" if _tokens(l.carers) & _tokens(r.carers) else "else"
+
+
 COMPARISONS: Final[dict[str, Callable[[Features, Features], str]]] = {
     "forename": forename_level,
     "middle_names": middle_level,
@@ -198,6 +206,7 @@ COMPARISONS: Final[dict[str, Callable[[Features, Features], str]]] = {
     "location": location_level,
     "nhs_number": nhs_level,
     "upn": upn_level,
+    "carers": carers_level,
 }
 
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
@@ -218,7 +227,14 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "location": ("address", "postcode", "sector", "district", "else"),
     "nhs_number": ("exact", "else"),
     "upn": ("exact", "else"),
+    "carers": ("shared", "else"),
 }
+
+# Comparisons that only ever count against a match: agreement weighs nothing. Brothers and
+# sisters share their carers, so a carer in common would let a household outvote a
+# different forename and birth date (issue 5's trap); carers none in common are evidence of
+# two children, in two homes (ADR 0025).
+AGAINST_ONLY: Final[frozenset[str]] = frozenset({"carers"})
 
 # Comparisons whose exact level is adjusted for how common the value is.
 TF_COLUMNS: Final[dict[str, str]] = {

@@ -35,6 +35,7 @@ from childindex.matching.scoring import (
     different_names,
     fits_short_form,
     outright,
+    resemblance_weight,
     twins_apart,
 )
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
@@ -58,8 +59,9 @@ class ModelMatchEngine:
 
     def weight(self, left: Mapping[str, Any], right: Mapping[str, Any]) -> float:
         """The model's match weight (log2 odds, prior included) of two records' payloads:
-        what the shield screen's gate asks (``services.ports.PairWeigher``, ADR 0019)."""
-        return self.scorer.score(features_of(left), features_of(right)).match_weight
+        what the shield screen's gate asks (``services.ports.PairWeigher``, ADR 0019), without
+        the carers (``scoring.resemblance_weight``, ADR 0025)."""
+        return resemblance_weight(self.scorer.score(features_of(left), features_of(right)))
 
     def decide(self, record: SourceRecord, store: CandidateStore) -> MatchDecision:
         """LINK, REVIEW or NEW for ``record``, with every candidate child scored."""

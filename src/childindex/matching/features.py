@@ -12,6 +12,7 @@ from typing import Any
 
 from childindex.matching.standardise import (
     canonical_forename,
+    carer_keys,
     date_candidates,
     forename_forms,
     name_tokens,
@@ -49,6 +50,9 @@ class Features:
     # The surname read as a forename (``forename_canon`` of it): a record whose names were
     # entered the wrong way round is looked up under it (``matching/blocking.py``).
     surname_canon: str | None = None
+    # The carers' phones, e-mails and names (``standardise.carer_keys``): health records'
+    # carers, a benefit claim's claimant. Only ever evidence *against* a match (ADR 0025).
+    carers: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         """The features as a plain dict (a table row for Splink). Not ``asdict``, which
@@ -96,7 +100,20 @@ def features_of(payload: Mapping[str, Any]) -> Features:
         forename_forms=forename_forms(given[0]) if given else None,
         middle_names=" ".join(sorted(set(tokens) - set(given[:1]))) or None,
         surname_canon=canonical_forename(surname) or None,
+        carers=carer_keys(_carers(payload)) or None,
     )
+
+
+def _carers(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A health record's carers, or a benefit claim's claimant, as carers."""
+    listed = payload.get("carers")
+    carers = [c for c in listed if isinstance(c, Mapping)] if isinstance(listed, list) else []
+    claimant = {
+        "given_name": payload.get("claimant_given_name"),
+        "family_name": payload.get("claimant_family_name"),
+        "phone": payload.get("claimant_phone"),
+    }
+    return [*carers, claimant] if any(claimant.values()) else carers
 
 
 def crossed(features: Features, family: str) -> Features:

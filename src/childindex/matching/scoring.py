@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from childindex.domain.nicknames import may_be_same_name
-from childindex.matching.comparisons import COMPARISONS, TF_COLUMNS
+from childindex.matching.comparisons import AGAINST_ONLY, COMPARISONS, TF_COLUMNS
 from childindex.matching.features import Features, crossed
 from childindex.matching.thresholds import LINK, REVIEW
 
@@ -137,6 +137,13 @@ def outright(levels: Mapping[str, str]) -> bool:
         and levels.get("dob") == "exact"
         and levels.get("location") in {"address", "postcode"}
     )
+
+
+def resemblance_weight(score: PairScore) -> float:
+    """The match weight without the comparisons that only count against a match (the
+    carers): what the shield screen's gate asks. A child taken into care, fostered or
+    adopted has new carers, and is the child the screen exists for (ADR 0025)."""
+    return score.match_weight - sum(score.weights.get(name, 0.0) for name in AGAINST_ONLY)
 
 
 class TrainedScorer:
@@ -335,7 +342,7 @@ class TrainedScorer:
             if name in TF_COLUMNS and level == "exact":
                 family = (left.surname, right.surname) if agree else ()
                 weight += self._rarity(name, getattr(left, TF_COLUMNS[name]), family)
-            weights[name] = weight
+            weights[name] = min(weight, 0.0) if name in AGAINST_ONLY else weight
         if levels["forename"] == "swapped" and self._swap_odds is not None:
             weights |= self._swapped(left, right, self._swap_odds)
         total = self._prior_weight + sum(weights.values())

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from childindex.domain.nicknames import NICKNAMES, name_forms
 
@@ -187,6 +188,48 @@ def standard_address(*lines: str | None) -> str:
         plain = re.sub(r"[^a-z0-9 ]+", " ", plain)
         words.extend(_STREET_WORDS.get(word, word) for word in plain.split())
     return " ".join(words)
+
+
+_NOT_DIGIT: Final = re.compile(r"[^0-9]+")
+# A UK number written with the country code: +44 7700 900401 is 07700 900401.
+_COUNTRY_CODE: Final = "44"
+
+
+def standard_phone(phone: str | None) -> str:
+    """Digits only, a UK country code read as the leading 0; ``""`` when too short to be a
+    number (``"+44 7700 900401"``, ``"07700900401"`` and ``"07700 900401"`` are one).
+
+    >>> standard_phone("+44 (0)7700 900401")
+    '07700900401'
+    """
+    digits = _NOT_DIGIT.sub("", phone or "")
+    if digits.startswith(_COUNTRY_CODE):
+        digits = "0" + digits[len(_COUNTRY_CODE) :].removeprefix("0")
+    return digits if len(digits) >= 6 else ""
+
+
+def carer_keys(carers: Iterable[Mapping[str, Any]]) -> str:
+    """Each carer's phone, e-mail and full name in standard form, as sorted space-separated
+    tokens (``""`` for none): two records of one child nearly always share one of them.
+
+    >>> carer_keys([{"given_name": "Zoë", "family_name": "O'Brien", "phone": "07700 900401"}])
+    'n:zoe-obrien t:07700900401'
+    """
+    keys: set[str] = set()
+    for carer in carers:
+        phone = standard_phone(_str(carer.get("phone")))
+        email = _str(carer.get("email")).strip().casefold()
+        given = standard_name(_str(carer.get("given_name")))
+        family = standard_name(_str(carer.get("family_name")))
+        keys |= {f"t:{phone}"} if phone else set()
+        keys |= {f"e:{email}"} if email and " " not in email else set()
+        if given and family:
+            keys.add(f"n:{given.replace(' ', '-')}-{family.replace(' ', '-')}")
+    return " ".join(sorted(keys))
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def house_number(address: str) -> str:
