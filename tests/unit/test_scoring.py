@@ -663,7 +663,7 @@ def test_carers_never_count_for_a_match_and_never_change_what_the_screen_asks(
 
 def test_a_claimant_among_the_carers_is_one_carer_however_the_phone_is_written() -> None:
     health = features_of(dict(CHILD, carers=[MOTHER, FATHER]))
-    for phone in ("07700900401", "+44 7700 900401", "+44 (0)7700 900 401"):
+    for phone in ("07700900401", "+44 7700 900401", "+44 (0)7700 900 401", "0044 7700 900401"):
         claim = features_of(dict(CHILD, claimant_given_name="Jo", claimant_phone=phone))
         assert compare(health, claim)["carers"] == "shared", phone
     by_name = features_of(dict(CHILD, claimant_given_name="HAYLEY", claimant_family_name="smith"))

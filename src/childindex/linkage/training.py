@@ -303,7 +303,9 @@ def linker_for(
 
 
 def floored(splink_settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Splink's trained settings with each ``M_FLOOR`` level's m raised to its floor."""
+    """Splink's trained settings with each ``M_FLOOR`` level's m raised to its floor (the
+    comparison's other levels as EM left them: their m then sum a little over 1, which
+    Splink's prediction does not need)."""
     comparisons = []
     for comparison in splink_settings["comparisons"]:
         floors = M_FLOOR.get(comparison["output_column_name"], {})

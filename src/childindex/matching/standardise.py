@@ -203,6 +203,7 @@ def standard_phone(phone: str | None) -> str:
     '07700900401'
     """
     digits = _NOT_DIGIT.sub("", phone or "")
+    digits = digits.removeprefix("00")  # dialled from abroad: 0044 7700 900401
     if digits.startswith(_COUNTRY_CODE):
         digits = "0" + digits[len(_COUNTRY_CODE) :].removeprefix("0")
     return digits if len(digits) >= 6 else ""
