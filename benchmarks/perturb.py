@@ -17,7 +17,10 @@ All data is synthetic. Kinds:
 - ``moved``: the address and postcode of another record in the same feed (a move the
   source has not seen, or a mistaken household);
 - ``hyphen_part``: a double-barrelled family name given as one of its parts, or two
-  parts joined without a hyphen ("Smith-Jones" -> "Jones", "Smith Jones").
+  parts joined without a hyphen ("Smith-Jones" -> "Jones", "Smith Jones");
+- ``other_carers``: the carers (health) or the claimant (benefit) of another record in the
+  same feed: a carer the other sources do not list (a new partner, a grandparent, a foster
+  carer), or a source's mistake.
 """
 
 from __future__ import annotations
@@ -78,6 +81,16 @@ def _moved(record: Record, rng: random.Random, pool: list[Record]) -> None:
             record[key] = other.get(key)
 
 
+_CLAIMANT = ("claimant_given_name", "claimant_family_name", "claimant_phone")
+
+
+def _other_carers(record: Record, rng: random.Random, pool: list[Record]) -> None:
+    other = rng.choice(pool)
+    for key in ("carers", *_CLAIMANT):
+        if key in record:
+            record[key] = other.get(key)
+
+
 def _hyphen_part(record: Record, rng: random.Random, _pool: list[Record]) -> None:
     family = str(record.get("family_name") or "")
     if "-" in family:
@@ -94,6 +107,7 @@ KINDS: dict[str, Callable[[Record, random.Random, list[Record]], None]] = {
     "no_address": _no_address,
     "moved": _moved,
     "hyphen_part": _hyphen_part,
+    "other_carers": _other_carers,
 }
 
 
