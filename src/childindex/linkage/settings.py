@@ -114,12 +114,12 @@ FROM_IDENTIFIERS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-# Levels whose m is kept at least this after training. Carers none in common: sources list
-# carers differently (a claimant who is not the GP's contact, a new partner, a grandparent,
-# a foster carer), but a synthetic country has too few such pairs for EM to see (m 2.9e-5
-# at 1,000,000 children, where truth.csv shows 0.2% of one child's health and benefit pairs;
-# 1e-17 at 1,500): the weight would make any such pair two children (-15 to -55 bits). One
-# in a hundred makes it -6.6 bits at most (ADR 0025).
+# Levels whose m is kept at least this after training. Carers none in common: real sources
+# list carers differently (a claimant who is not the GP's contact, a new partner, a
+# grandparent, a foster carer), but the synthetic country's never do (no pair of one
+# child's records in its truth.csv), so EM learns the level as proof of two children (m
+# 2.9e-5 at 1,000,000 children, 1e-17 at 1,500: -15 to -55 bits). One in a hundred makes it
+# -6.6 bits at most; where sources do differ, EM learns more than the floor (ADR 0025).
 M_FLOOR: Final[dict[str, dict[str, float]]] = {"carers": {"else": 0.01}}
 
 
