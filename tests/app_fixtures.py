@@ -159,17 +159,7 @@ def load_benefit_records(
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
-    data = out.getvalue().encode()
-    return ingest.load_feed(
-        uow_factory=container.uow_factory,
-        source=Source.BENEFIT,
-        filename="benefit.csv",
-        data=data,
-        lines=read_benefit(data, file="benefit.csv", now=FIXED_NOW),
-        actor="test",
-        now=FIXED_NOW,
-        engine=engine,
-    )
+    return _load(container, Source.BENEFIT, "benefit.csv", out.getvalue().encode(), engine)
 
 
 def load_health_records(
@@ -178,12 +168,22 @@ def load_health_records(
     """Load health records through the real reader and ingest service, with the service's
     default engine unless ``engine`` is given."""
     data = "".join(json.dumps(r) + "\n" for r in records).encode()
+    return _load(container, Source.HEALTH, "health.jsonl", data, engine)
+
+
+_READERS = {Source.BENEFIT: read_benefit, Source.HEALTH: read_health}
+
+
+def _load(
+    container: Container, source: Source, filename: str, data: bytes, engine: MatchEngine | None
+) -> ingest.LoadReport:
+    """``data`` through ``source``'s real reader and the ingest service."""
     return ingest.load_feed(
         uow_factory=container.uow_factory,
-        source=Source.HEALTH,
-        filename="health.jsonl",
+        source=source,
+        filename=filename,
         data=data,
-        lines=read_health(data, file="health.jsonl", now=FIXED_NOW),
+        lines=_READERS[source](data, file=filename, now=FIXED_NOW),
         actor="test",
         now=FIXED_NOW,
         engine=engine,

@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import groupby, islice
 from pathlib import Path
@@ -302,43 +302,51 @@ def linker_for(
     return Linker(frame, chosen)
 
 
+def _each_level(
+    splink_settings: Mapping[str, Any], change: Callable[[str, Mapping[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    """Splink's settings with every comparison level replaced by ``change(comparison name,
+    level)``."""
+    return dict(
+        splink_settings,
+        comparisons=[
+            dict(
+                c,
+                comparison_levels=[
+                    change(c["output_column_name"], lv) for lv in c["comparison_levels"]
+                ],
+            )
+            for c in splink_settings["comparisons"]
+        ],
+    )
+
+
 def floored(splink_settings: Mapping[str, Any]) -> dict[str, Any]:
     """Splink's trained settings with each ``M_FLOOR`` level's m raised to its floor (the
     comparison's other levels as EM left them: their m then sum a little over 1, which
     Splink's prediction does not need)."""
-    comparisons = []
-    for comparison in splink_settings["comparisons"]:
-        floors = M_FLOOR.get(comparison["output_column_name"], {})
-        levels = [
-            dict(level, m_probability=floors[label])
-            if (label := level.get("label_for_charts")) in floors
-            and float(level.get("m_probability", 0.0)) < floors[label]
-            else level
-            for level in comparison["comparison_levels"]
-        ]
-        comparisons.append(dict(comparison, comparison_levels=levels))
-    return dict(splink_settings, comparisons=comparisons)
+
+    def floor(name: str, level: Mapping[str, Any]) -> dict[str, Any]:
+        wanted = M_FLOOR.get(name, {}).get(level.get("label_for_charts") or "")
+        if wanted is None or float(level.get("m_probability", 0.0)) >= wanted:
+            return dict(level)
+        return dict(level, m_probability=wanted)
+
+    return _each_level(splink_settings, floor)
 
 
 def _against_only(splink_settings: Mapping[str, Any]) -> dict[str, Any]:
     """Splink's settings with the ``AGAINST_ONLY`` comparisons' agreeing levels weighing
-    nothing (m set to u), as ``TrainedScorer`` weighs them: batch prediction must not keep
-    a brother and sister's pair for sharing their carers."""
-    comparisons = [
-        dict(c, comparison_levels=[_neutral(level) for level in c["comparison_levels"]])
-        if c["output_column_name"] in AGAINST_ONLY
-        else c
-        for c in splink_settings["comparisons"]
-    ]
-    return dict(splink_settings, comparisons=comparisons)
+    nothing (m brought down to u), as ``TrainedScorer`` weighs them: batch prediction must
+    not keep a brother and sister's pair for sharing their carers."""
 
+    def neutral(name: str, level: Mapping[str, Any]) -> dict[str, Any]:
+        m, u = level.get("m_probability"), level.get("u_probability")
+        if name not in AGAINST_ONLY or m is None or u is None or level.get("is_null_level"):
+            return dict(level)
+        return dict(level, m_probability=min(m, u))
 
-def _neutral(level: Mapping[str, Any]) -> dict[str, Any]:
-    """The level with its m brought down to its u where above it (it weighs nothing)."""
-    m, u = level.get("m_probability"), level.get("u_probability")
-    if m is None or u is None or level.get("is_null_level") or m <= u:
-        return dict(level)
-    return dict(level, m_probability=u)
+    return _each_level(splink_settings, neutral)
 
 
 # Pairs an EM pass trains on at most: records are sampled (Splink's hash filter) above it.
