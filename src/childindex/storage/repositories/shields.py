@@ -173,8 +173,8 @@ def _bound(wanted: BlockingKeys) -> tuple[_Shape, dict[str, Any]]:
     params.update(values)
     day_month = wanted.birth_day_month is not None and born is not None
     if born is not None:  # "MM-DD": the same month, or the same day
-        params["month"] = f"{born.month:02d}"
-        params["day"] = f"{born.day:02d}"
+        params["month"], params["day"] = f"{born.month:02d}", f"{born.day:02d}"
+        params["month_like"], params["day_like"] = f"{born.month:02d}-%", f"%-{born.day:02d}"
     if day_month:
         params["day_month"] = wanted.birth_day_month
         params["years"] = sorted(near_years(born))  # type: ignore[arg-type]
@@ -190,12 +190,16 @@ def _bound(wanted: BlockingKeys) -> tuple[_Shape, dict[str, Any]]:
     return shape, params
 
 
-def _key_conditions(keys: Any, shape: _Shape) -> list[ColumnElement[bool]]:
+def _key_conditions(keys: Any, shape: _Shape, *, like: bool) -> list[ColumnElement[bool]]:
     """The screen's candidate rule (``domain/shield.py``) over a table of screen keys
     (``child_search_keys`` or ``shield_identities``) as separate conditions, any of which
     makes a candidate, each one an index can answer (an ``OR`` of them all, with the
     optional parts bound as parameters, made the database read every row of the table);
-    the values are bound by name (``_bound``):
+    the values are bound by name (``_bound``). The birth date's month or day is compared
+    with ``LIKE`` where ``like`` (PostgreSQL estimates a pattern from the column's statistics,
+    and so keeps one plan for the statement; a function of the column it can only guess at,
+    and plans each run anew), by ``substr`` where not (SQLite prepares a statement with
+    ``LIKE`` a bound pattern again on every run):
 
     * the birth date, or its day/month swap; the NHS number; the UPN; the postcode digest;
     * the sound of either name (against either name: names are entered the wrong way
@@ -219,11 +223,16 @@ def _key_conditions(keys: Any, shape: _Shape) -> list[ColumnElement[bool]]:
     found.extend(getattr(keys, name) == bindparam(name) for name in shape.exact)
     near_in_year: ColumnElement[bool] | None = None
     if shape.born:
-        # Not ``LIKE`` a bound pattern: SQLite prepares such a statement again on every run.
-        near_in_year = or_(
-            func.substr(keys.birth_day_month, 1, 2) == bindparam("month", type_=String()),
-            func.substr(keys.birth_day_month, 4, 2) == bindparam("day", type_=String()),
-        )
+        if like:  # "MM-%", "%-DD"
+            near_in_year = or_(
+                keys.birth_day_month.like(bindparam("month_like", type_=String())),
+                keys.birth_day_month.like(bindparam("day_like", type_=String())),
+            )
+        else:  # "MM", "DD"
+            near_in_year = or_(
+                func.substr(keys.birth_day_month, 1, 2) == bindparam("month", type_=String()),
+                func.substr(keys.birth_day_month, 4, 2) == bindparam("day", type_=String()),
+            )
     for index in shape.names:
         column_name, value = _NAME_KEYS[index]
         column = getattr(keys, column_name)
@@ -272,22 +281,24 @@ _SHOWN_ROW = _PROFILE.add_columns(literal(None, Integer()).label("identity"))
 _OTHER_ROW = _IDENTITY.add_columns(IDS.id.label("identity"))
 
 
-def _candidates(keys: BlockingKeys, *, shielded: bool) -> tuple[Any, dict[str, Any]] | None:
-    """The statement for ``ShieldStore.candidates`` and its values, or None if ``keys`` can
-    match nothing."""
+def _candidates(
+    keys: BlockingKeys, *, shielded: bool, dialect: str
+) -> tuple[Any, dict[str, Any]] | None:
+    """The statement for ``ShieldStore.candidates`` on the ``dialect`` database, and its
+    values; None if ``keys`` can match nothing."""
     shape, params = _bound(keys)
-    statement = _statement(shape, shielded=shielded)
+    statement = _statement(shape, shielded=shielded, like=dialect != "sqlite")
     return None if statement is None else (statement, params)
 
 
 @functools.lru_cache(maxsize=512)
-def _statement(shape: _Shape, *, shielded: bool) -> Any:
+def _statement(shape: _Shape, *, shielded: bool, like: bool) -> Any:
     """One statement per shape, built once: SQLAlchemy keeps a statement object's compiled
     form, so running it again costs only the database's work."""
     selects = [
         base.where(K.shielded == shielded, condition)
         for base, table in ((_SHOWN_ROW, K), (_OTHER_ROW, IDS))
-        for condition in _key_conditions(table, shape)
+        for condition in _key_conditions(table, shape, like=like)
     ]
     return union(*selects) if selects else None
 
@@ -337,7 +348,7 @@ class SqlShieldStore:
     def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
         """Active children, shielded or visible as asked, sharing a blocking key; a child is
         found by any of its identities (ADR 0012), so it may come more than once."""
-        asked = _candidates(keys, shielded=shielded)
+        asked = _candidates(keys, shielded=shielded, dialect=self._session.get_bind().dialect.name)
         if asked is None:
             return []
         rows = self._session.execute(*asked)
