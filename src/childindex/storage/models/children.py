@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from childindex.storage.models.base import Base, ChildKey, Code, Flag, IntPk, Label, NameKey
@@ -43,6 +43,14 @@ class ChildRow(Base):
     updated_at: Mapped[datetime]
 
 
+def _present(name: str, column: str) -> Index:
+    """An index over the rows that have a value in ``column`` (a partial index): a column
+    most rows leave empty (a UPN after a health feed) would otherwise tell SQLite's planner
+    that a value matches most of the table, and it would read every row to find one."""
+    where = text(f"{column} IS NOT NULL")
+    return Index(name, column, sqlite_where=where, postgresql_where=where)
+
+
 class SearchKeyRow(Base):
     """The normalised values search compares, one row per child, kept with the child."""
 
@@ -50,9 +58,10 @@ class SearchKeyRow(Base):
     __table_args__ = (
         Index("ix_child_search_keys_name_dob", "family_key", "given_key", "birth_date"),
         Index("ix_child_search_keys_postcode", "postcode"),
-        Index("ix_child_search_keys_nhs_number", "nhs_number"),
-        Index("ix_child_search_keys_upn", "upn"),
-        Index("ix_child_search_keys_school_urn", "school_urn"),
+        # Identifiers only where held (migration 0002: NULLs misled the planner).
+        _present("ix_child_search_keys_nhs_number", "nhs_number"),
+        _present("ix_child_search_keys_upn", "upn"),
+        _present("ix_child_search_keys_school_urn", "school_urn"),
         # The shield screen (domain/shield.py): shielded or visible children by blocking key.
         Index("ix_child_search_keys_screen_dob", "shielded", "birth_date"),
         Index("ix_child_search_keys_screen_given", "shielded", "birth_year", "given_sound"),
@@ -93,8 +102,8 @@ class ShieldIdentityRow(Base):
     __table_args__ = (
         Index("ix_shield_identities_child_id", "child_id"),
         Index("ix_shield_identities_birth_date", "birth_date"),
-        Index("ix_shield_identities_nhs_number", "nhs_number"),
-        Index("ix_shield_identities_upn", "upn"),
+        _present("ix_shield_identities_nhs_number", "nhs_number"),
+        _present("ix_shield_identities_upn", "upn"),
         Index("ix_shield_identities_postcode", "postcode"),
         Index("ix_shield_identities_given", "birth_year", "given_sound"),
         Index("ix_shield_identities_family", "birth_year", "family_sound"),
