@@ -131,10 +131,11 @@ def _profile(row: Any) -> ScreenProfile:
 @dataclass(frozen=True, slots=True)
 class _Shape:
     """Which of the screen's keys a profile has: one candidate statement per shape, built
-    once (``_statement``) and run with the keys' values bound (``_bound``). Building and
-    compiling the ``UNION`` of a dozen selects cost about five times its run on SQLite."""
+    once (``_statement``) and run with the keys' values bound (``_bound``). Building the
+    ``UNION`` of a dozen selects a table and computing its cache key cost more than running
+    it."""
 
-    dates: int  # how many birth dates (the date and its day/month swap)
+    dates: bool  # a birth date (with its day/month swap)
     exact: tuple[str, ...]  # which of nhs_number, upn, postcode
     year: bool  # a birth year
     born: bool  # a birth date, for the same month or day within the year
@@ -171,15 +172,16 @@ def _bound(wanted: BlockingKeys) -> tuple[_Shape, dict[str, Any]]:
     params.update({k: getattr(wanted, k) for k in exact})
     names = tuple(i for i, (_, value) in enumerate(_NAME_KEYS) if values[value] is not None)
     params.update(values)
-    day_month = wanted.birth_day_month is not None and born is not None
+    day_month = False
     if born is not None:  # "MM-DD": the same month, or the same day
         params["month"], params["day"] = f"{born.month:02d}", f"{born.day:02d}"
         params["month_like"], params["day_like"] = f"{born.month:02d}-%", f"%-{born.day:02d}"
-    if day_month:
-        params["day_month"] = wanted.birth_day_month
-        params["years"] = sorted(near_years(born))  # type: ignore[arg-type]
+        if wanted.birth_day_month is not None:
+            day_month = True
+            params["day_month"] = wanted.birth_day_month
+            params["years"] = sorted(near_years(born))
     shape = _Shape(
-        dates=len(dates),
+        dates=bool(dates),
         exact=exact,
         year=wanted.birth_year is not None,
         born=born is not None,
