@@ -200,3 +200,25 @@ def test_rescore_joins_the_children_a_record_links_to(container: Container) -> N
     children = _children(container)
     assert children["L1"] == children["L2"] == children["L3"]
     assert (report.relinked, report.joined) == (1, 1)
+
+
+def test_a_record_linking_two_namesakes_joins_neither(container: Container) -> None:
+    # Two boys of one name and birthday in two towns, each with his own NHS number (found
+    # on the 1,000,000-child country: two Reggie Henry Clarkes). A record of one of them
+    # from a third home, known by its UPN, links to each on its own. Both cannot be its
+    # child's: it joined whichever came first by (random) child ID, merging two children.
+    # It now joins neither: which one, if either, is an officer's to say.
+    home_3 = {"address_line1": "5 Brunel Square", "postcode": "ZZ3 3CC"}
+    here = la_record(record_id="L1", **SOPHIA, **HOME_1, nhs_number="9990000026")
+    there = la_record(record_id="L2", **SOPHIA, **HOME_2, nhs_number="9990000050")
+    load_la(container, [here, there], engine=ENGINE)
+    load_la(container, [la_record(record_id="L3", **SOPHIA, **home_3, upn="A123456789012")])
+    report = load_la(
+        container,
+        [la_record(record_id="L4", **SOPHIA, **home_3, upn="A123456789012")],
+        engine=ENGINE,
+    )
+    children = _children(container)
+    assert report.joined == 0
+    assert children["L4"] == children["L3"]
+    assert len({children["L1"], children["L2"], children["L3"]}) == 3

@@ -174,17 +174,28 @@ def join_bridged(
       a rescore);
     - no officer said one of their records (or ``record``) is not the other child;
     - the engine says they may be one child (``MatchEngine.joinable``: no NHS numbers,
-      or UPNs, that both hold and none shared; no two records that may be twins).
+      or UPNs, that both hold and none shared; no two records that may be twins);
+    - and, when the record links to several children, every two of them may be joined
+      too: if two cannot (namesakes in two towns, each with an NHS number), the record
+      cannot say which is its child's, and none is joined.
 
     A merge is audited, is an officer's to undo, and carries any shield with it: the
     merged child is shielded if either was (invariant 2, ``services.merging``).
     """
     rejected = uow.reviews.not_a_match(source=record.source, record_id=record.record_id)
+    joining = [
+        other
+        for other in bridged
+        if other != into and other not in rejected and _may_join(uow, engine, other, into)
+    ]
+    if not _one_child(uow, engine, joining):
+        # The record links on its own to children that cannot all be one (namesakes in two
+        # towns, each with an NHS number): it cannot say which is its child's, so it joins
+        # none; merging the first by child ID would merge two children.
+        joining = []
     joined: list[ChildId] = []
     moved: list[tuple[Source, str]] = []
-    for other in bridged:
-        if other == into or other in rejected or not _may_join(uow, engine, other, into):
-            continue
+    for other in joining:
         moved.extend(
             merge_children(uow=uow, child_id=other, into=into, actor=actor, decided_by="score")
         )
@@ -203,6 +214,13 @@ def join_bridged(
             )
         )
     return tuple(joined), tuple(moved)
+
+
+def _one_child(uow: UnitOfWork, engine: MatchEngine, children: list[ChildId]) -> bool:
+    """Whether every two of ``children`` may be joined (``_may_join``)."""
+    return all(
+        _may_join(uow, engine, a, b) for i, a in enumerate(children) for b in children[i + 1 :]
+    )
 
 
 def _may_join(uow: UnitOfWork, engine: MatchEngine, child: ChildId, into: ChildId) -> bool:
