@@ -109,6 +109,28 @@ def _caution_reason(caution: Caution) -> str:
     return f"might be shielded child {caution.shielded_child_id} (score {caution.score:.2f})"
 
 
+def _ties(caution: Caution, other: Caution) -> bool:
+    """As strong as ``other`` and alike in every identity field (``Caution.rank``)."""
+    return caution.score == other.score and caution.rank == other.rank
+
+
+def _named(uow: UnitOfWork, cautions: Sequence[Caution]) -> Caution:
+    """The caution a shield's reason names, of ``cautions`` (strongest first): the first,
+    unless shielded children alike in every identity field tie with it; then the one holding
+    the first source record, so that which one is named never depends on random child IDs
+    (ADR 0011, order). Ties are rare, so their records are read only then."""
+    tied = [c for c in cautions if _ties(c, cautions[0])]
+    if len(tied) == 1:
+        return tied[0]
+
+    def first_record(caution: Caution) -> tuple[str, str]:
+        records = uow.records.current_records(ChildId(caution.shielded_child_id))
+        keys = [(r.source.value, r.record_id) for r in records]
+        return min(keys, default=("\uffff", caution.shielded_child_id))
+
+    return min(tied, key=first_record)
+
+
 class _Walk:
     """The walk outwards from a child just shielded (or whose identity changed), strongest
     chain first (ADR 0011, order): a best-first search over "might be", in which a child's
@@ -127,6 +149,9 @@ class _Walk:
         self.uow, self.rule, self.start, self.weight = uow, rule, start, weight
         self.before: dict[str, float] = {}  # strength when first met (0: visible)
         self.best: dict[str, Caution] = {}  # the strongest caution each child reached
+        # Cautions as strong as a child's best, naming other shielded children alike in
+        # every identity field: the shield's reason names one of them by ``_named``.
+        self.tied: dict[str, list[Caution]] = {}
         self.queue: list[tuple[float, str]] = []
         self.walked: set[str] = {start}
         self.newly: list[str] = []
@@ -154,8 +179,14 @@ class _Walk:
             held = self.best.get(child_id)
             if held is None or caution.beats(held):
                 self.best[child_id] = caution
+                if held is not None and _ties(caution, held):
+                    self.tied.setdefault(child_id, []).append(held)
+                else:
+                    self.tied.pop(child_id, None)
                 if held is None or caution.score > held.score:
                     heapq.heappush(self.queue, (-caution.score, child_id))
+            elif _ties(caution, held):
+                self.tied.setdefault(child_id, []).append(caution)
 
     def run(self, starts: list[ScreenProfile]) -> tuple[list[str], list[str]]:
         """Walk from ``starts`` (identities of the start child); return the children newly
@@ -192,7 +223,7 @@ class _Walk:
         """Shield each child walked to (a visible one), or record its stronger chain (one
         the screen had shielded less strongly: ADR 0011, order)."""
         for child_id in sorted(self.walked - {self.start}):
-            caution = self.best[child_id]
+            caution = _named(self.uow, [self.best[child_id], *self.tied.get(child_id, ())])
             child = self.uow.children.get(ChildId(child_id))
             if child is None:
                 continue
@@ -278,14 +309,14 @@ def screen_child(
             uow,
             child,
             origin=ShieldOrigin.CAUTION,
-            reason=_caution_reason(cautions[0]),
+            reason=_caution_reason(_named(uow, cautions)),
             set_by=SCREEN_ACTOR,
             strength=cautions[0].score,
         )
         profile = replace(profile, strength=cautions[0].score)
     elif cautions and cautions[0].score > profile.strength:
         # Shielded by the screen before, more weakly than it now might be a shielded child.
-        _strengthen(uow, profile.child_id, cautions[0])
+        _strengthen(uow, profile.child_id, _named(uow, cautions))
         profile = replace(profile, strength=cautions[0].score)
     for caution in cautions:
         uow.shields.queue_caution(child_id=profile.child_id, caution=caution)
