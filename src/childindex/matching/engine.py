@@ -148,7 +148,7 @@ class ModelMatchEngine:
         fitted: dict[ChildId, set[str]] = {}
         seen: list[tuple[ChildId, Features]] = []
         for found in candidates:
-            other = features_of(found.payload)
+            other = found.features
             seen.append((found.child_id, other))
             score = self.scorer.score(features, other)
             if twins_apart(score):

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import SourceRecord
+from childindex.matching.features import Features, features_of
 
 
 class MatchKind(StrEnum):
@@ -61,6 +62,18 @@ class CandidateRecord:
     source: str
     record_id: str
     payload: Mapping[str, Any]
+    # ``payload`` standardised: worked out once, however many records it is compared with
+    # (a batch holds each candidate for all its records). Given when already known.
+    known_features: Features | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def features(self) -> Features:
+        """``features_of(payload)``."""
+        known = self.known_features
+        if known is None:
+            known = features_of(self.payload)
+            object.__setattr__(self, "known_features", known)  # frozen: a cache, set once
+        return known
 
     @property
     def order(self) -> tuple[str, str, str]:

@@ -292,10 +292,12 @@ class _Batch:
             self.candidates.merged(
                 linked.joined, linked.child_id, [(s.value, r) for s, r in linked.moved]
             )
-        keys = index_keys(features_of(record.payload))
+        features = features_of(record.payload)
         self.candidates.stored(
-            CandidateRecord(linked.child_id, record.source.value, record.record_id, record.payload),
-            keys,
+            CandidateRecord(
+                linked.child_id, record.source.value, record.record_id, record.payload, features
+            ),
+            index_keys(features),
         )
         child = self.uow.children.get(linked.child_id)
         if child is not None:
@@ -404,7 +406,8 @@ class _Batch:
         decided_by: str,
         score: float | None,
     ) -> None:
-        keys = index_keys(features_of(record.payload))
+        features = features_of(record.payload)
+        keys = index_keys(features)
         self.pending.records.append(
             NewLinkedRecord(
                 record=record,
@@ -417,7 +420,9 @@ class _Batch:
         )
         self._children[child.child_id] = (child, records)
         self.candidates.stored(
-            CandidateRecord(child.child_id, record.source.value, record.record_id, record.payload),
+            CandidateRecord(
+                child.child_id, record.source.value, record.record_id, record.payload, features
+            ),
             keys,
         )
         self.candidates.hold(child.child_id, (("nhs_number", child.nhs_number), ("upn", child.upn)))
