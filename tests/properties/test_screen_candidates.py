@@ -21,6 +21,7 @@ from childindex.domain.ids import ChildId
 from childindex.domain.shield import BlockingKeys, blocking_keys
 from childindex.domain.similarity import date_closeness, near_years, swapped
 from childindex.domain.source_record import Source, SourceRecord
+from childindex.services.screen_index import ShieldedIndex
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import delete_all_rows
 
@@ -189,6 +190,32 @@ def test_candidates_are_exactly_the_rows_sharing_a_screen_key(
         keys = blocking_keys(uow.children.screen_profile(_child(probe, shielded=False)))
         found = Counter(p.child_id for p in uow.shields.candidates(keys, shielded=shielded))
     assert found == _expected(engine, keys, shielded=shielded)
+    delete_all_rows(engine)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=worlds(), probe=identities())
+def test_a_batch_finds_in_memory_the_shielded_candidates_the_store_finds(
+    engine: Engine,
+    uow_factory: SqlUnitOfWorkFactory,
+    world: list[tuple[Child, list[SourceRecord]]],
+    probe: dict[str, Any],
+) -> None:
+    # A batch of a feed load screens each new child against the shielded children held in
+    # memory (``services/screen_index.py``), by the same keys and the same narrowing.
+    delete_all_rows(engine)
+    with uow_factory() as uow:
+        uow.children.save_many(world)
+        uow.commit()
+    with uow_factory() as uow:
+        keys = blocking_keys(uow.children.screen_profile(_child(probe, shielded=False)))
+        stored = Counter(uow.shields.candidates(keys, shielded=True))
+        held = Counter(ShieldedIndex(uow.shields.shielded_entries()).candidates(keys))
+    assert held == stored
     delete_all_rows(engine)
 
 

@@ -7,17 +7,21 @@ query's keys (``storage/repositories/shields.py``): a shielded child is a candid
 shares a birth date (or the day/month swap), an identifier or the postcode digest, or, within
 the birth year (any year where either year is unknown), the sound of either name or the
 initials, or, in any year, the day and month of birth with sex (either unknown matches).
-A key of None matches nothing, as a SQL NULL does. The query also leaves out what those last
-two keys find with birth dates too far apart to resemble at all; this answer keeps them, a
-few more candidates that every caution rule scores 0, so the cautions are the same.
+A key of None matches nothing, as a SQL NULL does. Of what those last two keys find, as in
+the query, only children whose birth date could make them resemble the profile at all: within
+the year, the same month or the same day; in another year, one of ``near_years``. The rest
+resemble it 0 whatever their names (the query's docstring holds the argument), and at a
+national size they are most of what the name keys find.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from childindex.domain.shield import BlockingKeys, ScreenProfile, day_month
+from childindex.domain.similarity import near_years
 from childindex.services.ports import ScreenEntry
 
 
@@ -69,9 +73,9 @@ class ShieldedIndex:
             self._add(entry)
 
     def candidates(self, keys: BlockingKeys) -> list[ScreenProfile]:
-        """Shielded children sharing a blocking key with ``keys``, in child ID order (what
-        ``ShieldStore.candidates(keys, shielded=True)`` returns, and those its narrowing
-        leaves out: see the module)."""
+        """Shielded children sharing a blocking key with ``keys``, in child ID order: what
+        ``ShieldStore.candidates(keys, shielded=True)`` returns
+        (``tests/properties/test_screen_candidates.py``)."""
         if not self.size:
             return []
         # Keyed by entry: a shielded child may be found by several of its identities.
@@ -83,7 +87,8 @@ class ShieldedIndex:
             if value is not None:
                 for entry in self._exact.get((kind, value), ()):
                     found[id(entry)] = entry
-        for entry in self._same_day_and_month(keys):
+        born = keys.birth_dates[0] if keys.birth_dates else None
+        for entry in self._same_day_and_month(keys, born):
             found[id(entry)] = entry
         year = keys.birth_year
         for kind, name in (
@@ -97,7 +102,7 @@ class ShieldedIndex:
             if name is None:
                 continue
             for entry in self._names.get((kind, name), ()):
-                if year is None or entry.birth_year is None or entry.birth_year == year:
+                if _in_year(entry, year, born):
                     found[id(entry)] = entry
         return [
             e.profile
@@ -105,13 +110,35 @@ class ShieldedIndex:
             if id(e) not in self._replaced
         ]
 
-    def _same_day_and_month(self, keys: BlockingKeys) -> list[ScreenEntry]:
-        """Born on the same day and month in any year, of the same sex unless either is
-        unknown (ADR 0008)."""
-        if keys.birth_day_month is None:
+    def _same_day_and_month(self, keys: BlockingKeys, born: date | None) -> list[ScreenEntry]:
+        """Born on the same day and month in any year near ``born``'s, of the same sex unless
+        either is unknown (ADR 0008)."""
+        if keys.birth_day_month is None or born is None:
             return []
+        years = _near_years(born)
         return [
             entry
             for entry in self._day_month.get(keys.birth_day_month, ())
-            if keys.sex is None or entry.profile.sex is None or entry.profile.sex == keys.sex
+            if (keys.sex is None or entry.profile.sex is None or entry.profile.sex == keys.sex)
+            and (entry.birth_year is None or entry.birth_year in years)
         ]
+
+
+def _in_year(entry: ScreenEntry, year: int | None, born: date | None) -> bool:
+    """Whether a child found by a name key counts (any year where either year is unknown):
+    born in ``year``, and in the same month as ``born`` or on the same day of a month, as
+    only then can the dates make the two resemble (0.4)."""
+    if year is None or entry.birth_year is None:
+        return True
+    if entry.birth_year != year:
+        return False
+    theirs = entry.profile.birth_date
+    if born is None or theirs is None:
+        return True
+    return theirs.month == born.month or theirs.day == born.day
+
+
+@lru_cache(maxsize=1 << 12)
+def _near_years(born: date) -> frozenset[int]:
+    """``near_years``, asked for the same few thousand birth dates all through a load."""
+    return near_years(born)
