@@ -16,7 +16,7 @@ national size they are most of what the name keys find.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 
@@ -32,7 +32,9 @@ class ShieldedIndex:
         self.size = 0
         self._dates: dict[date, list[ScreenEntry]] = {}
         self._exact: dict[tuple[str, str], list[ScreenEntry]] = {}
+        # By name key in any year, and by name key and birth year (None: unknown).
         self._names: dict[tuple[str, str], list[ScreenEntry]] = {}
+        self._names_in: dict[tuple[str, str, int | None], list[ScreenEntry]] = {}
         self._day_month: dict[str, list[ScreenEntry]] = {}
         self._by_child: dict[str, list[ScreenEntry]] = {}
         # Entries replaced since: skipped when found (held here so their ids stay unique).
@@ -61,6 +63,7 @@ class ShieldedIndex:
         ):
             if value is not None:
                 self._names.setdefault((kind, value), []).append(entry)
+                self._names_in.setdefault((kind, value, entry.birth_year), []).append(entry)
 
     def replace(self, child_ids: Iterable[str], entries: Iterable[ScreenEntry]) -> None:
         """Forget what was held for ``child_ids`` and hold ``entries`` (theirs as stored
@@ -90,25 +93,35 @@ class ShieldedIndex:
         born = keys.birth_dates[0] if keys.birth_dates else None
         for entry in self._same_day_and_month(keys, born):
             found[id(entry)] = entry
+        for entry in self._by_names(keys, born):
+            found[id(entry)] = entry
+        return [
+            e.profile
+            for e in sorted(found.values(), key=lambda e: e.profile.child_id)
+            if id(e) not in self._replaced
+        ]
+
+    def _by_names(self, keys: BlockingKeys, born: date | None) -> Iterator[ScreenEntry]:
+        """Sharing the sound of either name (read either way round: ADR 0021) or the
+        initials, within the birth year (any year where either is unknown) and, within it,
+        the same month or the same day."""
         year = keys.birth_year
         for kind, name in (
             ("g", keys.given_sound),
             ("f", keys.family_sound),
-            # names entered the wrong way round (ADR 0021)
             ("f", keys.given_sound),
             ("g", keys.family_sound),
             ("i", keys.initials or None),
         ):
             if name is None:
                 continue
-            for entry in self._names.get((kind, name), ()):
-                if _in_year(entry, year, born):
-                    found[id(entry)] = entry
-        return [
-            e.profile
-            for e in sorted(found.values(), key=lambda e: e.profile.child_id)
-            if id(e) not in self._replaced
-        ]
+            if year is None:  # every year
+                yield from self._names.get((kind, name), ())
+                continue
+            yield from self._names_in.get((kind, name, None), ())  # a year unknown
+            for entry in self._names_in.get((kind, name, year), ()):
+                if _near_in_year(entry, born):
+                    yield entry
 
     def _same_day_and_month(self, keys: BlockingKeys, born: date | None) -> list[ScreenEntry]:
         """Born on the same day and month in any year near ``born``'s, of the same sex unless
@@ -124,14 +137,9 @@ class ShieldedIndex:
         ]
 
 
-def _in_year(entry: ScreenEntry, year: int | None, born: date | None) -> bool:
-    """Whether a child found by a name key counts (any year where either year is unknown):
-    born in ``year``, and in the same month as ``born`` or on the same day of a month, as
-    only then can the dates make the two resemble (0.4)."""
-    if year is None or entry.birth_year is None:
-        return True
-    if entry.birth_year != year:
-        return False
+def _near_in_year(entry: ScreenEntry, born: date | None) -> bool:
+    """Whether a child born in ``born``'s year was born in the same month or on the same day
+    of a month: only then can the dates make the two resemble (0.4)."""
     theirs = entry.profile.birth_date
     if born is None or theirs is None:
         return True
