@@ -15,8 +15,9 @@ earlier in the batch, a record the engine sends to review, a record whose source
 shield, a record for a shielded child, and a child the shield screen might caution. Before
 such a record runs, what the batch has gathered is written, so it sees the database exactly
 as it would have record by record; so the end state, the counts and the callbacks are those
-of processing the lines one at a time, in order (up to ties the engine and the screen break
-by random child ID, which differ between two one-at-a-time loads as well).
+of processing the lines one at a time, in order (up to ties the engine breaks by random child
+ID, which differ between two one-at-a-time loads as well; the screen's ties never depend on
+child IDs: ADR 0011).
 """
 
 from __future__ import annotations
