@@ -169,11 +169,29 @@ def _expected(engine: Engine, keys: BlockingKeys, *, shielded: bool) -> Counter[
     )
 
 
-@settings(
+def _stored(
+    uow_factory: SqlUnitOfWorkFactory,
+    engine: Engine,
+    world: list[tuple[Child, list[SourceRecord]]],
+    probe: dict[str, Any],
+) -> BlockingKeys:
+    """Store ``world`` alone in the database; the screen keys of ``probe``."""
+    delete_all_rows(engine)
+    with uow_factory() as uow:
+        uow.children.save_many(world)
+        uow.commit()
+    with uow_factory() as uow:
+        return blocking_keys(uow.children.screen_profile(_child(probe, shielded=False)))
+
+
+ON_THE_DATABASE = settings(
     max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@ON_THE_DATABASE
 @given(world=worlds(), probe=identities(), shielded=st.booleans())
 def test_candidates_are_exactly_the_rows_sharing_a_screen_key(
     engine: Engine,
@@ -182,22 +200,14 @@ def test_candidates_are_exactly_the_rows_sharing_a_screen_key(
     probe: dict[str, Any],
     shielded: bool,
 ) -> None:
-    delete_all_rows(engine)
+    keys = _stored(uow_factory, engine, world, probe)
     with uow_factory() as uow:
-        uow.children.save_many(world)
-        uow.commit()
-    with uow_factory() as uow:
-        keys = blocking_keys(uow.children.screen_profile(_child(probe, shielded=False)))
         found = Counter(p.child_id for p in uow.shields.candidates(keys, shielded=shielded))
     assert found == _expected(engine, keys, shielded=shielded)
     delete_all_rows(engine)
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@ON_THE_DATABASE
 @given(world=worlds(), probe=identities())
 def test_a_batch_finds_in_memory_the_shielded_candidates_the_store_finds(
     engine: Engine,
@@ -207,12 +217,8 @@ def test_a_batch_finds_in_memory_the_shielded_candidates_the_store_finds(
 ) -> None:
     # A batch of a feed load screens each new child against the shielded children held in
     # memory (``services/screen_index.py``), by the same keys and the same narrowing.
-    delete_all_rows(engine)
+    keys = _stored(uow_factory, engine, world, probe)
     with uow_factory() as uow:
-        uow.children.save_many(world)
-        uow.commit()
-    with uow_factory() as uow:
-        keys = blocking_keys(uow.children.screen_profile(_child(probe, shielded=False)))
         stored = Counter(uow.shields.candidates(keys, shielded=True))
         held = Counter(ShieldedIndex(uow.shields.shielded_entries()).candidates(keys))
     assert held == stored

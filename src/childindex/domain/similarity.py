@@ -128,6 +128,7 @@ def _one_typo(x: str, y: str) -> bool:
     return differing == [first, first + 1] and x[first] == y[first + 1] and x[first + 1] == y[first]
 
 
+@lru_cache(maxsize=1 << 12)
 def near_years(day: date) -> frozenset[int]:
     """The other years in which the same day and month is one typo away from ``day`` in ISO
     form (a digit of the year changed, or two adjacent ones exchanged), or the year before

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
-from functools import lru_cache
 
 from childindex.domain.shield import BlockingKeys, ScreenProfile, day_month
 from childindex.domain.similarity import near_years
@@ -32,9 +31,8 @@ class ShieldedIndex:
         self.size = 0
         self._dates: dict[date, list[ScreenEntry]] = {}
         self._exact: dict[tuple[str, str], list[ScreenEntry]] = {}
-        # By name key in any year, and by name key and birth year (None: unknown).
-        self._names: dict[tuple[str, str], list[ScreenEntry]] = {}
-        self._names_in: dict[tuple[str, str, int | None], list[ScreenEntry]] = {}
+        # By name key, then birth year (None: unknown).
+        self._names: dict[tuple[str, str], dict[int | None, list[ScreenEntry]]] = {}
         self._day_month: dict[str, list[ScreenEntry]] = {}
         self._by_child: dict[str, list[ScreenEntry]] = {}
         # Entries replaced since: skipped when found (held here so their ids stay unique).
@@ -62,8 +60,8 @@ class ShieldedIndex:
             ("i", entry.initials),
         ):
             if value is not None:
-                self._names.setdefault((kind, value), []).append(entry)
-                self._names_in.setdefault((kind, value, entry.birth_year), []).append(entry)
+                years = self._names.setdefault((kind, value), {})
+                years.setdefault(entry.birth_year, []).append(entry)
 
     def replace(self, child_ids: Iterable[str], entries: Iterable[ScreenEntry]) -> None:
         """Forget what was held for ``child_ids`` and hold ``entries`` (theirs as stored
@@ -113,13 +111,15 @@ class ShieldedIndex:
             ("g", keys.family_sound),
             ("i", keys.initials or None),
         ):
-            if name is None:
+            years = self._names.get((kind, name)) if name is not None else None
+            if not years:
                 continue
             if year is None:  # every year
-                yield from self._names.get((kind, name), ())
+                for entries in years.values():
+                    yield from entries
                 continue
-            yield from self._names_in.get((kind, name, None), ())  # a year unknown
-            for entry in self._names_in.get((kind, name, year), ()):
+            yield from years.get(None, ())  # a year unknown
+            for entry in years.get(year, ()):
                 if _near_in_year(entry, born):
                     yield entry
 
@@ -128,7 +128,7 @@ class ShieldedIndex:
         either is unknown (ADR 0008)."""
         if keys.birth_day_month is None or born is None:
             return []
-        years = _near_years(born)
+        years = near_years(born)
         return [
             entry
             for entry in self._day_month.get(keys.birth_day_month, ())
@@ -144,9 +144,3 @@ def _near_in_year(entry: ScreenEntry, born: date | None) -> bool:
     if born is None or theirs is None:
         return True
     return theirs.month == born.month or theirs.day == born.day
-
-
-@lru_cache(maxsize=1 << 12)
-def _near_years(born: date) -> frozenset[int]:
-    """``near_years``, asked for the same few thousand birth dates all through a load."""
-    return near_years(born)

@@ -156,10 +156,11 @@ _NAME_KEYS = (
 _EXACT_KEYS = ("nhs_number", "upn", "postcode")
 
 
-def _bound(wanted: BlockingKeys) -> tuple[_Shape, dict[str, Any]]:
-    """The shape of ``wanted`` and the values its statement binds. A key of None matches
-    nothing, as a SQL NULL does, so it is left out; an empty initials key is None (it must
-    never match every child with empty initials)."""
+def _bound(wanted: BlockingKeys, *, like: bool) -> tuple[_Shape, dict[str, Any]]:
+    """The shape of ``wanted`` and the values its statement binds (the month and day as
+    ``LIKE`` patterns where ``like``: ``_key_conditions``). A key of None matches nothing, as
+    a SQL NULL does, so it is left out; an empty initials key is None (it must never match
+    every child with empty initials)."""
     dates = [d for d in wanted.birth_dates if d is not None]
     born = wanted.birth_dates[0] if wanted.birth_dates else None
     values: dict[str, Any] = {
@@ -174,8 +175,11 @@ def _bound(wanted: BlockingKeys) -> tuple[_Shape, dict[str, Any]]:
     params.update(values)
     day_month = False
     if born is not None:  # "MM-DD": the same month, or the same day
-        params["month"], params["day"] = f"{born.month:02d}", f"{born.day:02d}"
-        params["month_like"], params["day_like"] = f"{born.month:02d}-%", f"%-{born.day:02d}"
+        month, day = f"{born.month:02d}", f"{born.day:02d}"
+        if like:
+            params["month_like"], params["day_like"] = f"{month}-%", f"%-{day}"
+        else:
+            params["month"], params["day"] = month, day
         if wanted.birth_day_month is not None:
             day_month = True
             params["day_month"] = wanted.birth_day_month
@@ -288,8 +292,9 @@ def _candidates(
 ) -> tuple[Any, dict[str, Any]] | None:
     """The statement for ``ShieldStore.candidates`` on the ``dialect`` database, and its
     values; None if ``keys`` can match nothing."""
-    shape, params = _bound(keys)
-    statement = _statement(shape, shielded=shielded, like=dialect != "sqlite")
+    like = dialect != "sqlite"
+    shape, params = _bound(keys, like=like)
+    statement = _statement(shape, shielded=shielded, like=like)
     return None if statement is None else (statement, params)
 
 
