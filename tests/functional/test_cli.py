@@ -3,44 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, text
 
 from childindex.config import DEV_DATA_KEY
 from childindex.domain.identifiers import is_valid_nhs_number
 from childindex.matching.blocking import index_keys, keys_version
 from childindex.matching.features import features_of
-from childindex.services.ports import UnitOfWorkFactory
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from matching_model import hand_model, review_band_pair, review_band_probability
-
-
-@pytest.fixture
-def cli(
-    database_url: str, uow_factory: UnitOfWorkFactory, tmp_path: Path
-) -> object:  # uow_factory: the test database is emptied after the test
-    """Run ``python -m childindex`` against the test database."""
-
-    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CHILDINDEX_")}
-        env["CHILDINDEX_DATABASE_URL"] = database_url
-        return subprocess.run(
-            [sys.executable, "-m", "childindex", *args],
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=tmp_path,
-        )
-
-    return run
 
 
 def test_synth_load_and_reload_through_the_cli(cli: object, tmp_path: Path) -> None:
