@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -16,7 +18,8 @@ from childindex.config import get_settings
 from childindex.domain.halt import FeedKind
 from childindex.domain.source_record import RecordError, Source
 from childindex.feeds.formats import FORMATS
-from childindex.services import feed_intake, ingest, shield_impact
+from childindex.matching.engine import ModelMatchEngine
+from childindex.services import feed_intake, first_load, ingest, shield_impact
 from childindex.storage.migrate import upgrade
 from childindex.synth import generate
 
@@ -63,6 +66,22 @@ def scan(path: Path) -> tuple[str, int]:
             lines += chunk.count(b"\n")
             last = chunk[-1:]
     return digest.hexdigest(), lines + (0 if last == b"\n" else 1)
+
+
+def error_writer(errors_file: TextIO) -> Callable[[RecordError, str], None]:
+    """Write each error or warning as a line of ``PATH.errors.jsonl``."""
+
+    def note(error: RecordError, severity: str) -> None:
+        row = {
+            "file": error.file,
+            "line": error.line,
+            "field": error.field,
+            "message": error.message,
+            "severity": severity,
+        }
+        errors_file.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    return note
 
 
 def load_file(
@@ -118,16 +137,7 @@ def load_file(
         errors_path.open("w", encoding="utf-8") as errors_file,
         progress(total_lines, source.value) as update,
     ):
-
-        def note(error: RecordError, severity: str) -> None:
-            row = {
-                "file": error.file,
-                "line": error.line,
-                "field": error.field,
-                "message": error.message,
-                "severity": severity,
-            }
-            errors_file.write(json.dumps(row, ensure_ascii=False) + "\n")
+        note = error_writer(errors_file)
 
         def on_progress(report: ingest.LoadReport) -> None:
             rate = report.read / max(time.monotonic() - started, 1e-6)
@@ -236,3 +246,102 @@ def feeds_load(
         dry_run_file(source, path, as_json=as_json, container=bootstrap.build())
         return
     load_file(source, path, as_json=as_json, container=bootstrap.build(), batch_size=batch_size)
+
+
+def _feed_option(source: Source) -> Any:
+    return typer.Option(f"--{source.value}", help=f"The {source.value} feed file.")
+
+
+@feeds_app.command("first-load")
+def feeds_first_load(
+    health: Annotated[Path | None, _feed_option(Source.HEALTH)] = None,
+    school: Annotated[Path | None, _feed_option(Source.SCHOOL)] = None,
+    benefit: Annotated[Path | None, _feed_option(Source.BENEFIT)] = None,
+    la: Annotated[Path | None, _feed_option(Source.LA)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a country's feeds into an EMPTY index at once (a go-live), clustered together
+    with the trained model; rejected records go to PATH.errors.jsonl for each file.
+
+    One transaction: if it is stopped, nothing is stored; run it again. Later feeds go
+    through `feeds load` (docs/adr/0026).
+    """
+    named = [(s, p) for s, p in zip(Source, (health, school, benefit, la), strict=True) if p]
+    if not named:
+        fail("name at least one feed file: --health, --school, --benefit or --la")
+    for _, path in named:
+        if not path.is_file():
+            fail(f"no such file: {path}")
+    container = bootstrap.build()
+    model_path = container.settings.model_path
+    if not isinstance(container.engine, ModelMatchEngine):
+        fail(
+            f"a first load clusters with the trained model, and there is none at {model_path}: "
+            "run `childindex matching train --from DIR` on the feeds first"
+        )
+    from childindex.linkage.batch import cluster  # noqa: PLC0415 - loads Splink: only here
+
+    model = json.loads(model_path.read_text(encoding="utf-8"))
+    started = time.monotonic()
+    with ExitStack() as stack:
+        files: list[first_load.FeedFile] = []
+        errors_paths: list[Path] = []
+        notes: dict[str, Callable[[RecordError, str], None]] = {}
+        for source, path in named:
+            try:
+                content_sha256, _ = scan(path)
+                stream = stack.enter_context(path.open("rb"))
+            except OSError as exc:
+                fail(f"cannot read {path}: {exc.strerror}")
+            errors_path = path.with_name(path.name + ".errors.jsonl")
+            errors_paths.append(errors_path)
+            notes[path.name] = error_writer(
+                stack.enter_context(errors_path.open("w", encoding="utf-8"))
+            )
+            reader = FORMATS[source].read_file(stream, file=path.name, now=container.clock())
+            files.append(first_load.FeedFile(source, path.name, content_sha256, reader))
+
+        def phase(text: str) -> None:
+            if not as_json:
+                err.print(f"{time.monotonic() - started:7.1f} s  {text}", markup=False)
+
+        with reported_errors():
+            report = first_load.first_load(
+                uow_factory=container.uow_factory,
+                files=files,
+                cluster=lambda rows: cluster(rows, model),
+                engine=container.engine,
+                actor="cli",
+                now=container.clock(),
+                on_error=lambda e: notes[e.file](e, "error"),
+                on_warning=lambda w: notes[w.file](w, "warning"),
+                on_phase=phase,
+            )
+    result = {
+        "files": [
+            {"source": f.source.value, "file": f.filename, **r.counts()} for f, r in report.files
+        ],
+        "errors_files": [str(p) for p in errors_paths],
+        "model": container.engine.model_version,
+        "seconds": round(time.monotonic() - started, 1),
+        **report.counts(),
+    }
+
+    def human() -> None:
+        for feed, counts in report.files:
+            out.print(
+                f"{feed.filename}: {counts.accepted:,} accepted, {counts.rejected:,} rejected, "
+                f"{counts.linked:,} linked, {counts.review:,} review, {counts.new:,} new, "
+                f"{counts.shielded:,} shielded ({counts.warnings:,} warnings)",
+                markup=False,
+                highlight=False,
+            )
+        out.print(
+            f"{report.children:,} children, {report.shielded_children:,} shielded by a source, "
+            f"{report.screened_children:,} shielded by the screen (they might be a shielded "
+            f"child), {report.review_items:,} pairs for review; {result['seconds']} s",
+            markup=False,
+            highlight=False,
+        )
+
+    emit(result, as_json=as_json, human=human)

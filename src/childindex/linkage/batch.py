@@ -45,6 +45,9 @@ class BatchResult:
     cluster_of: dict[str, str]
     review_pairs: list[tuple[str, str, float]] = field(default_factory=list)
     scored_pairs: int = 0
+    # Each record some pair joined to another cluster: that pair's probability, and
+    # whether it was an identifier link (the strongest such pair: they join strongest first).
+    joined_by: dict[str, tuple[float, bool]] = field(default_factory=dict)
 
 
 class _Clusters:
@@ -208,6 +211,14 @@ def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult
     return cluster_scored(features, score_pairs(table, features, model))
 
 
+def _linked(result: BatchResult, linked: set[str], pair: _Pair) -> None:
+    """Note that ``pair`` joined its records' clusters (the first such pair of a record is
+    its strongest: pairs join strongest first)."""
+    for uid in (pair.left, pair.right):
+        linked.add(uid)
+        result.joined_by.setdefault(uid, (pair.probability, pair.identifier))
+
+
 def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> BatchResult:
     """Cluster the records of ``features`` over ``scored`` (:func:`score_pairs`).
 
@@ -232,7 +243,7 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
             and not unsure
             and clusters.union(pair.left, pair.right, force=pair.force, identifier=pair.identifier)
         ):
-            linked.update((pair.left, pair.right))
+            _linked(result, linked, pair)
         elif pair.probability >= REVIEW:
             result.review_pairs.append((pair.left, pair.right, pair.probability))
 

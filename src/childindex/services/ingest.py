@@ -79,6 +79,23 @@ class LoadReport:
         return cls(**{k: v for k, v in counts.items() if k in names})
 
 
+def later_version_warning(
+    seen: dict[str, int], filename: str, parsed: ParsedLine
+) -> RecordError | None:
+    """The warning for a record whose id came earlier in the file (``seen``: record id ->
+    its first line, updated here), or None.
+
+    A later record with the same id is an update, even within one file (contract.md); it is
+    said, since a record sent twice in a file may be a fault."""
+    if parsed.record is None:
+        return None
+    earlier = seen.setdefault(parsed.record.record_id, parsed.line)
+    if earlier == parsed.line:
+        return None
+    message = f"record_id also on line {earlier} of this file: loaded as a later version"
+    return RecordError(filename, parsed.line, "record_id", message)
+
+
 @dataclass(slots=True)
 class _Load:
     """One load in progress: its report, callbacks and what it has seen of the file."""
@@ -95,15 +112,9 @@ class _Load:
     def notes(self, parsed: ParsedLine) -> list[RecordError]:
         """The line's warnings, with one more if its record id came earlier in the file."""
         warnings = list(parsed.warnings)
-        if parsed.record is not None:
-            # A later record with the same id is an update, even within one file
-            # (contract.md); say so, since a record sent twice in a file may be a fault.
-            earlier = self.seen.setdefault(parsed.record.record_id, parsed.line)
-            if earlier != parsed.line:
-                message = (
-                    f"record_id also on line {earlier} of this file: loaded as a later version"
-                )
-                warnings.append(RecordError(self.filename, parsed.line, "record_id", message))
+        again = later_version_warning(self.seen, self.filename, parsed)
+        if again is not None:
+            warnings.append(again)
         return warnings
 
     def replay(self, parsed: ParsedLine) -> None:

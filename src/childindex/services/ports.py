@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -372,6 +372,23 @@ class AreaStore(Protocol):
         ...
 
 
+class Clustering(Protocol):
+    """Batch clustering's answer for a set of records (``linkage.batch.BatchResult``)."""
+
+    # Record id ("source:record_id") -> its cluster (the id of one of its records).
+    cluster_of: dict[str, str]
+    # Pairs the model doubts: (record id, record id, probability).
+    review_pairs: list[tuple[str, str, float]]
+    scored_pairs: int
+    # Each record a pair joined to another: that pair's probability, and whether it was an
+    # identifier link.
+    joined_by: dict[str, tuple[float, bool]]
+
+
+# Clusters feature rows (``features_of(payload).as_row()`` and a ``unique_id``).
+Clusterer = Callable[[list[dict[str, Any]]], Clustering]
+
+
 class PairWeigher(Protocol):
     """The trained matching model, asked by the shield screen about two records (ADR 0019)."""
 
@@ -597,6 +614,10 @@ class SourceRecordRepository(Protocol):
     def add_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> None:
         """Store records never held before, each with its first version, its blocking keys
         and a link (``new``) to its child, which must already be saved; set-based."""
+        ...
+
+    def holds_any(self) -> bool:
+        """Whether any source record is held (a first load needs an empty index)."""
         ...
 
     def link(

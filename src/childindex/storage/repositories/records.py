@@ -515,6 +515,10 @@ class SqlSourceRecordRepository:
         )
         return found is not None
 
+    def holds_any(self) -> bool:
+        """Whether any source record is held."""
+        return self._session.execute(select(SR.id).limit(1)).first() is not None
+
     def arrival_order(self) -> Iterator[tuple[Source, str]]:
         """``(source, record_id)`` of every held record, in the order they first arrived
         (source records are numbered as they are first stored)."""

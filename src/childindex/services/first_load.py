@@ -1,0 +1,456 @@
+"""A first load: a country's feeds into an empty index at once (ADR 0026).
+
+``feeds load`` links each record to the children held when it arrives, and screens every
+child it touches as it goes: right for the daily feeds, but a national go-live would take
+days that way. An empty index has nothing to match against but the feeds themselves, so a
+first load reads every file, clusters all their records together (``linkage.batch``, the
+trained model, the same rules as the online engine), writes the children set-based, and then
+runs the shield screen from every shielded child:
+
+1. **Raw first.** Every line of every file is stored as received, the rejected with their
+   errors (file, line, field), the loads recorded as ``feeds load`` records them.
+2. **Clusters.** The first version of each record (by file, then line) is clustered with all
+   the others; each cluster becomes a child, its details by survivorship, shielded if any
+   of its records' sources asks for it (the shield recorded as the source's). Pairs the
+   model doubts, left in two children, are queued for review with their explanation.
+3. **The screen.** Every shielded child is screened as a write to it would be
+   (``shield_screen.screen_child``): each visible child that might be it is shielded and
+   queued, and so on along the chain. The candidate relation is symmetric, so when this
+   ends no visible child scores at or above caution against a shielded one, exactly what
+   screening each visible child as it arrived would have left
+   (``tests/properties/test_first_load.py`` checks it by screening every child again).
+4. **Later versions.** A record id that comes again in a file is a later version, loaded
+   as ``feeds load`` would (``put_version`` then ``link_record``) once the rest is in.
+
+The whole load is one transaction: killed part way, it leaves nothing, and runs again from
+the start. It is refused unless the index holds no source record, while updates are halted,
+and without a trained model (there is nothing to cluster with).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from childindex.audit.chain import AuditEvent
+from childindex.audit.tags import AuditTag
+from childindex.domain.child import Child
+from childindex.domain.errors import Conflict
+from childindex.domain.ids import ChildId
+from childindex.domain.shield import ShieldRule
+from childindex.domain.shield_records import ShieldOrigin
+from childindex.domain.source_record import (
+    ParsedLine,
+    RecordError,
+    Source,
+    SourceRecord,
+    VersionOutcome,
+)
+from childindex.domain.survivorship import asks_for_shield, project
+from childindex.matching.blocking import index_keys
+from childindex.matching.engine import ModelMatchEngine
+from childindex.matching.features import features_of
+from childindex.matching.ports import CandidateRecord
+from childindex.services.areas import route
+from childindex.services.ingest import LoadReport, later_version_warning
+from childindex.services.ingest_batch import BatchCounts
+from childindex.services.key_rules import ensure_keys_current
+from childindex.services.linking import link_record, queue_for_review
+from childindex.services.ports import (
+    Clusterer,
+    NewLinkedRecord,
+    RawLine,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from childindex.services.shield_screen import DEFAULT_RULE, screen_child
+
+# Rows written by one statement.
+CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFile:
+    """One file of a first load: its source, name, content hash and parsed lines."""
+
+    source: Source
+    filename: str
+    content_sha256: str
+    lines: Iterable[ParsedLine]
+
+
+@dataclass(slots=True)
+class FirstLoadReport:
+    """What a first load did: each file's counts, as ``feeds load`` reports them, and the
+    children it made."""
+
+    files: list[tuple[FeedFile, LoadReport]] = field(default_factory=list)
+    children: int = 0
+    shielded_children: int = 0  # by a source's flag
+    screened_children: int = 0  # shielded by the screen: they might be a shielded child
+    review_items: int = 0
+    scored_pairs: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """The totals (for the CLI and the audit)."""
+        totals = {
+            "children": self.children,
+            "shielded_children": self.shielded_children,
+            "screened_children": self.screened_children,
+            "review_items": self.review_items,
+            "scored_pairs": self.scored_pairs,
+        }
+        for _, report in self.files:
+            for name, value in report.counts().items():
+                if name not in {"load_id", "resumed_after_line", "last_line"}:
+                    totals[name] = totals.get(name, 0) + value
+        return totals
+
+
+@dataclass(slots=True)
+class _Held:
+    """An accepted record's first version, with where it came from."""
+
+    record: SourceRecord
+    raw_id: int
+    report: LoadReport
+
+    @property
+    def uid(self) -> str:
+        return f"{self.record.source.value}:{self.record.record_id}"
+
+
+class FirstLoadRefused(Conflict):
+    """The index is not empty, updates are halted, or there is no model."""
+
+
+def first_load(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    files: Sequence[FeedFile],
+    cluster: Clusterer,
+    engine: ModelMatchEngine,
+    actor: str,
+    now: datetime,
+    on_error: Callable[[RecordError], None] = lambda _e: None,
+    on_warning: Callable[[RecordError], None] = lambda _e: None,
+    on_phase: Callable[[str], None] = lambda _p: None,
+    rule: ShieldRule = DEFAULT_RULE,
+) -> FirstLoadReport:
+    """Load ``files`` into an empty index in one transaction (see the module); audited."""
+    result = FirstLoadReport()
+    with uow_factory() as uow:
+        uow.shields.lock_screen()
+        _refuse_unless_empty(uow)
+        ensure_keys_current(uow)
+        held: list[_Held] = []
+        later: list[_Held] = []
+        for feed in files:
+            on_phase(f"reading {feed.filename}")
+            report = _store_raw(uow, feed, held, later, on_error=on_error, on_warning=on_warning)
+            result.files.append((feed, report))
+        on_phase(f"clustering {len(held):,} records")
+        children = _cluster(uow, held, cluster, result)
+        on_phase(f"writing {len(children.children):,} children")
+        _write(uow, children, actor=actor)
+        uow.feeds.refresh_statistics()  # the screen's queries need the planner to know them
+        _queue_doubts(uow, children, engine, result, now=now)
+        children.count()
+        on_phase(f"screening {result.shielded_children:,} shielded children")
+        _screen(uow, children, rule, result)
+        for item in later:  # later versions of a record, as ``feeds load`` loads them
+            _one_by_one(uow, item, engine=engine, actor=actor, rule=rule)
+        for feed, report in result.files:
+            uow.feeds.finish_load(load_id=report.load_id, summary=report.counts())
+            uow.audit.record(
+                AuditEvent(
+                    tag=AuditTag.FEED_LOADED,
+                    actor=actor,
+                    at=now,
+                    detail={
+                        "source": feed.source.value,
+                        "file": feed.filename,
+                        "first_load": True,
+                        **report.counts(),
+                    },
+                )
+            )
+        uow.feeds.refresh_statistics()
+        on_phase("committing")
+        uow.commit()
+    return result
+
+
+def _refuse_unless_empty(uow: UnitOfWork) -> None:
+    halt = uow.system.halt()
+    if halt is not None:
+        msg = f"updates are halted ({halt.reason}): a first load waits for `childindex halt off`"
+        raise FirstLoadRefused(msg)
+    if uow.records.holds_any():
+        msg = (
+            "the index already holds source records: a first load is only for an empty "
+            "index; load each feed with `childindex feeds load SOURCE PATH`"
+        )
+        raise FirstLoadRefused(msg)
+
+
+def _store_raw(
+    uow: UnitOfWork,
+    feed: FeedFile,
+    held: list[_Held],
+    later: list[_Held],
+    *,
+    on_error: Callable[[RecordError], None],
+    on_warning: Callable[[RecordError], None],
+) -> LoadReport:
+    """Store every line of ``feed`` raw; note the accepted (first versions in ``held``,
+    later ones in ``later``); report the rejected and the warnings."""
+    report = LoadReport(
+        load_id=uow.feeds.start_load(
+            source=feed.source, filename=feed.filename, content_sha256=feed.content_sha256
+        )
+    )
+    seen: dict[str, int] = {}
+    chunk: list[ParsedLine] = []
+
+    def flush() -> None:
+        raw_ids = uow.feeds.store_raw_many(
+            load_id=report.load_id,
+            lines=[
+                RawLine(p.line, p.text, None if p.record is not None else list(p.errors))
+                for p in chunk
+            ],
+        )
+        for parsed, raw_id in zip(chunk, raw_ids, strict=True):
+            report.read += 1
+            report.last_line = parsed.line
+            warnings = list(parsed.warnings)
+            again = later_version_warning(seen, feed.filename, parsed)
+            if again is not None:
+                warnings.append(again)
+            for warning in warnings:
+                report.warnings += 1
+                on_warning(warning)
+            if parsed.record is None:
+                report.rejected += 1
+                for error in parsed.errors:
+                    on_error(error)
+                continue
+            report.accepted += 1
+            (later if again is not None else held).append(_Held(parsed.record, raw_id, report))
+        chunk.clear()
+
+    for parsed in feed.lines:
+        chunk.append(parsed)
+        if len(chunk) >= CHUNK:
+            flush()
+    if chunk:
+        flush()
+    return report
+
+
+@dataclass(slots=True)
+class _Made:
+    """A child the first load makes, with its records (first versions) in load order."""
+
+    child: Child
+    records: list[_Held]
+
+    def in_order(self) -> list[SourceRecord]:
+        """Its records in ``(source, record_id)`` order, as survivorship reads them."""
+        return _in_order(self.records)
+
+
+def _in_order(items: Iterable[_Held]) -> list[SourceRecord]:
+    return sorted((i.record for i in items), key=lambda r: (r.source.value, r.record_id))
+
+
+@dataclass(slots=True)
+class _Clustered:
+    """The children a first load makes, by their records' ids, and what joined them."""
+
+    children: list[_Made] = field(default_factory=list)
+    of: dict[str, _Made] = field(default_factory=dict)  # record uid -> its child
+    joined_by: dict[str, tuple[float, bool]] = field(default_factory=dict)
+    doubts: list[tuple[str, str, float]] = field(default_factory=list)
+    queued: set[str] = field(default_factory=set)  # records given a review item
+
+    def provenance(self, one: _Made, item: _Held) -> tuple[str, float | None]:
+        """How ``item`` came to ``one``: ``new`` for the child's first record (or one no
+        pair joined), else ``identifier`` or ``score`` with the pair's probability."""
+        joined = self.joined_by.get(item.uid) if item is not one.records[0] else None
+        if joined is None:
+            return "new", None
+        return ("identifier" if joined[1] else "score"), joined[0]
+
+    def count(self) -> None:
+        """Add each record to its file's report once: review (given an item), new or
+        linked, as ``feeds load`` counts a record; and shielded."""
+        for one in self.children:
+            for item in one.records:
+                report = item.report
+                if item.uid in self.queued:
+                    report.review += 1
+                elif self.provenance(one, item)[0] == "new":
+                    report.new += 1
+                else:
+                    report.linked += 1
+                if one.child.shielded:
+                    report.shielded += 1
+
+
+def _cluster(
+    uow: UnitOfWork, held: list[_Held], cluster: Clusterer, result: FirstLoadReport
+) -> _Clustered:
+    """Cluster the records; one child per cluster, in load order of its first record."""
+    made = _Clustered()
+    if not held:
+        return made
+    rows = [{"unique_id": h.uid, **features_of(h.record.payload).as_row()} for h in held]
+    clustered = cluster(rows)
+    result.scored_pairs = clustered.scored_pairs
+    made.joined_by, made.doubts = clustered.joined_by, clustered.review_pairs
+    members: dict[str, list[_Held]] = {}
+    for item in held:
+        members.setdefault(clustered.cluster_of[item.uid], []).append(item)
+    authorities: dict[str, str | None] = {}
+
+    def authority(district: str) -> str | None:
+        if district not in authorities:
+            authorities[district] = uow.areas.authority_for(district)
+        return authorities[district]
+
+    for items in members.values():
+        child_id = ChildId.new()
+        child = route(uow, project(child_id, _in_order(items), shielded=False), lookup=authority)
+        one = _Made(child, items)
+        made.children.append(one)
+        for item in items:
+            made.of[item.uid] = one
+    result.children = len(made.children)
+    result.shielded_children = sum(m.child.shielded for m in made.children)
+    return made
+
+
+def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
+    """Write the children, then their records and links (a link refers to its child), then
+    each child given several records or a shield once more with its records (its other
+    identities, and its records' shield); record each source's shield."""
+    for start in range(0, len(made.children), CHUNK):
+        uow.children.add_new([m.child for m in made.children[start : start + CHUNK]])
+    items: list[NewLinkedRecord] = []
+    for one in made.children:
+        for item in one.records:
+            decided_by, score = made.provenance(one, item)
+            items.append(
+                NewLinkedRecord(
+                    record=item.record,
+                    raw_id=item.raw_id,
+                    child_id=one.child.child_id,
+                    index_keys=index_keys(features_of(item.record.payload)),
+                    decided_by=decided_by,
+                    score=score,
+                )
+            )
+            if len(items) >= CHUNK:
+                uow.records.add_new_linked(items=items, actor=actor)
+                items = []
+    uow.records.add_new_linked(items=items, actor=actor)
+    again = [
+        (m.child, m.in_order()) for m in made.children if len(m.records) > 1 or m.child.shielded
+    ]
+    for start in range(0, len(again), CHUNK):
+        uow.children.save_many(again[start : start + CHUNK])
+    for one in made.children:
+        if one.child.shielded:
+            flagged = sorted(
+                {i.record.source.value for i in one.records if asks_for_shield(i.record)}
+            )
+            uow.shields.add_shield(
+                child_id=one.child.child_id.value,
+                origin=ShieldOrigin.SOURCE,
+                reason=f"flagged by source: {', '.join(flagged)}",
+                set_by=actor,
+                review_date=None,
+            )
+
+
+def _queue_doubts(
+    uow: UnitOfWork,
+    made: _Clustered,
+    engine: ModelMatchEngine,
+    result: FirstLoadReport,
+    *,
+    now: datetime,
+) -> None:
+    """Queue each pair the model doubts, left in two children, for an officer: the later
+    record (in load order) against the other's child, with the engine's explanation."""
+    order = {uid: n for n, uid in enumerate(item.uid for m in made.children for item in m.records)}
+    asked: set[tuple[str, str]] = set()
+    for a, b, probability in sorted(made.doubts, key=lambda d: (order[d[0]], order[d[1]])):
+        first, then = sorted((a, b), key=order.__getitem__)
+        mine, theirs = made.of[then], made.of[first]
+        if mine is theirs or (then, first) in asked:
+            continue
+        asked.add((then, first))
+        item = next(i for i in mine.records if i.uid == then)
+        other = next(i for i in theirs.records if i.uid == first)
+        candidate = theirs.child.child_id
+        decision = engine.decide_among(
+            features_of(item.record.payload),
+            [
+                CandidateRecord(
+                    candidate,
+                    other.record.source.value,
+                    other.record.record_id,
+                    other.record.payload,
+                )
+            ],
+        )
+        queued = queue_for_review(
+            uow,
+            record=item.record,
+            decision=replace(decision, child_id=candidate, probability=probability),
+            held_by=mine.child.child_id,
+            now=now,
+        )
+        if queued is not None:
+            result.review_items += 1
+            made.queued.add(then)
+
+
+def _screen(uow: UnitOfWork, made: _Clustered, rule: ShieldRule, result: FirstLoadReport) -> None:
+    """Screen every shielded child, in load order of its first record, as a write to it
+    would (see the module)."""
+    for one in made.children:
+        if not one.child.shielded:
+            continue
+        outcome = screen_child(uow, one.child.child_id, rule=rule)
+        result.screened_children += len(outcome.also_shielded)
+        if outcome.also_shielded:
+            shielded = set(outcome.also_shielded)
+            for other in made.children:
+                if other.child.child_id.value in shielded:
+                    for item in other.records:
+                        item.report.cautioned += 1
+                        item.report.shielded += 1
+
+
+def _one_by_one(
+    uow: UnitOfWork, item: _Held, *, engine: ModelMatchEngine, actor: str, rule: ShieldRule
+) -> None:
+    """A later version of a record: stored and linked as ``feeds load`` does it."""
+    outcome = uow.records.put_version(record=item.record, raw_id=item.raw_id)
+    report = item.report
+    if outcome is VersionOutcome.UNCHANGED:
+        report.unchanged += 1
+        return
+    if outcome is VersionOutcome.STALE:
+        report.stale += 1
+        return
+    linked = link_record(uow=uow, record=item.record, engine=engine, actor=actor, rule=rule)
+    counts = BatchCounts()
+    counts.add_link(linked)
+    for name in ("linked", "review", "new", "shielded", "cautioned", "joined"):
+        setattr(report, name, getattr(report, name) + getattr(counts, name))

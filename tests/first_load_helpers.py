@@ -1,0 +1,120 @@
+"""Helpers for the first-load tests: a trained model, running a first load of files, and the
+end state's invariants read back from the database."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from app_fixtures import FIXED_NOW, TEST_CIPHER
+from childindex.domain.ids import ChildId
+from childindex.domain.source_record import RecordError, Source
+from childindex.feeds.formats import FORMATS
+from childindex.linkage.batch import cluster
+from childindex.linkage.feed_files import read_country
+from childindex.linkage.training import feature_rows, train
+from childindex.matching.engine import ModelMatchEngine
+from childindex.services import first_load
+from childindex.services.shield_screen import DEFAULT_RULE, screen_child
+from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
+from childindex.synth import generate
+
+FILES = {
+    Source.HEALTH: "health.jsonl",
+    Source.SCHOOL: "school.csv",
+    Source.BENEFIT: "benefit.csv",
+    Source.LA: "la.jsonl",
+}
+
+
+class Model(dict[str, Any]):
+    """A trained model document, shown by its version only (Hypothesis shows a test's
+    arguments with each example)."""
+
+    def __repr__(self) -> str:
+        return f"Model({self.get('model_version')!r})"
+
+
+def trained_country(directory: Path, children: int, seed: int) -> Model:
+    """Write a synthetic country into ``directory`` (more shielded children than the
+    default, so the screen has work) and return a model trained on it."""
+    generate(children, seed, directory, shielded_rate=0.04)
+    return Model(train(feature_rows(read_country(directory)), seed=seed))
+
+
+def factory_for(engine: Engine, model: dict[str, Any]) -> SqlUnitOfWorkFactory:
+    """Units of work whose shield screen asks the trained model, as the service's do."""
+    return SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER, weigher=ModelMatchEngine(model))
+
+
+def run_first_load(
+    factory: SqlUnitOfWorkFactory,
+    model: dict[str, Any],
+    files: dict[Source, bytes],
+    *,
+    errors: list[RecordError] | None = None,
+) -> first_load.FirstLoadReport:
+    """A first load of ``files`` (source -> content), through the real readers."""
+    feeds = [
+        first_load.FeedFile(
+            source,
+            FILES[source],
+            hashlib.sha256(data).hexdigest(),
+            FORMATS[source].read_file(data, file=FILES[source], now=FIXED_NOW),
+        )
+        for source, data in files.items()
+    ]
+    found = errors if errors is not None else []
+    return first_load.first_load(
+        uow_factory=factory,
+        files=feeds,
+        cluster=lambda rows: cluster(rows, model),
+        engine=ModelMatchEngine(model),
+        actor="test",
+        now=FIXED_NOW,
+        on_error=found.append,
+        on_warning=found.append,
+    )
+
+
+def current_links(engine: Engine) -> dict[tuple[str, str], tuple[str, bool]]:
+    """Each source record's current child, and whether that child is shielded; a record
+    with two current links fails here."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT s.source, s.record_id, c.child_id, c.shielded FROM links l "
+                "JOIN source_records s ON s.id = l.source_record_id "
+                "JOIN children c ON c.child_id = l.child_id "
+                "WHERE l.ended_at IS NULL AND c.status = 'active'"
+            )
+        ).all()
+    found: dict[tuple[str, str], tuple[str, bool]] = {}
+    for source, record_id, child_id, shielded in rows:
+        assert (source, record_id) not in found, f"{source}/{record_id} is on two children"
+        found[(source, record_id)] = (child_id, bool(shielded))
+    return found
+
+
+def visible_children(engine: Engine) -> Iterator[str]:
+    with engine.connect() as connection:
+        yield from connection.execute(
+            text("SELECT child_id FROM children WHERE status = 'active' AND NOT shielded")
+        ).scalars()
+
+
+def screened_again(factory: SqlUnitOfWorkFactory, engine: Engine) -> list[str]:
+    """Every visible child the shield screen would caution if it were written now (each
+    screened in a unit of work rolled back): what the load should have left none of."""
+    cautioned = []
+    with factory() as uow:
+        for child_id in list(visible_children(engine)):
+            outcome = screen_child(uow, ChildId(child_id), rule=DEFAULT_RULE)
+            if outcome.shielded or outcome.cautions:
+                cautioned.append(child_id)
+        uow.rollback()
+    return cautioned

@@ -1,0 +1,133 @@
+"""A first load (``services/first_load.py``, ADR 0026) of a synthetic country: every record
+on one child, none of a shielded person's records on a visible child, no visible child the
+screen would still caution, quality as the feed path's; refused on a non-empty index or
+during a halt, changing nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from app_fixtures import FIXED_NOW, make_health_record
+from childindex.domain.halt import HaltState
+from childindex.domain.source_record import Source
+from childindex.linkage.feed_files import read_truth
+from childindex.services.first_load import FirstLoadRefused
+from childindex.services.ports import UnitOfWorkFactory
+from feed_state import load_lines, state
+from first_load_helpers import (
+    FILES,
+    current_links,
+    factory_for,
+    run_first_load,
+    screened_again,
+    trained_country,
+)
+
+
+@pytest.fixture(scope="module")
+def country(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    directory = tmp_path_factory.mktemp("first_load_country")
+    return directory, trained_country(directory, 1200, 5)
+
+
+def _files(directory: Path) -> dict[Source, bytes]:
+    return {source: (directory / name).read_bytes() for source, name in FILES.items()}
+
+
+def _pairs(groups: Counter[Any]) -> int:
+    return sum(n * (n - 1) // 2 for n in groups.values())
+
+
+def test_a_first_load_puts_every_record_on_one_child_and_leaves_no_shielded_person_visible(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    directory, model = country
+    factory = factory_for(engine, model)
+    files = _files(directory)
+    report = run_first_load(factory, model, files)
+
+    truth = read_truth(directory)
+    links = current_links(engine)
+    # Every record of every file is held, each on exactly one child (``current_links``).
+    assert {f"{s}:{r}" for s, r in links} == set(truth)
+    lines = sum(len(data.splitlines()) for data in files.values())
+    with engine.connect() as connection:
+        raw = connection.execute(text("SELECT count(*) FROM raw_records")).scalar_one()
+    assert raw == lines - 2  # the two CSV files' headers are not records
+    # Fail closed: every record of a shielded person is on a shielded child.
+    with (directory / "shielded.csv").open(encoding="utf-8") as handle:
+        shielded_people = {row["person_key"] for row in csv.DictReader(handle)}
+    of_shielded = [k for k in links if truth[f"{k[0]}:{k[1]}"] in shielded_people]
+    assert of_shielded
+    assert all(links[k][1] for k in of_shielded)
+    # No visible child left that the screen would caution against a shielded one.
+    assert screened_again(factory, engine) == []
+    # The files' counts add up, and the children match the report.
+    for _, counts in report.files:
+        assert counts.accepted == counts.linked + counts.review + counts.new
+        assert counts.read == counts.accepted + counts.rejected
+    assert len({child for child, _ in links.values()}) == report.children
+    # Quality: the clusters against the country's truth.
+    together = _pairs(Counter((links[k][0], truth[f"{k[0]}:{k[1]}"]) for k in links))
+    predicted = _pairs(Counter(child for child, _ in links.values()))
+    actual = _pairs(Counter(truth.values()))
+    assert together / predicted >= 0.999  # precision
+    assert together / actual >= 0.99  # recall
+
+
+def test_a_first_load_is_refused_on_an_index_holding_records_and_changes_nothing(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    directory, model = country
+    factory = factory_for(engine, model)
+    load_lines(factory, [json.dumps(make_health_record())], batch_size=10)
+    before = state(engine)
+    with pytest.raises(FirstLoadRefused, match="already holds source records"):
+        run_first_load(factory, model, _files(directory))
+    assert state(engine) == before
+
+
+def test_a_first_load_is_refused_while_updates_are_halted(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    directory, model = country
+    factory = factory_for(engine, model)
+    with factory() as uow:
+        uow.system.set_halt(HaltState(reason="go-live rehearsal", set_by="test", since=FIXED_NOW))
+        uow.commit()
+    with pytest.raises(FirstLoadRefused, match="go-live rehearsal"):
+        run_first_load(factory, model, _files(directory))
+    assert current_links(engine) == {}
+
+
+def test_a_first_load_rejects_bad_lines_by_file_line_and_field_and_loads_later_versions(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    _, model = country
+    factory = factory_for(engine, model)
+    first = make_health_record(record_id="H1", updated_at="2026-01-01T00:00:00Z")
+    later = dict(first, address_line1="3 New Street", updated_at="2026-02-01T00:00:00Z")
+    bad = dict(make_health_record(record_id="H2"), birth_date="2015-02-30")
+    data = "\n".join(json.dumps(r) for r in (first, bad, later)).encode() + b"\n"
+    errors: list[Any] = []
+    report = run_first_load(factory, model, {Source.HEALTH: data}, errors=errors)
+
+    (_, counts), *_ = report.files
+    assert (counts.read, counts.accepted, counts.rejected, counts.warnings) == (3, 2, 1, 1)
+    assert (counts.new, counts.linked) == (1, 1)  # the later version, linked as held
+    rejected = [e for e in errors if e.field == "birth_date"]
+    assert [(e.file, e.line) for e in rejected] == [("health.jsonl", 2)]
+    assert [(e.line, e.field) for e in errors if e.field == "record_id"] == [(3, "record_id")]
+    with engine.connect() as connection:
+        versions = connection.execute(
+            text("SELECT count(*) FROM source_record_versions")
+        ).scalar_one()
+    assert versions == 2
+    assert list(current_links(engine)) == [("health", "H1")]
