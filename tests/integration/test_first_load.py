@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from app_fixtures import FIXED_NOW, make_health_record
+from childindex.domain.errors import Halted
 from childindex.domain.halt import HaltState
 from childindex.domain.source_record import Source
 from childindex.linkage.feed_files import read_truth
@@ -102,7 +103,7 @@ def test_a_first_load_is_refused_while_updates_are_halted(
     with factory() as uow:
         uow.system.set_halt(HaltState(reason="go-live rehearsal", set_by="test", since=FIXED_NOW))
         uow.commit()
-    with pytest.raises(FirstLoadRefused, match="go-live rehearsal"):
+    with pytest.raises(Halted, match="go-live rehearsal"):
         run_first_load(factory, model, _files(directory))
     assert current_links(engine) == {}
 

@@ -50,13 +50,14 @@ from childindex.domain.source_record import (
 from childindex.domain.survivorship import asks_for_shield, project
 from childindex.matching.blocking import index_keys
 from childindex.matching.engine import ModelMatchEngine
-from childindex.matching.features import features_of
+from childindex.matching.features import Features, features_of
 from childindex.matching.ports import CandidateRecord
 from childindex.services.areas import route
 from childindex.services.ingest import LoadReport, later_version_warning
 from childindex.services.ingest_batch import BatchCounts
 from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import link_record, queue_for_review
+from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import (
     Clusterer,
     NewLinkedRecord,
@@ -115,6 +116,10 @@ class _Held:
     record: SourceRecord
     raw_id: int
     report: LoadReport
+    features: Features = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.features = features_of(self.record.payload)
 
     @property
     def uid(self) -> str:
@@ -122,7 +127,7 @@ class _Held:
 
 
 class FirstLoadRefused(Conflict):
-    """The index is not empty, updates are halted, or there is no model."""
+    """The index is not empty."""
 
 
 def first_load(
@@ -141,7 +146,7 @@ def first_load(
     """Load ``files`` into an empty index in one transaction (see the module); audited."""
     result = FirstLoadReport()
     with uow_factory() as uow:
-        uow.shields.lock_screen()
+        ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
         _refuse_unless_empty(uow)
         ensure_keys_current(uow)
         held: list[_Held] = []
@@ -183,10 +188,6 @@ def first_load(
 
 
 def _refuse_unless_empty(uow: UnitOfWork) -> None:
-    halt = uow.system.halt()
-    if halt is not None:
-        msg = f"updates are halted ({halt.reason}): a first load waits for `childindex halt off`"
-        raise FirstLoadRefused(msg)
     if uow.records.holds_any():
         msg = (
             "the index already holds source records: a first load is only for an empty "
@@ -307,7 +308,7 @@ def _cluster(
     made = _Clustered()
     if not held:
         return made
-    rows = [{"unique_id": h.uid, **features_of(h.record.payload).as_row()} for h in held]
+    rows = [{"unique_id": h.uid, **h.features.as_row()} for h in held]
     clustered = cluster(rows)
     result.scored_pairs = clustered.scored_pairs
     made.joined_by, made.doubts = clustered.joined_by, clustered.review_pairs
@@ -348,7 +349,7 @@ def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
                     record=item.record,
                     raw_id=item.raw_id,
                     child_id=one.child.child_id,
-                    index_keys=index_keys(features_of(item.record.payload)),
+                    index_keys=index_keys(item.features),
                     decided_by=decided_by,
                     score=score,
                 )
@@ -398,7 +399,7 @@ def _queue_doubts(
         other = next(i for i in theirs.records if i.uid == first)
         candidate = theirs.child.child_id
         decision = engine.decide_among(
-            features_of(item.record.payload),
+            item.features,
             [
                 CandidateRecord(
                     candidate,
@@ -423,18 +424,16 @@ def _queue_doubts(
 def _screen(uow: UnitOfWork, made: _Clustered, rule: ShieldRule, result: FirstLoadReport) -> None:
     """Screen every shielded child, in load order of its first record, as a write to it
     would (see the module)."""
+    by_id = {one.child.child_id.value: one for one in made.children}
     for one in made.children:
         if not one.child.shielded:
             continue
         outcome = screen_child(uow, one.child.child_id, rule=rule)
         result.screened_children += len(outcome.also_shielded)
-        if outcome.also_shielded:
-            shielded = set(outcome.also_shielded)
-            for other in made.children:
-                if other.child.child_id.value in shielded:
-                    for item in other.records:
-                        item.report.cautioned += 1
-                        item.report.shielded += 1
+        for child_id in outcome.also_shielded:
+            for item in by_id[child_id].records:
+                item.report.cautioned += 1
+                item.report.shielded += 1
 
 
 def _one_by_one(
