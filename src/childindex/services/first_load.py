@@ -69,6 +69,9 @@ from childindex.services.shield_screen import DEFAULT_RULE, screen_child
 
 # Rows written by one statement.
 CHUNK = 2000
+# Pages a first load keeps in memory: its one transaction writes every index of a country,
+# and with the usual cache (64 MiB) SQLite wrote each page out many times over.
+CACHE_MIB = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,7 @@ def first_load(
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
         _refuse_unless_empty(uow)
         ensure_keys_current(uow)
+        uow.feeds.hold_pages(CACHE_MIB)
         held: list[_Held] = []
         later: list[_Held] = []
         for feed in files:

@@ -510,6 +510,13 @@ class FeedStore(Protocol):
         None if it has finished or there is no such load."""
         ...
 
+    def hold_pages(self, mebibytes: int) -> None:
+        """For the rest of this unit of work's connection, keep up to ``mebibytes`` of the
+        database's pages in memory (SQLite's page cache; PostgreSQL's is the server's): a
+        transaction far larger than the usual cache otherwise writes each page out again
+        and again as it spills."""
+        ...
+
     def refresh_statistics(self) -> None:
         """Let the database's planner see how big the tables a load fills have grown."""
         ...

@@ -179,6 +179,12 @@ class SqlFeedStore:
         ).scalar_one_or_none()
         return line
 
+    def hold_pages(self, mebibytes: int) -> None:
+        """``PRAGMA cache_size`` on SQLite, for this connection; nothing on PostgreSQL."""
+        connection = self._session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{int(mebibytes) * 1024}")
+
     def refresh_statistics(self) -> None:
         """ANALYZE the tables a load fills, so that the planner knows them. PostgreSQL
         otherwise goes on costing them as empty (a young table's statistics send it to
