@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 
 from app_fixtures import FIXED_NOW, TEST_CIPHER
@@ -20,6 +22,7 @@ from childindex.linkage.training import feature_rows, train
 from childindex.matching.engine import ModelMatchEngine
 from childindex.services import first_load
 from childindex.services.shield_screen import DEFAULT_RULE, screen_child
+from childindex.storage.models import Base
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from childindex.synth import generate
 
@@ -98,6 +101,14 @@ def current_links(engine: Engine) -> dict[tuple[str, str], tuple[str, bool]]:
         assert (source, record_id) not in found, f"{source}/{record_id} is on two children"
         found[(source, record_id)] = (child_id, bool(shielded))
     return found
+
+
+def schema_differences(engine: Engine) -> list[object]:
+    """How the database's schema differs from the models (and so from the migrations,
+    ``test_migrations.py``): a first load drops indexes and must make every one again."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
 
 
 def visible_children(engine: Engine) -> Iterator[str]:

@@ -27,6 +27,7 @@ from first_load_helpers import (
     current_links,
     factory_for,
     run_first_load,
+    schema_differences,
     screened_again,
     trained_country,
 )
@@ -70,6 +71,8 @@ def test_a_first_load_puts_every_record_on_one_child_and_leaves_no_shielded_pers
     assert all(links[k][1] for k in of_shielded)
     # No visible child left that the screen would caution against a shielded one.
     assert screened_again(factory, engine) == []
+    # Every index the load dropped to write its rows faster is there again.
+    assert schema_differences(engine) == []
     # The files' counts add up, and the children match the report.
     for _, counts in report.files:
         assert counts.accepted == counts.linked + counts.review + counts.new

@@ -153,6 +153,7 @@ def first_load(
         _refuse_unless_empty(uow)
         ensure_keys_current(uow)
         uow.feeds.hold_pages(CACHE_MIB)
+        uow.feeds.defer_indexes()  # made again once the rows are in, before the screen
         held: list[_Held] = []
         later: list[_Held] = []
         for feed in files:
@@ -163,6 +164,8 @@ def first_load(
         children = _cluster(uow, held, cluster, result)
         on_phase(f"writing {len(children.children):,} children")
         _write(uow, children, actor=actor)
+        on_phase("indexing")
+        uow.feeds.build_indexes()
         uow.feeds.refresh_statistics()  # the screen's queries need the planner to know them
         _queue_doubts(uow, children, engine, result, now=now)
         children.count()

@@ -510,6 +510,16 @@ class FeedStore(Protocol):
         None if it has finished or there is no such load."""
         ...
 
+    def defer_indexes(self) -> None:
+        """Drop, in this unit of work, the indexes that rows land at random places in and
+        that no write reads (blocking keys by key, the children's search keys): for a bulk
+        write into empty tables, which ``build_indexes`` then indexes in one pass each."""
+        ...
+
+    def build_indexes(self) -> None:
+        """Make again the indexes ``defer_indexes`` dropped."""
+        ...
+
     def hold_pages(self, mebibytes: int) -> None:
         """For the rest of this unit of work's connection, keep up to ``mebibytes`` of the
         database's pages in memory (SQLite's page cache; PostgreSQL's is the server's): a

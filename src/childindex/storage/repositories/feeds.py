@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Index, bindparam, func, insert, select, update
 
 from childindex.domain.source_record import LoadCheckpoint
 from childindex.storage.bulk import insert_rows
@@ -13,6 +13,7 @@ from childindex.storage.cipher import FieldCipher
 from childindex.storage.models import (
     LOAD_FINISHED,
     LOAD_RUNNING,
+    Base,
     BlockingKeyRow,
     ChildRow,
     FeedLoadRow,
@@ -80,6 +81,25 @@ _LOADED_TABLES = tuple(
         ShieldIdentityRow,
     )
 )
+
+
+# Indexes a first load builds after its rows (``defer_indexes``): each keyed by a digest or
+# a name's sound, so rows land at random places in them, and nothing the load writes with
+# reads them. Those its writes read (a child's links and identities, the unique ones) stay.
+_DEFERRED: tuple[tuple[str, tuple[str, ...] | None], ...] = (
+    (BlockingKeyRow.__tablename__, ("ix_record_blocking_keys_key",)),
+    (SearchKeyRow.__tablename__, None),  # all of them
+    (ChildRow.__tablename__, ("ix_children_shielded_la_code",)),
+)
+
+
+def _deferred() -> list[Index]:
+    return [
+        index
+        for table, names in _DEFERRED
+        for index in sorted(Base.metadata.tables[table].indexes, key=lambda i: str(i.name))
+        if names is None or index.name in names
+    ]
 
 
 class SqlFeedStore:
@@ -178,6 +198,19 @@ class SqlFeedStore:
             )
         ).scalar_one_or_none()
         return line
+
+    def defer_indexes(self) -> None:
+        """Drop the indexes a bulk write into empty tables need not keep up as it goes
+        (``_DEFERRED``); ``build_indexes`` makes them again, in this same transaction."""
+        connection = self._session.connection()
+        for index in _deferred():
+            index.drop(connection)
+
+    def build_indexes(self) -> None:
+        """Make again every index ``defer_indexes`` dropped, as the migrations made them."""
+        connection = self._session.connection()
+        for index in _deferred():
+            index.create(connection)
 
     def hold_pages(self, mebibytes: int) -> None:
         """``PRAGMA cache_size`` on SQLite, for this connection; nothing on PostgreSQL."""
