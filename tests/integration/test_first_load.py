@@ -78,6 +78,18 @@ def test_a_first_load_puts_every_record_on_one_child_and_leaves_no_shielded_pers
         assert counts.accepted == counts.linked + counts.review + counts.new
         assert counts.read == counts.accepted + counts.rejected
     assert len({child for child, _ in links.values()}) == report.children
+    # Each pair queued for review: a record on its child against another child, explained.
+    with engine.connect() as connection:
+        items = connection.execute(
+            text(
+                "SELECT s.source, s.record_id, r.record_child_id, r.candidate_child_id, "
+                "r.weights FROM review_items r JOIN source_records s ON s.id = r.source_record_id"
+            )
+        ).all()
+    assert len(items) == report.review_items > 0
+    for source, record_id, record_child, candidate, weights in items:
+        assert links[(source, record_id)][0] == record_child != candidate
+        assert weights
     # Quality: the clusters against the country's truth.
     together = _pairs(Counter((links[k][0], truth[f"{k[0]}:{k[1]}"]) for k in links))
     predicted = _pairs(Counter(child for child, _ in links.values()))

@@ -283,6 +283,7 @@ class _Clustered:
     joined_by: dict[str, tuple[float, bool]] = field(default_factory=dict)
     doubts: list[tuple[str, str, float]] = field(default_factory=list)
     queued: set[str] = field(default_factory=set)  # records given a review item
+    order: dict[str, int] = field(default_factory=dict)  # record uid -> place in the load
 
     def provenance(self, one: _Made, item: _Held) -> tuple[str, float | None]:
         """How ``item`` came to ``one``: ``new`` for the child's first record (or one no
@@ -319,6 +320,7 @@ def _cluster(
     clustered = cluster(rows)
     result.scored_pairs = clustered.scored_pairs
     made.joined_by, made.doubts = clustered.joined_by, clustered.review_pairs
+    made.order = {item.uid: n for n, item in enumerate(held)}
     members: dict[str, list[_Held]] = {}
     for item in held:
         members.setdefault(clustered.cluster_of[item.uid], []).append(item)
@@ -394,7 +396,7 @@ def _queue_doubts(
 ) -> None:
     """Queue each pair the model doubts, left in two children, for an officer: the later
     record (in load order) against the other's child, with the engine's explanation."""
-    order = {uid: n for n, uid in enumerate(item.uid for m in made.children for item in m.records)}
+    order = made.order
     asked: set[tuple[str, str]] = set()
     for a, b, probability in sorted(made.doubts, key=lambda d: (order[d[0]], order[d[1]])):
         first, then = sorted((a, b), key=order.__getitem__)
