@@ -208,19 +208,22 @@ def test_candidates_are_exactly_the_rows_sharing_a_screen_key(
 
 
 @ON_THE_DATABASE
-@given(world=worlds(), probe=identities())
-def test_a_batch_finds_in_memory_the_shielded_candidates_the_store_finds(
+@given(world=worlds(), probe=identities(), shielded=st.booleans())
+def test_memory_finds_the_candidates_the_store_finds(
     engine: Engine,
     uow_factory: SqlUnitOfWorkFactory,
     world: list[tuple[Child, list[SourceRecord]]],
     probe: dict[str, Any],
+    shielded: bool,
 ) -> None:
     # A batch of a feed load screens each new child against the shielded children held in
-    # memory (``services/screen_index.py``), by the same keys and the same narrowing.
+    # memory (``services/screen_index.py``), and a first load's walks ask the visible ones
+    # held in memory (``services/first_load.py``): by the same keys and the same narrowing.
     keys = _stored(uow_factory, engine, world, probe)
     with uow_factory() as uow:
-        stored = Counter(uow.shields.candidates(keys, shielded=True))
-        held = Counter(ShieldedIndex(uow.shields.shielded_entries()).candidates(keys))
+        stored = Counter(uow.shields.candidates(keys, shielded=shielded))
+        entries = uow.shields.shielded_entries() if shielded else uow.shields.visible_entries()
+        held = Counter(ShieldedIndex(entries).candidates(keys))
     assert held == stored
     delete_all_rows(engine)
 

@@ -254,6 +254,11 @@ class ShieldStore(Protocol):
         stored for it."""
         ...
 
+    def visible_entries(self) -> Iterator[ScreenEntry]:
+        """Every active visible child with the screen keys stored for it (each identity an
+        entry, as ``shielded_entries``): what a first load's screen walks over."""
+        ...
+
     def identities(self, child_id: str) -> list[ScreenProfile]:
         """A shielded child's other identities (ADR 0012), as profiles of that child."""
         ...

@@ -25,7 +25,8 @@ from childindex.services.ports import ScreenEntry
 
 
 class ShieldedIndex:
-    """Shielded children by each screen key, for :meth:`candidates`."""
+    """Children by each screen key, for :meth:`candidates`: the shielded ones, for a batch
+    of a feed load; the visible ones, for a first load's screen (``services/first_load.py``)."""
 
     def __init__(self, entries: Iterable[ScreenEntry]) -> None:
         self.size = 0
@@ -74,8 +75,8 @@ class ShieldedIndex:
             self._add(entry)
 
     def candidates(self, keys: BlockingKeys) -> list[ScreenProfile]:
-        """Shielded children sharing a blocking key with ``keys``, in child ID order: what
-        ``ShieldStore.candidates(keys, shielded=True)`` returns
+        """Children held here sharing a blocking key with ``keys``, in child ID order: what
+        ``ShieldStore.candidates(keys, shielded=...)`` returns of them
         (``tests/properties/test_screen_candidates.py``)."""
         if not self.size:
             return []

@@ -33,6 +33,7 @@ from childindex.domain.shield_records import ShieldOrigin
 from childindex.domain.source_record import SourceRecord
 from childindex.matching import thresholds
 from childindex.services.ports import UnitOfWork
+from childindex.services.screen_index import ShieldedIndex
 
 DEFAULT_RULE = ShieldRule(caution=thresholds.CAUTION, gate_bits=thresholds.SCREEN_GATE_BITS)
 SCREEN_ACTOR = "shield-screen"
@@ -144,9 +145,16 @@ class _Walk:
     identity fields) shielded child it might be."""
 
     def __init__(
-        self, uow: UnitOfWork, rule: ShieldRule, start: str, weight: PairWeight | None
+        self,
+        uow: UnitOfWork,
+        rule: ShieldRule,
+        start: str,
+        weight: PairWeight | None,
+        visible: ShieldedIndex | None = None,
     ) -> None:
         self.uow, self.rule, self.start, self.weight = uow, rule, start, weight
+        # The visible children held in memory (a first load's), else asked of the store.
+        self.visible = visible
         self.before: dict[str, float] = {}  # strength when first met (0: visible)
         self.best: dict[str, Caution] = {}  # the strongest caution each child reached
         # Cautions as strong as a child's best, naming other shielded children alike in
@@ -164,7 +172,11 @@ class _Walk:
         for profile in profiles:
             keys = blocking_keys(profile)
             for shielded in (False, True):
-                for other in self.uow.shields.candidates(keys, shielded=shielded):
+                for other in (
+                    self.visible.candidates(keys)
+                    if self.visible is not None and not shielded
+                    else self.uow.shields.candidates(keys, shielded=shielded)
+                ):
                     if other.child_id in {parent, self.start} or other.child_id in cleared:
                         continue
                     # A visible child's strength is 0; the store's, not this walk's (the
@@ -255,7 +267,11 @@ def _strengthen(uow: UnitOfWork, child_id: str, caution: Caution) -> None:
 
 
 def _guard(
-    uow: UnitOfWork, starts: list[ScreenProfile], rule: ShieldRule, weight: PairWeight | None
+    uow: UnitOfWork,
+    starts: list[ScreenProfile],
+    rule: ShieldRule,
+    weight: PairWeight | None,
+    visible: ShieldedIndex | None = None,
 ) -> tuple[list[str], list[str]]:
     """Shield every visible child scoring at or above caution against any of ``starts``
     (identities of one shielded child), and so on from each child shielded or strengthened
@@ -264,7 +280,7 @@ def _guard(
     chain's (ADR 0011). Returns the children newly shielded, and all whose shield it wrote."""
     if not starts:
         return [], []
-    return _Walk(uow, rule, starts[0].child_id, weight).run(starts)
+    return _Walk(uow, rule, starts[0].child_id, weight, visible).run(starts)
 
 
 def _best(found: Iterable[list[Caution]]) -> list[Caution]:
@@ -285,9 +301,12 @@ def screen_child(
     *,
     rule: ShieldRule = DEFAULT_RULE,
     before: ScreenProfile | None = None,
+    visible: ShieldedIndex | None = None,
 ) -> ScreenOutcome:
     """Apply the fail-closed rule to ``child_id`` just written (``before``: its screen
-    profile before the write, None if it is new or was visible)."""
+    profile before the write, None if it is new or was visible; ``visible``: every visible
+    child held in memory, as the store holds them, for a walk to ask instead of the store:
+    a first load's, which keeps it so by forgetting each child a walk shields)."""
     child = uow.children.get(child_id)
     profile = uow.shields.profile(child_id.value)
     if child is None or profile is None:
@@ -330,7 +349,7 @@ def screen_child(
         # Every other identity its records carry (ADR 0012): shielded children are few, so
         # these are checked on each write that touches one.
         starts += [replace(i, shielded=True, strength=now_profile.strength) for i in identities]
-        also, rewritten = _guard(uow, starts, rule, weight)
+        also, rewritten = _guard(uow, starts, rule, weight, visible)
     return ScreenOutcome(
         shielded=child.shielded,
         cautions=tuple(cautions),

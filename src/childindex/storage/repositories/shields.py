@@ -397,6 +397,18 @@ class SqlShieldStore:
             ]
         return found
 
+    def visible_entries(self) -> Iterator[ScreenEntry]:
+        """Every active visible child with the screen keys stored for it, streamed."""
+        statement = _PROFILE.add_columns(
+            K.birth_year, K.given_sound, K.family_sound, K.initials
+        ).where(K.shielded.is_(False))
+        others = _IDENTITY.add_columns(
+            IDS.birth_year, IDS.given_sound, IDS.family_sound, IDS.initials
+        ).where(K.shielded.is_(False))
+        for query in (statement, others):
+            for row in self._session.execute(query):
+                yield ScreenEntry(_profile(row), row[11], row[12], row[13], row[14])
+
     def add_shield(
         self,
         *,
