@@ -73,6 +73,9 @@ CHUNK = 2000
 # Pages a first load keeps in memory: its one transaction writes every index of a country,
 # and with the usual cache (64 MiB) SQLite wrote each page out many times over.
 CACHE_MIB = 4096
+# Shielded children screened between two progress lines (at 1,000,000 children a walk
+# takes a quarter of a second or so).
+SCREEN_PROGRESS = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,7 @@ def first_load(
         _queue_doubts(uow, children, engine, result, now=now)
         children.count()
         on_phase(f"screening {result.shielded_children:,} shielded children")
-        _screen(uow, children, rule, result)
+        _screen(uow, children, rule, result, on_phase)
         for item in later:  # later versions of a record, as ``feeds load`` loads them
             _one_by_one(uow, item, engine=engine, actor=actor, rule=rule)
         for feed, report in result.files:
@@ -431,16 +434,29 @@ def _queue_doubts(
             made.queued.add(then)
 
 
-def _screen(uow: UnitOfWork, made: _Clustered, rule: ShieldRule, result: FirstLoadReport) -> None:
+def _screen(
+    uow: UnitOfWork,
+    made: _Clustered,
+    rule: ShieldRule,
+    result: FirstLoadReport,
+    on_phase: Callable[[str], None],
+) -> None:
     """Screen every shielded child, in load order of its first record, as a write to it
     would (see the module). Its walks over the visible children ask them of memory, read
     once: each would otherwise ask the store for about a thousand at 1,000,000 children. A
     child a walk shields leaves the visible ones, as it leaves them in the store."""
     by_id = {one.child.child_id.value: one for one in made.children}
     visible = ShieldedIndex(uow.shields.visible_entries())
+    screened = 0
     for one in made.children:
         if not one.child.shielded:
             continue
+        if screened and screened % SCREEN_PROGRESS == 0:
+            on_phase(
+                f"screened {screened:,} of {result.shielded_children:,} shielded children; "
+                f"{result.screened_children:,} more shielded as they might be one"
+            )
+        screened += 1
         outcome = screen_child(uow, one.child.child_id, rule=rule, visible=visible)
         visible.replace(outcome.also_shielded, ())
         result.screened_children += len(outcome.also_shielded)
