@@ -16,15 +16,15 @@ runs the shield screen from every shielded child:
 3. **The screen.** Every shielded child is screened as a write to it would be
    (``shield_screen.screen_child``): each visible child that might be it is shielded and
    queued, and so on along the chain. The candidate relation is symmetric, so when this
-   ends no visible child scores at or above caution against a shielded one, exactly what
-   screening each visible child as it arrived would have left
-   (``tests/properties/test_first_load.py`` checks it by screening every child again).
+   ends no visible child scores at or above caution against a shielded one: the invariant
+   a feed load keeps (``tests/properties/test_first_load_screen.py`` checks it by screening
+   every visible child again).
 4. **Later versions.** A record id that comes again in a file is a later version, loaded
    as ``feeds load`` would (``put_version`` then ``link_record``) once the rest is in.
 
 The whole load is one transaction: killed part way, it leaves nothing, and runs again from
-the start. It is refused unless the index holds no source record, while updates are halted,
-and without a trained model (there is nothing to cluster with).
+the start. It is refused unless the index holds no source record, and while updates are
+halted; the command refuses it without a trained model (there is nothing to cluster with).
 """
 
 from __future__ import annotations
