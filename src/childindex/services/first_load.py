@@ -33,8 +33,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from childindex.audit.chain import AuditEvent
-from childindex.audit.tags import AuditTag
 from childindex.domain.child import Child
 from childindex.domain.errors import Conflict
 from childindex.domain.ids import ChildId
@@ -53,7 +51,7 @@ from childindex.matching.engine import ModelMatchEngine
 from childindex.matching.features import Features, features_of
 from childindex.matching.ports import CandidateRecord
 from childindex.services.areas import route
-from childindex.services.ingest import LoadReport, later_version_warning
+from childindex.services.ingest import LoadReport, finish, later_version_warning
 from childindex.services.ingest_batch import BatchCounts
 from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import link_record, queue_for_review
@@ -178,19 +176,14 @@ def first_load(
         for item in later:  # later versions of a record, as ``feeds load`` loads them
             _one_by_one(uow, item, engine=engine, actor=actor, rule=rule)
         for feed, report in result.files:
-            uow.feeds.finish_load(load_id=report.load_id, summary=report.counts())
-            uow.audit.record(
-                AuditEvent(
-                    tag=AuditTag.FEED_LOADED,
-                    actor=actor,
-                    at=now,
-                    detail={
-                        "source": feed.source.value,
-                        "file": feed.filename,
-                        "first_load": True,
-                        **report.counts(),
-                    },
-                )
+            finish(
+                uow,
+                source=feed.source,
+                filename=feed.filename,
+                report=report,
+                actor=actor,
+                now=now,
+                first_load=True,
             )
         uow.feeds.refresh_statistics()
         on_phase("committing")

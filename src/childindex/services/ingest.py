@@ -253,14 +253,28 @@ def load_feed(
     flush()
     statistics.at_end(batches)
     with uow_factory() as uow:
-        uow.feeds.finish_load(load_id=report.load_id, summary=report.counts())
-        uow.audit.record(
-            AuditEvent(
-                tag=AuditTag.FEED_LOADED,
-                actor=actor,
-                at=now,
-                detail={"source": source.value, "file": filename, **report.counts()},
-            )
-        )
+        finish(uow, source=source, filename=filename, report=report, actor=actor, now=now)
         uow.commit()
     return report
+
+
+def finish(
+    uow: UnitOfWork,
+    *,
+    source: Source,
+    filename: str,
+    report: LoadReport,
+    actor: str,
+    now: datetime,
+    **detail: str | int | float | None,
+) -> None:
+    """Mark the load finished with its counts, and audit it (``detail``: more to say)."""
+    uow.feeds.finish_load(load_id=report.load_id, summary=report.counts())
+    uow.audit.record(
+        AuditEvent(
+            tag=AuditTag.FEED_LOADED,
+            actor=actor,
+            at=now,
+            detail={"source": source.value, "file": filename, **detail, **report.counts()},
+        )
+    )
