@@ -189,3 +189,58 @@ def test_doubt_passed_along_a_chain_of_near_twins_fades_instead_of_spreading(
         load_la(container, [protected])
     shielded = {r: _child_by_record(container, Source.HEALTH, r).shielded for r in ("B", "C", "D")}
     assert shielded == {"B": True, "C": True, "D": False}
+
+
+@pytest.mark.parametrize("shield_first", [True, False])
+def test_a_weak_links_near_twin_by_a_mistyped_birth_date_is_shielded(
+    container: Container,
+    load_health: Callable[[list[dict[str, Any]]], Any],
+    health_record: Callable[..., dict[str, Any]],
+    shield_first: bool,
+) -> None:
+    """B might be shielded A at 0.425 (the birth date's day and month swapped, the forename
+    alike, the surname not). C is B with the day of birth mistyped: 0.6 against B, so 0.255
+    through B, and nothing against A. A walk from B must still ask for children found by a
+    name within the year, not only by a birth date: below a strength of 1/3 only a birth
+    date (or an identifier) can reach caution, and the walk asks for nothing else then."""
+    twins = [
+        health_record(
+            record_id=record_id,
+            given_name="Amara",
+            family_name="Zimmer",
+            birth_date=born,
+            nhs_number=nhs,
+            postcode=postcode,
+        )
+        for record_id, born, nhs, postcode in [
+            ("B", "2015-04-03", "9990000050", "ZZ2 1AA"),
+            ("C", "2015-04-08", "9990000034", "ZZ3 1AA"),
+        ]
+    ]
+    protected = la_record(
+        record_id="A",
+        given_name="Amara",
+        family_name="Okafor",
+        birth_date="2015-03-04",
+        la_code="901",
+        shield={"reason": "refuge"},
+    )
+    if shield_first:
+        load_la(container, [protected])
+        load_health(twins)
+    else:
+        load_health(twins)
+        load_la(container, [protected])
+    ids = {
+        r: _child_by_record(container, source, r).child_id.value
+        for source, r in ((Source.LA, "A"), (Source.HEALTH, "B"), (Source.HEALTH, "C"))
+    }
+    with container.uow_factory() as uow:
+        a, b, c = (uow.shields.profile(ids[r]) for r in "ABC")
+    assert a is not None
+    assert b is not None
+    assert c is not None
+    assert resemblance(c, a) == 0.0, "C must be reachable only through B"
+    assert (b.shielded, b.strength) == (True, 0.425)
+    assert c.shielded
+    assert c.strength == pytest.approx(0.6 * 0.425, abs=1e-4)

@@ -11,17 +11,20 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from childindex.domain.shield import (
+    APART_CEILING,
+    CEILING_ROUNDING,
     BlockingKeys,
     Caution,
     ScreenProfile,
     ShieldRule,
     blocking_keys,
+    ceiling,
     merged_shield,
     order_key,
     resemblance,
     split_shield,
 )
-from childindex.domain.similarity import jaro_winkler, letters
+from childindex.domain.similarity import jaro_winkler, letters, swapped
 from childindex.matching.thresholds import CAUTION, REVIEW
 
 NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10)
@@ -72,6 +75,70 @@ def test_resemblance_is_bounded_and_symmetric(a: ScreenProfile, b: ScreenProfile
     score = resemblance(a, b)
     assert 0.0 <= score <= 1.0
     assert score == resemblance(b, a)
+
+
+@st.composite
+def near_pairs(draw: st.DrawFn) -> tuple[ScreenProfile, ScreenProfile]:
+    """Two profiles, often alike: names from a small pool or random, a birth date the same,
+    swapped, a typo or a year away, in the same month, unrelated or unknown, identifiers
+    and postcodes sometimes shared."""
+    pool = st.sampled_from(["Amara", "Amarah", "Okafor", "Okafur", "Bram", "Li"])
+    a = draw(profiles())
+    born = a.birth_date or date(2015, 3, 14)
+    other_day = draw(
+        st.sampled_from(
+            [
+                born,
+                swapped(born) or born,
+                born + timedelta(days=draw(st.integers(-40, 40))),
+                born.replace(year=born.year - 1) if (born.month, born.day) != (2, 29) else born,
+                None,
+            ]
+        )
+        | DAYS
+    )
+    nhs = st.none() | st.sampled_from(["9990000018", "9990000026"])
+    a = replace(
+        a,
+        given_name=draw(pool | NAME),
+        family_name=draw(pool | NAME),
+        nhs_number=draw(nhs),
+    )
+    b = replace(
+        draw(profiles()),
+        given_name=draw(pool | NAME),
+        family_name=draw(pool | NAME),
+        birth_date=other_day,
+        nhs_number=draw(nhs),
+    )
+    return a, b
+
+
+@given(near_pairs())
+def test_no_names_bring_a_pair_above_its_ceiling(pair: tuple[ScreenProfile, ScreenProfile]) -> None:
+    """The screen skips comparing names where the ceiling times a strength is below caution:
+    so the ceiling must hold whatever the names, and without a birth date (or its swap) or
+    an identifier in common it is at most ``APART_CEILING`` (a walk from a weak link asks
+    for no other candidates)."""
+    a, b = pair
+    assert resemblance(a, b) <= ceiling(a, b) + CEILING_ROUNDING
+    assert ceiling(a, b) == ceiling(b, a)
+    same_day = a.birth_date is not None and b.birth_date in (a.birth_date, swapped(a.birth_date))
+    shared_id = bool(a.nhs_number and a.nhs_number == b.nhs_number)
+    if not same_day and not shared_id:
+        assert ceiling(a, b) <= APART_CEILING
+
+
+@given(near_pairs(), st.floats(min_value=0.01, max_value=1.0))
+def test_the_ceiling_never_changes_what_the_rule_cautions(
+    pair: tuple[ScreenProfile, ScreenProfile], strength: float
+) -> None:
+    # The rule with the ceiling against the score it would give without it.
+    visible, shielded = pair
+    shielded = replace(shielded, child_id=visible.child_id + "S", shielded=True, strength=strength)
+    score = resemblance(visible, shielded) * strength
+    found = ShieldRule(caution=CAUTION).cautions(visible, [shielded])
+    assert [c.score for c in found] == ([round(score, 4)] if score >= CAUTION else [])
 
 
 @given(profiles())

@@ -140,8 +140,31 @@ def _two_differences(
     return (given_differs or family == 0.0) and 0.0 in across
 
 
+# ``resemblance`` may pass ``ceiling`` by a rounding error (a name part of an exact match is
+# (1 - 0.7) / 0.3, a hair above 1): comparisons with a ceiling allow this much.
+CEILING_ROUNDING = 1e-9
+
+
+# The most :func:`ceiling` gives a pair sharing neither a birth date (nor its day/month swap)
+# nor an identifier: a typo of the date, an unknown date, or the same postcode.
+APART_CEILING = 0.6
+
+
+def ceiling(a: ScreenProfile, b: ScreenProfile) -> float:
+    """The most :func:`resemblance` can give ``a`` and ``b``, whatever their names: 1 for a
+    shared NHS number or UPN; else the birth dates' closeness, or 0.6 at the same postcode
+    if that is more. No name is compared, so it is cheap: the screen's walks over a country
+    meet thousands of candidates, and most of those they meet at a low strength cannot
+    reach the caution threshold (``ShieldRule.cautions``)."""
+    if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
+        return 1.0
+    closeness = date_closeness(a.birth_date, b.birth_date)
+    return max(closeness, 0.6) if a.postcode and a.postcode == b.postcode else closeness
+
+
 def resemblance(a: ScreenProfile, b: ScreenProfile) -> float:
-    """How much ``a`` might be the same child as ``b``, in [0, 1], erring high.
+    """How much ``a`` might be the same child as ``b``, in [0, 1], erring high; never more
+    than :func:`ceiling` (but for ``CEILING_ROUNDING``).
 
     A shared NHS number or UPN is 1. Otherwise the better of: birth-date closeness times
     the mean of the given- and family-name parts (either order, for swapped names); and,
@@ -301,6 +324,8 @@ class ShieldRule:
                 continue
             if other.child_id in cleared:
                 continue
+            if ceiling(profile, other) * other.strength < self.caution - CEILING_ROUNDING:
+                continue  # no names could bring it to caution: not worth comparing them
             score = resemblance(profile, other) * other.strength
             if score < self.caution or self._ruled_out(profile, other, weight):
                 continue

@@ -241,8 +241,12 @@ class ShieldStore(Protocol):
         """The screen's view of one active child, or None."""
         ...
 
-    def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
-        """Active children, shielded or visible as asked, sharing a blocking key."""
+    def candidates(
+        self, keys: BlockingKeys, *, shielded: bool, dates_alone: bool = False
+    ) -> list[ScreenProfile]:
+        """Active children, shielded or visible as asked, sharing a blocking key; with
+        ``dates_alone``, only a birth date (or its day/month swap) or an identifier: all a
+        caller needing more than ``APART_CEILING`` of a pair can use (``domain/shield.py``)."""
         ...
 
     def shielded_profiles(self) -> Iterator[ScreenProfile]:

@@ -74,10 +74,12 @@ class ShieldedIndex:
         for entry in entries:
             self._add(entry)
 
-    def candidates(self, keys: BlockingKeys) -> list[ScreenProfile]:
+    def candidates(self, keys: BlockingKeys, *, dates_alone: bool = False) -> list[ScreenProfile]:
         """Children held here sharing a blocking key with ``keys``, in child ID order: what
         ``ShieldStore.candidates(keys, shielded=...)`` returns of them
-        (``tests/properties/test_screen_candidates.py``)."""
+        (``tests/properties/test_screen_candidates.py``). ``dates_alone``: only those
+        sharing a birth date (or its day/month swap) or an identifier, for a caller that
+        needs more than ``APART_CEILING`` of the others (``domain/shield.py``)."""
         if not self.size:
             return []
         # Keyed by entry: a shielded child may be found by several of its identities.
@@ -85,15 +87,17 @@ class ShieldedIndex:
         for day in keys.birth_dates:
             for entry in self._dates.get(day, ()):
                 found[id(entry)] = entry
-        for kind, value in (("n", keys.nhs_number), ("u", keys.upn), ("p", keys.postcode)):
+        exact = (("n", keys.nhs_number), ("u", keys.upn), ("p", keys.postcode))
+        for kind, value in exact[:2] if dates_alone else exact:
             if value is not None:
                 for entry in self._exact.get((kind, value), ()):
                     found[id(entry)] = entry
-        born = keys.birth_dates[0] if keys.birth_dates else None
-        for entry in self._same_day_and_month(keys, born):
-            found[id(entry)] = entry
-        for entry in self._by_names(keys, born):
-            found[id(entry)] = entry
+        if not dates_alone:
+            born = keys.birth_dates[0] if keys.birth_dates else None
+            for entry in self._same_day_and_month(keys, born):
+                found[id(entry)] = entry
+            for entry in self._by_names(keys, born):
+                found[id(entry)] = entry
         return [
             e.profile
             for e in sorted(found.values(), key=lambda e: e.profile.child_id)

@@ -22,6 +22,8 @@ from childindex.domain.child import Child
 from childindex.domain.errors import Conflict
 from childindex.domain.ids import ChildId
 from childindex.domain.shield import (
+    APART_CEILING,
+    CEILING_ROUNDING,
     Caution,
     PairWeight,
     ScreenProfile,
@@ -171,17 +173,26 @@ class _Walk:
         found: dict[str, Caution] = {}
         for profile in profiles:
             keys = blocking_keys(profile)
+            # Walking from a weak link, only a birth date or an identifier in common can
+            # reach caution (``APART_CEILING``): the others are not asked for.
+            dates_alone = (
+                APART_CEILING * profile.strength < (self.rule.caution or 0.0) - CEILING_ROUNDING
+            )
             for shielded in (False, True):
                 for other in (
-                    self.visible.candidates(keys)
+                    self.visible.candidates(keys, dates_alone=dates_alone)
                     if self.visible is not None and not shielded
-                    else self.uow.shields.candidates(keys, shielded=shielded)
+                    else self.uow.shields.candidates(
+                        keys, shielded=shielded, dates_alone=dates_alone
+                    )
                 ):
                     if other.child_id in {parent, self.start} or other.child_id in cleared:
                         continue
                     # A visible child's strength is 0; the store's, not this walk's (the
                     # walk writes its shields at the end).
                     before = self.before.setdefault(other.child_id, other.strength)
+                    if profile.strength + CEILING_ROUNDING <= before:
+                        continue  # a score is at most the strength walked from
                     hits = self.rule.cautions(other, [profile], weight=self.weight)
                     held = found.get(other.child_id)
                     if hits and hits[0].score > before and (held is None or hits[0].beats(held)):

@@ -156,11 +156,14 @@ _NAME_KEYS = (
 _EXACT_KEYS = ("nhs_number", "upn", "postcode")
 
 
-def _bound(wanted: BlockingKeys, *, like: bool) -> tuple[_Shape, dict[str, Any]]:
+def _bound(
+    wanted: BlockingKeys, *, like: bool, dates_alone: bool = False
+) -> tuple[_Shape, dict[str, Any]]:
     """The shape of ``wanted`` and the values its statement binds (the month and day as
     ``LIKE`` patterns where ``like``: ``_key_conditions``). A key of None matches nothing, as
     a SQL NULL does, so it is left out; an empty initials key is None (it must never match
-    every child with empty initials)."""
+    every child with empty initials). ``dates_alone``: the birth dates and the identifiers
+    only (``ShieldStore.candidates``)."""
     dates = [d for d in wanted.birth_dates if d is not None]
     born = wanted.birth_dates[0] if wanted.birth_dates else None
     values: dict[str, Any] = {
@@ -184,11 +187,14 @@ def _bound(wanted: BlockingKeys, *, like: bool) -> tuple[_Shape, dict[str, Any]]
             day_month = True
             params["day_month"] = wanted.birth_day_month
             params["years"] = sorted(near_years(born))
+    if dates_alone:
+        exact = tuple(k for k in exact if k != "postcode")
+        names, day_month = (), False
     shape = _Shape(
         dates=bool(dates),
         exact=exact,
         year=wanted.birth_year is not None,
-        born=born is not None,
+        born=born is not None and not dates_alone,
         names=names,
         day_month=day_month,
         sex=wanted.sex is not None,
@@ -288,12 +294,12 @@ _OTHER_ROW = _IDENTITY.add_columns(IDS.id.label("identity"))
 
 
 def _candidates(
-    keys: BlockingKeys, *, shielded: bool, dialect: str
+    keys: BlockingKeys, *, shielded: bool, dialect: str, dates_alone: bool = False
 ) -> tuple[Any, dict[str, Any]] | None:
     """The statement for ``ShieldStore.candidates`` on the ``dialect`` database, and its
     values; None if ``keys`` can match nothing."""
     like = dialect != "sqlite"
-    shape, params = _bound(keys, like=like)
+    shape, params = _bound(keys, like=like, dates_alone=dates_alone)
     statement = _statement(shape, shielded=shielded, like=like)
     return None if statement is None else (statement, params)
 
@@ -352,10 +358,18 @@ class SqlShieldStore:
         row = self._session.execute(_PROFILE.where(K.child_id == child_id)).first()
         return _profile(row) if row is not None else None
 
-    def candidates(self, keys: BlockingKeys, *, shielded: bool) -> list[ScreenProfile]:
-        """Active children, shielded or visible as asked, sharing a blocking key; a child is
-        found by any of its identities (ADR 0012), so it may come more than once."""
-        asked = _candidates(keys, shielded=shielded, dialect=self._session.get_bind().dialect.name)
+    def candidates(
+        self, keys: BlockingKeys, *, shielded: bool, dates_alone: bool = False
+    ) -> list[ScreenProfile]:
+        """Active children, shielded or visible as asked, sharing a blocking key (only a
+        birth date or an identifier, if ``dates_alone``); a child is found by any of its
+        identities (ADR 0012), so it may come more than once."""
+        asked = _candidates(
+            keys,
+            shielded=shielded,
+            dialect=self._session.get_bind().dialect.name,
+            dates_alone=dates_alone,
+        )
         if asked is None:
             return []
         rows = self._session.execute(*asked)
