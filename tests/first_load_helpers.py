@@ -4,6 +4,7 @@ end state's invariants read back from the database."""
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,47 @@ def screened_again(factory: SqlUnitOfWorkFactory, engine: Engine) -> list[str]:
                 cautioned.append(child_id)
         uow.rollback()
     return cautioned
+
+
+def rows_a_save_rewrites(factory: SqlUnitOfWorkFactory, engine: Engine) -> list[str]:
+    """Each child whose search keys, other identities or records' shield ``save`` (the feed
+    path's write of a child) writes otherwise than they were held: every child is saved
+    again, and committed (so call it last). A first load writes them its own way, and must
+    leave none."""
+    queries = {
+        "child_search_keys": "SELECT * FROM child_search_keys",
+        "shield_identities": (
+            "SELECT child_id, given_key, family_key, birth_date, nhs_number, upn, postcode, "
+            "birth_year, given_sound, family_sound, initials, birth_day_month, sex "
+            "FROM shield_identities"
+        ),
+        "source_records": (
+            "SELECT l.child_id, s.source, s.record_id, s.shielded FROM source_records s "
+            "JOIN links l ON l.source_record_id = s.id AND l.ended_at IS NULL"
+        ),
+    }
+
+    def rows(connection: Any) -> dict[str, Counter[tuple[Any, ...]]]:
+        return {
+            table: Counter(tuple(row) for row in connection.execute(text(query)))
+            for table, query in queries.items()
+        }
+
+    with engine.connect() as connection:
+        held = rows(connection)
+        children = list(connection.execute(text("SELECT child_id FROM children")).scalars())
+    with factory() as uow:
+        for child_id in children:
+            child = uow.children.get(ChildId(child_id))
+            assert child is not None
+            uow.children.save(child)
+        uow.commit()
+    with engine.connect() as connection:
+        saved = rows(connection)
+    return sorted(
+        {
+            str(row[0])
+            for table in queries
+            for row in (held[table] - saved[table]) + (saved[table] - held[table])
+        }
+    )

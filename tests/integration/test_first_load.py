@@ -26,6 +26,7 @@ from first_load_helpers import (
     FILES,
     current_links,
     factory_for,
+    rows_a_save_rewrites,
     run_first_load,
     schema_differences,
     screened_again,
@@ -96,6 +97,8 @@ def test_a_first_load_puts_every_record_on_one_child_and_leaves_no_shielded_pers
     actual = _pairs(Counter(truth.values()))
     assert together / predicted >= 0.999  # precision
     assert together / actual >= 0.99  # recall
+    # Each child's rows are those the feed path's write of it makes (last: it saves them).
+    assert rows_a_save_rewrites(factory, engine) == []
 
 
 def test_a_first_load_is_refused_on_an_index_holding_records_and_changes_nothing(

@@ -342,8 +342,8 @@ def _cluster(
 
 def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
     """Write the children, then their records and links (a link refers to its child), then
-    each child given several records or a shield once more with its records (its other
-    identities, and its records' shield); record each source's shield."""
+    the other identities of each child given several records; record each source's
+    shield."""
     for start in range(0, len(made.children), CHUNK):
         uow.children.add_new([m.child for m in made.children[start : start + CHUNK]])
     items: list[NewLinkedRecord] = []
@@ -364,11 +364,11 @@ def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
                 uow.records.add_new_linked(items=items, actor=actor)
                 items = []
     uow.records.add_new_linked(items=items, actor=actor)
-    again = [
-        (m.child, m.in_order()) for m in made.children if len(m.records) > 1 or m.child.shielded
-    ]
-    for start in range(0, len(again), CHUNK):
-        uow.children.save_many(again[start : start + CHUNK])
+    # A child's own row is written once; of what ``save_many`` would write again, only
+    # its other identities are new (records of a shielded child are shielded as linked).
+    several = [(m.child, m.in_order()) for m in made.children if len(m.records) > 1]
+    for start in range(0, len(several), CHUNK):
+        uow.children.add_other_identities(several[start : start + CHUNK])
     for one in made.children:
         if one.child.shielded:
             flagged = sorted(

@@ -78,6 +78,13 @@ class ChildRepository(Protocol):
         """Create children never saved before, with their search keys, in one write."""
         ...
 
+    def add_other_identities(
+        self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]
+    ) -> None:
+        """For children just made by ``add_new`` and their records, now stored: the other
+        identities the records carry (ADR 0012), as ``save_many`` would write them."""
+        ...
+
     def screen_profile(self, child: Child) -> ScreenProfile:
         """The shield screen's profile ``child`` has once saved (as ``ShieldStore.profile``)."""
         ...

@@ -425,6 +425,20 @@ class SqlChildRepository:
             ),
         )
 
+    def add_other_identities(
+        self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]
+    ) -> None:
+        """For children just created by :meth:`add_new`, whose records (in ``(source,
+        record_id)`` order) are now stored: the screen rows of the other identities those
+        records carry (ADR 0012), the one thing ``save_many`` would add (one statement)."""
+        others = [
+            row
+            for child, records in children
+            for row in self._other_identities(child, self._search_keys(child), records)
+        ]
+        if others:
+            self._session.connection().execute(insert(ShieldIdentityRow), others)
+
     def screen_profile(self, child: Child) -> ScreenProfile:
         """The shield screen's profile of ``child`` once saved (what ``ShieldStore.profile``
         reads back from its search keys)."""
