@@ -61,8 +61,10 @@ def run_first_load(
     files: dict[Source, bytes],
     *,
     errors: list[RecordError] | None = None,
+    bulk: bool = False,
 ) -> first_load.FirstLoadReport:
-    """A first load of ``files`` (source -> content), through the real readers."""
+    """A first load of ``files`` (source -> content), through the real readers; a bulk load
+    (onto whatever the index holds) if ``bulk``."""
     feeds = [
         first_load.FeedFile(
             source,
@@ -73,10 +75,11 @@ def run_first_load(
         for source, data in files.items()
     ]
     found = errors if errors is not None else []
-    return first_load.first_load(
+    load = first_load.bulk_load if bulk else first_load.first_load
+    return load(
         uow_factory=factory,
         files=feeds,
-        cluster=lambda rows: cluster(rows, model),
+        cluster=lambda rows, placed: cluster(rows, model, placed),
         engine=ModelMatchEngine(model),
         actor="test",
         now=FIXED_NOW,

@@ -6,95 +6,24 @@ that so."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import Engine
 
-from app_fixtures import make_health_record
 from childindex.domain.source_record import Source
 from childindex.matching.engine import ModelMatchEngine
-from feed_state import delete_all_rows, load_lines, valid_nhs
-from first_load_helpers import (
-    current_links,
-    factory_for,
-    run_first_load,
-    screened_again,
-    trained_country,
-)
-
-NHS = valid_nhs(4)
-# Identities a letter or a sound apart, so that the clusters and the screen both have work.
-NAMES = [
-    ("Amara", "Okafor"),
-    ("Amara", "Okafur"),
-    ("Amarah", "Okafor"),
-    ("Amara", "Okafor-Reid"),
-    ("Bram", "Zimmer"),
-]
-
-
-@st.composite
-def health_record(draw: st.DrawFn) -> dict[str, Any]:
-    given_name, family_name = draw(st.sampled_from(NAMES))
-    record_id = draw(st.integers(1, 9))
-    record = make_health_record(
-        record_id=f"H{record_id}",
-        given_name=given_name,
-        family_name=family_name,
-        birth_date=draw(st.sampled_from(["2015-03-14", "2015-04-03", "2014-03-14"])),
-        postcode=draw(st.sampled_from(["ZZ1 1AA", "ZZ2 2BB"])),
-        address_line1=draw(st.sampled_from(["12 Testing Row", "4 Other Way"])),
-        sensitive=draw(st.integers(0, 3)) == 0,
-        updated_at=f"2026-0{draw(st.integers(1, 3))}-01T00:00:00Z",
-    )
-    # Each record id keeps one NHS number (a health record needs one); ids share them.
-    record["nhs_number"] = NHS[record_id % len(NHS)]
-    return record
-
-
-def lines_of(records: list[dict[str, Any] | str]) -> list[str]:
-    return [r if isinstance(r, str) else json.dumps(r) for r in records]
-
-
-files = st.lists(st.one_of(health_record(), st.just("{not json")), min_size=1, max_size=14)
+from feed_state import delete_all_rows, load_lines
+from first_load_helpers import factory_for, run_first_load, trained_country
+from loaded_state import check_loaded, files, lines_of
 
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return trained_country(tmp_path_factory.mktemp("first_load_model"), 800, 9)
-
-
-def ever_shielded(records: list[dict[str, Any] | str]) -> set[str]:
-    """Record ids whose current version, at some point of loading ``records`` in order,
-    asked for a shield: a later version never lifts it, and one older than the version held
-    is kept as history only (contract.md)."""
-    current: dict[str, str] = {}
-    flagged: set[str] = set()
-    for r in records:
-        if isinstance(r, str):
-            continue
-        held = current.get(r["record_id"])
-        if held is None or r["updated_at"] >= held:
-            current[r["record_id"]] = r["updated_at"]
-            if r["sensitive"]:
-                flagged.add(r["record_id"])
-    return flagged
-
-
-def _check(engine: Engine, model: dict[str, Any], records: list[dict[str, Any] | str]) -> None:
-    """The end state's invariants, for ``records`` loaded so far (in any way)."""
-    links = current_links(engine)
-    sent = {("health", r["record_id"]) for r in records if isinstance(r, dict)}
-    assert set(links) == sent
-    flagged = {("health", record_id) for record_id in ever_shielded(records)}
-    assert all(links[k][1] for k in flagged), "a record a source shielded is on a visible child"
-    assert screened_again(factory_for(engine, model), engine) == []
 
 
 @settings(
@@ -109,7 +38,7 @@ def test_a_first_load_leaves_no_visible_child_the_screen_would_caution(
     delete_all_rows(engine)
     data = "\n".join(lines_of(records)).encode() + b"\n"
     run_first_load(factory_for(engine, model), model, {Source.HEALTH: data})
-    _check(engine, model, records)
+    check_loaded(engine, model, records)
 
 
 class FirstLoadThenFeeds(RuleBasedStateMachine):
@@ -143,7 +72,7 @@ class FirstLoadThenFeeds(RuleBasedStateMachine):
     @invariant()
     def holds(self) -> None:
         if self.records:
-            _check(self.engine, self.model, self.records)
+            check_loaded(self.engine, self.model, self.records)
 
 
 def test_feed_loads_after_a_first_load_keep_its_invariants(

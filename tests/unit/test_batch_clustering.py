@@ -289,3 +289,61 @@ def test_a_record_its_own_childs_slip_keeps_from_a_namesake_joins_neither() -> N
     cluster = result.cluster_of
     assert cluster["school"] != cluster["namesake"]
     assert ("namesake", "school") in {(a, b) for a, b, _ in result.review_pairs}
+
+
+def _payloads(drawn: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    records: dict[str, dict[str, Any]] = {}
+    for n, fields in enumerate(drawn):
+        payload = {**HOME, **{k: v for k, v in fields.items() if k not in {"nhs", "upn"}}}
+        if fields["nhs"]:
+            payload["nhs_number"] = f"99900000{n:02d}"
+        if fields["upn"]:
+            payload["upn"] = f"A1234567890{n:02d}"
+        records[f"r{n}"] = payload
+    return records
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(record, min_size=2, max_size=7),
+    st.lists(st.sampled_from([None, "C1", "C2", "C3"]), min_size=7, max_size=7),
+)
+def test_records_already_on_children_stay_on_them_and_never_join_two(
+    drawn: list[dict[str, Any]], children: list[str | None]
+) -> None:
+    """A bulk load onto a non-empty index clusters the incoming records around those the
+    index holds (``placed``): a child's records stay one cluster, no cluster holds two
+    children, and only pairs with an incoming record in them are doubted."""
+    records = _payloads(drawn)
+    placed = {uid: child for uid, child in zip(records, children, strict=False) if child}
+    features = {uid: features_of(payload) for uid, payload in records.items()}
+    scored = score_pairs(combinations(sorted(features), 2), features, MODEL)
+    result = cluster_scored(features, scored, placed)
+    cluster = result.cluster_of
+    for child in set(placed.values()):
+        assert len({cluster[uid] for uid, c in placed.items() if c == child}) == 1
+    held_by: dict[str, set[str]] = {}
+    for uid, child in placed.items():
+        held_by.setdefault(cluster[uid], set()).add(child)
+    assert all(len(children) == 1 for children in held_by.values())
+    assert all(a not in placed or b not in placed for a, b, _ in result.review_pairs)
+
+
+def test_a_record_like_two_children_held_joins_the_stronger_and_doubts_the_other() -> None:
+    """Two children held apart (an officer's split, say) and an incoming record very like
+    the first and like the second too: it joins the first; the two are never joined
+    (where a feed load would join them, ADR 0023), and the pair with the second is
+    doubted, for an officer."""
+    records = {
+        "a": {**HOME, "given_name": "Oliver", "nhs_number": "9990000018"},
+        "b": {**HOME, "given_name": "Oliver"},
+        "x": {**HOME, "given_name": "Oliver", "nhs_number": "9990000018"},
+    }
+    features = {uid: features_of(payload) for uid, payload in records.items()}
+    scored = score_pairs(combinations(sorted(features), 2), features, MODEL)
+    alone = cluster_scored(features, scored)
+    assert len(set(alone.cluster_of.values())) == 1  # unplaced, all three are one child
+    result = cluster_scored(features, scored, {"a": "C1", "b": "C2"})
+    cluster = result.cluster_of
+    assert cluster["x"] == cluster["a"] != cluster["b"]
+    assert {(a, b) for a, b, _ in result.review_pairs} == {("b", "x")}

@@ -264,9 +264,37 @@ def feeds_first_load(
     with the trained model; rejected records go to PATH.errors.jsonl for each file.
 
     One transaction: if it is stopped, nothing is stored; run it again. Later feeds go
-    through `feeds load` (docs/adr/0026).
+    through `feeds load` or `feeds bulk-load` (docs/adr/0026).
     """
-    named = [(s, p) for s, p in zip(Source, (health, school, benefit, la), strict=True) if p]
+    _at_once((health, school, benefit, la), as_json=as_json, load=first_load.first_load)
+
+
+@feeds_app.command("bulk-load")
+def feeds_bulk_load(
+    health: Annotated[Path | None, _feed_option(Source.HEALTH)] = None,
+    school: Annotated[Path | None, _feed_option(Source.SCHOOL)] = None,
+    benefit: Annotated[Path | None, _feed_option(Source.BENEFIT)] = None,
+    la: Annotated[Path | None, _feed_option(Source.LA)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load large feeds onto the index at once, clustered with the trained model around the
+    records it holds; rejected records go to PATH.errors.jsonl for each file.
+
+    Held children are given records but never joined to each other (a pair that would
+    join two goes to review); records already held are updates, loaded one by one. One
+    transaction: if it is stopped, nothing is stored; run it again (docs/adr/0027).
+    """
+    _at_once((health, school, benefit, la), as_json=as_json, load=first_load.bulk_load)
+
+
+def _at_once(
+    paths: tuple[Path | None, ...],
+    *,
+    as_json: bool,
+    load: Callable[..., first_load.FirstLoadReport],
+) -> None:
+    """A first load or a bulk load of the named files, reported as ``feeds load`` reports."""
+    named = [(s, p) for s, p in zip(Source, paths, strict=True) if p]
     if not named:
         fail("name at least one feed file: --health, --school, --benefit or --la")
     for _, path in named:
@@ -276,7 +304,7 @@ def feeds_first_load(
     model_path = container.settings.model_path
     if not isinstance(container.engine, ModelMatchEngine):
         fail(
-            f"a first load clusters with the trained model, and there is none at {model_path}: "
+            f"this load clusters with the trained model, and there is none at {model_path}: "
             "run `childindex matching train --from DIR` on the feeds first"
         )
     from childindex.linkage.batch import cluster  # noqa: PLC0415 - loads Splink: only here
@@ -306,10 +334,10 @@ def feeds_first_load(
                 err.print(f"{time.monotonic() - started:7.1f} s  {text}", markup=False)
 
         with reported_errors():
-            report = first_load.first_load(
+            report = load(
                 uow_factory=container.uow_factory,
                 files=files,
-                cluster=lambda rows: cluster(rows, model),
+                cluster=lambda rows, placed: cluster(rows, model, placed),
                 engine=container.engine,
                 actor="cli",
                 now=container.clock(),
@@ -329,17 +357,24 @@ def feeds_first_load(
 
     def human() -> None:
         for feed, counts in report.files:
+            unchanged = f", {counts.unchanged:,} unchanged" if counts.unchanged else ""
             out.print(
                 f"{feed.filename}: {counts.accepted:,} accepted, {counts.rejected:,} rejected, "
                 f"{counts.linked:,} linked, {counts.review:,} review, {counts.new:,} new, "
-                f"{counts.shielded:,} shielded ({counts.warnings:,} warnings)",
+                f"{counts.shielded:,} shielded{unchanged} ({counts.warnings:,} warnings)",
                 markup=False,
                 highlight=False,
             )
+        grown = (
+            f" ({report.grown_children:,} held children given records)"
+            if report.grown_children
+            else ""
+        )
         out.print(
-            f"{report.children:,} children, {report.shielded_children:,} shielded by a source, "
-            f"{report.screened_children:,} shielded by the screen (they might be a shielded "
-            f"child), {report.review_items:,} pairs for review; {result['seconds']} s",
+            f"{report.children:,} children{grown}, {report.shielded_children:,} shielded by a "
+            f"source, {report.screened_children:,} shielded by the screen (they might be a "
+            f"shielded child), {report.review_items:,} pairs for review; "
+            f"{result['seconds']} s",
             markup=False,
             highlight=False,
         )

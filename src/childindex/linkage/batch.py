@@ -53,12 +53,26 @@ class BatchResult:
 class _Clusters:
     """Union-find over record ids, keeping each cluster's NHS numbers and UPNs, and the
     clusters it is kept apart from: those holding a record that the twins rule says may be a
-    twin of one of its records, a letter apart (``matching.scoring.twins_apart``)."""
+    twin of one of its records, a letter apart (``matching.scoring.twins_apart``).
 
-    def __init__(self, features: Mapping[str, Features]) -> None:
+    ``placed``: records already on a child (record id -> child id). The records of one child
+    start as one cluster, and no pair joins two clusters holding children: what the index
+    holds was decided (by the engine, or by an officer) and stays so."""
+
+    def __init__(self, features: Mapping[str, Features], placed: Mapping[str, str]) -> None:
         self.parent = {uid: uid for uid in features}
         self.ids = {uid: identifiers_of([f]) for uid, f in features.items()}
         self.apart: defaultdict[str, set[str]] = defaultdict(set)  # by root
+        self.child: dict[str, str] = {}  # root -> the held child it holds
+        first: dict[str, str] = {}
+        for uid, child in placed.items():
+            if uid not in self.parent:
+                continue
+            if child in first:
+                self._merge(self.find(first[child]), self.find(uid))
+            else:
+                first[child] = uid
+                self.child[uid] = child
 
     def keep_apart(self, a: str, b: str) -> None:
         """Records ``a`` and ``b`` may be twins: only an identifier joins their clusters."""
@@ -80,9 +94,13 @@ class _Clusters:
         return conflicting_kinds(self.ids[ra], self.ids[rb])
 
     def distinct(self, ra: str, rb: str) -> bool:
-        """Whether two clusters cannot be one child: identifiers conflict, or the twins
-        rule keeps them apart."""
-        return bool(self.conflicts(ra, rb)) or rb in self.apart.get(ra, ())
+        """Whether two clusters cannot be one child: identifiers conflict, the twins rule
+        keeps them apart, or each holds a child already."""
+        return (
+            bool(self.conflicts(ra, rb))
+            or rb in self.apart.get(ra, ())
+            or (ra in self.child and rb in self.child)
+        )
 
     def union(self, a: str, b: str, *, force: bool, identifier: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)
@@ -100,8 +118,20 @@ class _Clusters:
         # record pulled to both goes to review (``ModelMatchEngine.score_children``).
         if rb in self.apart.get(ra, ()) and not identifier:
             return False
+        if ra in self.child and rb in self.child:
+            return False  # two children held already: never joined here
+        self._merge(ra, rb)
+        return True
+
+    def both_placed(self, a: str, b: str) -> bool:
+        """Whether the clusters of ``a`` and ``b`` each hold a child already."""
+        return self.find(a) in self.child and self.find(b) in self.child
+
+    def _merge(self, ra: str, rb: str) -> None:
         small, big = sorted((ra, rb), key=lambda r: len(self.ids[r][0]) + len(self.ids[r][1]))
         self.parent[small] = big
+        if small in self.child:
+            self.child[big] = self.child.pop(small)
         for kind in (0, 1):
             self.ids[big][kind].update(self.ids[small][kind])
         for other in self.apart.pop(small, ()):
@@ -109,7 +139,6 @@ class _Clusters:
             if other != big:
                 self.apart[other].add(big)
                 self.apart[big].add(other)
-        return True
 
     def ambiguous(self, pairs: list[_Pair], near: list[_Pair]) -> set[str]:
         """Clusters with no identifier of their own that ``pairs`` (one band) would join to
@@ -203,12 +232,43 @@ def blocked_pairs(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> list[
     return pairs
 
 
-def cluster(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> BatchResult:
+def cluster(
+    rows: list[dict[str, Any]],
+    model: Mapping[str, Any],
+    placed: Mapping[str, str] | None = None,
+) -> BatchResult:
     """Cluster ``rows`` (from :func:`linkage.training.feature_rows`) with ``model``: Splink
-    blocks and prunes the pairs, then :func:`cluster_scored`."""
+    blocks and prunes the pairs, then :func:`cluster_scored`. ``placed``: rows already on a
+    child (row id -> child id), which stay as they are: a pair of two of them is not scored,
+    and the clusters are grown around them (:func:`cluster_scored`)."""
     features = features_by_id(rows)
     table = blocked_pairs(rows, model)
-    return cluster_scored(features, score_pairs(table, features, model))
+    if placed:
+        table = [(a, b) for a, b in table if a not in placed or b not in placed]
+    return cluster_scored(features, score_pairs(table, features, model), placed)
+
+
+def _rivals(scored: Iterable[_Pair]) -> defaultdict[str, list[str]]:
+    """Each record's rivals for the twin guard (``cluster_scored``): records it matches by
+    forename exactly at LINK on score alone, and those the twins rule says may be its twin."""
+    rivals: defaultdict[str, list[str]] = defaultdict(list)
+    for pair in scored:
+        if (
+            pair.forename == "exact" and pair.probability >= LINK and not pair.identifier
+        ) or pair.twins:
+            rivals[pair.left].append(pair.right)
+            rivals[pair.right].append(pair.left)
+    return rivals
+
+
+def _fitted(scored: Iterable[_Pair]) -> defaultdict[str, set[str]]:
+    """Each record's records whose forename fits its own cut short (the short-form guard)."""
+    fitted: defaultdict[str, set[str]] = defaultdict(set)
+    for pair in scored:
+        if pair.fits:
+            fitted[pair.left].add(pair.right)
+            fitted[pair.right].add(pair.left)
+    return fitted
 
 
 def _linked(result: BatchResult, linked: set[str], pair: _Pair) -> None:
@@ -219,8 +279,17 @@ def _linked(result: BatchResult, linked: set[str], pair: _Pair) -> None:
         result.joined_by.setdefault(uid, (pair.probability, pair.identifier))
 
 
-def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> BatchResult:
+def cluster_scored(
+    features: Mapping[str, Features],
+    scored: list[_Pair],
+    placed: Mapping[str, str] | None = None,
+) -> BatchResult:
     """Cluster the records of ``features`` over ``scored`` (:func:`score_pairs`).
+
+    ``placed``: records already on a child (record id -> child id). A child's records start
+    as one cluster; no pair joins two clusters holding children (a pair that would goes to
+    review, as a pair joining clusters whose identifiers conflict does), and a record pulled
+    alike to two of them is left for an officer, as the online engine leaves it.
 
     Pairs join strongest first (by log odds: probabilities saturate). Two records the twins
     rule says may be twins, a letter apart, keep their clusters apart, unless an identifier
@@ -230,12 +299,20 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
     birth date, no identifier and an address matching neither), and so do its weaker pairs
     in later bands.
     """
-    clusters = _Clusters(features)
+    if placed:  # two placed records: their children are decided
+        scored = [p for p in scored if p.left not in placed or p.right not in placed]
+    clusters = _Clusters(features, placed or {})
     for pair in scored:
         if pair.twins:
             clusters.keep_apart(pair.left, pair.right)
     result = BatchResult(cluster_of={}, scored_pairs=len(scored))
-    linked: set[str] = set()
+    # A placed record is decided: a doubt about it is kept only for a record that no pair
+    # linked.
+    linked: set[str] = set(placed or ())
+
+    # Pairs at LINK between two children held apart (``placed``): where a feed load would
+    # join the children (ADR 0023), a bulk load leaves it to an officer, so each is doubted.
+    bridging: set[tuple[str, str]] = set()
 
     def join(pair: _Pair, *, unsure: bool) -> None:
         if (
@@ -246,19 +323,15 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
             _linked(result, linked, pair)
         elif pair.probability >= REVIEW:
             result.review_pairs.append((pair.left, pair.right, pair.probability))
+            if pair.probability >= LINK and clusters.both_placed(pair.left, pair.right):
+                bridging.add((pair.left, pair.right))
 
     # Twin guard: a record held exactly by one child's forename and only a letter off by
     # another's (Zara, Zora), or only as a nickname (Theodore, Theo), both at LINK, the two
     # children kept apart by identifiers; or a letter off both, the other twin's a name the
     # twins rule capped ("Fnn": a slip of the common Finn, and as like his twin Fynn).
     # Which twin it is, an officer decides.
-    rivals: defaultdict[str, list[str]] = defaultdict(list)
-    for pair in scored:
-        if (
-            pair.forename == "exact" and pair.probability >= LINK and not pair.identifier
-        ) or pair.twins:
-            rivals[pair.left].append(pair.right)
-            rivals[pair.right].append(pair.left)
+    rivals = _rivals(scored)
 
     # Clusters a twin pull tore between two children: the record's own cluster, when the
     # child holding its name exactly is another (a weaker pull to it must not join them
@@ -282,11 +355,7 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
     # Short-form guard: a record whose forename is another's cut short ("R": Rohan) joins
     # no cluster while it fits a record of another cluster, born the same day in the same
     # family or home, by another name (Rohit): which twin it is, an officer decides.
-    fitted: defaultdict[str, set[str]] = defaultdict(set)
-    for pair in scored:
-        if pair.fits:
-            fitted[pair.left].add(pair.right)
-            fitted[pair.right].add(pair.left)
+    fitted = _fitted(scored)
 
     def short_pull(pair: _Pair) -> bool:
         if pair.forename not in SHORT_FORMS:
@@ -337,6 +406,7 @@ def cluster_scored(features: Mapping[str, Features], scored: list[_Pair]) -> Bat
     result.review_pairs = [
         (a, b, p)
         for a, b, p in result.review_pairs
-        if clusters.find(a) != clusters.find(b) and not (a in linked and b in linked)
+        if clusters.find(a) != clusters.find(b)
+        and ((a, b) in bridging or not (a in linked and b in linked))
     ]
     return result

@@ -1,4 +1,5 @@
-"""A first load: a country's feeds into an empty index at once (ADR 0026).
+"""A first load: a country's feeds into an empty index at once (ADR 0026); and a bulk load of
+feeds onto an index already holding records, clustered around them (ADR 0027).
 
 ``feeds load`` links each record to the children held when it arrives, and screens every
 child it touches as it goes: right for the daily feeds, but a national go-live would take
@@ -25,6 +26,18 @@ runs the shield screen from every shielded child:
 The whole load is one transaction: killed part way, it leaves nothing, and runs again from
 the start. It is refused unless the index holds no source record, and while updates are
 halted; the command refuses it without a trained model (there is nothing to cluster with).
+
+A **bulk load** (:func:`bulk_load`) does the same onto an index holding records. Every held
+record is read and clustered with the incoming ones, its child fixed (``linkage.batch``'s
+``placed``): an incoming record joins a held child or makes a new one, and no two held
+children are ever joined (a pair at LINK between two of them is queued for an officer, where
+``feeds load`` would join them: ADR 0023). A held child given records is written again with
+all of them, as ``feeds load`` writes it. A record id the index holds already is an update:
+unchanged content is counted and skipped, a change is loaded as ``feeds load`` loads it,
+after the rest. The screen then runs from every shielded child the load touched, and every
+visible child it touched is compared with the shielded children no walk came from (in
+memory; one that might be one is screened as a write would be), so that the invariant holds
+again when it commits.
 """
 
 from __future__ import annotations
@@ -52,7 +65,7 @@ from childindex.matching.features import Features, features_of
 from childindex.matching.ports import CandidateRecord
 from childindex.services.areas import route
 from childindex.services.ingest import LoadReport, finish, later_version_warning
-from childindex.services.ingest_batch import BatchCounts
+from childindex.services.ingest_batch import BatchCounts, might_be_shielded
 from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import link_record, queue_for_review
 from childindex.services.operations import ensure_not_halted
@@ -92,7 +105,8 @@ class FirstLoadReport:
     children it made."""
 
     files: list[tuple[FeedFile, LoadReport]] = field(default_factory=list)
-    children: int = 0
+    children: int = 0  # new children
+    grown_children: int = 0  # children held already, given records (a bulk load)
     shielded_children: int = 0  # by a source's flag
     screened_children: int = 0  # shielded by the screen: they might be a shielded child
     review_items: int = 0
@@ -102,6 +116,7 @@ class FirstLoadReport:
         """The totals (for the CLI and the audit)."""
         totals = {
             "children": self.children,
+            "grown_children": self.grown_children,
             "shielded_children": self.shielded_children,
             "screened_children": self.screened_children,
             "review_items": self.review_items,
@@ -135,6 +150,23 @@ class FirstLoadRefused(Conflict):
     """The index is not empty."""
 
 
+@dataclass(slots=True)
+class _Placed:
+    """A record the index holds, on its child: what a bulk load clusters around."""
+
+    child_id: ChildId
+    shielded: bool  # its child's shield, before the load
+    record: SourceRecord
+    features: Features = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.features = features_of(self.record.payload)
+
+    @property
+    def uid(self) -> str:
+        return f"{self.record.source.value}:{self.record.record_id}"
+
+
 def first_load(
     *,
     uow_factory: UnitOfWorkFactory,
@@ -149,29 +181,102 @@ def first_load(
     rule: ShieldRule = DEFAULT_RULE,
 ) -> FirstLoadReport:
     """Load ``files`` into an empty index in one transaction (see the module); audited."""
+    return _load(
+        uow_factory=uow_factory,
+        files=files,
+        cluster=cluster,
+        engine=engine,
+        actor=actor,
+        now=now,
+        on_error=on_error,
+        on_warning=on_warning,
+        on_phase=on_phase,
+        rule=rule,
+        onto_held=False,
+    )
+
+
+def bulk_load(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    files: Sequence[FeedFile],
+    cluster: Clusterer,
+    engine: ModelMatchEngine,
+    actor: str,
+    now: datetime,
+    on_error: Callable[[RecordError], None] = lambda _e: None,
+    on_warning: Callable[[RecordError], None] = lambda _e: None,
+    on_phase: Callable[[str], None] = lambda _p: None,
+    rule: ShieldRule = DEFAULT_RULE,
+) -> FirstLoadReport:
+    """Load ``files`` onto the index, empty or not, in one transaction, clustered around
+    the records it holds (see the module); audited."""
+    return _load(
+        uow_factory=uow_factory,
+        files=files,
+        cluster=cluster,
+        engine=engine,
+        actor=actor,
+        now=now,
+        on_error=on_error,
+        on_warning=on_warning,
+        on_phase=on_phase,
+        rule=rule,
+        onto_held=True,
+    )
+
+
+def _load(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    files: Sequence[FeedFile],
+    cluster: Clusterer,
+    engine: ModelMatchEngine,
+    actor: str,
+    now: datetime,
+    on_error: Callable[[RecordError], None],
+    on_warning: Callable[[RecordError], None],
+    on_phase: Callable[[str], None],
+    rule: ShieldRule,
+    onto_held: bool,
+) -> FirstLoadReport:
     result = FirstLoadReport()
     with uow_factory() as uow:
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
-        _refuse_unless_empty(uow)
+        empty = not uow.records.holds_any()
+        if not onto_held and not empty:
+            _refuse_unless_empty(uow)
         ensure_keys_current(uow)
         uow.feeds.hold_pages(CACHE_MIB)
-        uow.feeds.defer_indexes()  # made again once the rows are in, before the screen
+        if empty:
+            uow.feeds.defer_indexes()  # made again once the rows are in, before the screen
         held: list[_Held] = []
         later: list[_Held] = []
         for feed in files:
             on_phase(f"reading {feed.filename}")
             report = _store_raw(uow, feed, held, later, on_error=on_error, on_warning=on_warning)
             result.files.append((feed, report))
-        on_phase(f"clustering {len(held):,} records")
-        children = _cluster(uow, held, cluster, result)
-        on_phase(f"writing {len(children.children):,} children")
+        placed: list[_Placed] = []
+        if not empty:
+            held, updates = _split_updates(uow, held)
+            later = updates + later
+            on_phase("reading the records held")
+            placed = [_Placed(*one) for one in uow.records.all_held()]
+        with_held = f" with the {len(placed):,} held" if placed else ""
+        on_phase(f"clustering {len(held):,} records{with_held}")
+        children = _cluster(uow, held, placed, cluster, result)
+        grown = f", and {result.grown_children:,} held ones" if placed else ""
+        on_phase(f"writing {result.children:,} children{grown}")
         _write(uow, children, actor=actor)
-        on_phase("indexing")
-        uow.feeds.build_indexes()
+        if empty:
+            on_phase("indexing")
+            uow.feeds.build_indexes()
         uow.feeds.refresh_statistics()  # the screen's queries need the planner to know them
         _queue_doubts(uow, children, engine, result, now=now)
         children.count()
-        on_phase(f"screening {result.shielded_children:,} shielded children")
+        on_phase(
+            f"screening {sum(m.child.shielded for m in children.children):,} shielded children"
+        )
         _screen(uow, children, rule, result, on_phase)
         for item in later:  # later versions of a record, as ``feeds load`` loads them
             _one_by_one(uow, item, engine=engine, actor=actor, rule=rule)
@@ -183,7 +288,7 @@ def first_load(
                 report=report,
                 actor=actor,
                 now=now,
-                first_load=True,
+                **({"first_load": True} if empty else {"bulk_load": True}),
             )
         uow.feeds.refresh_statistics()
         on_phase("committing")
@@ -191,11 +296,39 @@ def first_load(
     return result
 
 
+def _split_updates(uow: UnitOfWork, held: list[_Held]) -> tuple[list[_Held], list[_Held]]:
+    """Of first versions read, those of records the index does not hold yet; and those of
+    records it does hold whose content differs (updates). One whose content is held
+    already is counted unchanged, as ``feeds load`` counts it."""
+    same: dict[tuple[str, str], bool] = {}
+    by_source: dict[Source, list[SourceRecord]] = {}
+    for item in held:
+        by_source.setdefault(item.record.source, []).append(item.record)
+    for source, records in by_source.items():
+        for start in range(0, len(records), CHUNK):
+            for record_id, unchanged in uow.records.held(
+                source=source, records=records[start : start + CHUNK]
+            ).items():
+                same[(source.value, record_id)] = unchanged
+    new: list[_Held] = []
+    updates: list[_Held] = []
+    for item in held:
+        known = same.get((item.record.source.value, item.record.record_id))
+        if known is None:
+            new.append(item)
+        elif known:
+            item.report.unchanged += 1
+        else:
+            updates.append(item)
+    return new, updates
+
+
 def _refuse_unless_empty(uow: UnitOfWork) -> None:
     if uow.records.holds_any():
         msg = (
             "the index already holds source records: a first load is only for an empty "
-            "index; load each feed with `childindex feeds load SOURCE PATH`"
+            "index; load each feed with `childindex feeds load SOURCE PATH`, or large ones "
+            "at once with `childindex feeds bulk-load`"
         )
         raise FirstLoadRefused(msg)
 
@@ -257,38 +390,55 @@ def _store_raw(
 
 @dataclass(slots=True)
 class _Made:
-    """A child the first load makes, with its records (first versions) in load order."""
+    """A child the load makes, or one held that it gives records (``held``), with the
+    incoming records (first versions) in load order, and the held ones."""
 
     child: Child
     records: list[_Held]
+    held: bool = False
+    placed: list[SourceRecord] = field(default_factory=list)
+    was_shielded: bool = False
 
     def in_order(self) -> list[SourceRecord]:
-        """Its records in ``(source, record_id)`` order, as survivorship reads them."""
-        return _in_order(self.records)
+        """All its records in ``(source, record_id)`` order, as survivorship reads them."""
+        return _in_order(self.records, self.placed)
 
 
-def _in_order(items: Iterable[_Held]) -> list[SourceRecord]:
-    return sorted((i.record for i in items), key=lambda r: (r.source.value, r.record_id))
+def _in_order(items: Iterable[_Held], placed: Iterable[SourceRecord] = ()) -> list[SourceRecord]:
+    return sorted(
+        [*(i.record for i in items), *placed], key=lambda r: (r.source.value, r.record_id)
+    )
 
 
 @dataclass(slots=True)
 class _Clustered:
-    """The children a first load makes, by their records' ids, and what joined them."""
+    """The children a load makes or grows, by their records' ids, and what joined them."""
 
     children: list[_Made] = field(default_factory=list)
-    of: dict[str, _Made] = field(default_factory=dict)  # record uid -> its child
+    of: dict[str, _Made] = field(default_factory=dict)  # incoming record uid -> its child
+    placed: dict[str, _Placed] = field(default_factory=dict)  # held record uid -> it
     joined_by: dict[str, tuple[float, bool]] = field(default_factory=dict)
     doubts: list[tuple[str, str, float]] = field(default_factory=list)
     queued: set[str] = field(default_factory=set)  # records given a review item
     order: dict[str, int] = field(default_factory=dict)  # record uid -> place in the load
 
     def provenance(self, one: _Made, item: _Held) -> tuple[str, float | None]:
-        """How ``item`` came to ``one``: ``new`` for the child's first record (or one no
+        """How ``item`` came to ``one``: ``new`` for a new child's first record (or one no
         pair joined), else ``identifier`` or ``score`` with the pair's probability."""
-        joined = self.joined_by.get(item.uid) if item is not one.records[0] else None
-        if joined is None:
+        if not one.held and item is one.records[0]:
             return "new", None
+        joined = self.joined_by.get(item.uid)
+        if joined is None:
+            return ("score", None) if one.held else ("new", None)
         return ("identifier" if joined[1] else "score"), joined[0]
+
+    def where(self, uid: str) -> tuple[ChildId, SourceRecord]:
+        """The child a record (incoming or held) is on, and the record."""
+        if uid in self.placed:
+            one = self.placed[uid]
+            return one.child_id, one.record
+        made = self.of[uid]
+        return made.child.child_id, next(i.record for i in made.records if i.uid == uid)
 
     def count(self) -> None:
         """Add each record to its file's report once: review (given an item), new or
@@ -307,17 +457,30 @@ class _Clustered:
 
 
 def _cluster(
-    uow: UnitOfWork, held: list[_Held], cluster: Clusterer, result: FirstLoadReport
+    uow: UnitOfWork,
+    held: list[_Held],
+    placed: list[_Placed],
+    cluster: Clusterer,
+    result: FirstLoadReport,
 ) -> _Clustered:
-    """Cluster the records; one child per cluster, in load order of its first record."""
-    made = _Clustered()
+    """Cluster the incoming records around the held ones (``placed``); one new child per
+    cluster of incoming records alone, in load order of its first record, and each held
+    child given records."""
+    made = _Clustered(placed={p.uid: p for p in placed})
     if not held:
         return made
     rows = [{"unique_id": h.uid, **h.features.as_row()} for h in held]
-    clustered = cluster(rows)
+    rows += [{"unique_id": p.uid, **p.features.as_row()} for p in placed]
+    clustered = cluster(rows, {p.uid: p.child_id.value for p in placed})
     result.scored_pairs = clustered.scored_pairs
     made.joined_by, made.doubts = clustered.joined_by, clustered.review_pairs
-    made.order = {item.uid: n for n, item in enumerate(held)}
+    made.order = {p.uid: n for n, p in enumerate(placed)}
+    made.order |= {item.uid: len(placed) + n for n, item in enumerate(held)}
+    holder: dict[str, ChildId] = {}  # cluster -> the held child in it
+    records_of: dict[ChildId, list[_Placed]] = {}
+    for mine in placed:
+        holder[clustered.cluster_of[mine.uid]] = mine.child_id
+        records_of.setdefault(mine.child_id, []).append(mine)
     members: dict[str, list[_Held]] = {}
     for item in held:
         members.setdefault(clustered.cluster_of[item.uid], []).append(item)
@@ -328,24 +491,35 @@ def _cluster(
             authorities[district] = uow.areas.authority_for(district)
         return authorities[district]
 
-    for items in members.values():
-        child_id = ChildId.new()
-        child = route(uow, project(child_id, _in_order(items), shielded=False), lookup=authority)
-        one = _Made(child, items)
+    for root, items in members.items():
+        child_id = holder.get(root)
+        if child_id is None:
+            new = project(ChildId.new(), _in_order(items), shielded=False)
+            child = route(uow, new, lookup=authority)
+            one = _Made(child, items)
+            result.children += 1
+        else:
+            theirs = records_of[child_id]
+            was = theirs[0].shielded
+            records = _in_order(items, (p.record for p in theirs))
+            child = route(uow, project(child_id, records, shielded=was), lookup=authority)
+            one = _Made(child, items, True, [p.record for p in theirs], was)
+            result.grown_children += 1
         made.children.append(one)
         for item in items:
             made.of[item.uid] = one
-    result.children = len(made.children)
-    result.shielded_children = sum(m.child.shielded for m in made.children)
+    result.shielded_children = sum(m.child.shielded and not m.was_shielded for m in made.children)
     return made
 
 
 def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
-    """Write the children, then their records and links (a link refers to its child), then
-    the other identities of each child given several records; record each source's
-    shield."""
-    for start in range(0, len(made.children), CHUNK):
-        uow.children.add_new([m.child for m in made.children[start : start + CHUNK]])
+    """Write the new children, then the incoming records and links (a link refers to its
+    child), then the other identities of each new child given several records, and each
+    held child given records again with all of them (as ``feeds load`` writes it); record
+    each source's shield."""
+    new = [m for m in made.children if not m.held]
+    for start in range(0, len(new), CHUNK):
+        uow.children.add_new([m.child for m in new[start : start + CHUNK]])
     items: list[NewLinkedRecord] = []
     for one in made.children:
         for item in one.records:
@@ -364,16 +538,17 @@ def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
                 uow.records.add_new_linked(items=items, actor=actor)
                 items = []
     uow.records.add_new_linked(items=items, actor=actor)
-    # A child's own row is written once; of what ``save_many`` would write again, only
+    # A new child's own row is written once; of what ``save_many`` would write again, only
     # its other identities are new (records of a shielded child are shielded as linked).
-    several = [(m.child, m.in_order()) for m in made.children if len(m.records) > 1]
+    several = [(m.child, m.in_order()) for m in new if len(m.records) > 1]
     for start in range(0, len(several), CHUNK):
         uow.children.add_other_identities(several[start : start + CHUNK])
+    grown = [(m.child, m.in_order()) for m in made.children if m.held]
+    for start in range(0, len(grown), CHUNK):
+        uow.children.save_many(grown[start : start + CHUNK])
     for one in made.children:
-        if one.child.shielded:
-            flagged = sorted(
-                {i.record.source.value for i in one.records if asks_for_shield(i.record)}
-            )
+        if one.child.shielded and not one.was_shielded:
+            flagged = sorted({r.source.value for r in one.in_order() if asks_for_shield(r)})
             uow.shields.add_shield(
                 child_id=one.child.child_id.value,
                 origin=ShieldOrigin.SOURCE,
@@ -392,28 +567,23 @@ def _queue_doubts(
     now: datetime,
 ) -> None:
     """Queue each pair the model doubts, left in two children, for an officer: the later
-    record (in load order) against the other's child, with the engine's explanation."""
+    record (in load order; a held one is earlier than any incoming) against the other's
+    child, with the engine's explanation."""
     order = made.order
     asked: set[tuple[str, str]] = set()
     for a, b, probability in sorted(made.doubts, key=lambda d: (order[d[0]], order[d[1]])):
         first, then = sorted((a, b), key=order.__getitem__)
-        mine, theirs = made.of[then], made.of[first]
-        if mine is theirs or (then, first) in asked:
+        if then not in made.of or (then, first) in asked:
+            continue  # two held records: their children are decided
+        mine = made.of[then]
+        candidate, other = made.where(first)
+        if candidate == mine.child.child_id:
             continue
         asked.add((then, first))
         item = next(i for i in mine.records if i.uid == then)
-        other = next(i for i in theirs.records if i.uid == first)
-        candidate = theirs.child.child_id
         decision = engine.decide_among(
             item.features,
-            [
-                CandidateRecord(
-                    candidate,
-                    other.record.source.value,
-                    other.record.record_id,
-                    other.record.payload,
-                )
-            ],
+            [CandidateRecord(candidate, other.source.value, other.record_id, other.payload)],
         )
         queued = queue_for_review(
             uow,
@@ -434,29 +604,62 @@ def _screen(
     result: FirstLoadReport,
     on_phase: Callable[[str], None],
 ) -> None:
-    """Screen every shielded child, in load order of its first record, as a write to it
-    would (see the module). Its walks over the visible children ask them of memory, read
-    once: each would otherwise ask the store for about a thousand at 1,000,000 children. A
-    child a walk shields leaves the visible ones, as it leaves them in the store."""
+    """Screen every shielded child the load made or grew, in load order of its first
+    record, as a write to it would (see the module). Its walks over the visible children ask
+    them of memory, read once: each would otherwise ask the store for about a thousand at
+    1,000,000 children. A child a walk shields leaves the visible ones, as it leaves them in
+    the store. Then every visible child the load made or grew is compared with the shielded
+    children no walk started from or reached (on an index empty before, there are none):
+    one that might be one is screened as a write would screen it."""
     by_id = {one.child.child_id.value: one for one in made.children}
     visible = ShieldedIndex(uow.shields.visible_entries())
+    walked: set[str] = set()
     screened = 0
+    starts = sum(one.child.shielded for one in made.children)
+
+    def screen(one: _Made) -> None:
+        child_id = one.child.child_id.value
+        was_visible = not one.child.shielded
+        outcome = screen_child(uow, one.child.child_id, rule=rule, visible=visible)
+        # A visible child the screen shields now, and those its walk shielded, leave the
+        # visible ones; each walked from is not asked about again below.
+        newly = [*([child_id] if was_visible and outcome.shielded else []), *outcome.also_shielded]
+        visible.replace(newly, ())
+        if outcome.shielded:
+            walked.update([child_id, *outcome.rewritten])
+        result.screened_children += len(newly)
+        for shielded in newly:
+            for item in by_id[shielded].records if shielded in by_id else ():
+                item.report.cautioned += 1
+                item.report.shielded += 1
+
     for one in made.children:
         if not one.child.shielded:
             continue
         if screened and screened % SCREEN_PROGRESS == 0:
             on_phase(
-                f"screened {screened:,} of {result.shielded_children:,} shielded children; "
+                f"screened {screened:,} of {starts:,} shielded children; "
                 f"{result.screened_children:,} more shielded as they might be one"
             )
         screened += 1
-        outcome = screen_child(uow, one.child.child_id, rule=rule, visible=visible)
-        visible.replace(outcome.also_shielded, ())
-        result.screened_children += len(outcome.also_shielded)
-        for child_id in outcome.also_shielded:
-            for item in by_id[child_id].records:
-                item.report.cautioned += 1
-                item.report.shielded += 1
+        screen(one)
+    others = ShieldedIndex(
+        e for e in uow.shields.shielded_entries() if e.profile.child_id not in walked
+    )
+    if not others.size:
+        return
+    on_phase(f"comparing the visible children with {others.size:,} shielded ones held")
+    for one in made.children:
+        child_id = one.child.child_id.value
+        if one.child.shielded or child_id in walked:
+            continue
+        records = one.in_order()
+        alone = (project(one.child.child_id, [r], shielded=False) for r in records)
+        if not might_be_shielded(
+            uow, index=others, rule=rule, child=one.child, records=records, identities=alone
+        ):
+            continue
+        screen(one)
 
 
 def _one_by_one(

@@ -186,6 +186,40 @@ class BatchCandidates:
         return self._uow.children.by_blocking_keys(keys, limit=limit)
 
 
+def might_be_shielded(
+    uow: UnitOfWork,
+    *,
+    index: ShieldedIndex,
+    rule: ShieldRule,
+    child: Child,
+    records: Sequence[SourceRecord],
+    identities: Iterable[Child] = (),
+) -> bool:
+    """Whether the shield screen might caution ``child`` against the shielded children held
+    in ``index``, showing the details of ``child`` or of any of ``identities`` (its records'
+    own), with ``records`` its records, stored or not: a cheap first look, in memory; only a
+    child it says might be goes through ``screen_child``."""
+    if rule.caution is None or not index.size:
+        return False
+    weight = model_weight(uow, pending={child.child_id.value: records})
+    # A child's records often show one identity: each distinct one is compared once.
+    seen: set[ScreenProfile] = set()
+    for shown in (child, *identities):
+        profile = replace(
+            uow.children.screen_profile(shown),
+            child_id=child.child_id.value,
+            la_code=child.la_code,
+            shielded=False,
+        )
+        if profile in seen:
+            continue
+        seen.add(profile)
+        found = index.candidates(blocking_keys(profile))
+        if found and rule.cautions(profile, found, weight=weight):
+            return True
+    return False
+
+
 @dataclass(slots=True)
 class BatchContext:
     """What the batch needs from the load (``services.ingest._Load``)."""
@@ -333,26 +367,14 @@ class _Batch:
         """Whether the shield screen might caution ``child`` (showing the details of
         ``child``, or any of ``identities``, against the shielded children), whose records,
         not stored yet, are ``records``."""
-        index = self.shielded_index()
-        if self.context.rule.caution is None or not index.size:
-            return False
-        weight = model_weight(self.uow, pending={child.child_id.value: records})
-        # A child's records often show one identity: each distinct one is compared once.
-        seen: set[ScreenProfile] = set()
-        for shown in (child, *identities):
-            profile = replace(
-                self.uow.children.screen_profile(shown),
-                child_id=child.child_id.value,
-                la_code=child.la_code,
-                shielded=False,
-            )
-            if profile in seen:
-                continue
-            seen.add(profile)
-            found = index.candidates(blocking_keys(profile))
-            if found and self.context.rule.cautions(profile, found, weight=weight):
-                return True
-        return False
+        return might_be_shielded(
+            self.uow,
+            index=self.shielded_index(),
+            rule=self.context.rule,
+            child=child,
+            records=records,
+            identities=identities,
+        )
 
     def _gather_new(self, record: SourceRecord, raw_id: int) -> bool:
         child_id = ChildId.new()

@@ -401,8 +401,9 @@ class Clustering(Protocol):
     joined_by: dict[str, tuple[float, bool]]
 
 
-# Clusters feature rows (``features_of(payload).as_row()`` and a ``unique_id``).
-Clusterer = Callable[[list[dict[str, Any]]], Clustering]
+# Clusters feature rows (``features_of(payload).as_row()`` and a ``unique_id``) around those
+# already on a child (``unique_id`` -> child id), which stay as they are.
+Clusterer = Callable[[list[dict[str, Any]], Mapping[str, str]], Clustering]
 
 
 class PairWeigher(Protocol):
@@ -647,6 +648,11 @@ class SourceRecordRepository(Protocol):
     def add_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> None:
         """Store records never held before, each with its first version, its blocking keys
         and a link (``new``) to its child, which must already be saved; set-based."""
+        ...
+
+    def all_held(self) -> Iterator[tuple[ChildId, bool, SourceRecord]]:
+        """Every record on an active child (its current version), with the child and whether
+        it is shielded, in the order the records arrived."""
         ...
 
     def holds_any(self) -> bool:

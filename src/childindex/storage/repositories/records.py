@@ -179,6 +179,24 @@ _ALL_CURRENT = (
     .order_by(SR.source, SR.record_id)
 )
 
+# Every record on an active child, with that child and whether it is shielded, in the order
+# the records arrived: what a bulk load clusters its records around.
+_ALL_HELD = (
+    select(
+        SR.source,
+        SR.record_id,
+        VersionRow.payload,
+        VersionRow.source_updated_at,
+        LinkRow.child_id,
+        ChildRow.shielded,
+    )
+    .join(LinkRow, _LIVE_LINK)
+    .join(VersionRow, VersionRow.id == SR.current_version_id)
+    .join(ChildRow, ChildRow.child_id == LinkRow.child_id)
+    .where(ChildRow.status == CHILD_ACTIVE)
+    .order_by(SR.id)
+)
+
 _PAYLOADS_OF = (
     select(SR.record_id, VersionRow.payload)
     .join(VersionRow, VersionRow.id == SR.current_version_id)
@@ -459,6 +477,17 @@ class SqlSourceRecordRepository:
         with self._streamed(_ALL_CURRENT) as rows:
             for source, record_id, payload in rows:
                 yield Source(source), record_id, self._cipher.open_json(payload)
+
+    def all_held(self) -> Iterator[tuple[ChildId, bool, SourceRecord]]:
+        """Every record on an active child (its current version), with the child and whether
+        it is shielded, in the order the records arrived; streamed."""
+        with self._streamed(_ALL_HELD) as rows:
+            for source, record_id, sealed, at, child_id, shielded in rows:
+                yield (
+                    ChildId.stored(child_id),
+                    bool(shielded),
+                    self._current(source, record_id, sealed, at),
+                )
 
     def _streamed(self, statement: Select[*tuple[Any, ...]]) -> CursorResult[*tuple[Any, ...]]:
         """``statement``'s rows 5,000 at a time (a server-side cursor on PostgreSQL), as a

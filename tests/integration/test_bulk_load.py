@@ -1,0 +1,157 @@
+"""A bulk load (``services/first_load.py``, ADR 0027) onto an index a first load filled with
+the health feed: the other feeds' records join the children held, or make new ones; no held
+record moves and no two held children are joined; nothing a shielded person's is left
+visible; the same files again change nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from app_fixtures import FIXED_NOW, make_health_record
+from childindex.domain.errors import Halted
+from childindex.domain.halt import HaltState
+from childindex.domain.source_record import Source
+from childindex.linkage.feed_files import read_truth
+from childindex.services.ports import UnitOfWorkFactory
+from feed_state import load_lines, valid_nhs
+from first_load_helpers import (
+    FILES,
+    current_links,
+    factory_for,
+    rows_a_save_rewrites,
+    run_first_load,
+    schema_differences,
+    screened_again,
+    trained_country,
+)
+
+
+@pytest.fixture(scope="module")
+def country(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    directory = tmp_path_factory.mktemp("bulk_load_country")
+    return directory, trained_country(directory, 1200, 8)
+
+
+def _files(directory: Path, *sources: Source) -> dict[Source, bytes]:
+    return {source: (directory / FILES[source]).read_bytes() for source in sources}
+
+
+def _pairs(groups: Counter[Any]) -> int:
+    return sum(n * (n - 1) // 2 for n in groups.values())
+
+
+OTHERS = (Source.SCHOOL, Source.BENEFIT, Source.LA)
+
+
+def test_a_bulk_load_grows_the_children_held_and_leaves_no_shielded_person_visible(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    directory, model = country
+    factory = factory_for(engine, model)
+    run_first_load(factory, model, _files(directory, Source.HEALTH))
+    before = current_links(engine)
+    report = run_first_load(factory, model, _files(directory, *OTHERS), bulk=True)
+
+    truth = read_truth(directory)
+    links = current_links(engine)  # each record on exactly one child
+    assert {f"{s}:{r}" for s, r in links} == set(truth)
+    # Every health record stays on its child: none moved, no two health children joined.
+    assert {k: links[k][0] for k in before} == {k: v[0] for k, v in before.items()}
+    assert report.grown_children > 0
+    assert report.children > 0
+    for _, counts in report.files:
+        assert counts.accepted == counts.linked + counts.review + counts.new
+    # Fail closed: every record of a shielded person is on a shielded child.
+    with (directory / "shielded.csv").open(encoding="utf-8") as handle:
+        shielded_people = {row["person_key"] for row in csv.DictReader(handle)}
+    of_shielded = [k for k in links if truth[f"{k[0]}:{k[1]}"] in shielded_people]
+    assert of_shielded
+    assert all(links[k][1] for k in of_shielded)
+    assert screened_again(factory, engine) == []
+    assert schema_differences(engine) == []
+    # Each pair queued: an incoming record on its child against another child, explained.
+    with engine.connect() as connection:
+        items = connection.execute(
+            text(
+                "SELECT s.source, s.record_id, r.record_child_id, r.candidate_child_id, "
+                "r.weights FROM review_items r JOIN source_records s ON s.id = r.source_record_id"
+            )
+        ).all()
+    assert len(items) >= report.review_items > 0  # the health load's own, and these
+    for source, record_id, record_child, candidate, weights in items:
+        assert links[(source, record_id)][0] == record_child != candidate
+        assert weights
+    # Quality against the country's truth, every record of all four feeds.
+    together = _pairs(Counter((links[k][0], truth[f"{k[0]}:{k[1]}"]) for k in links))
+    predicted = _pairs(Counter(child for child, _ in links.values()))
+    actual = _pairs(Counter(truth.values()))
+    assert together / predicted >= 0.999  # precision
+    assert together / actual >= 0.99  # recall
+    # Each child's rows are those the feed path's write of it makes (last: it saves them).
+    assert rows_a_save_rewrites(factory, engine) == []
+
+
+def test_the_same_files_again_change_nothing(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    directory, model = country
+    factory = factory_for(engine, model)
+    files = _files(directory, Source.HEALTH, *OTHERS)
+    run_first_load(factory, model, files)
+    before = current_links(engine)
+    with engine.connect() as connection:
+        queued = connection.execute(text("SELECT count(*) FROM review_items")).scalar_one()
+    report = run_first_load(factory, model, files, bulk=True)
+    assert current_links(engine) == before
+    for _, counts in report.files:
+        assert counts.unchanged == counts.accepted > 0
+    assert (report.children, report.grown_children, report.review_items) == (0, 0, 0)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_items")).scalar_one() == queued
+
+
+def test_a_held_record_updated_in_a_bulk_load_is_loaded_as_a_feed_loads_it(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    _, model = country
+    factory = factory_for(engine, model)
+    first = make_health_record(record_id="H1", updated_at="2026-01-01T00:00:00Z")
+    load_lines(factory, [json.dumps(first)], batch_size=10)
+    before = current_links(engine)
+    moved = dict(first, address_line1="3 New Street", updated_at="2026-02-01T00:00:00Z")
+    other = make_health_record(record_id="H2", given_name="Bram", nhs_number=valid_nhs(3)[2])
+    data = "\n".join(json.dumps(r) for r in (moved, other)).encode() + b"\n"
+    report = run_first_load(factory, model, {Source.HEALTH: data}, bulk=True)
+
+    (_, counts), *_ = report.files
+    assert (counts.accepted, counts.linked, counts.new, counts.unchanged) == (2, 1, 1, 0)
+    links = current_links(engine)
+    assert links[("health", "H1")] == before[("health", "H1")]
+    assert ("health", "H2") in links
+    with engine.connect() as connection:
+        versions = connection.execute(
+            text("SELECT count(*) FROM source_record_versions")
+        ).scalar_one()
+    assert versions == 3
+
+
+def test_a_bulk_load_is_refused_while_updates_are_halted(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    directory, model = country
+    factory = factory_for(engine, model)
+    load_lines(factory, [json.dumps(make_health_record())], batch_size=10)
+    before = current_links(engine)
+    with factory() as uow:
+        uow.system.set_halt(HaltState(reason="feeds rehearsal", set_by="test", since=FIXED_NOW))
+        uow.commit()
+    with pytest.raises(Halted, match="feeds rehearsal"):
+        run_first_load(factory, model, _files(directory, Source.SCHOOL), bulk=True)
+    assert current_links(engine) == before

@@ -1,0 +1,80 @@
+"""What a feed file drawn for the load tests holds (look-alikes of shielded children, a
+source's shield flag on some records and not others, later and stale versions, bad lines),
+and the invariants every way of loading it must leave."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+
+from app_fixtures import make_health_record
+from feed_state import valid_nhs
+from first_load_helpers import current_links, factory_for, screened_again
+
+NHS = valid_nhs(4)
+# Identities a letter or a sound apart, so that the clusters and the screen both have work.
+NAMES = [
+    ("Amara", "Okafor"),
+    ("Amara", "Okafur"),
+    ("Amarah", "Okafor"),
+    ("Amara", "Okafor-Reid"),
+    ("Bram", "Zimmer"),
+]
+
+
+@st.composite
+def health_record(draw: st.DrawFn) -> dict[str, Any]:
+    given_name, family_name = draw(st.sampled_from(NAMES))
+    record_id = draw(st.integers(1, 9))
+    record = make_health_record(
+        record_id=f"H{record_id}",
+        given_name=given_name,
+        family_name=family_name,
+        birth_date=draw(st.sampled_from(["2015-03-14", "2015-04-03", "2014-03-14"])),
+        postcode=draw(st.sampled_from(["ZZ1 1AA", "ZZ2 2BB"])),
+        address_line1=draw(st.sampled_from(["12 Testing Row", "4 Other Way"])),
+        sensitive=draw(st.integers(0, 3)) == 0,
+        updated_at=f"2026-0{draw(st.integers(1, 3))}-01T00:00:00Z",
+    )
+    # Each record id keeps one NHS number (a health record needs one); ids share them.
+    record["nhs_number"] = NHS[record_id % len(NHS)]
+    return record
+
+
+def lines_of(records: list[dict[str, Any] | str]) -> list[str]:
+    return [r if isinstance(r, str) else json.dumps(r) for r in records]
+
+
+files = st.lists(st.one_of(health_record(), st.just("{not json")), min_size=1, max_size=14)
+
+
+def ever_shielded(records: list[dict[str, Any] | str]) -> set[str]:
+    """Record ids whose current version, at some point of loading ``records`` in order,
+    asked for a shield: a later version never lifts it, and one older than the version held
+    is kept as history only (contract.md)."""
+    current: dict[str, str] = {}
+    flagged: set[str] = set()
+    for r in records:
+        if isinstance(r, str):
+            continue
+        held = current.get(r["record_id"])
+        if held is None or r["updated_at"] >= held:
+            current[r["record_id"]] = r["updated_at"]
+            if r["sensitive"]:
+                flagged.add(r["record_id"])
+    return flagged
+
+
+def check_loaded(
+    engine: Engine, model: dict[str, Any], records: list[dict[str, Any] | str]
+) -> None:
+    """The end state's invariants, for ``records`` loaded so far (in any way)."""
+    links = current_links(engine)
+    sent = {("health", r["record_id"]) for r in records if isinstance(r, dict)}
+    assert set(links) == sent
+    flagged = {("health", record_id) for record_id in ever_shielded(records)}
+    assert all(links[k][1] for k in flagged), "a record a source shielded is on a visible child"
+    assert screened_again(factory_for(engine, model), engine) == []
