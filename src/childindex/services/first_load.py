@@ -101,8 +101,8 @@ class FeedFile:
 
 @dataclass(slots=True)
 class FirstLoadReport:
-    """What a first load did: each file's counts, as ``feeds load`` reports them, and the
-    children it made."""
+    """What a first or bulk load did: each file's counts, as ``feeds load`` reports them,
+    and the children it made or gave records."""
 
     files: list[tuple[FeedFile, LoadReport]] = field(default_factory=list)
     children: int = 0  # new children
@@ -148,6 +148,13 @@ class _Held:
 
 class FirstLoadRefused(Conflict):
     """The index is not empty."""
+
+
+NOT_EMPTY = (
+    "the index already holds source records: a first load is only for an empty index; load "
+    "each feed with `childindex feeds load SOURCE PATH`, or large ones at once with "
+    "`childindex feeds bulk-load`"
+)
 
 
 @dataclass(slots=True)
@@ -245,7 +252,7 @@ def _load(
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
         empty = not uow.records.holds_any()
         if not onto_held and not empty:
-            _refuse_unless_empty(uow)
+            raise FirstLoadRefused(NOT_EMPTY)
         ensure_keys_current(uow)
         uow.feeds.hold_pages(CACHE_MIB)
         if empty:
@@ -288,7 +295,7 @@ def _load(
                 report=report,
                 actor=actor,
                 now=now,
-                **({"first_load": True} if empty else {"bulk_load": True}),
+                **({"bulk_load": True} if onto_held else {"first_load": True}),
             )
         uow.feeds.refresh_statistics()
         on_phase("committing")
@@ -321,16 +328,6 @@ def _split_updates(uow: UnitOfWork, held: list[_Held]) -> tuple[list[_Held], lis
         else:
             updates.append(item)
     return new, updates
-
-
-def _refuse_unless_empty(uow: UnitOfWork) -> None:
-    if uow.records.holds_any():
-        msg = (
-            "the index already holds source records: a first load is only for an empty "
-            "index; load each feed with `childindex feeds load SOURCE PATH`, or large ones "
-            "at once with `childindex feeds bulk-load`"
-        )
-        raise FirstLoadRefused(msg)
 
 
 def _store_raw(
