@@ -500,7 +500,9 @@ def _cluster(
             was = theirs[0].shielded
             records = _in_order(items, (p.record for p in theirs))
             child = route(uow, project(child_id, records, shielded=was), lookup=authority)
-            one = _Made(child, items, True, [p.record for p in theirs], was)
+            one = _Made(
+                child, items, held=True, placed=[p.record for p in theirs], was_shielded=was
+            )
             result.grown_children += 1
         made.children.append(one)
         for item in items:

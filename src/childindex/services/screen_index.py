@@ -87,8 +87,10 @@ class ShieldedIndex:
         for day in keys.birth_dates:
             for entry in self._dates.get(day, ()):
                 found[id(entry)] = entry
-        exact = (("n", keys.nhs_number), ("u", keys.upn), ("p", keys.postcode))
-        for kind, value in exact[:2] if dates_alone else exact:
+        exact = [("n", keys.nhs_number), ("u", keys.upn)]
+        if not dates_alone:
+            exact.append(("p", keys.postcode))
+        for kind, value in exact:
             if value is not None:
                 for entry in self._exact.get((kind, value), ()):
                     found[id(entry)] = entry
