@@ -78,6 +78,19 @@ record = st.fixed_dictionaries(
 _PLAIN = {"address_line1": "1 High Street", "sex": "M", "nhs": False, "upn": False}
 
 
+def _payloads(drawn: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Drawn records as payloads at HOME, "r0", "r1"...; each identifier its own."""
+    records: dict[str, dict[str, Any]] = {}
+    for n, fields in enumerate(drawn):
+        payload = {**HOME, **{k: v for k, v in fields.items() if k not in {"nhs", "upn"}}}
+        if fields["nhs"]:
+            payload["nhs_number"] = f"99900000{n:02d}"
+        if fields["upn"]:
+            payload["upn"] = f"A1234567890{n:02d}"
+        records[f"r{n}"] = payload
+    return records
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.lists(record, min_size=2, max_size=7))
 @example(  # Aiden is a letter from Aidan, and from her record with the day and month swapped
@@ -92,15 +105,7 @@ def test_records_the_twins_rule_keeps_apart_are_never_one_child(
 ) -> None:
     """With no identifier shared (each record's own), nothing may join two records the
     twins rule says may be twins a letter apart, however the records around them pull."""
-    records: dict[str, dict[str, Any]] = {}
-    for n, fields in enumerate(drawn):
-        payload = {**HOME, **{k: v for k, v in fields.items() if k not in {"nhs", "upn"}}}
-        if fields["nhs"]:
-            payload["nhs_number"] = f"99900000{n:02d}"
-        if fields["upn"]:
-            payload["upn"] = f"A1234567890{n:02d}"
-        records[f"r{n}"] = payload
-    features, result = _cluster(records)
+    features, result = _cluster(_payloads(drawn))
     scorer = TrainedScorer(MODEL)
     for left, right in combinations(sorted(features), 2):
         score = scorer.score(features[left], features[right])
@@ -289,18 +294,6 @@ def test_a_record_its_own_childs_slip_keeps_from_a_namesake_joins_neither() -> N
     cluster = result.cluster_of
     assert cluster["school"] != cluster["namesake"]
     assert ("namesake", "school") in {(a, b) for a, b, _ in result.review_pairs}
-
-
-def _payloads(drawn: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    records: dict[str, dict[str, Any]] = {}
-    for n, fields in enumerate(drawn):
-        payload = {**HOME, **{k: v for k, v in fields.items() if k not in {"nhs", "upn"}}}
-        if fields["nhs"]:
-            payload["nhs_number"] = f"99900000{n:02d}"
-        if fields["upn"]:
-            payload["upn"] = f"A1234567890{n:02d}"
-        records[f"r{n}"] = payload
-    return records
 
 
 @settings(max_examples=300, deadline=None)
