@@ -3,6 +3,7 @@ end state's invariants read back from the database."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
@@ -33,6 +34,9 @@ FILES = {
     Source.BENEFIT: "benefit.csv",
     Source.LA: "la.jsonl",
 }
+
+# Each source record -> its current child, and whether that child is shielded.
+Links = dict[tuple[str, str], tuple[str, bool]]
 
 
 class Model(dict[str, Any]):
@@ -88,7 +92,7 @@ def run_first_load(
     )
 
 
-def current_links(engine: Engine) -> dict[tuple[str, str], tuple[str, bool]]:
+def current_links(engine: Engine) -> Links:
     """Each source record's current child, and whether that child is shielded; a record
     with two current links fails here."""
     with engine.connect() as connection:
@@ -177,3 +181,38 @@ def rows_a_save_rewrites(factory: SqlUnitOfWorkFactory, engine: Engine) -> list[
             for row in (held[table] - saved[table]) + (saved[table] - held[table])
         }
     )
+
+
+def shielded_peoples_records(directory: Path, links: Links, truth: dict[str, str]) -> list[Any]:
+    """The records (``current_links`` keys) of the people the country shields
+    (``shielded.csv``): fail closed, each must be on a shielded child."""
+    with (directory / "shielded.csv").open(encoding="utf-8") as handle:
+        shielded_people = {row["person_key"] for row in csv.DictReader(handle)}
+    return [k for k in links if truth[f"{k[0]}:{k[1]}"] in shielded_people]
+
+
+def review_items(engine: Engine) -> list[Any]:
+    """Each review item: its record's source and id, the record's child, the candidate
+    child and the explanation's weights."""
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                text(
+                    "SELECT s.source, s.record_id, r.record_child_id, r.candidate_child_id, "
+                    "r.weights FROM review_items r "
+                    "JOIN source_records s ON s.id = r.source_record_id"
+                )
+            )
+        )
+
+
+def precision_recall(links: Links, truth: dict[str, str]) -> tuple[float, float]:
+    """Pairwise precision and recall of the children against the country's truth."""
+
+    def pairs(groups: Counter[Any]) -> int:
+        return sum(n * (n - 1) // 2 for n in groups.values())
+
+    together = pairs(Counter((links[k][0], truth[f"{k[0]}:{k[1]}"]) for k in links))
+    predicted = pairs(Counter(child for child, _ in links.values()))
+    actual = pairs(Counter(truth.values()))
+    return together / predicted, together / actual

@@ -5,9 +5,7 @@ visible; the same files again change nothing."""
 
 from __future__ import annotations
 
-import csv
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +23,13 @@ from first_load_helpers import (
     FILES,
     current_links,
     factory_for,
+    precision_recall,
+    review_items,
     rows_a_save_rewrites,
     run_first_load,
     schema_differences,
     screened_again,
+    shielded_peoples_records,
     trained_country,
 )
 
@@ -41,10 +42,6 @@ def country(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
 
 def _files(directory: Path, *sources: Source) -> dict[Source, bytes]:
     return {source: (directory / FILES[source]).read_bytes() for source in sources}
-
-
-def _pairs(groups: Counter[Any]) -> int:
-    return sum(n * (n - 1) // 2 for n in groups.values())
 
 
 OTHERS = (Source.SCHOOL, Source.BENEFIT, Source.LA)
@@ -69,31 +66,21 @@ def test_a_bulk_load_grows_the_children_held_and_leaves_no_shielded_person_visib
     for _, counts in report.files:
         assert counts.accepted == counts.linked + counts.review + counts.new
     # Fail closed: every record of a shielded person is on a shielded child.
-    with (directory / "shielded.csv").open(encoding="utf-8") as handle:
-        shielded_people = {row["person_key"] for row in csv.DictReader(handle)}
-    of_shielded = [k for k in links if truth[f"{k[0]}:{k[1]}"] in shielded_people]
+    of_shielded = shielded_peoples_records(directory, links, truth)
     assert of_shielded
     assert all(links[k][1] for k in of_shielded)
     assert screened_again(factory, engine) == []
     assert schema_differences(engine) == []
     # Each pair queued: an incoming record on its child against another child, explained.
-    with engine.connect() as connection:
-        items = connection.execute(
-            text(
-                "SELECT s.source, s.record_id, r.record_child_id, r.candidate_child_id, "
-                "r.weights FROM review_items r JOIN source_records s ON s.id = r.source_record_id"
-            )
-        ).all()
+    items = review_items(engine)
     assert len(items) >= report.review_items > 0  # the health load's own, and these
     for source, record_id, record_child, candidate, weights in items:
         assert links[(source, record_id)][0] == record_child != candidate
         assert weights
     # Quality against the country's truth, every record of all four feeds.
-    together = _pairs(Counter((links[k][0], truth[f"{k[0]}:{k[1]}"]) for k in links))
-    predicted = _pairs(Counter(child for child, _ in links.values()))
-    actual = _pairs(Counter(truth.values()))
-    assert together / predicted >= 0.999  # precision
-    assert together / actual >= 0.99  # recall
+    precision, recall = precision_recall(links, truth)
+    assert precision >= 0.999
+    assert recall >= 0.99
     # Each child's rows are those the feed path's write of it makes (last: it saves them).
     assert rows_a_save_rewrites(factory, engine) == []
 

@@ -5,9 +5,7 @@ during a halt, changing nothing."""
 
 from __future__ import annotations
 
-import csv
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +24,13 @@ from first_load_helpers import (
     FILES,
     current_links,
     factory_for,
+    precision_recall,
+    review_items,
     rows_a_save_rewrites,
     run_first_load,
     schema_differences,
     screened_again,
+    shielded_peoples_records,
     trained_country,
 )
 
@@ -42,10 +43,6 @@ def country(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
 
 def _files(directory: Path) -> dict[Source, bytes]:
     return {source: (directory / name).read_bytes() for source, name in FILES.items()}
-
-
-def _pairs(groups: Counter[Any]) -> int:
-    return sum(n * (n - 1) // 2 for n in groups.values())
 
 
 def test_a_first_load_puts_every_record_on_one_child_and_leaves_no_shielded_person_visible(
@@ -65,9 +62,7 @@ def test_a_first_load_puts_every_record_on_one_child_and_leaves_no_shielded_pers
         raw = connection.execute(text("SELECT count(*) FROM raw_records")).scalar_one()
     assert raw == lines - 2  # the two CSV files' headers are not records
     # Fail closed: every record of a shielded person is on a shielded child.
-    with (directory / "shielded.csv").open(encoding="utf-8") as handle:
-        shielded_people = {row["person_key"] for row in csv.DictReader(handle)}
-    of_shielded = [k for k in links if truth[f"{k[0]}:{k[1]}"] in shielded_people]
+    of_shielded = shielded_peoples_records(directory, links, truth)
     assert of_shielded
     assert all(links[k][1] for k in of_shielded)
     # No visible child left that the screen would caution against a shielded one.
@@ -80,23 +75,15 @@ def test_a_first_load_puts_every_record_on_one_child_and_leaves_no_shielded_pers
         assert counts.read == counts.accepted + counts.rejected
     assert len({child for child, _ in links.values()}) == report.children
     # Each pair queued for review: a record on its child against another child, explained.
-    with engine.connect() as connection:
-        items = connection.execute(
-            text(
-                "SELECT s.source, s.record_id, r.record_child_id, r.candidate_child_id, "
-                "r.weights FROM review_items r JOIN source_records s ON s.id = r.source_record_id"
-            )
-        ).all()
+    items = review_items(engine)
     assert len(items) == report.review_items > 0
     for source, record_id, record_child, candidate, weights in items:
         assert links[(source, record_id)][0] == record_child != candidate
         assert weights
     # Quality: the clusters against the country's truth.
-    together = _pairs(Counter((links[k][0], truth[f"{k[0]}:{k[1]}"]) for k in links))
-    predicted = _pairs(Counter(child for child, _ in links.values()))
-    actual = _pairs(Counter(truth.values()))
-    assert together / predicted >= 0.999  # precision
-    assert together / actual >= 0.99  # recall
+    precision, recall = precision_recall(links, truth)
+    assert precision >= 0.999
+    assert recall >= 0.99
     # Each child's rows are those the feed path's write of it makes (last: it saves them).
     assert rows_a_save_rewrites(factory, engine) == []
 
