@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import Engine
 
 from app_fixtures import make_health_record
-from feed_state import valid_nhs
+from childindex.matching.engine import ModelMatchEngine
+from feed_state import delete_all_rows, load_lines, valid_nhs
 from first_load_helpers import current_links, factory_for, screened_again
 
 NHS = valid_nhs(4)
@@ -78,3 +81,44 @@ def check_loaded(
     flagged = {("health", record_id) for record_id in ever_shielded(records)}
     assert all(links[k][1] for k in flagged), "a record a source shielded is on a visible child"
     assert screened_again(factory_for(engine, model), engine) == []
+
+
+class FeedLoads(RuleBasedStateMachine):
+    """Feed loads of drawn files onto an index emptied for each example, with the end
+    state's invariants after every step; machines that also load at once add their rules."""
+
+    engine: Engine
+    model: dict[str, Any]
+
+    def __init__(self) -> None:
+        super().__init__()
+        delete_all_rows(self.engine)
+        self.records: list[dict[str, Any] | str] = []
+
+    @rule(records=files)
+    def feed(self, records: list[dict[str, Any] | str]) -> None:
+        load_lines(
+            factory_for(self.engine, self.model),
+            lines_of(records),
+            batch_size=5,
+            engine=ModelMatchEngine(self.model),
+        )
+        self.records += records
+
+    @invariant()
+    def holds(self) -> None:
+        if self.records:
+            check_loaded(self.engine, self.model, self.records)
+
+    @classmethod
+    def run(cls, engine: Engine, model: dict[str, Any], *, examples: int) -> None:
+        """Run the machine on ``engine`` with ``model``, four steps an example."""
+        cls.engine, cls.model = engine, model
+        case = cls.TestCase()
+        case.settings = settings(
+            max_examples=examples,
+            stateful_step_count=4,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
+        case.runTest()

@@ -6,19 +6,15 @@ caution if it were written now."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import rule
 from sqlalchemy import Engine
 
 from childindex.domain.source_record import Source
-from childindex.matching.engine import ModelMatchEngine
-from feed_state import delete_all_rows, load_lines
 from first_load_helpers import current_links, factory_for, run_first_load, trained_country
-from loaded_state import check_loaded, files, lines_of
+from loaded_state import FeedLoads, files, lines_of
 
 
 @pytest.fixture(scope="module")
@@ -26,27 +22,9 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return trained_country(tmp_path_factory.mktemp("bulk_load_model"), 800, 11)
 
 
-class FeedsAndBulkLoads(RuleBasedStateMachine):
+class FeedsAndBulkLoads(FeedLoads):
     """Feed loads and bulk loads onto one index: the invariants hold after every step, and
     a bulk load never moves a record the index held, unless a later version of it came."""
-
-    engine: Engine
-    model: dict[str, Any]
-
-    def __init__(self) -> None:
-        super().__init__()
-        delete_all_rows(self.engine)
-        self.records: list[dict[str, Any] | str] = []
-
-    @rule(records=files)
-    def feed(self, records: list[dict[str, Any] | str]) -> None:
-        load_lines(
-            factory_for(self.engine, self.model),
-            lines_of(records),
-            batch_size=5,
-            engine=ModelMatchEngine(self.model),
-        )
-        self.records += records
 
     @rule(records=files)
     def bulk(self, records: list[dict[str, Any] | str]) -> None:
@@ -63,22 +41,8 @@ class FeedsAndBulkLoads(RuleBasedStateMachine):
         kept = {k: v[0] for k, v in before.items() if k[1] not in sent}
         assert {k: after[k][0] for k in kept} == kept
 
-    @invariant()
-    def holds(self) -> None:
-        if self.records:
-            check_loaded(self.engine, self.model, self.records)
-
 
 def test_feed_loads_and_bulk_loads_keep_the_invariants(
-    engine: Engine, model: dict[str, Any], tmp_path: Path
+    engine: Engine, model: dict[str, Any]
 ) -> None:
-    FeedsAndBulkLoads.engine = engine
-    FeedsAndBulkLoads.model = model
-    run = FeedsAndBulkLoads.TestCase()
-    run.settings = settings(
-        max_examples=15,
-        stateful_step_count=4,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    run.runTest()
+    FeedsAndBulkLoads.run(engine, model, examples=15)

@@ -6,19 +6,17 @@ that so."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import initialize
 from sqlalchemy import Engine
 
 from childindex.domain.source_record import Source
-from childindex.matching.engine import ModelMatchEngine
-from feed_state import delete_all_rows, load_lines
+from feed_state import delete_all_rows
 from first_load_helpers import factory_for, run_first_load, trained_country
-from loaded_state import check_loaded, files, lines_of
+from loaded_state import FeedLoads, check_loaded, files, lines_of
 
 
 @pytest.fixture(scope="module")
@@ -41,50 +39,17 @@ def test_a_first_load_leaves_no_visible_child_the_screen_would_caution(
     check_loaded(engine, model, records)
 
 
-class FirstLoadThenFeeds(RuleBasedStateMachine):
-    """A first load, then feed loads and more first-load attempts (refused, changing
-    nothing): the invariants hold after every step."""
-
-    engine: Engine
-    model: dict[str, Any]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[dict[str, Any] | str] = []
+class FirstLoadThenFeeds(FeedLoads):
+    """A first load, then feed loads: the invariants hold after every step."""
 
     @initialize(records=files)
     def first_load(self, records: list[dict[str, Any] | str]) -> None:
-        delete_all_rows(self.engine)
         data = "\n".join(lines_of(records)).encode() + b"\n"
         run_first_load(factory_for(self.engine, self.model), self.model, {Source.HEALTH: data})
         self.records = list(records)
 
-    @rule(records=files)
-    def feed(self, records: list[dict[str, Any] | str]) -> None:
-        load_lines(
-            factory_for(self.engine, self.model),
-            lines_of(records),
-            batch_size=5,
-            engine=ModelMatchEngine(self.model),
-        )
-        self.records += records
-
-    @invariant()
-    def holds(self) -> None:
-        if self.records:
-            check_loaded(self.engine, self.model, self.records)
-
 
 def test_feed_loads_after_a_first_load_keep_its_invariants(
-    engine: Engine, model: dict[str, Any], tmp_path: Path
+    engine: Engine, model: dict[str, Any]
 ) -> None:
-    FirstLoadThenFeeds.engine = engine
-    FirstLoadThenFeeds.model = model
-    run = FirstLoadThenFeeds.TestCase()
-    run.settings = settings(
-        max_examples=10,
-        stateful_step_count=4,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    run.runTest()
+    FirstLoadThenFeeds.run(engine, model, examples=10)
