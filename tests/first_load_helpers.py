@@ -79,9 +79,9 @@ def run_first_load(
         for source, data in files.items()
     ]
     found = errors if errors is not None else []
-    load = first_load.bulk_load if bulk else first_load.first_load
-    return load(
+    return first_load.load_at_once(
         uow_factory=factory,
+        onto_held=bulk,
         files=feeds,
         cluster=lambda rows, placed: cluster(rows, model, placed),
         engine=ModelMatchEngine(model),

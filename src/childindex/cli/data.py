@@ -266,7 +266,7 @@ def feeds_first_load(
     One transaction: if it is stopped, nothing is stored; run it again. Later feeds go
     through `feeds load` or `feeds bulk-load` (docs/adr/0026).
     """
-    _at_once((health, school, benefit, la), as_json=as_json, load=first_load.first_load)
+    _at_once((health, school, benefit, la), as_json=as_json, onto_held=False)
 
 
 @feeds_app.command("bulk-load")
@@ -284,14 +284,14 @@ def feeds_bulk_load(
     join two goes to review); records already held are updates, loaded one by one. One
     transaction: if it is stopped, nothing is stored; run it again (docs/adr/0027).
     """
-    _at_once((health, school, benefit, la), as_json=as_json, load=first_load.bulk_load)
+    _at_once((health, school, benefit, la), as_json=as_json, onto_held=True)
 
 
 def _at_once(
     paths: tuple[Path | None, ...],
     *,
     as_json: bool,
-    load: Callable[..., first_load.FirstLoadReport],
+    onto_held: bool,
 ) -> None:
     """A first load or a bulk load of the named files, reported as ``feeds load`` reports."""
     named = [(s, p) for s, p in zip(Source, paths, strict=True) if p]
@@ -334,7 +334,7 @@ def _at_once(
                 err.print(f"{time.monotonic() - started:7.1f} s  {text}", markup=False)
 
         with reported_errors():
-            report = load(
+            report = first_load.load_at_once(
                 uow_factory=container.uow_factory,
                 files=files,
                 cluster=lambda rows, placed: cluster(rows, model, placed),
@@ -344,6 +344,7 @@ def _at_once(
                 on_error=lambda e: notes[e.file](e, "error"),
                 on_warning=lambda w: notes[w.file](w, "warning"),
                 on_phase=phase,
+                onto_held=onto_held,
             )
     result = {
         "files": [

@@ -27,17 +27,17 @@ The whole load is one transaction: killed part way, it leaves nothing, and runs 
 the start. It is refused unless the index holds no source record, and while updates are
 halted; the command refuses it without a trained model (there is nothing to cluster with).
 
-A **bulk load** (:func:`bulk_load`) does the same onto an index holding records. Every held
-record is read and clustered with the incoming ones, its child fixed (``linkage.batch``'s
-``placed``): an incoming record joins a held child or makes a new one, and no two held
-children are ever joined (a pair at LINK between two of them is queued for an officer, where
-``feeds load`` would join them: ADR 0023). A held child given records is written again with
-all of them, as ``feeds load`` writes it. A record id the index holds already is an update:
-unchanged content is counted and skipped, a change is loaded as ``feeds load`` loads it,
-after the rest. The screen then runs from every shielded child the load touched, and every
-visible child it touched is compared with the shielded children no walk came from (in
-memory; one that might be one is screened as a write would be), so that the invariant holds
-again when it commits.
+A **bulk load** (:func:`load_at_once` ``onto_held``) does the same onto an index holding
+records. Every held record is read and clustered with the incoming ones, its child fixed
+(``linkage.batch``'s ``placed``): an incoming record joins a held child or makes a new one,
+and no two held children are ever joined (a pair at LINK between two of them is queued for
+an officer, where ``feeds load`` would join them: ADR 0023). A held child given records is
+written again with all of them, as ``feeds load`` writes it. A record id the index holds
+already is an update: unchanged content is counted and skipped, a change is loaded as
+``feeds load`` loads it, after the rest. The screen then runs from every shielded child the
+load touched, and every visible child it touched is compared with the shielded children no
+walk came from (in memory; one that might be one is screened as a write would be), so that
+the invariant holds again when it commits.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ class _Placed:
         return f"{self.record.source.value}:{self.record.record_id}"
 
 
-def first_load(
+def load_at_once(
     *,
     uow_factory: UnitOfWorkFactory,
     files: Sequence[FeedFile],
@@ -182,71 +182,15 @@ def first_load(
     engine: ModelMatchEngine,
     actor: str,
     now: datetime,
-    on_error: Callable[[RecordError], None] = lambda _e: None,
-    on_warning: Callable[[RecordError], None] = lambda _e: None,
-    on_phase: Callable[[str], None] = lambda _p: None,
-    rule: ShieldRule = DEFAULT_RULE,
-) -> FirstLoadReport:
-    """Load ``files`` into an empty index in one transaction (see the module); audited."""
-    return _load(
-        uow_factory=uow_factory,
-        files=files,
-        cluster=cluster,
-        engine=engine,
-        actor=actor,
-        now=now,
-        on_error=on_error,
-        on_warning=on_warning,
-        on_phase=on_phase,
-        rule=rule,
-        onto_held=False,
-    )
-
-
-def bulk_load(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    files: Sequence[FeedFile],
-    cluster: Clusterer,
-    engine: ModelMatchEngine,
-    actor: str,
-    now: datetime,
-    on_error: Callable[[RecordError], None] = lambda _e: None,
-    on_warning: Callable[[RecordError], None] = lambda _e: None,
-    on_phase: Callable[[str], None] = lambda _p: None,
-    rule: ShieldRule = DEFAULT_RULE,
-) -> FirstLoadReport:
-    """Load ``files`` onto the index, empty or not, in one transaction, clustered around
-    the records it holds (see the module); audited."""
-    return _load(
-        uow_factory=uow_factory,
-        files=files,
-        cluster=cluster,
-        engine=engine,
-        actor=actor,
-        now=now,
-        on_error=on_error,
-        on_warning=on_warning,
-        on_phase=on_phase,
-        rule=rule,
-        onto_held=True,
-    )
-
-
-def _load(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    files: Sequence[FeedFile],
-    cluster: Clusterer,
-    engine: ModelMatchEngine,
-    actor: str,
-    now: datetime,
-    on_error: Callable[[RecordError], None],
-    on_warning: Callable[[RecordError], None],
-    on_phase: Callable[[str], None],
-    rule: ShieldRule,
     onto_held: bool,
+    on_error: Callable[[RecordError], None] = lambda _e: None,
+    on_warning: Callable[[RecordError], None] = lambda _e: None,
+    on_phase: Callable[[str], None] = lambda _p: None,
+    rule: ShieldRule = DEFAULT_RULE,
 ) -> FirstLoadReport:
+    """Load ``files`` in one transaction (see the module); audited. A first load unless
+    ``onto_held``: refused (``FirstLoadRefused``) on an index holding any record. A bulk
+    load if ``onto_held``: onto the index as it is, clustered around its records."""
     result = FirstLoadReport()
     with uow_factory() as uow:
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
