@@ -150,21 +150,34 @@ CEILING_ROUNDING = 1e-9
 APART_CEILING = 0.6
 
 
+def _apart(a: ScreenProfile, b: ScreenProfile) -> tuple[bool, float, bool]:
+    """What bounds a pair's resemblance, names aside: a shared NHS number or UPN, the birth
+    dates' closeness, the same postcode."""
+    if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
+        return True, 1.0, False
+    same_postcode = bool(a.postcode and a.postcode == b.postcode)
+    return False, date_closeness(a.birth_date, b.birth_date), same_postcode
+
+
+def _top(shared: bool, closeness: float, same_postcode: bool) -> float:
+    if shared:
+        return 1.0
+    return max(closeness, 0.6) if same_postcode else closeness
+
+
 def ceiling(a: ScreenProfile, b: ScreenProfile) -> float:
     """The most :func:`resemblance` can give ``a`` and ``b``, whatever their names: 1 for a
     shared NHS number or UPN; else the birth dates' closeness, or 0.6 at the same postcode
     if that is more. No name is compared, so it is cheap: the screen's walks over a country
     meet thousands of candidates, and most of those they meet at a low strength cannot
     reach the caution threshold (``ShieldRule.cautions``)."""
-    if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
-        return 1.0
-    closeness = date_closeness(a.birth_date, b.birth_date)
-    return max(closeness, 0.6) if a.postcode and a.postcode == b.postcode else closeness
+    return _top(*_apart(a, b))
 
 
-def resemblance(a: ScreenProfile, b: ScreenProfile) -> float:
+def resemblance(a: ScreenProfile, b: ScreenProfile, *, floor: float = 0.0) -> float:
     """How much ``a`` might be the same child as ``b``, in [0, 1], erring high; never more
-    than :func:`ceiling` (but for ``CEILING_ROUNDING``).
+    than :func:`ceiling` (but for ``CEILING_ROUNDING``). With ``floor``, 0 for a pair whose
+    ceiling is below it: its names are not compared.
 
     A shared NHS number or UPN is 1. Otherwise the better of: birth-date closeness times
     the mean of the given- and family-name parts (either order, for swapped names); and,
@@ -174,10 +187,11 @@ def resemblance(a: ScreenProfile, b: ScreenProfile) -> float:
     and month swapped) counts ``TWO_DIFFERENCES`` of that (ADR 0015): a surname and a birth
     month in common is not a reason to hide a child.
     """
-    if (a.nhs_number and a.nhs_number == b.nhs_number) or (a.upn and a.upn == b.upn):
+    shared, closeness, same_postcode = _apart(a, b)
+    if shared:
         return 1.0
-    closeness = date_closeness(a.birth_date, b.birth_date)
-    same_postcode = bool(a.postcode and a.postcode == b.postcode)
+    if _top(shared, closeness, same_postcode) < floor:
+        return 0.0
     if closeness == 0.0 and not same_postcode:
         # The names only multiply the dates' closeness: nothing to compare. (The store no
         # longer reads most such candidates: ``storage/repositories/shields.py``.)
@@ -324,9 +338,11 @@ class ShieldRule:
                 continue
             if other.child_id in cleared:
                 continue
-            if ceiling(profile, other) * other.strength < self.caution - CEILING_ROUNDING:
-                continue  # no names could bring it to caution: not worth comparing them
-            score = resemblance(profile, other) * other.strength
+            if other.strength <= 0.0:
+                continue
+            # A pair no names could bring to caution is not worth comparing names for.
+            floor = (self.caution - CEILING_ROUNDING) / other.strength
+            score = resemblance(profile, other, floor=floor) * other.strength
             if score < self.caution or self._ruled_out(profile, other, weight):
                 continue
             found = Caution(other.child_id, other.la_code, round(score, 4), order_key(other))
