@@ -555,12 +555,15 @@ def _screen(
     children no walk started from or reached (on an index empty before, there are none):
     one that might be one is screened as a write would screen it."""
     by_id = {one.child.child_id.value: one for one in made.children}
-    visible = ShieldedIndex(uow.shields.visible_entries())
+    visible: ShieldedIndex | None = None  # read at the first screen: a load may need none
     walked: set[str] = set()
     screened = 0
     starts = sum(one.child.shielded for one in made.children)
 
     def screen(one: _Made) -> None:
+        nonlocal visible
+        if visible is None:
+            visible = ShieldedIndex(uow.shields.visible_entries())
         child_id = one.child.child_id.value
         was_visible = not one.child.shielded
         outcome = screen_child(uow, one.child.child_id, rule=rule, visible=visible)
