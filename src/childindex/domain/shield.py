@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from childindex.domain.nicknames import may_be_same_name
 from childindex.domain.similarity import (
@@ -105,6 +106,9 @@ def blocking_keys(profile: ScreenProfile) -> BlockingKeys:
     )
 
 
+# The screen's walks compare each name with thousands of others at a national size, and
+# names recur: remembered. (A million entries is some 200 MB at most.)
+@lru_cache(maxsize=1 << 20)
 def _name_part(a: str, b: str) -> float:
     # Unrelated names still score about 0.5 in Jaro-Winkler; only 0.7 and above counts.
     return max(0.0, (jaro_winkler(letters(a), letters(b)) - 0.7) / 0.3)

@@ -61,7 +61,12 @@ class ModelMatchEngine:
         """The model's match weight (log2 odds, prior included) of two records' payloads:
         what the shield screen's gate asks (``services.ports.PairWeigher``, ADR 0019), without
         the carers (``scoring.resemblance_weight``, ADR 0025)."""
-        return resemblance_weight(self.scorer.score(features_of(left), features_of(right)))
+        return self.weight_of(features_of(left), features_of(right))
+
+    def weight_of(self, left: Features, right: Features) -> float:
+        """:meth:`weight` of two payloads' features (``features_of``), for a caller asking
+        about the same records many times: standardising a payload costs more than scoring."""
+        return resemblance_weight(self.scorer.score(left, right))
 
     def decide(self, record: SourceRecord, store: CandidateStore) -> MatchDecision:
         """LINK, REVIEW or NEW for ``record``, with every candidate child scored."""

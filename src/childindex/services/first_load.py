@@ -77,7 +77,7 @@ from childindex.services.ports import (
     UnitOfWorkFactory,
 )
 from childindex.services.screen_index import ShieldedIndex
-from childindex.services.shield_screen import DEFAULT_RULE, screen_child
+from childindex.services.shield_screen import DEFAULT_RULE, LoadMemory, screen_child
 
 # Rows written by one statement.
 CHUNK = 2000
@@ -548,29 +548,28 @@ def _screen(
     on_phase: Callable[[str], None],
 ) -> None:
     """Screen every shielded child the load made or grew, in load order of its first
-    record, as a write to it would (see the module). Its walks over the visible children ask
-    them of memory, read once: each would otherwise ask the store for about a thousand at
-    1,000,000 children. A child a walk shields leaves the visible ones, as it leaves them in
-    the store. Then every visible child the load made or grew is compared with the shielded
-    children no walk started from or reached (on an index empty before, there are none):
-    one that might be one is screened as a write would screen it."""
+    record, as a write to it would (see the module). Its walks ask the visible and the
+    shielded children of memory (``LoadMemory``), read once: each would otherwise ask the
+    store for about a thousand at 1,000,000 children, most of them visible even when only
+    the shielded are wanted. The memory is kept as the store is after each screen. Then
+    every visible child the load made or grew is compared with the shielded children no walk
+    started from or reached (on an index empty before, there are none): one that might be
+    one is screened as a write would screen it."""
     by_id = {one.child.child_id.value: one for one in made.children}
-    visible: ShieldedIndex | None = None  # read at the first screen: a load may need none
+    memory: LoadMemory | None = None  # read at the first screen: a load may need none
     walked: set[str] = set()
     screened = 0
     starts = sum(one.child.shielded for one in made.children)
 
     def screen(one: _Made) -> None:
-        nonlocal visible
-        if visible is None:
-            visible = ShieldedIndex(uow.shields.visible_entries())
+        nonlocal memory
+        if memory is None:
+            memory = LoadMemory.read(uow)
         child_id = one.child.child_id.value
-        was_visible = not one.child.shielded
-        outcome = screen_child(uow, one.child.child_id, rule=rule, visible=visible)
+        outcome = screen_child(uow, one.child.child_id, rule=rule, memory=memory)
         # A visible child the screen shields now, and those its walk shielded, leave the
         # visible ones; each walked from is not asked about again below.
-        newly = [*([child_id] if was_visible and outcome.shielded else []), *outcome.also_shielded]
-        visible.replace(newly, ())
+        newly = memory.after(uow, child_id, outcome)
         if outcome.shielded:
             walked.update([child_id, *outcome.rewritten])
         result.screened_children += len(newly)

@@ -31,6 +31,7 @@ from childindex.domain.source_record import (
     VersionOutcome,
 )
 from childindex.domain.users import User, UserStatus
+from childindex.matching.features import Features
 from childindex.matching.ports import CandidateRecord
 from childindex.policy.criteria import SearchPlan
 
@@ -411,6 +412,10 @@ class PairWeigher(Protocol):
 
     def weight(self, left: Mapping[str, Any], right: Mapping[str, Any]) -> float:
         """The match weight (log2 odds, prior included) of two records' payloads."""
+        ...
+
+    def weight_of(self, left: Features, right: Features) -> float:
+        """``weight`` of two payloads' features (``matching.features.features_of``)."""
         ...
 
 

@@ -26,7 +26,7 @@ from childindex.services.ports import ScreenEntry
 
 class ShieldedIndex:
     """Children by each screen key, for :meth:`candidates`: the shielded ones, for a batch
-    of a feed load; the visible ones, for a first load's screen (``services/first_load.py``)."""
+    of a feed load; both, for the screen of a first or a bulk load (``services/first_load.py``)."""
 
     def __init__(self, entries: Iterable[ScreenEntry]) -> None:
         self.size = 0
@@ -63,6 +63,10 @@ class ShieldedIndex:
             if value is not None:
                 years = self._names.setdefault((kind, value), {})
                 years.setdefault(entry.birth_year, []).append(entry)
+
+    def holds(self, child_id: str) -> bool:
+        """Whether any entry of ``child_id`` is held."""
+        return child_id in self._by_child
 
     def replace(self, child_ids: Iterable[str], entries: Iterable[ScreenEntry]) -> None:
         """Forget what was held for ``child_ids`` and hold ``entries`` (theirs as stored

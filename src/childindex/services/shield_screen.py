@@ -16,7 +16,6 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from childindex.domain.child import Child
 from childindex.domain.errors import Conflict
@@ -24,6 +23,7 @@ from childindex.domain.ids import ChildId
 from childindex.domain.shield import (
     APART_CEILING,
     CEILING_ROUNDING,
+    BlockingKeys,
     Caution,
     PairWeight,
     ScreenProfile,
@@ -34,6 +34,7 @@ from childindex.domain.shield import (
 from childindex.domain.shield_records import ShieldOrigin
 from childindex.domain.source_record import SourceRecord
 from childindex.matching import thresholds
+from childindex.matching.features import Features, features_of
 from childindex.services.ports import UnitOfWork
 from childindex.services.screen_index import ShieldedIndex
 
@@ -54,6 +55,50 @@ class ScreenOutcome:
     # Every other child whose shield the screen wrote: those above, and children it had
     # shielded before that it now holds more strongly (ADR 0011, order).
     rewritten: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class LoadMemory:
+    """What a load holds in memory for the many screens it runs (``services/first_load.py``),
+    asked instead of the store: the visible and the shielded children, by their screen keys,
+    as the store holds them (kept so by :meth:`after`); and the model's word on pairs, whose
+    records are read once (nothing moves a record while a load screens)."""
+
+    visible: ShieldedIndex
+    shielded: ShieldedIndex
+    weight: PairWeight | None
+
+    @classmethod
+    def read(cls, uow: UnitOfWork) -> LoadMemory:
+        return cls(
+            ShieldedIndex(uow.shields.visible_entries()),
+            ShieldedIndex(uow.shields.shielded_entries()),
+            model_weight(uow),
+        )
+
+    def after(self, uow: UnitOfWork, child_id: str, outcome: ScreenOutcome) -> list[str]:
+        """Hold what the store holds after ``child_id`` was screened with ``outcome``; return
+        the children that screen newly shielded (the child itself first, if it was visible)."""
+        written = [child_id, *outcome.rewritten] if outcome.shielded else []
+        newly = [c for c in written[:1] if self.visible.holds(c)] + list(outcome.also_shielded)
+        self.visible.replace(newly, ())
+        self.shielded.replace(written, uow.shields.shielded_entries(written))
+        return newly
+
+
+def _candidates(
+    uow: UnitOfWork,
+    memory: LoadMemory | None,
+    keys: BlockingKeys,
+    *,
+    shielded: bool,
+    dates_alone: bool = False,
+) -> list[ScreenProfile]:
+    """``ShieldStore.candidates``, of the load's ``memory`` where there is one."""
+    if memory is None:
+        return uow.shields.candidates(keys, shielded=shielded, dates_alone=dates_alone)
+    index = memory.shielded if shielded else memory.visible
+    return index.candidates(keys, dates_alone=dates_alone)
 
 
 def shield_child(
@@ -85,25 +130,26 @@ def model_weight(
     """What the rule's gate asks in this unit of work (ADR 0019): the trained model's best
     match weight between two children's current records, or None where it cannot say (a
     child with no records); None altogether without a model. ``pending``: the records of
-    children not stored yet (a batch's gathered ones). Records are read once per child."""
+    children not stored yet (a batch's gathered ones). Records are read and standardised
+    once per child."""
     weigher = uow.weigher
     if weigher is None:
         return None
-    held: dict[str, list[Mapping[str, Any]]] = {}
+    held: dict[str, list[Features]] = {}
 
-    def payloads(child_id: str) -> list[Mapping[str, Any]]:
+    def features(child_id: str) -> list[Features]:
         if child_id not in held:
             records = (pending or {}).get(child_id)
             if records is None:
                 records = uow.records.current_records(ChildId(child_id))
-            held[child_id] = [r.payload for r in records]
+            held[child_id] = [features_of(r.payload) for r in records]
         return held[child_id]
 
     def weight(a: str, b: str) -> float | None:
-        mine, theirs = payloads(a), payloads(b)
+        mine, theirs = features(a), features(b)
         if not mine or not theirs:
             return None
-        return max(weigher.weight(x, y) for x in mine for y in theirs)
+        return max(weigher.weight_of(x, y) for x in mine for y in theirs)
 
     return weight
 
@@ -152,11 +198,11 @@ class _Walk:
         rule: ShieldRule,
         start: str,
         weight: PairWeight | None,
-        visible: ShieldedIndex | None = None,
+        memory: LoadMemory | None = None,
     ) -> None:
         self.uow, self.rule, self.start, self.weight = uow, rule, start, weight
-        # The visible children held in memory (a first load's), else asked of the store.
-        self.visible = visible
+        # The children a load holds in memory, else asked of the store.
+        self.memory = memory
         self.before: dict[str, float] = {}  # strength when first met (0: visible)
         self.best: dict[str, Caution] = {}  # the strongest caution each child reached
         # Cautions as strong as a child's best, naming other shielded children alike in
@@ -179,12 +225,8 @@ class _Walk:
                 APART_CEILING * profile.strength < (self.rule.caution or 0.0) - CEILING_ROUNDING
             )
             for shielded in (False, True):
-                for other in (
-                    self.visible.candidates(keys, dates_alone=dates_alone)
-                    if self.visible is not None and not shielded
-                    else self.uow.shields.candidates(
-                        keys, shielded=shielded, dates_alone=dates_alone
-                    )
+                for other in _candidates(
+                    self.uow, self.memory, keys, shielded=shielded, dates_alone=dates_alone
                 ):
                     if other.child_id in {parent, self.start} or other.child_id in cleared:
                         continue
@@ -282,7 +324,7 @@ def _guard(
     starts: list[ScreenProfile],
     rule: ShieldRule,
     weight: PairWeight | None,
-    visible: ShieldedIndex | None = None,
+    memory: LoadMemory | None = None,
 ) -> tuple[list[str], list[str]]:
     """Shield every visible child scoring at or above caution against any of ``starts``
     (identities of one shielded child), and so on from each child shielded or strengthened
@@ -291,7 +333,7 @@ def _guard(
     chain's (ADR 0011). Returns the children newly shielded, and all whose shield it wrote."""
     if not starts:
         return [], []
-    return _Walk(uow, rule, starts[0].child_id, weight, visible).run(starts)
+    return _Walk(uow, rule, starts[0].child_id, weight, memory).run(starts)
 
 
 def _best(found: Iterable[list[Caution]]) -> list[Caution]:
@@ -312,12 +354,12 @@ def screen_child(
     *,
     rule: ShieldRule = DEFAULT_RULE,
     before: ScreenProfile | None = None,
-    visible: ShieldedIndex | None = None,
+    memory: LoadMemory | None = None,
 ) -> ScreenOutcome:
     """Apply the fail-closed rule to ``child_id`` just written (``before``: its screen
-    profile before the write, None if it is new or was visible; ``visible``: every visible
-    child held in memory, as the store holds them, for a walk to ask instead of the store:
-    a first load's, which keeps it so by forgetting each child a walk shields)."""
+    profile before the write, None if it is new or was visible; ``memory``: what a load
+    holds in memory, to ask instead of the store, kept as the store is by
+    :meth:`LoadMemory.after` each screen)."""
     child = uow.children.get(child_id)
     profile = uow.shields.profile(child_id.value)
     if child is None or profile is None:
@@ -327,9 +369,9 @@ def screen_child(
     shielded = [
         c
         for p in (profile, *identities)
-        for c in uow.shields.candidates(blocking_keys(p), shielded=True)
+        for c in _candidates(uow, memory, blocking_keys(p), shielded=True)
     ]
-    weight = model_weight(uow)
+    weight = model_weight(uow) if memory is None else memory.weight
     cautions = _best(rule.cautions(p, shielded, weight=weight) for p in (profile, *identities))
     if cautions:  # only then is it worth asking which pairs an officer has cleared
         cleared = uow.shields.cleared_pairs(profile.child_id)
@@ -360,7 +402,7 @@ def screen_child(
         # Every other identity its records carry (ADR 0012): shielded children are few, so
         # these are checked on each write that touches one.
         starts += [replace(i, shielded=True, strength=now_profile.strength) for i in identities]
-        also, rewritten = _guard(uow, starts, rule, weight, visible)
+        also, rewritten = _guard(uow, starts, rule, weight, memory)
     return ScreenOutcome(
         shielded=child.shielded,
         cautions=tuple(cautions),
