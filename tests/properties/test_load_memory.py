@@ -65,10 +65,7 @@ def _as_the_store(uow: UnitOfWork, memory: LoadMemory, world: World) -> None:
 def _ending(engine: Engine) -> tuple[list[Any], list[Any]]:
     with engine.connect() as connection:
         shields = connection.execute(
-            text(
-                "SELECT child_id, origin, round(strength, 6), reason FROM shields "
-                "ORDER BY 1, 2, 3, 4"
-            )
+            text("SELECT child_id, origin, strength, reason FROM shields")
         ).all()
         items = connection.execute(
             text(
@@ -76,7 +73,8 @@ def _ending(engine: Engine) -> tuple[list[Any], list[Any]]:
                 "ORDER BY 1, 2, 3"
             )
         ).all()
-    return [tuple(r) for r in shields], [tuple(r) for r in items]
+    # Rounded here: PostgreSQL has no round() of a double to places.
+    return sorted((c, o, round(s, 6), r) for c, o, s, r in shields), [tuple(r) for r in items]
 
 
 @ON_THE_DATABASE
