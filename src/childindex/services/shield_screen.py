@@ -70,6 +70,7 @@ class LoadMemory:
 
     @classmethod
     def read(cls, uow: UnitOfWork) -> LoadMemory:
+        """Every active child as ``uow`` holds it now, and the gate on its records."""
         return cls(
             ShieldedIndex(uow.shields.visible_entries()),
             ShieldedIndex(uow.shields.shielded_entries()),
