@@ -12,7 +12,6 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
-from test_screen_candidates import ON_THE_DATABASE, worlds
 
 from childindex.domain.child import Child
 from childindex.domain.shield import blocking_keys
@@ -22,6 +21,7 @@ from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import LoadMemory, screen_child
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import delete_all_rows
+from screen_worlds import ON_THE_DATABASE, worlds
 
 World = list[tuple[Child, list[SourceRecord]]]
 # A screen shield's strength (1: shielded by a source); below 1/3 a walk asks the dates alone.

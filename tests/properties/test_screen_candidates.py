@@ -12,83 +12,18 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from childindex.domain.child import Address, Child, Sex
-from childindex.domain.ids import ChildId
+from childindex.domain.child import Child
 from childindex.domain.shield import BlockingKeys, blocking_keys
 from childindex.domain.similarity import date_closeness, near_years, swapped
-from childindex.domain.source_record import Source, SourceRecord
+from childindex.domain.source_record import SourceRecord
 from childindex.services.screen_index import ShieldedIndex
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import delete_all_rows
-
-# Small pools, so that keys are shared; varied enough that one key can be the only one.
-GIVEN = ["Amara", "Amarah", "Bram", "Zara", "Kwame", "Li", ""]
-FAMILY = ["Okafor", "Okafur", "Zimmer", "Nakamura", "Lewis"]
-# Same day, swapped, same month, same day of another month, a year a typo away, a year
-# further, a day and month of neither.
-DATES = [
-    date(2015, 3, 14),
-    date(2015, 4, 3),
-    date(2015, 3, 4),
-    date(2015, 3, 20),
-    date(2015, 7, 14),
-    date(2016, 3, 14),
-    date(2011, 3, 14),
-    date(2008, 3, 14),
-    date(2015, 9, 9),
-    None,
-]
-NHS = ["9990000018", "9990000026", None]
-POSTCODES = ["ZZ1 1AA", "ZZ2 2BB", None]
-
-
-@st.composite
-def identities(draw: st.DrawFn) -> dict[str, Any]:
-    born = draw(st.sampled_from(DATES))
-    return {
-        "given_name": draw(st.sampled_from(GIVEN)) or "Amara",
-        "family_name": draw(st.sampled_from(FAMILY)),
-        "sex": draw(st.sampled_from(["F", "M", "U"])),
-        "birth_date": born.isoformat() if born else None,
-        "nhs_number": draw(st.sampled_from(NHS)),
-        "postcode": draw(st.sampled_from(POSTCODES)),
-    }
-
-
-def _child(identity: dict[str, Any], *, shielded: bool) -> Child:
-    born = identity["birth_date"]
-    return Child(
-        child_id=ChildId.new(),
-        given_name=identity["given_name"],
-        family_name=identity["family_name"],
-        sex=Sex(identity["sex"]),
-        birth_date=date.fromisoformat(born) if born else None,
-        nhs_number=identity["nhs_number"],
-        address=Address("1 Test Row", None, None, identity["postcode"])
-        if identity["postcode"]
-        else None,
-        shielded=shielded,
-    )
-
-
-@st.composite
-def worlds(draw: st.DrawFn) -> list[tuple[Child, list[SourceRecord]]]:
-    """Children, some shielded, each shown as one identity and carrying records of others
-    (which become rows of ``shield_identities`` unless they resemble the shown one)."""
-    found = []
-    for _ in range(draw(st.integers(1, 10))):
-        shown = draw(identities())
-        child = _child(shown, shielded=draw(st.booleans()))
-        records = [
-            SourceRecord(Source.HEALTH, f"R{n}", {k: v for k, v in other.items() if v}, None)
-            for n, other in enumerate([shown, *draw(st.lists(identities(), max_size=2))])
-        ]
-        found.append((child, records))
-    return found
+from screen_worlds import ON_THE_DATABASE, child_of, identities, worlds
 
 
 def _rule(row: Any, keys: BlockingKeys, *, dates_alone: bool = False) -> bool:
@@ -186,14 +121,7 @@ def _stored(
         uow.children.save_many(world)
         uow.commit()
     with uow_factory() as uow:
-        return blocking_keys(uow.children.screen_profile(_child(probe, shielded=False)))
-
-
-ON_THE_DATABASE = settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+        return blocking_keys(uow.children.screen_profile(child_of(probe, shielded=False)))
 
 
 @ON_THE_DATABASE
