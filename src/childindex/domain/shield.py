@@ -174,7 +174,8 @@ def ceiling(a: ScreenProfile, b: ScreenProfile) -> float:
     shared NHS number or UPN; else the birth dates' closeness, or 0.6 at the same postcode
     if that is more. No name is compared, so it is cheap: the screen's walks over a country
     meet thousands of candidates, and most of those they meet at a low strength cannot
-    reach the caution threshold (``ShieldRule.cautions``)."""
+    reach the caution threshold. ``resemblance(floor=...)`` checks this bound before it
+    compares names (``ShieldRule.cautions``); the property tests hold it to ``resemblance``."""
     return _top(*_apart(a, b))
 
 

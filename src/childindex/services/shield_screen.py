@@ -81,7 +81,9 @@ class LoadMemory:
         """Hold what the store holds after ``child_id`` was screened with ``outcome``; return
         the children that screen newly shielded (the child itself first, if it was visible)."""
         written = [child_id, *outcome.rewritten] if outcome.shielded else []
-        newly = [c for c in written[:1] if self.visible.holds(c)] + list(outcome.also_shielded)
+        newly = list(outcome.also_shielded)
+        if outcome.shielded and self.visible.holds(child_id):  # it was visible until now
+            newly.insert(0, child_id)
         self.visible.replace(newly, ())
         self.shielded.replace(written, uow.shields.shielded_entries(written))
         return newly
