@@ -97,15 +97,13 @@ def link_record(
     moved: tuple[tuple[Source, str], ...] = ()
     if current is not None:
         child_id, kind = current, MatchKind.LINK
-        before = uow.shields.profile(current.value)
     else:
         decision = engine.decide(record, uow.children)
         kind = without_rejected(uow, record, decision)
         if kind is MatchKind.LINK and decision.child_id is not None:
             child_id = decision.child_id
-            before = uow.shields.profile(child_id.value)
         else:
-            child_id, before = ChildId.new(), None
+            child_id = ChildId.new()
             # The child row must exist before the link refers to it; nothing commits
             # before the screen below has run. Saved unshielded so that a source's flag is
             # recorded as what shielded it.
@@ -133,11 +131,9 @@ def link_record(
                 now=now,
             )
     refresh_child(uow, child_id, actor=actor)
-    # Only a profile that was already shielded lets the screen skip re-checking visible
-    # children (nothing about the shielded child changed).
-    screened = screen_child(
-        uow, child_id, rule=rule, before=before if before and before.shielded else None
-    )
+    # Walked from every identity, its shown one too even if unchanged: the child's records
+    # changed, and with them the model gate's answer for pairs it had lifted (ADR 0019).
+    screened = screen_child(uow, child_id, rule=rule)
     return LinkOutcome(
         child_id,
         kind,
