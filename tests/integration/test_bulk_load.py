@@ -32,6 +32,7 @@ from first_load_helpers import (
     shielded_peoples_records,
     trained_country,
 )
+from shield_fixtures import la_record
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +128,54 @@ def test_a_held_record_updated_in_a_bulk_load_is_loaded_as_a_feed_loads_it(
             text("SELECT count(*) FROM source_record_versions")
         ).scalar_one()
     assert versions == 3
+
+
+def test_a_visible_child_given_another_identity_is_screened_against_the_shielded_not_walked(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    """A council record joins a visible child by its NHS number under another child's names:
+    that identity is stored beside the one the child shows, and it is what resembles a
+    shielded child the load gives no record, so no walk meets them. The comparison after
+    the walks must ask it, not only the identity shown."""
+    _, model = country
+    factory = factory_for(engine, model)
+    nhs = valid_nhs(2)
+    shielded = make_health_record(
+        record_id="H1",
+        given_name="Katherine",
+        family_name="Quennell",
+        birth_date="2016-07-21",
+        nhs_number=nhs[0],
+        sensitive=True,
+    )
+    visible = make_health_record(
+        record_id="H2",
+        given_name="Oliver",
+        family_name="Brant",
+        birth_date="2016-07-21",
+        nhs_number=nhs[1],
+        address_line1="9 Other Road",
+        postcode="ZZ7 7AB",
+    )
+    health = "\n".join(json.dumps(r) for r in (shielded, visible)).encode() + b"\n"
+    run_first_load(factory, model, {Source.HEALTH: health})
+    held = current_links(engine)
+    assert (held[("health", "H1")][1], held[("health", "H2")][1]) == (True, False)
+    named = la_record(
+        record_id="L1",
+        given_name="Katherine",
+        family_name="Quennell",
+        birth_date="2016-07-21",
+        nhs_number=nhs[1],
+        address_line1="9 Other Road",
+        postcode="ZZ7 7AB",
+    )
+    run_first_load(factory, model, {Source.LA: json.dumps(named).encode() + b"\n"}, bulk=True)
+
+    links = current_links(engine)
+    assert links[("la", "L1")][0] == links[("health", "H2")][0], "joined by its NHS number"
+    assert links[("health", "H2")][1], "the child given that identity must be shielded"
+    assert screened_again(factory, engine) == []
 
 
 def test_a_bulk_load_is_refused_while_updates_are_halted(

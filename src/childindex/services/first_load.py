@@ -65,7 +65,7 @@ from childindex.matching.features import Features, features_of
 from childindex.matching.ports import CandidateRecord
 from childindex.services.areas import route
 from childindex.services.ingest import LoadReport, finish, later_version_warning
-from childindex.services.ingest_batch import BatchCounts, might_be_shielded
+from childindex.services.ingest_batch import BatchCounts, might_caution
 from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import link_record, queue_for_review
 from childindex.services.operations import ensure_not_halted
@@ -594,14 +594,22 @@ def _screen(
     if not others.size:
         return
     on_phase(f"comparing the visible children with {others.size:,} shielded ones held")
+    if memory is None:
+        memory = LoadMemory.read(uow)
     for one in made.children:
         child_id = one.child.child_id.value
         if one.child.shielded or child_id in walked:
             continue
-        records = one.in_order()
-        alone = (project(one.child.child_id, [r], shielded=False) for r in records)
-        if not might_be_shielded(
-            uow, index=others, rule=rule, child=one.child, records=records, identities=alone
+        # Its identities as the screen would compare them (the one it shows and the others
+        # stored for it), from memory: one the walks shielded is no longer among them.
+        profiles = memory.visible.profiles_of(child_id)
+        if not might_caution(
+            uow,
+            index=others,
+            rule=rule,
+            child_id=one.child.child_id,
+            records=one.in_order(),
+            profiles=profiles,
         ):
             continue
         screen(one)

@@ -201,16 +201,36 @@ def might_be_shielded(
     child it says might be goes through ``screen_child``."""
     if rule.caution is None or not index.size:
         return False
-    weight = model_weight(uow, pending={child.child_id.value: records})
-    # A child's records often show one identity: each distinct one is compared once.
-    seen: set[ScreenProfile] = set()
-    for shown in (child, *identities):
-        profile = replace(
+    profiles = (
+        replace(
             uow.children.screen_profile(shown),
             child_id=child.child_id.value,
             la_code=child.la_code,
             shielded=False,
         )
+        for shown in (child, *identities)
+    )
+    return might_caution(
+        uow, index=index, rule=rule, child_id=child.child_id, records=records, profiles=profiles
+    )
+
+
+def might_caution(
+    uow: UnitOfWork,
+    *,
+    index: ShieldedIndex,
+    rule: ShieldRule,
+    child_id: ChildId,
+    records: Sequence[SourceRecord],
+    profiles: Iterable[ScreenProfile],
+) -> bool:
+    """``might_be_shielded`` for a child whose screen profiles are ``profiles`` (visible)."""
+    if rule.caution is None or not index.size:
+        return False
+    weight = model_weight(uow, pending={child_id.value: records})
+    # A child's records often show one identity: each distinct one is compared once.
+    seen: set[ScreenProfile] = set()
+    for profile in profiles:
         if profile in seen:
             continue
         seen.add(profile)

@@ -68,6 +68,10 @@ class ShieldedIndex:
         """Whether any entry of ``child_id`` is held."""
         return child_id in self._by_child
 
+    def profiles_of(self, child_id: str) -> list[ScreenProfile]:
+        """The profiles held for ``child_id``: as read, the identity it shows first."""
+        return [entry.profile for entry in self._by_child.get(child_id, ())]
+
     def replace(self, child_ids: Iterable[str], entries: Iterable[ScreenEntry]) -> None:
         """Forget what was held for ``child_ids`` and hold ``entries`` (theirs as stored
         now: a child newly shielded, or one whose keys changed)."""
