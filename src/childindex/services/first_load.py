@@ -488,7 +488,7 @@ def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
         uow.children.add_other_identities(several[start : start + CHUNK])
     grown = [(m.child, m.in_order()) for m in made.children if m.held]
     for start in range(0, len(grown), CHUNK):
-        uow.children.save_many(grown[start : start + CHUNK])
+        uow.children.save_held(grown[start : start + CHUNK])
     for one in made.children:
         if one.child.shielded and not one.was_shielded:
             flagged = sorted({r.source.value for r in one.in_order() if asks_for_shield(r)})

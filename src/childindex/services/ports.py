@@ -51,6 +51,10 @@ class ChildRepository(Protocol):
         """``save`` for many children, each given with its current records."""
         ...
 
+    def save_held(self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]) -> None:
+        """``save_many`` for children held already: the same rows, written with less work."""
+        ...
+
     def set_authorities(self, children: Sequence[Child]) -> None:
         """Store each child's ``la_code``, the only thing that changed about it (its
         identity and records did not, so the shield screen's identities stay as they are)."""
