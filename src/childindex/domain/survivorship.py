@@ -33,25 +33,37 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 T = TypeVar("T")
 
 
-def _ordered(records: Sequence[SourceRecord], sources: tuple[Source, ...]) -> list[SourceRecord]:
+def _orderer(records: Sequence[SourceRecord]) -> Callable[[str], list[SourceRecord]]:
+    """For each field's trust order, the records of its sources: most trusted source first,
+    most recent first within a source, then by record_id, so that the choice is stable.
+    Sorted by recency once for all fields, and by trust once per trust order (most fields
+    share one)."""
     if len(records) == 1:  # a new child's only record (most children in a bulk load)
-        return [records[0]] if records[0].source in sources else []
-    rank = {s: i for i, s in enumerate(sources)}
-    chosen = [r for r in records if r.source in rank]
-    # Most recent first within a source; record_id breaks ties so the choice is stable.
-    chosen.sort(key=lambda r: r.record_id)
-    chosen.sort(key=lambda r: r.updated_at or _EPOCH, reverse=True)
-    chosen.sort(key=lambda r: rank[r.source])
-    return chosen
+        only = records[0]
+        return lambda name: [only] if only.source in TRUST[name] else []
+    recent = sorted(records, key=lambda r: r.record_id)
+    recent.sort(key=lambda r: r.updated_at or _EPOCH, reverse=True)
+    by_trust: dict[tuple[Source, ...], list[SourceRecord]] = {}
+
+    def ordered(name: str) -> list[SourceRecord]:
+        sources = TRUST[name]
+        if sources not in by_trust:
+            rank = {s: i for i, s in enumerate(sources)}
+            chosen = [r for r in recent if r.source in rank]
+            chosen.sort(key=lambda r: rank[r.source])  # stable: recency kept within a source
+            by_trust[sources] = chosen
+        return by_trust[sources]
+
+    return ordered
 
 
 def _pick(
-    records: Sequence[SourceRecord],
+    ordered: Callable[[str], list[SourceRecord]],
     name: str,
     build: Callable[[dict[str, Any]], T | None],
     sources: dict[str, SourceRef],
 ) -> T | None:
-    for record in _ordered(records, TRUST[name]):
+    for record in ordered(name):
         value = build(record.payload)
         if value is not None:
             sources[name] = SourceRef(record.source.value, record.record_id)
@@ -122,6 +134,7 @@ def project(child_id: ChildId, records: Sequence[SourceRecord], *, shielded: boo
     """The child's details from its linked records. ``shielded`` only ever gains: a source
     flag shields, and nothing here lifts a shield (invariant 2)."""
     src: dict[str, SourceRef] = {}
+    ordered = _orderer(records)
 
     def setting(
         code: str, name: str, phone: str | None = None
@@ -136,7 +149,7 @@ def project(child_id: ChildId, records: Sequence[SourceRecord], *, shielded: boo
         return build
 
     names = _pick(
-        records,
+        ordered,
         "name",
         lambda p: (p["given_name"], p["family_name"], p.get("other_given_names")),
         src,
@@ -147,19 +160,19 @@ def project(child_id: ChildId, records: Sequence[SourceRecord], *, shielded: boo
         given_name=given,
         family_name=family,
         other_given_names=others,
-        sex=Sex(_pick(records, "sex", lambda p: p.get("sex"), src) or "U"),
-        birth_date=_day(_pick(records, "birth_date", lambda p: p.get("birth_date"), src)),
-        address=_pick(records, "address", _address, src),
-        nhs_number=_pick(records, "nhs_number", lambda p: p.get("nhs_number"), src),
-        upn=_pick(records, "upn", lambda p: p.get("upn"), src),
+        sex=Sex(_pick(ordered, "sex", lambda p: p.get("sex"), src) or "U"),
+        birth_date=_day(_pick(ordered, "birth_date", lambda p: p.get("birth_date"), src)),
+        address=_pick(ordered, "address", _address, src),
+        nhs_number=_pick(ordered, "nhs_number", lambda p: p.get("nhs_number"), src),
+        upn=_pick(ordered, "upn", lambda p: p.get("upn"), src),
         gp_practice=_pick(
-            records, "gp_practice", setting("gp_practice_code", "gp_practice_name"), src
+            ordered, "gp_practice", setting("gp_practice_code", "gp_practice_name"), src
         ),
-        school=_pick(records, "school", setting("school_urn", "school_name", "school_phone"), src),
-        carers=_pick(records, "carers", _carers, src) or (),
-        involvements=_pick(records, "involvements", _involvements, src) or (),
-        la_code=_pick(records, "la_code", lambda p: p.get("la_code"), src),
-        deceased_date=_day(_pick(records, "deceased_date", lambda p: p.get("deceased_date"), src)),
+        school=_pick(ordered, "school", setting("school_urn", "school_name", "school_phone"), src),
+        carers=_pick(ordered, "carers", _carers, src) or (),
+        involvements=_pick(ordered, "involvements", _involvements, src) or (),
+        la_code=_pick(ordered, "la_code", lambda p: p.get("la_code"), src),
+        deceased_date=_day(_pick(ordered, "deceased_date", lambda p: p.get("deceased_date"), src)),
         shielded=shielded or any(asks_for_shield(r) for r in records),
         field_sources=src,
     )
