@@ -21,7 +21,7 @@ of all, so the screen is cheap). Merge and split keep shields by :func:`merged_s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -299,8 +299,10 @@ class Caution:
         )
 
 
-def strongest_first(cautions: Iterable[Caution]) -> list[Caution]:
+def strongest_first(cautions: Collection[Caution]) -> list[Caution]:
     """``cautions`` strongest first; ties by identity fields, then child ID."""
+    if len(cautions) < 2:  # the walks ask about one pair at a time, millions of times
+        return list(cautions)
     return sorted(cautions, key=lambda c: (-c.score, c.rank, c.shielded_child_id))
 
 
