@@ -199,8 +199,6 @@ def might_be_shielded(
     in ``index``, showing the details of ``child`` or of any of ``identities`` (its records'
     own), with ``records`` its records, stored or not: a cheap first look, in memory; only a
     child it says might be goes through ``screen_child``."""
-    if rule.caution is None or not index.size:
-        return False
     profiles = (
         replace(
             uow.children.screen_profile(shown),

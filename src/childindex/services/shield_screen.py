@@ -4,8 +4,10 @@ Every write path calls :func:`screen_child` for each child it touched, before co
 
 * the child is compared with every shielded child it might be; a caution shields it and
   queues a review item for a cleared officer of the shielded child's authority;
-* a shielded child (newly shielded, or whose identity fields changed) is compared with
-  every visible child that might be it; each such child is shielded and queued too.
+* a shielded child (newly shielded, or whose records or identity fields changed) is
+  compared with every visible child that might be it; each such child is shielded and
+  queued too. Records count as well as identities: the model's gate (ADR 0019) answers
+  from the two children's records.
 
 So when the unit commits, no visible child touched by the write scores at or above the
 caution threshold against a shielded one.
@@ -359,10 +361,12 @@ def screen_child(
     before: ScreenProfile | None = None,
     memory: LoadMemory | None = None,
 ) -> ScreenOutcome:
-    """Apply the fail-closed rule to ``child_id`` just written (``before``: its screen
-    profile before the write, None if it is new or was visible; ``memory``: what a load
-    holds in memory, to ask instead of the store, kept as the store is by
-    :meth:`LoadMemory.after` each screen)."""
+    """Apply the fail-closed rule to ``child_id`` just written.
+
+    ``before``: its screen profile before the write; None if it is new or was visible, and
+    None if the write changed its records, as the gate's answers may then change (ADR 0019).
+    ``memory``: what a load holds in memory, to ask instead of the store, kept as the store
+    is by :meth:`LoadMemory.after` each screen."""
     child = uow.children.get(child_id)
     profile = uow.shields.profile(child_id.value)
     if child is None or profile is None:
