@@ -140,36 +140,22 @@ def test_a_visible_child_given_another_identity_is_screened_against_the_shielded
     _, model = country
     factory = factory_for(engine, model)
     nhs = valid_nhs(2)
-    shielded = make_health_record(
-        record_id="H1",
-        given_name="Katherine",
-        family_name="Quennell",
-        birth_date="2016-07-21",
-        nhs_number=nhs[0],
-        sensitive=True,
-    )
+    katherine = {"given_name": "Katherine", "family_name": "Quennell", "birth_date": "2016-07-21"}
+    home = {"address_line1": "9 Other Road", "postcode": "ZZ7 7AB"}
+    shielded = make_health_record(record_id="H1", **katherine, nhs_number=nhs[0], sensitive=True)
     visible = make_health_record(
         record_id="H2",
         given_name="Oliver",
         family_name="Brant",
         birth_date="2016-07-21",
         nhs_number=nhs[1],
-        address_line1="9 Other Road",
-        postcode="ZZ7 7AB",
+        **home,
     )
     health = "\n".join(json.dumps(r) for r in (shielded, visible)).encode() + b"\n"
     run_first_load(factory, model, {Source.HEALTH: health})
     held = current_links(engine)
     assert (held[("health", "H1")][1], held[("health", "H2")][1]) == (True, False)
-    named = la_record(
-        record_id="L1",
-        given_name="Katherine",
-        family_name="Quennell",
-        birth_date="2016-07-21",
-        nhs_number=nhs[1],
-        address_line1="9 Other Road",
-        postcode="ZZ7 7AB",
-    )
+    named = la_record(record_id="L1", **katherine, nhs_number=nhs[1], **home)
     run_first_load(factory, model, {Source.LA: json.dumps(named).encode() + b"\n"}, bulk=True)
 
     links = current_links(engine)

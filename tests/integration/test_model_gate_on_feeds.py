@@ -5,47 +5,23 @@ a model the screen shields both, as it always did."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from app_fixtures import TEST_CIPHER, load_health_records, make_health_record
+from app_fixtures import load_health_records, make_health_record
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
 from childindex.matching.engine import ModelMatchEngine
 from childindex.matching.thresholds import SCREEN_GATE_BITS
 from childindex.services.shield_monitor import monitor
-from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
+from gate_fixtures import MODEL, NAMESAKE, SHIELDED, gated, linked, weight
 from matching_model import hand_model
-from shield_fixtures import la_record, load_la
+from shield_fixtures import load_la
 
-# The hand-made model with the prior of a country of about a million children.
-MODEL = ModelMatchEngine({**hand_model(), "prior": 1e-6})
-
-SHIELDED = la_record(
-    record_id="L1",
-    given_name="Marlowe",
-    family_name="Quennell",
-    sex="F",
-    birth_date="2016-07-21",
-    shield={"reason": "refuge"},
-)
-# Born the same day with a forename like hers: resemblance cautions him; the model does not
-# (another name, sex, surname and home).
-NAMESAKE = make_health_record(
-    record_id="H1",
-    given_name="Marla",
-    family_name="Smith",
-    sex="M",
-    birth_date="2016-07-21",
-    address_line1="1 Far Lane",
-    postcode="ZZ9 9ZZ",
-    nhs_number="9990000034",
-)
 # Her, misspelt, at a new address, with an NHS number the council never had: the seed's flaw.
 HERSELF = make_health_record(
     record_id="H2",
@@ -63,8 +39,7 @@ HERSELF = make_health_record(
 def containers(container: Container, engine: Engine) -> dict[str, Container]:
     """The same database with the model's gate (as ``bootstrap.build`` wires it when a
     model exists) and without (no model); the ``container`` fixture cleans up after both."""
-    gated = SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER, weigher=MODEL)
-    return {"gated": replace(container, uow_factory=gated), "no model": container}
+    return {"gated": gated(container, engine), "no model": container}
 
 
 def _load(container: Container, source: Source, records: list[dict[str, Any]]) -> None:
@@ -75,19 +50,7 @@ def _load(container: Container, source: Source, records: list[dict[str, Any]]) -
 
 
 def _shielded(container: Container, source: Source, record_id: str) -> bool:
-    with container.uow_factory() as uow:
-        child_id = uow.records.linked_child(source=source, record_id=record_id)
-        assert child_id is not None
-        child = uow.children.get(child_id)
-        assert child is not None
-        return child.shielded
-
-
-def _weight(left: dict[str, Any], right: dict[str, Any]) -> float:
-    return MODEL.weight(
-        {k: v for k, v in left.items() if k != "record_id"},
-        {k: v for k, v in right.items() if k != "record_id"},
-    )
+    return linked(container, source, record_id)[1]
 
 
 @pytest.mark.parametrize("shield_first", [True, False], ids=["shield first", "shield last"])
@@ -96,8 +59,8 @@ def test_the_model_lifts_a_namesakes_caution_never_the_shielded_childs_own_recor
     containers: dict[str, Container], wiring: str, shield_first: bool
 ) -> None:
     # The premise: the model puts the namesake below the gate, her own record above it.
-    assert _weight(NAMESAKE, SHIELDED) < SCREEN_GATE_BITS
-    assert _weight(HERSELF, SHIELDED) >= SCREEN_GATE_BITS
+    assert weight(NAMESAKE, SHIELDED) < SCREEN_GATE_BITS
+    assert weight(HERSELF, SHIELDED) >= SCREEN_GATE_BITS
     chosen = containers[wiring]
     steps = [(Source.LA, [SHIELDED]), (Source.HEALTH, [NAMESAKE, HERSELF])]
     for source, records in steps if shield_first else reversed(steps):
@@ -108,15 +71,15 @@ def test_the_model_lifts_a_namesakes_caution_never_the_shielded_childs_own_recor
 
 
 def test_the_nightly_monitor_asks_the_same_model(containers: dict[str, Container]) -> None:
-    gated, ungated = containers["gated"].uow_factory, containers["no model"].uow_factory
+    with_gate, ungated = containers["gated"].uow_factory, containers["no model"].uow_factory
     _load(containers["gated"], Source.HEALTH, [NAMESAKE])
     _load(containers["gated"], Source.LA, [SHIELDED])
     assert not _shielded(containers["gated"], Source.HEALTH, "H1")
-    with gated() as uow:
+    with with_gate() as uow:
         namesake = uow.records.linked_child(source=Source.HEALTH, record_id="H1")
     assert isinstance(namesake, ChildId)
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    found = monitor(uow=gated(), actor="test", now=now)
+    found = monitor(uow=with_gate(), actor="test", now=now)
     assert [h for h in found.hits if h[0] == namesake.value] == []
     # Without the model the same visible namesake is a hit: the monitor is not blind to him.
     blind = monitor(uow=ungated(), actor="test", now=now)
@@ -147,16 +110,12 @@ def test_a_model_blind_to_swapped_names_never_lifts_the_caution_on_her_swapped_r
         old["levels"][name].pop("swapped")
     blind = ModelMatchEngine({**old, "prior": 1e-6})
     # The premise: this model puts her swapped record far below the gate.
-    payload = {k: v for k, v in SWAPPED.items() if k != "record_id"}
-    shielded = {k: v for k, v in SHIELDED.items() if k != "record_id"}
-    assert blind.weight(payload, shielded) < SCREEN_GATE_BITS
-    gated = replace(
-        container, uow_factory=SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER, weigher=blind)
-    )
+    assert weight(SWAPPED, SHIELDED, blind) < SCREEN_GATE_BITS
+    wired = gated(container, engine, blind)
     steps = [(Source.LA, [SHIELDED]), (Source.HEALTH, [SWAPPED])]
     for source, records in steps if shield_first else reversed(steps):
         if source is Source.HEALTH:
-            load_health_records(gated, records, engine=blind)
+            load_health_records(wired, records, engine=blind)
         else:
-            load_la(gated, records, engine=blind)
-    assert _shielded(gated, Source.HEALTH, "H3")
+            load_la(wired, records, engine=blind)
+    assert _shielded(wired, Source.HEALTH, "H3")

@@ -15,7 +15,6 @@ written for: ``tests/regression/test_shield_gate_after_a_record_joins.py``).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
@@ -29,16 +28,12 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine
 
-from app_fixtures import FIXED_NOW, TEST_CIPHER, load_health_records, make_health_record
+from app_fixtures import FIXED_NOW, load_health_records, make_health_record
 from childindex.bootstrap import Container
-from childindex.matching.engine import ModelMatchEngine
 from childindex.services.shield_monitor import monitor
-from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import delete_all_rows
-from matching_model import hand_model
+from gate_fixtures import MODEL, gated
 from shield_fixtures import la_record, load_la
-
-MODEL = ModelMatchEngine({**hand_model(), "prior": 1e-6})
 
 # (given name, a typo of it, family name, sex, NHS number, home): all born the same day.
 CHILDREN = [
@@ -116,11 +111,10 @@ class ScreenAskedAgain(RuleBasedStateMachine):
 def test_the_screen_asked_again_finds_nothing_whatever_arrives(
     container: Container, engine: Engine
 ) -> None:
-    weigher = SqlUnitOfWorkFactory(engine, cipher=TEST_CIPHER, weigher=MODEL)
     machine = type(
         "Machine",
         (ScreenAskedAgain,),
-        {"container": replace(container, uow_factory=weigher), "engine": engine},
+        {"container": gated(container, engine), "engine": engine},
     )
     run_state_machine_as_test(
         machine,
