@@ -13,6 +13,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from childindex import bootstrap
+from childindex.cli.collector import collected_at_boundaries
 from childindex.cli.output import JsonOpt, emit, err, fail, out, progress, reported_errors
 from childindex.config import get_settings
 from childindex.domain.halt import FeedKind
@@ -312,6 +313,7 @@ def _at_once(
     model = json.loads(model_path.read_text(encoding="utf-8"))
     started = time.monotonic()
     with ExitStack() as stack:
+        boundary = stack.enter_context(collected_at_boundaries())
         files: list[first_load.FeedFile] = []
         errors_paths: list[Path] = []
         notes: dict[str, Callable[[RecordError, str], None]] = {}
@@ -330,6 +332,7 @@ def _at_once(
             files.append(first_load.FeedFile(source, path.name, content_sha256, reader))
 
         def phase(text: str) -> None:
+            boundary()
             if not as_json:
                 err.print(f"{time.monotonic() - started:7.1f} s  {text}", markup=False)
 
