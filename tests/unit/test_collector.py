@@ -1,5 +1,6 @@
-"""The collector pause of a long load (``cli/collector.py``): garbage is still collected at
-each boundary, and the process gets its collector back as it was, also after an error."""
+"""The collector of a long load (``cli/collector.py``): young garbage goes as before, old
+garbage at each boundary, and the process gets its collector back as it was, also after an
+error."""
 
 from __future__ import annotations
 
@@ -26,33 +27,52 @@ def _cycle() -> weakref.ref[_Node]:
 
 @pytest.fixture(autouse=True)
 def _collector_as_found() -> Iterator[None]:
-    was = gc.isenabled()
+    was, thresholds = gc.isenabled(), gc.get_threshold()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
     if was:
         gc.enable()
     else:
         gc.disable()
 
 
-def test_between_boundaries_a_cycle_waits_and_a_boundary_frees_it() -> None:
+def _allocate() -> None:
+    """Enough new container objects to set off every generation of an enabled collector."""
+    kept = [_Node() for _ in range(200_000)]
+    del kept
+
+
+def test_a_young_cycle_goes_without_waiting_for_a_boundary() -> None:
+    gc.enable()
+    with collected_at_boundaries():
+        young = _cycle()
+        _allocate()
+        assert young() is None
+
+
+def test_an_old_cycle_waits_for_the_boundary_which_frees_it() -> None:
     gc.enable()
     with collected_at_boundaries() as boundary:
-        assert not gc.isenabled()
-        alive = _cycle()
-        for _ in range(100_000):  # enough allocations to set off an enabled collector
-            _Node()
-        assert alive() is not None
+        held = _cycle()
+        kept = held()
+        gc.collect()  # it survives into the oldest generation
+        del kept
+        _allocate()
+        assert held() is not None  # the oldest generation is not walked on its own
         boundary()
-        assert alive() is None
+        assert held() is None
         assert gc.get_freeze_count() > 0  # what survived is not walked again
 
 
 def test_leaving_gives_the_collector_back_and_unfreezes() -> None:
     gc.enable()
+    before = gc.get_threshold()
     with collected_at_boundaries() as boundary:
+        assert gc.get_threshold() != before
         boundary()
     assert gc.isenabled()
+    assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
 
 
@@ -64,15 +84,8 @@ def _failing_load() -> None:
 
 def test_an_error_gives_the_collector_back_too() -> None:
     gc.enable()
+    before = gc.get_threshold()
     with pytest.raises(RuntimeError, match="the load failed"):
         _failing_load()
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
-
-
-def test_a_collector_off_before_stays_off() -> None:
-    gc.disable()
-    with collected_at_boundaries() as boundary:
-        boundary()
-    assert not gc.isenabled()
+    assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
