@@ -3,9 +3,9 @@
 A first or bulk load keeps millions of long-lived objects (records, features, scored pairs,
 the screen's indexes) and makes millions more as it goes. The collector, left to itself,
 walks all of the long-lived ones again each time they grow by a quarter: at 1,000,000
-children that was about a sixth of a bulk load's time. Almost nothing a load makes is
-cyclic garbage that lives long: at the phase boundaries of a 100,000-child bulk load, a
-full collection found 16,000 objects at most, against 3,000,000 kept.
+children that was about a fifth of a bulk load's time (BENCHMARKS.md). Almost nothing a
+load makes is cyclic garbage that lives long: at the phase boundaries of a 100,000-child
+bulk load, a full collection found 16,000 objects at most, against 3,000,000 kept.
 
 So, for the length of the command, only the young generations are collected as they fill
 (young cycles, such as Splink's per-chunk objects, still go at once); the oldest is
