@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from operator import attrgetter
 
 from childindex.domain.shield import BlockingKeys, ScreenProfile, day_month
 from childindex.domain.similarity import near_years
 from childindex.services.ports import ScreenEntry
+
+_CHILD_ID = attrgetter("profile.child_id")
 
 
 class ShieldedIndex:
@@ -32,9 +35,13 @@ class ShieldedIndex:
         self.size = 0
         self._dates: dict[date, list[ScreenEntry]] = {}
         self._exact: dict[tuple[str, str], list[ScreenEntry]] = {}
-        # By name key, then birth year (None: unknown).
-        self._names: dict[tuple[str, str], dict[int | None, list[ScreenEntry]]] = {}
-        self._day_month: dict[str, list[ScreenEntry]] = {}
+        # By name key, then birth year (None: unknown). At a national size a common name's
+        # year holds hundreds of children, of whom ``_by_names`` wants only those born in the
+        # same month or on the same day: a year's list is sorted so (``_Year``) when first
+        # asked for. Most are never asked for, so building them all would cost more.
+        self._names: dict[tuple[str, str], dict[int | None, list[ScreenEntry] | _Year]] = {}
+        # By day and month; sorted by birth year and sex (``_DayMonth``) when first asked for.
+        self._day_month: dict[str, list[ScreenEntry] | _DayMonth] = {}
         self._by_child: dict[str, list[ScreenEntry]] = {}
         # Entries replaced since: skipped when found (held here so their ids stay unique).
         self._replaced: dict[int, ScreenEntry] = {}
@@ -47,7 +54,12 @@ class ShieldedIndex:
         self._by_child.setdefault(profile.child_id, []).append(entry)
         if profile.birth_date is not None:
             self._dates.setdefault(profile.birth_date, []).append(entry)
-            self._day_month.setdefault(str(day_month(profile.birth_date)), []).append(entry)
+            key = str(day_month(profile.birth_date))
+            same = self._day_month.get(key)
+            if same is None:
+                self._day_month[key] = [entry]
+            else:
+                same.append(entry)
         for kind, value in (
             ("n", profile.nhs_number),
             ("u", profile.upn),
@@ -62,7 +74,11 @@ class ShieldedIndex:
         ):
             if value is not None:
                 years = self._names.setdefault((kind, value), {})
-                years.setdefault(entry.birth_year, []).append(entry)
+                held = years.get(entry.birth_year)
+                if held is None:
+                    years[entry.birth_year] = [entry]
+                else:
+                    held.append(entry)
 
     def holds(self, child_id: str) -> bool:
         """Whether any entry of ``child_id`` is held."""
@@ -109,15 +125,13 @@ class ShieldedIndex:
             for entry in self._by_names(keys, born):
                 found[id(entry)] = entry
         return [
-            e.profile
-            for e in sorted(found.values(), key=lambda e: e.profile.child_id)
-            if id(e) not in self._replaced
+            e.profile for e in sorted(found.values(), key=_CHILD_ID) if id(e) not in self._replaced
         ]
 
     def _by_names(self, keys: BlockingKeys, born: date | None) -> Iterator[ScreenEntry]:
         """Sharing the sound of either name (read either way round: ADR 0021) or the
         initials, within the birth year (any year where either is unknown) and, within it,
-        the same month or the same day."""
+        the same month or the same day (or a birth date unknown). An entry may come twice."""
         year = keys.birth_year
         for kind, name in (
             ("g", keys.given_sound),
@@ -131,31 +145,82 @@ class ShieldedIndex:
                 continue
             if year is None:  # every year
                 for entries in years.values():
-                    yield from entries
+                    yield from _entries(entries)
                 continue
-            yield from years.get(None, ())  # a year unknown
-            for entry in years.get(year, ()):
-                if _near_in_year(entry, born):
-                    yield entry
+            yield from _entries(years.get(None, ()))  # a year unknown
+            held = years.get(year)
+            if held is None:
+                continue
+            if born is None:
+                yield from _entries(held)
+                continue
+            if isinstance(held, list):
+                held = years[year] = _Year(held)
+            yield from held.undated
+            yield from held.by_month.get(born.month, ())
+            yield from held.by_day.get(born.day, ())
 
-    def _same_day_and_month(self, keys: BlockingKeys, born: date | None) -> list[ScreenEntry]:
+    def _same_day_and_month(self, keys: BlockingKeys, born: date | None) -> Iterator[ScreenEntry]:
         """Born on the same day and month in any year near ``born``'s, of the same sex unless
         either is unknown (ADR 0008)."""
         if keys.birth_day_month is None or born is None:
-            return []
-        years = near_years(born)
-        return [
-            entry
-            for entry in self._day_month.get(keys.birth_day_month, ())
-            if (keys.sex is None or entry.profile.sex is None or entry.profile.sex == keys.sex)
-            and (entry.birth_year is None or entry.birth_year in years)
-        ]
+            return
+        same = self._day_month.get(keys.birth_day_month)
+        if same is None:
+            return
+        if isinstance(same, list):
+            same = self._day_month[keys.birth_day_month] = _DayMonth(same)
+        sexes = None if keys.sex is None else (keys.sex, None)
+        for year in (None, *near_years(born)):
+            by_sex = same.by_year.get(year)
+            if by_sex is None:
+                continue
+            if sexes is None:
+                for entries in by_sex.values():
+                    yield from entries
+            else:
+                for sex in sexes:
+                    yield from by_sex.get(sex, ())
 
 
-def _near_in_year(entry: ScreenEntry, born: date | None) -> bool:
-    """Whether a child born in ``born``'s year was born in the same month or on the same day
-    of a month: only then can the dates make the two resemble (0.4)."""
-    theirs = entry.profile.birth_date
-    if born is None or theirs is None:
-        return True
-    return theirs.month == born.month or theirs.day == born.day
+def _entries(held: Iterable[ScreenEntry] | _Year) -> Iterable[ScreenEntry]:
+    return held.entries if isinstance(held, _Year) else held
+
+
+class _Year:
+    """The entries of one name key and birth year: all of them, and by what ``_by_names``
+    asks of them (the month, the day of the month; no birth date, which matches either)."""
+
+    __slots__ = ("by_day", "by_month", "entries", "undated")
+
+    def __init__(self, entries: Iterable[ScreenEntry]) -> None:
+        self.entries: list[ScreenEntry] = []
+        self.undated: list[ScreenEntry] = []
+        self.by_month: dict[int, list[ScreenEntry]] = {}
+        self.by_day: dict[int, list[ScreenEntry]] = {}
+        for entry in entries:
+            self.append(entry)
+
+    def append(self, entry: ScreenEntry) -> None:
+        self.entries.append(entry)
+        born = entry.profile.birth_date
+        if born is None:
+            self.undated.append(entry)
+            return
+        self.by_month.setdefault(born.month, []).append(entry)
+        self.by_day.setdefault(born.day, []).append(entry)
+
+
+class _DayMonth:
+    """The entries born on one day and month, by birth year, then by sex (None: unknown)."""
+
+    __slots__ = ("by_year",)
+
+    def __init__(self, entries: Iterable[ScreenEntry]) -> None:
+        self.by_year: dict[int | None, dict[str | None, list[ScreenEntry]]] = {}
+        for entry in entries:
+            self.append(entry)
+
+    def append(self, entry: ScreenEntry) -> None:
+        by_sex = self.by_year.setdefault(entry.birth_year, {})
+        by_sex.setdefault(entry.profile.sex, []).append(entry)
