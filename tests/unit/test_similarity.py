@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from childindex.domain.shield import _NameParts
 from childindex.domain.similarity import (
     date_closeness,
     initials,
     jaro_winkler,
+    letters,
     sound_key,
     swapped,
 )
@@ -66,3 +70,22 @@ def test_day_and_month_swap_is_recognised_only_where_it_is_a_date() -> None:
 def test_date_closeness(a: date, b: date | None, expected: float) -> None:
     assert date_closeness(a, b) == expected
     assert date_closeness(b, a) == expected
+
+
+NAMES = st.sampled_from(["Amara", "amara", "Amarah", "O'Brien", "Zoë Ann", "Kwame", "", "Li"])
+
+
+@given(pairs=st.lists(st.tuples(NAMES, NAMES), min_size=1, max_size=30))
+def test_name_parts_remembered_are_the_parts_worked_out_even_past_the_limit(
+    pairs: list[tuple[str, str]],
+) -> None:
+    # The screen's memo of name parts forgets everything past its limit: small here, so a
+    # run of pairs crosses it. Every answer, remembered or not, is the part itself.
+    memo = _NameParts(limit=3)
+    for a, b in pairs * 2:
+        row = memo.row(a)
+        held = row.get(b)
+        part = memo.part(row, a, b) if held is None else held
+        assert part == max(0.0, (jaro_winkler(letters(a), letters(b)) - 0.7) / 0.3)
+        assert memo.held <= 3
+        assert sum(map(len, memo.rows.values())) <= 3

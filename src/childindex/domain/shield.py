@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from childindex.domain.nicknames import may_be_same_name
 from childindex.domain.similarity import (
@@ -106,21 +105,64 @@ def blocking_keys(profile: ScreenProfile) -> BlockingKeys:
     )
 
 
-# The screen's walks compare each name with thousands of others at a national size, and
-# names recur: remembered. (A million entries is some 200 MB at most.)
-@lru_cache(maxsize=1 << 20)
+class _NameParts:
+    """The name parts (:func:`_name_part`) worked out so far, by the first name and then the
+    second: the screen's walks compare each name with thousands of others at a national size,
+    and names recur. Two dictionary lookups cost half of an ``lru_cache`` call, which builds a
+    key each time. Forgotten all at once past ``limit`` parts (some 60 bytes each)."""
+
+    __slots__ = ("held", "limit", "rows")
+
+    def __init__(self, limit: int) -> None:
+        self.rows: dict[str, dict[str, float]] = {}
+        self.held = 0
+        self.limit = limit
+
+    def row(self, a: str) -> dict[str, float]:
+        """The parts of ``a`` against each name met so far (to be filled by :meth:`part`)."""
+        found = self.rows.get(a)
+        if found is None:
+            found = self.rows[a] = {}
+        return found
+
+    def part(self, row: dict[str, float], a: str, b: str) -> float:
+        """The part of ``a`` against ``b``, ``row`` being ``a``'s (a miss in it)."""
+        if self.held >= self.limit:
+            self.rows.clear()  # a row a caller still holds keeps its parts, but goes unread
+            row.clear()
+            self.rows[a] = row
+            self.held = 0
+        # Unrelated names still score about 0.5 in Jaro-Winkler; only 0.7 and above counts.
+        part = row[b] = max(0.0, (jaro_winkler(letters(a), letters(b)) - 0.7) / 0.3)
+        self.held += 1
+        return part
+
+
+_PARTS = _NameParts(limit=1 << 20)
+
+
 def _name_part(a: str, b: str) -> float:
-    # Unrelated names still score about 0.5 in Jaro-Winkler; only 0.7 and above counts.
-    return max(0.0, (jaro_winkler(letters(a), letters(b)) - 0.7) / 0.3)
+    """How alike two names are, in [0, 1] (a hair above for the same name: see
+    ``CEILING_ROUNDING``): Jaro-Winkler's similarity of their letters from 0.7 up, scaled."""
+    row = _PARTS.row(a)
+    part = row.get(b)
+    return _PARTS.part(row, a, b) if part is None else part
 
 
 def _name_parts(a: ScreenProfile, b: ScreenProfile) -> tuple[float, float, tuple[float, float]]:
     """The given-name part, the family-name part and the two parts read crossed (``a``'s
-    given name against ``b``'s family name, and the reverse)."""
+    given name against ``b``'s family name, and the reverse). Millions of times in a load:
+    the lookups of :func:`_name_part` are written out here."""
+    given, family = _PARTS.row(a.given_name), _PARTS.row(a.family_name)
+    gg, ff = given.get(b.given_name), family.get(b.family_name)
+    gf, fg = given.get(b.family_name), family.get(b.given_name)
     return (
-        _name_part(a.given_name, b.given_name),
-        _name_part(a.family_name, b.family_name),
-        (_name_part(a.given_name, b.family_name), _name_part(a.family_name, b.given_name)),
+        _PARTS.part(given, a.given_name, b.given_name) if gg is None else gg,
+        _PARTS.part(family, a.family_name, b.family_name) if ff is None else ff,
+        (
+            _PARTS.part(given, a.given_name, b.family_name) if gf is None else gf,
+            _PARTS.part(family, a.family_name, b.given_name) if fg is None else fg,
+        ),
     )
 
 
@@ -341,22 +383,31 @@ class ShieldRule:
             return []
         best: dict[str, Caution] = {}  # a child may come once per identity (ADR 0012)
         for other in candidates:
-            if not other.shielded or other.child_id == profile.child_id:
-                continue
             if other.child_id in cleared:
                 continue
-            if other.strength <= 0.0:
+            found = self.caution_of(profile, other, weight=weight)
+            if found is None:
                 continue
-            # A pair no names could bring to caution is not worth comparing names for.
-            floor = (self.caution - CEILING_ROUNDING) / other.strength
-            score = resemblance(profile, other, floor=floor) * other.strength
-            if score < self.caution or self._ruled_out(profile, other, weight):
-                continue
-            found = Caution(other.child_id, other.la_code, round(score, 4), order_key(other))
             held = best.get(other.child_id)
             if held is None or found.beats(held):
                 best[other.child_id] = found
         return strongest_first(best.values())
+
+    def caution_of(
+        self, profile: ScreenProfile, other: ScreenProfile, *, weight: PairWeight | None = None
+    ) -> Caution | None:
+        """The caution ``profile`` raises against one candidate, as :meth:`cautions` finds
+        it, or None (for the screen's walks, which ask about one pair at a time)."""
+        if self.caution is None or not other.shielded or other.child_id == profile.child_id:
+            return None
+        if other.strength <= 0.0:
+            return None
+        # A pair no names could bring to caution is not worth comparing names for.
+        floor = (self.caution - CEILING_ROUNDING) / other.strength
+        score = resemblance(profile, other, floor=floor) * other.strength
+        if score < self.caution or self._ruled_out(profile, other, weight):
+            return None
+        return Caution(other.child_id, other.la_code, round(score, 4), order_key(other))
 
     def _ruled_out(
         self, profile: ScreenProfile, other: ScreenProfile, weight: PairWeight | None

@@ -97,6 +97,9 @@ def swapped(day: date) -> date | None:
     return date(day.year, day.day, day.month)
 
 
+# The screen's walks ask this of millions of pairs at a national size, among a few thousand
+# birth dates: remembered (``_one_typo`` compares them as text). Some 50 MB at most.
+@lru_cache(maxsize=1 << 18)
 def date_closeness(a: date | None, b: date | None) -> float:
     """How likely two recorded birth dates are the same day, conservatively.
 

@@ -220,7 +220,8 @@ class _Walk:
     def expand(self, parent: str, profiles: list[ScreenProfile]) -> None:
         """Score every child near any identity of ``parent`` (shielded, at the strength in
         ``profiles``) and queue each that this makes stronger than it was."""
-        cleared = self.uow.shields.cleared_pairs(parent)
+        # Neither the child walked from, nor the start, nor one an officer has cleared.
+        skip = {parent, self.start, *self.uow.shields.cleared_pairs(parent)}
         found: dict[str, Caution] = {}
         for profile in profiles:
             keys = blocking_keys(profile)
@@ -233,17 +234,17 @@ class _Walk:
                 for other in _candidates(
                     self.uow, self.memory, keys, shielded=shielded, dates_alone=dates_alone
                 ):
-                    if other.child_id in {parent, self.start} or other.child_id in cleared:
+                    if other.child_id in skip:
                         continue
                     # A visible child's strength is 0; the store's, not this walk's (the
                     # walk writes its shields at the end).
                     before = self.before.setdefault(other.child_id, other.strength)
                     if profile.strength + CEILING_ROUNDING <= before:
                         continue  # a score is at most the strength walked from
-                    hits = self.rule.cautions(other, [profile], weight=self.weight)
+                    hit = self.rule.caution_of(other, profile, weight=self.weight)
                     held = found.get(other.child_id)
-                    if hits and hits[0].score > before and (held is None or hits[0].beats(held)):
-                        found[other.child_id] = hits[0]
+                    if hit is not None and hit.score > before and (held is None or hit.beats(held)):
+                        found[other.child_id] = hit
         for child_id, caution in found.items():
             self.uow.shields.queue_caution(child_id=child_id, caution=caution)
             held = self.best.get(child_id)
