@@ -83,9 +83,7 @@ def test_name_parts_remembered_are_the_parts_worked_out_even_past_the_limit(
     # run of pairs crosses it. Every answer, remembered or not, is the part itself.
     memo = _NameParts(limit=3)
     for a, b in pairs * 2:
-        row = memo.row(a)
-        held = row.get(b)
-        part = memo.part(row, a, b) if held is None else held
+        part = memo.get(a, b)
         assert part == max(0.0, (jaro_winkler(letters(a), letters(b)) - 0.7) / 0.3)
         assert memo.held <= 3
         assert sum(map(len, memo.rows.values())) <= 3

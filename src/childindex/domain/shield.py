@@ -106,7 +106,7 @@ def blocking_keys(profile: ScreenProfile) -> BlockingKeys:
 
 
 class _NameParts:
-    """The name parts (:func:`_name_part`) worked out so far, by the first name and then the
+    """The name parts (:meth:`get`) worked out so far, by the first name and then the
     second: the screen's walks compare each name with thousands of others at a national size,
     and names recur. Two dictionary lookups cost half of an ``lru_cache`` call, which builds a
     key each time. Forgotten all at once past ``limit`` parts (some 60 bytes each)."""
@@ -117,6 +117,14 @@ class _NameParts:
         self.rows: dict[str, dict[str, float]] = {}
         self.held = 0
         self.limit = limit
+
+    def get(self, a: str, b: str) -> float:
+        """How alike two names are, in [0, 1] (a hair above for the same name: see
+        ``CEILING_ROUNDING``): Jaro-Winkler's similarity of their letters from 0.7 up,
+        scaled."""
+        row = self.row(a)
+        part = row.get(b)
+        return self.part(row, a, b) if part is None else part
 
     def row(self, a: str) -> dict[str, float]:
         """The parts of ``a`` against each name met so far (to be filled by :meth:`part`)."""
@@ -141,18 +149,10 @@ class _NameParts:
 _PARTS = _NameParts(limit=1 << 20)
 
 
-def _name_part(a: str, b: str) -> float:
-    """How alike two names are, in [0, 1] (a hair above for the same name: see
-    ``CEILING_ROUNDING``): Jaro-Winkler's similarity of their letters from 0.7 up, scaled."""
-    row = _PARTS.row(a)
-    part = row.get(b)
-    return _PARTS.part(row, a, b) if part is None else part
-
-
 def _name_parts(a: ScreenProfile, b: ScreenProfile) -> tuple[float, float, tuple[float, float]]:
     """The given-name part, the family-name part and the two parts read crossed (``a``'s
     given name against ``b``'s family name, and the reverse). Millions of times in a load:
-    the lookups of :func:`_name_part` are written out here."""
+    the lookups of :meth:`_NameParts.get` are written out here."""
     given, family = _PARTS.row(a.given_name), _PARTS.row(a.family_name)
     gg, ff = given.get(b.given_name), family.get(b.family_name)
     gf, fg = given.get(b.family_name), family.get(b.given_name)
@@ -273,7 +273,7 @@ def explain(a: ScreenProfile, b: ScreenProfile) -> dict[str, float]:
     }
 
 
-# A name part (``_name_part``) this high is the same name, give or take a letter.
+# A name part (``_NameParts.get``) this high is the same name, give or take a letter.
 _SAME_NAME_PART = 0.8
 
 
