@@ -83,7 +83,7 @@ def run_first_load(
         uow_factory=factory,
         onto_held=bulk,
         files=feeds,
-        cluster=lambda rows, placed: cluster(rows, model, placed),
+        cluster=lambda rows, placed, features: cluster(rows, model, placed, features),
         engine=ModelMatchEngine(model),
         actor="test",
         now=FIXED_NOW,

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from childindex.linkage.batch import features_by_id
 from childindex.matching.comparisons import LEVELS, compare, middle_level, within_one_edit
 from childindex.matching.features import features_of
 from childindex.matching.identifier_rule import IdentifierVerdict, identifier_verdict
@@ -291,6 +292,9 @@ def test_a_features_row_holds_every_feature_as_it_is(payload: dict[str, str]) ->
     # The row Splink trains and clusters on: every field, each value itself.
     features = features_of(payload)
     assert features.as_row() == dataclasses.asdict(features)
+    # And the features a bulk load hands the clustering beside its rows are those the rows
+    # would give it.
+    assert features_by_id([{"unique_id": "r1", **features.as_row()}]) == {"r1": features}
 
 
 def _middle_level(a: str, b: str, *, given: str = "Aidan") -> str:

@@ -340,7 +340,7 @@ def _at_once(
             report = first_load.load_at_once(
                 uow_factory=container.uow_factory,
                 files=files,
-                cluster=lambda rows, placed: cluster(rows, model, placed),
+                cluster=lambda rows, placed, features: cluster(rows, model, placed, features),
                 engine=container.engine,
                 actor="cli",
                 now=container.clock(),

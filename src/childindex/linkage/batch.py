@@ -236,12 +236,16 @@ def cluster(
     rows: list[dict[str, Any]],
     model: Mapping[str, Any],
     placed: Mapping[str, str] | None = None,
+    features: Mapping[str, Features] | None = None,
 ) -> BatchResult:
     """Cluster ``rows`` (from :func:`linkage.training.feature_rows`) with ``model``: Splink
     blocks and prunes the pairs, then :func:`cluster_scored`. ``placed``: rows already on a
     child (row id -> child id), which stay as they are: a pair of two of them is not scored,
-    and the clusters are grown around them (:func:`cluster_scored`)."""
-    features = features_by_id(rows)
+    and the clusters are grown around them (:func:`cluster_scored`). ``features``: the rows'
+    own (:func:`features_by_id`), where the caller holds them already (a bulk load does:
+    making them again from the rows was 7% of its clustering)."""
+    if features is None:
+        features = features_by_id(rows)
     table = blocked_pairs(rows, model)
     if placed:
         table = [(a, b) for a, b in table if a not in placed or b not in placed]

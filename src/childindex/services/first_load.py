@@ -410,9 +410,9 @@ def _cluster(
     made = _Clustered(placed={p.uid: p for p in placed})
     if not held:
         return made
-    rows = [{"unique_id": h.uid, **h.features.as_row()} for h in held]
-    rows += [{"unique_id": p.uid, **p.features.as_row()} for p in placed]
-    clustered = cluster(rows, {p.uid: p.child_id.value for p in placed})
+    features = {h.uid: h.features for h in held} | {p.uid: p.features for p in placed}
+    rows = [{"unique_id": uid, **one.as_row()} for uid, one in features.items()]
+    clustered = cluster(rows, {p.uid: p.child_id.value for p in placed}, features)
     result.scored_pairs = clustered.scored_pairs
     made.joined_by, made.doubts = clustered.joined_by, clustered.review_pairs
     made.order = {p.uid: n for n, p in enumerate(placed)}

@@ -407,8 +407,9 @@ class Clustering(Protocol):
 
 
 # Clusters feature rows (``features_of(payload).as_row()`` and a ``unique_id``) around those
-# already on a child (``unique_id`` -> child id), which stay as they are.
-Clusterer = Callable[[list[dict[str, Any]], Mapping[str, str]], Clustering]
+# already on a child (``unique_id`` -> child id), which stay as they are; given the rows'
+# features by ``unique_id`` too, as the caller holds them (not made again from the rows).
+Clusterer = Callable[[list[dict[str, Any]], Mapping[str, str], Mapping[str, Features]], Clustering]
 
 
 class PairWeigher(Protocol):
