@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from childindex.domain.child import SourceRef
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord
-from childindex.domain.survivorship import TRUST, project
+from childindex.domain.survivorship import TRUST, face, project
 
 H, S, B, L = Source.HEALTH, Source.SCHOOL, Source.BENEFIT, Source.LA
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -134,6 +134,16 @@ def test_the_order_records_arrive_in_changes_nothing(records: list[SourceRecord]
     assert project(child_id, records, shielded=False) == project(
         child_id, list(reversed(records)), shielded=False
     )
+
+
+@given(records=record_sets())
+def test_a_face_is_the_names_and_birth_date_the_child_shows(records: list[SourceRecord]) -> None:
+    # Whether a record shows another identity than its child asks these first (ADR 0012).
+    child = project(ChildId.new(), records, shielded=False)
+    assert face(records) == (child.given_name, child.family_name, child.birth_date)
+    for record in records:
+        alone = project(child.child_id, [record], shielded=True)
+        assert face([record]) == (alone.given_name, alone.family_name, alone.birth_date)
 
 
 def test_health_outranks_a_newer_school_record_and_the_newer_of_two_school_records_wins() -> None:

@@ -47,12 +47,11 @@ def _orderer(records: Sequence[SourceRecord]) -> Callable[[str], list[SourceReco
 
     def ordered(name: str) -> list[SourceRecord]:
         sources = TRUST[name]
-        if sources not in by_trust:
-            rank = {s: i for i, s in enumerate(sources)}
-            chosen = [r for r in recent if r.source in rank]
-            chosen.sort(key=lambda r: rank[r.source])  # stable: recency kept within a source
-            by_trust[sources] = chosen
-        return by_trust[sources]
+        chosen = by_trust.get(sources)
+        if chosen is None:
+            # Source by source, in trust order; recency kept within a source.
+            chosen = by_trust[sources] = [r for s in sources for r in recent if r.source == s]
+        return chosen
 
     return ordered
 
@@ -130,6 +129,32 @@ def asks_for_shield(record: SourceRecord) -> bool:
     return bool(record.payload.get("sensitive")) or bool(record.payload.get("shield"))
 
 
+def _names(
+    ordered: Callable[[str], list[SourceRecord]], sources: dict[str, SourceRef]
+) -> tuple[str, str, str | None]:
+    names = _pick(
+        ordered,
+        "name",
+        lambda p: (p["given_name"], p["family_name"], p.get("other_given_names")),
+        sources,
+    )
+    return names or ("", "", None)
+
+
+def _birth_date(
+    ordered: Callable[[str], list[SourceRecord]], sources: dict[str, SourceRef]
+) -> date | None:
+    return _day(_pick(ordered, "birth_date", lambda p: p.get("birth_date"), sources))
+
+
+def face(records: Sequence[SourceRecord]) -> tuple[str, str, date | None]:
+    """The given name, family name and birth date ``project`` gives ``records``, and nothing
+    else of the child (what deciding whether a record shows another identity asks first)."""
+    ordered = _orderer(records)
+    given, family, _ = _names(ordered, {})
+    return given, family, _birth_date(ordered, {})
+
+
 def project(child_id: ChildId, records: Sequence[SourceRecord], *, shielded: bool) -> Child:
     """The child's details from its linked records. ``shielded`` only ever gains: a source
     flag shields, and nothing here lifts a shield (invariant 2)."""
@@ -148,20 +173,14 @@ def project(child_id: ChildId, records: Sequence[SourceRecord], *, shielded: boo
 
         return build
 
-    names = _pick(
-        ordered,
-        "name",
-        lambda p: (p["given_name"], p["family_name"], p.get("other_given_names")),
-        src,
-    )
-    given, family, others = names or ("", "", None)
+    given, family, others = _names(ordered, src)
     return Child(
         child_id=child_id,
         given_name=given,
         family_name=family,
         other_given_names=others,
         sex=Sex(_pick(ordered, "sex", lambda p: p.get("sex"), src) or "U"),
-        birth_date=_day(_pick(ordered, "birth_date", lambda p: p.get("birth_date"), src)),
+        birth_date=_birth_date(ordered, src),
         address=_pick(ordered, "address", _address, src),
         nhs_number=_pick(ordered, "nhs_number", lambda p: p.get("nhs_number"), src),
         upn=_pick(ordered, "upn", lambda p: p.get("upn"), src),

@@ -27,6 +27,7 @@ from childindex.domain.names import name_key
 from childindex.domain.shield import ScreenProfile, day_month, resemblance
 from childindex.domain.similarity import initials, sound_key
 from childindex.domain.source_record import Source, SourceRecord
+from childindex.domain.survivorship import face as record_face
 from childindex.domain.survivorship import project
 from childindex.matching.ports import CandidateRecord
 from childindex.matching.thresholds import REVIEW
@@ -418,11 +419,15 @@ class SqlChildRepository:
         same = (face.given_name, face.family_name, face.birth_date)
         found = []
         for record in records:
+            # Most records show the child's own face: that is asked first, from the names
+            # and birth date alone, before the record's whole identity is worked out.
+            if all(same):
+                given, family, born = record_face([record])
+                if (name_key(given), name_key(family), born) == same:
+                    continue
             keys = search_keys(project(child.child_id, [record], shielded=True), self._cipher)
             identity = tuple(keys[k] for k in SCREEN_IDENTITY)
             if identity in seen:
-                continue
-            if all(same) and (keys["given_key"], keys["family_key"], keys["birth_date"]) == same:
                 continue
             if resemblance(_face(keys), face) >= REVIEW:
                 continue
