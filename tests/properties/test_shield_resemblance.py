@@ -129,6 +129,20 @@ def test_no_names_bring_a_pair_above_its_ceiling(pair: tuple[ScreenProfile, Scre
         assert ceiling(a, b) <= APART_CEILING
 
 
+@given(near_pairs(), st.sampled_from([0.05, 0.15, 0.25, 1 / 3, 0.45, 0.5, 0.6, 0.75, 0.9, 1.0]))
+def test_a_floor_changes_no_score_at_or_above_it(
+    pair: tuple[ScreenProfile, ScreenProfile], floor: float
+) -> None:
+    # A caller asks with a floor only whether a pair reaches it (``ShieldRule.caution_of``).
+    a, b = pair
+    score, floored = resemblance(a, b), resemblance(a, b, floor=floor)
+    assert (floored >= floor) == (score >= floor)
+    if score >= floor:
+        assert floored == score
+    else:
+        assert floored == 0.0 or floored < floor
+
+
 @given(near_pairs(), st.floats(min_value=0.01, max_value=1.0))
 def test_the_ceiling_never_changes_what_the_rule_cautions(
     pair: tuple[ScreenProfile, ScreenProfile], strength: float

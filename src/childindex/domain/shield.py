@@ -224,7 +224,8 @@ def ceiling(a: ScreenProfile, b: ScreenProfile) -> float:
 def resemblance(a: ScreenProfile, b: ScreenProfile, *, floor: float = 0.0) -> float:
     """How much ``a`` might be the same child as ``b``, in [0, 1], erring high; never more
     than :func:`ceiling` (but for ``CEILING_ROUNDING``). With ``floor``, 0 for a pair whose
-    ceiling is below it: its names are not compared.
+    ceiling is below it (its names are not compared), or whose names put it below it; at or
+    above it, the same as without.
 
     A shared NHS number or UPN is 1. Otherwise the better of: birth-date closeness times
     the mean of the given- and family-name parts (either order, for swapped names); and,
@@ -248,6 +249,8 @@ def resemblance(a: ScreenProfile, b: ScreenProfile, *, floor: float = 0.0) -> fl
     score = closeness * names
     if same_postcode:
         score = max(score, 0.6 * given * family)
+    elif score < floor:
+        return 0.0  # below it already: whether to halve it is not worth asking
     elif _two_differences(a, b, given, family, across):
         score *= TWO_DIFFERENCES
     return min(1.0, score)
