@@ -6,15 +6,60 @@ caution if it were written now."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 import pytest
 from hypothesis.stateful import rule
 from sqlalchemy import Engine
 
+from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
+from childindex.matching.features import Features, features_of
+from childindex.services.ports import UnitOfWork
+from childindex.services.shield_screen import LoadMemory
 from first_load_helpers import current_links, factory_for, run_first_load, trained_country
 from loaded_state import FeedLoads, files, lines_of
+
+
+def _as_the_store(uow: UnitOfWork, features: Mapping[str, Sequence[Features]]) -> None:
+    """The features a load hands the gate are those of the records each active child holds
+    in the store now (read in the load's own unit of work), and of no other child."""
+    entries = chain(uow.shields.visible_entries(), uow.shields.shielded_entries())
+    stored = {
+        child_id: Counter(
+            features_of(r.payload) for r in uow.records.current_records(ChildId(child_id))
+        )
+        for child_id in {e.profile.child_id for e in entries}
+    }
+    assert {c: Counter(f) for c, f in features.items()} == {c: f for c, f in stored.items() if f}
+
+
+@contextmanager
+def gate_checked() -> Iterator[list[int]]:
+    """While in it, the features each load's screens will gate with are checked against the
+    store when its memory is read (``_as_the_store``); yields how many children each held."""
+    read = LoadMemory.read.__func__
+    sizes: list[int] = []
+
+    def checking(
+        cls: type[LoadMemory],
+        uow: UnitOfWork,
+        features: Mapping[str, Sequence[Features]] | None = None,
+    ) -> LoadMemory:
+        assert features is not None, "a load's screens read every child's records again"
+        _as_the_store(uow, features)
+        sizes.append(len(features))
+        return read(cls, uow, features)
+
+    LoadMemory.read = classmethod(checking)
+    try:
+        yield sizes
+    finally:
+        LoadMemory.read = classmethod(read)
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +75,10 @@ class FeedsAndBulkLoads(FeedLoads):
     def bulk(self, records: list[dict[str, Any] | str]) -> None:
         before = current_links(self.engine)
         data = "\n".join(lines_of(records)).encode() + b"\n"
-        run_first_load(
-            factory_for(self.engine, self.model), self.model, {Source.HEALTH: data}, bulk=True
-        )
+        with gate_checked():
+            run_first_load(
+                factory_for(self.engine, self.model), self.model, {Source.HEALTH: data}, bulk=True
+            )
         self.records += records
         # Held records that no line of this file updates stay on their children, and no
         # two of those children were joined.

@@ -540,6 +540,21 @@ def _queue_doubts(
             made.queued.add(then)
 
 
+def _gate_features(made: _Clustered) -> dict[str, list[Features]]:
+    """The features of each active child's records as the store holds them once the load
+    has written its children (``_write``), for the model's gate in the screens: the held
+    records on their children, and the incoming ones on the children made or given them.
+    Nothing moves a record until the screens are done (later versions come after), so each
+    walk's gate need not read a child's records from the store and standardise them again
+    (``tests/properties/test_bulk_load_screen.py`` checks them against the store's)."""
+    by_child: dict[str, list[Features]] = {}
+    for held in made.placed.values():
+        by_child.setdefault(held.child_id.value, []).append(held.features)
+    for one in made.children:
+        by_child.setdefault(one.child.child_id.value, []).extend(i.features for i in one.records)
+    return by_child
+
+
 def _screen(
     uow: UnitOfWork,
     made: _Clustered,
@@ -564,7 +579,7 @@ def _screen(
     def screen(one: _Made) -> None:
         nonlocal memory
         if memory is None:
-            memory = LoadMemory.read(uow)
+            memory = LoadMemory.read(uow, _gate_features(made))
         child_id = one.child.child_id.value
         outcome = screen_child(uow, one.child.child_id, rule=rule, memory=memory)
         # A visible child the screen shields now, and those its walk shielded, leave the
@@ -595,7 +610,7 @@ def _screen(
         return
     on_phase(f"comparing the visible children with {others.size:,} shielded ones held")
     if memory is None:
-        memory = LoadMemory.read(uow)
+        memory = LoadMemory.read(uow, _gate_features(made))
     for one in made.children:
         child_id = one.child.child_id.value
         if one.child.shielded or child_id in walked:

@@ -63,20 +63,25 @@ class ScreenOutcome:
 class LoadMemory:
     """What a load holds in memory for the many screens it runs (``services/first_load.py``),
     asked instead of the store: the visible and the shielded children, by their screen keys,
-    as the store holds them (kept so by :meth:`after`); and the model's word on pairs, whose
-    records are read once (nothing moves a record while a load screens)."""
+    as the store holds them (kept so by :meth:`after`); and the model's word on pairs, from
+    the features of each child's records, handed in by the load or else read once (nothing
+    moves a record while a load screens)."""
 
     visible: ShieldedIndex
     shielded: ShieldedIndex
     weight: PairWeight | None
 
     @classmethod
-    def read(cls, uow: UnitOfWork) -> LoadMemory:
-        """Every active child as ``uow`` holds it now, and the gate on its records."""
+    def read(
+        cls, uow: UnitOfWork, features: Mapping[str, Sequence[Features]] | None = None
+    ) -> LoadMemory:
+        """Every active child as ``uow`` holds it now, and the gate on its records.
+        ``features``: the features of the records each child holds now, where the load
+        holds them already (the gate reads the others' records from the store)."""
         return cls(
             ShieldedIndex(uow.shields.visible_entries()),
             ShieldedIndex(uow.shields.shielded_entries()),
-            model_weight(uow),
+            model_weight(uow, known=features),
         )
 
     def after(self, uow: UnitOfWork, child_id: str, outcome: ScreenOutcome) -> list[str]:
@@ -130,19 +135,24 @@ def shield_child(
 
 
 def model_weight(
-    uow: UnitOfWork, pending: Mapping[str, Sequence[SourceRecord]] | None = None
+    uow: UnitOfWork,
+    pending: Mapping[str, Sequence[SourceRecord]] | None = None,
+    known: Mapping[str, Sequence[Features]] | None = None,
 ) -> PairWeight | None:
     """What the rule's gate asks in this unit of work (ADR 0019): the trained model's best
     match weight between two children's current records, or None where it cannot say (a
     child with no records); None altogether without a model. ``pending``: the records of
-    children not stored yet (a batch's gathered ones). Records are read and standardised
-    once per child."""
+    children not stored yet (a batch's gathered ones). ``known``: the features of the
+    current records of children that a load holds in memory. Records are read and
+    standardised once per child."""
     weigher = uow.weigher
     if weigher is None:
         return None
-    held: dict[str, list[Features]] = {}
+    held: dict[str, Sequence[Features]] = {}
 
-    def features(child_id: str) -> list[Features]:
+    def features(child_id: str) -> Sequence[Features]:
+        if known is not None and child_id in known:
+            return known[child_id]
         if child_id not in held:
             records = (pending or {}).get(child_id)
             if records is None:
@@ -278,17 +288,24 @@ class _Walk:
                     raise Conflict(msg)
                 self.newly.append(child_id)
             strength = self.best[child_id].score
-            shown = self.uow.shields.profile(child_id)
-            others = self.uow.shields.identities(child_id)
             self.expand(
                 child_id,
-                [
-                    replace(p, shielded=True, strength=strength)
-                    for p in ([shown] if shown is not None else []) + others
-                ],
+                [replace(p, shielded=True, strength=strength) for p in self._identities(child_id)],
             )
         self._write()
         return sorted(self.newly), sorted(self.walked - {self.start})
+
+    def _identities(self, child_id: str) -> list[ScreenProfile]:
+        """The identity ``child_id`` shows, then its others (ADR 0012): of the load's memory
+        where it holds them (the store's until the walk writes, at its end)."""
+        if self.memory is not None:
+            held = self.memory.visible.profiles_of(child_id) or self.memory.shielded.profiles_of(
+                child_id
+            )
+            if held:
+                return held
+        shown = self.uow.shields.profile(child_id)
+        return ([shown] if shown is not None else []) + self.uow.shields.identities(child_id)
 
     def _write(self) -> None:
         """Shield each child walked to (a visible one), or record its stronger chain (one
