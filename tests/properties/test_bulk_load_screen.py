@@ -39,11 +39,10 @@ def _as_the_store(uow: UnitOfWork, features: Mapping[str, Sequence[Features]]) -
 
 
 @contextmanager
-def gate_checked() -> Iterator[list[int]]:
+def gate_checked() -> Iterator[None]:
     """While in it, the features each load's screens will gate with are checked against the
-    store when its memory is read (``_as_the_store``); yields how many children each held."""
+    store when its memory is read (``_as_the_store``)."""
     read = LoadMemory.read.__func__
-    sizes: list[int] = []
 
     def checking(
         cls: type[LoadMemory],
@@ -52,12 +51,11 @@ def gate_checked() -> Iterator[list[int]]:
     ) -> LoadMemory:
         assert features is not None, "a load's screens read every child's records again"
         _as_the_store(uow, features)
-        sizes.append(len(features))
         return read(cls, uow, features)
 
     LoadMemory.read = classmethod(checking)
     try:
-        yield sizes
+        yield
     finally:
         LoadMemory.read = classmethod(read)
 

@@ -27,8 +27,7 @@ from childindex.domain.names import name_key
 from childindex.domain.shield import ScreenProfile, day_month, resemblance
 from childindex.domain.similarity import initials, sound_key
 from childindex.domain.source_record import Source, SourceRecord
-from childindex.domain.survivorship import face as record_face
-from childindex.domain.survivorship import project
+from childindex.domain.survivorship import face, project
 from childindex.matching.ports import CandidateRecord
 from childindex.matching.thresholds import REVIEW
 from childindex.storage.bulk import in_chunks, insert_rows
@@ -413,23 +412,24 @@ class SqlChildRepository:
         names and birth date resemble the shown ones at REVIEW or above is the same identity
         written differently (a typo, a nickname) and needs no row of its own."""
         seen = {tuple(shown[k] for k in SCREEN_IDENTITY)}
-        face = _face(shown)
+        own = _face(shown)
         # The same names and a birth date known: the same face, which resembles itself
         # fully (``test_a_profile_with_a_birth_date_resembles_itself_fully``).
-        same = (face.given_name, face.family_name, face.birth_date)
+        same = (own.given_name, own.family_name, own.birth_date)
+        known = all(same)
         found = []
         for record in records:
             # Most records show the child's own face: that is asked first, from the names
             # and birth date alone, before the record's whole identity is worked out.
-            if all(same):
-                given, family, born = record_face([record])
+            if known:
+                given, family, born = face([record])
                 if (name_key(given), name_key(family), born) == same:
                     continue
             keys = search_keys(project(child.child_id, [record], shielded=True), self._cipher)
             identity = tuple(keys[k] for k in SCREEN_IDENTITY)
             if identity in seen:
                 continue
-            if resemblance(_face(keys), face) >= REVIEW:
+            if resemblance(_face(keys), own) >= REVIEW:
                 continue
             seen.add(identity)
             found.append(
