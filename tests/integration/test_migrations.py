@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from childindex.storage.database import make_engine
 from childindex.storage.migrate import MIGRATIONS, alembic_config, upgrade
@@ -91,3 +91,58 @@ def test_the_session_database_is_at_head(engine: Engine) -> None:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     assert current == _scripts().get_current_head()
+
+
+def _blocking_keys(engine: Engine) -> list[tuple[int, str]]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT source_record_id, key FROM record_blocking_keys ORDER BY 1, 2"
+        )
+        return [(int(a), str(b)) for a, b in rows]
+
+
+def _without_rowid(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        sql = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'record_blocking_keys'"
+        ).scalar_one()
+    return "WITHOUT ROWID" in sql.upper()
+
+
+def test_blocking_keys_keep_their_rows_across_0003_both_ways(empty_database_url: str) -> None:
+    upgrade(empty_database_url, "0002")
+    engine = make_engine(empty_database_url)
+    rows = [(n // 3 + 1, f"{n:064x}") for n in range(30)]
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO source_records (id, source, record_id, shielded, created_at) "
+                    "VALUES (:id, 'health', :rid, :no, :at)"
+                ),
+                [
+                    {"id": n, "rid": f"H{n}", "no": False, "at": "2026-12-06 00:00:00"}
+                    for n in range(1, 11)
+                ],
+            )
+            connection.execute(
+                text("INSERT INTO record_blocking_keys (source_record_id, key) VALUES (:r, :k)"),
+                [{"r": r, "k": k} for r, k in rows],
+            )
+        engine.dispose()
+        upgrade(empty_database_url)
+        assert _blocking_keys(engine) == sorted(rows)
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            assert _without_rowid(engine)
+        assert _differences(engine) == []
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+        engine.dispose()
+        assert _blocking_keys(engine) == sorted(rows)
+        if sqlite:
+            assert not _without_rowid(engine)
+    finally:
+        engine.dispose()
