@@ -104,11 +104,8 @@ class BlockingKeyRow(Base):
     """One blocking key of a source record (``matching/blocking.py``): online matching finds
     candidate records, and through their live links candidate children, by these keys.
 
-    On SQLite the rows live in the primary key's own tree (``WITHOUT ROWID``, migration
-    0003): a row is two short columns, so a rowid table kept a third tree beside the key's
-    two, and the index by key led back through the rowid to each record. Now the key's
-    index holds the record's id itself, and a bulk load writes two trees per key, not three.
-    """
+    On SQLite the rows live in the primary key's own tree (``WITHOUT ROWID``; why: migration
+    0003)."""
 
     __tablename__ = "record_blocking_keys"
     __table_args__ = (Index("ix_record_blocking_keys_key", "key"), {"sqlite_with_rowid": False})
