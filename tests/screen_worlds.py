@@ -5,15 +5,23 @@ small enough that screen keys are shared (``tests/properties/test_screen_candida
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine, text
 
 from childindex.domain.child import Address, Child, Sex
 from childindex.domain.ids import ChildId
+from childindex.domain.shield import ScreenProfile
+from childindex.domain.shield_records import ShieldOrigin
+from childindex.domain.similarity import initials, sound_key
 from childindex.domain.source_record import Source, SourceRecord
+from childindex.services.ports import NewLinkedRecord, RawLine, ScreenEntry
+from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
+from feed_state import delete_all_rows
 
 # Small pools, so that keys are shared; varied enough that one key can be the only one.
 GIVEN = ["Amara", "Amarah", "Bram", "Zara", "Kwame", "Li", ""]
@@ -86,3 +94,79 @@ ON_THE_DATABASE = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+World = list[tuple[Child, list[SourceRecord]]]
+# A screen shield's strength (1: shielded by a source); below 1/3 a walk asks the dates alone.
+STRENGTHS = st.sampled_from([1.0, 1.0, 0.7, 0.45, 0.3])
+
+
+def stored_world(
+    uow_factory: SqlUnitOfWorkFactory, engine: Engine, world: World, strengths: list[float]
+) -> None:
+    """Store ``world`` afresh, each shielded child shielded at its drawn strength (1: by
+    a source; else by the screen), its records linked to it, as a load leaves them: a child
+    saved again (shielded by the screen) keeps the identities its records carry."""
+    delete_all_rows(engine)
+    with uow_factory() as uow:
+        uow.children.save_many(world)
+        held = [
+            (
+                child.child_id,
+                replace(record, record_id=f"{child.child_id.value}-{record.record_id}"),
+            )
+            for child, records in world
+            for record in records
+        ]
+        load_id = uow.feeds.start_load(
+            source=Source.HEALTH, filename="world.jsonl", content_sha256="0" * 64
+        )
+        raw_ids = uow.feeds.store_raw_many(
+            load_id=load_id, lines=[RawLine(n, "{}") for n in range(1, len(held) + 1)]
+        )
+        uow.records.add_new_linked(
+            items=[
+                NewLinkedRecord(record, raw_id, child_id, frozenset())
+                for (child_id, record), raw_id in zip(held, raw_ids, strict=True)
+            ],
+            actor="test",
+        )
+        for (child, _), strength in zip(world, strengths, strict=False):
+            if child.shielded:
+                uow.shields.add_shield(
+                    child_id=child.child_id.value,
+                    origin=ShieldOrigin.SOURCE if strength == 1.0 else ShieldOrigin.CAUTION,
+                    reason="drawn",
+                    set_by="test",
+                    review_date=None,
+                    strength=strength,
+                )
+        uow.commit()
+
+
+def screen_ending(engine: Engine) -> tuple[list[Any], list[Any]]:
+    """The shields and caution items stored, sorted."""
+    with engine.connect() as connection:
+        shields = connection.execute(
+            text("SELECT child_id, origin, strength, reason FROM shields")
+        ).all()
+        items = connection.execute(
+            text(
+                "SELECT child_id, shielded_child_id, score, status FROM caution_items "
+                "ORDER BY 1, 2, 3"
+            )
+        ).all()
+    # Rounded here: PostgreSQL has no round() of a double to places.
+    return sorted((c, o, round(s, 6), r) for c, o, s, r in shields), [tuple(r) for r in items]
+
+
+def entry(profile: ScreenProfile) -> ScreenEntry:
+    """``profile`` with the screen keys the store keeps for it."""
+    born = profile.birth_date
+    return ScreenEntry(
+        profile,
+        born.year if born is not None else None,
+        sound_key(profile.given_name),
+        sound_key(profile.family_name),
+        initials(profile.given_name, profile.family_name),
+    )

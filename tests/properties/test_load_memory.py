@@ -7,44 +7,24 @@ finds them, and the screens end with the same shields and caution items either w
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from childindex.domain.child import Child
 from childindex.domain.shield import blocking_keys
-from childindex.domain.shield_records import ShieldOrigin
-from childindex.domain.source_record import SourceRecord
 from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import LoadMemory, screen_child
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import delete_all_rows
-from screen_worlds import ON_THE_DATABASE, worlds
-
-World = list[tuple[Child, list[SourceRecord]]]
-# A screen shield's strength (1: shielded by a source); below 1/3 a walk asks the dates alone.
-STRENGTHS = st.sampled_from([1.0, 1.0, 0.7, 0.45, 0.3])
-
-
-def _stored(
-    uow_factory: SqlUnitOfWorkFactory, engine: Engine, world: World, strengths: list[float]
-) -> None:
-    delete_all_rows(engine)
-    with uow_factory() as uow:
-        uow.children.save_many(world)
-        for (child, _), strength in zip(world, strengths, strict=False):
-            if child.shielded:
-                uow.shields.add_shield(
-                    child_id=child.child_id.value,
-                    origin=ShieldOrigin.SOURCE if strength == 1.0 else ShieldOrigin.CAUTION,
-                    reason="drawn",
-                    set_by="test",
-                    review_date=None,
-                    strength=strength,
-                )
-        uow.commit()
+from screen_worlds import (
+    ON_THE_DATABASE,
+    STRENGTHS,
+    World,
+    screen_ending,
+    stored_world,
+    worlds,
+)
 
 
 def _as_the_store(uow: UnitOfWork, memory: LoadMemory, world: World) -> None:
@@ -62,21 +42,6 @@ def _as_the_store(uow: UnitOfWork, memory: LoadMemory, world: World) -> None:
                     assert Counter(held) == Counter(stored), (child.child_id, shielded)
 
 
-def _ending(engine: Engine) -> tuple[list[Any], list[Any]]:
-    with engine.connect() as connection:
-        shields = connection.execute(
-            text("SELECT child_id, origin, strength, reason FROM shields")
-        ).all()
-        items = connection.execute(
-            text(
-                "SELECT child_id, shielded_child_id, score, status FROM caution_items "
-                "ORDER BY 1, 2, 3"
-            )
-        ).all()
-    # Rounded here: PostgreSQL has no round() of a double to places.
-    return sorted((c, o, round(s, 6), r) for c, o, s, r in shields), [tuple(r) for r in items]
-
-
 @ON_THE_DATABASE
 @given(world=worlds(), strengths=st.lists(STRENGTHS, min_size=10, max_size=10))
 def test_screens_asking_memory_end_as_screens_asking_the_store(
@@ -84,7 +49,7 @@ def test_screens_asking_memory_end_as_screens_asking_the_store(
 ) -> None:
     endings = []
     for asking_memory in (False, True):
-        _stored(uow_factory, engine, world, strengths)
+        stored_world(uow_factory, engine, world, strengths)
         with uow_factory() as uow:
             memory = LoadMemory.read(uow) if asking_memory else None
             for child, _ in world:
@@ -93,6 +58,6 @@ def test_screens_asking_memory_end_as_screens_asking_the_store(
                     memory.after(uow, child.child_id.value, outcome)
                     _as_the_store(uow, memory, world)
             uow.commit()
-        endings.append(_ending(engine))
+        endings.append(screen_ending(engine))
     assert endings[0] == endings[1]
     delete_all_rows(engine)

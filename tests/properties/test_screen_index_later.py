@@ -13,10 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from childindex.domain.shield import ScreenProfile, blocking_keys
-from childindex.domain.similarity import initials, sound_key
 from childindex.services.ports import ScreenEntry
 from childindex.services.screen_index import ShieldedIndex
-from screen_worlds import FAMILY, GIVEN
+from screen_worlds import FAMILY, GIVEN, entry
 
 CHILDREN = [f"C{n}" for n in range(6)]
 # Within one year: the same day, the same month, the same day of another month, neither;
@@ -41,17 +40,6 @@ def profiles(draw: st.DrawFn, child_id: str = "probe") -> ScreenProfile:
         family_name=draw(st.sampled_from(FAMILY)),
         birth_date=born,
         sex=draw(st.sampled_from(["F", "M", None])),
-    )
-
-
-def entry(profile: ScreenProfile) -> ScreenEntry:
-    born = profile.birth_date
-    return ScreenEntry(
-        profile,
-        born.year if born is not None else None,
-        sound_key(profile.given_name),
-        sound_key(profile.family_name),
-        initials(profile.given_name, profile.family_name),
     )
 
 
