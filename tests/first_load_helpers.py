@@ -66,9 +66,11 @@ def run_first_load(
     *,
     errors: list[RecordError] | None = None,
     bulk: bool = False,
+    screen_ahead_from: int = first_load.SCREEN_AHEAD_FROM,
 ) -> first_load.FirstLoadReport:
     """A first load of ``files`` (source -> content), through the real readers; a bulk load
-    (onto whatever the index holds) if ``bulk``."""
+    (onto whatever the index holds) if ``bulk``. ``screen_ahead_from``: as
+    ``load_at_once``'s (0: a second process rules out screens however few there are)."""
     feeds = [
         first_load.FeedFile(
             source,
@@ -89,6 +91,7 @@ def run_first_load(
         now=FIXED_NOW,
         on_error=found.append,
         on_warning=found.append,
+        screen_ahead_from=screen_ahead_from,
     )
 
 

@@ -6,6 +6,7 @@ visible; the same files again change nothing."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from childindex.domain.halt import HaltState
 from childindex.domain.source_record import Source
 from childindex.linkage.feed_files import read_truth
 from childindex.services.ports import UnitOfWorkFactory
-from feed_state import load_lines, valid_nhs
+from feed_state import delete_all_rows, load_lines, valid_nhs
 from first_load_helpers import (
     FILES,
     current_links,
@@ -177,3 +178,51 @@ def test_a_bulk_load_is_refused_while_updates_are_halted(
     with pytest.raises(Halted, match="feeds rehearsal"):
         run_first_load(factory, model, _files(directory, Source.SCHOOL), bulk=True)
     assert current_links(engine) == before
+
+
+def _outcome(engine: Engine) -> tuple[list[Any], ...]:
+    """Links, shields and caution items, each child named by its first record (child IDs are
+    random)."""
+    with engine.connect() as connection:
+        links = connection.execute(
+            text(
+                "SELECT s.source, s.record_id, l.child_id FROM links l "
+                "JOIN source_records s ON s.id = l.source_record_id WHERE l.ended_at IS NULL"
+            )
+        ).all()
+        shields = connection.execute(
+            text("SELECT child_id, origin, strength, lifted_at FROM shields")
+        ).all()
+        items = connection.execute(
+            text("SELECT child_id, shielded_child_id, score, status FROM caution_items")
+        ).all()
+    name: dict[str, str] = {}
+    for source, record_id, child_id in links:
+        name[child_id] = min(name.get(child_id, "~"), f"{source}:{record_id}")
+    return (
+        sorted((f"{s}:{r}", name[c]) for s, r, c in links),
+        sorted((name[c], o, round(s, 6), lifted is None) for c, o, s, lifted in shields),
+        sorted((name[c], name[sc], round(s, 6), st) for c, sc, s, st in items),
+    )
+
+
+def test_walks_stepping_first_from_a_second_process_end_as_walks_stepping_alone(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    """A second process works out the first step of each walk ahead (``screen_ahead``), the
+    model's gate asked: the load ends as one whose walks take every step themselves."""
+    directory, model = country
+    factory = factory_for(engine, model)
+    outcomes, ahead = [], []
+    for ahead_from in (sys.maxsize, 0):
+        delete_all_rows(engine)
+        run_first_load(factory, model, _files(directory, Source.HEALTH))
+        report = run_first_load(
+            factory, model, _files(directory, *OTHERS), bulk=True, screen_ahead_from=ahead_from
+        )
+        outcomes.append(_outcome(engine))
+        ahead.append(report.screens_ahead)
+    assert outcomes[0] == outcomes[1]
+    assert ahead[0] == 0 < ahead[1]
+    # Screens that were run found children to shield, as they might be shielded ones.
+    assert any(origin == "caution" for _, origin, _, _ in outcomes[1][1])

@@ -6,6 +6,7 @@ caution if it were written now."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from itertools import chain
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 from hypothesis.stateful import rule
 from sqlalchemy import Engine
 
@@ -69,13 +71,19 @@ class FeedsAndBulkLoads(FeedLoads):
     """Feed loads and bulk loads onto one index: the invariants hold after every step, and
     a bulk load never moves a record the index held, unless a later version of it came."""
 
-    @rule(records=files)
-    def bulk(self, records: list[dict[str, Any] | str]) -> None:
+    @rule(records=files, ahead=st.booleans())
+    def bulk(self, records: list[dict[str, Any] | str], ahead: bool) -> None:
+        """``ahead``: a second process works out the first step of the walks
+        (``services/screen_ahead.py``), however few there are; else every walk steps alone."""
         before = current_links(self.engine)
         data = "\n".join(lines_of(records)).encode() + b"\n"
         with gate_checked():
             run_first_load(
-                factory_for(self.engine, self.model), self.model, {Source.HEALTH: data}, bulk=True
+                factory_for(self.engine, self.model),
+                self.model,
+                {Source.HEALTH: data},
+                bulk=True,
+                screen_ahead_from=0 if ahead else sys.maxsize,
             )
         self.records += records
         # Held records that no line of this file updates stay on their children, and no

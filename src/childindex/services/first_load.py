@@ -19,7 +19,8 @@ runs the shield screen from every shielded child:
    queued, and so on along the chain. The candidate relation is symmetric, so when this
    ends no visible child scores at or above caution against a shielded one: the invariant
    a feed load keeps (``tests/properties/test_first_load_screen.py`` checks it by screening
-   every visible child again).
+   every visible child again). A second process works out the first step of each walk
+   ahead (``services/screen_ahead.py``, ADR 0030).
 4. **Later versions.** A record id that comes again in a file is a later version, loaded
    as ``feeds load`` would (``put_version`` then ``link_record``) once the rest is in.
 
@@ -76,14 +77,25 @@ from childindex.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from childindex.services.screen_ahead import ScreenAhead
 from childindex.services.screen_index import ShieldedIndex
-from childindex.services.shield_screen import DEFAULT_RULE, LoadMemory, screen_child
+from childindex.services.shield_screen import (
+    DEFAULT_RULE,
+    FirstStep,
+    LoadMemory,
+    screen_child,
+    weight_of_features,
+)
 
 # Rows written by one statement.
 CHUNK = 2000
 # Pages a first load keeps in memory: its one transaction writes every index of a country,
 # and with the usual cache (64 MiB) SQLite wrote each page out many times over.
 CACHE_MIB = 4096
+# Shielded children to screen from which a second process works out the first step of
+# their walks ahead (``services/screen_ahead.py``): below it, forking costs more than it
+# saves.
+SCREEN_AHEAD_FROM = 200
 # Shielded children screened between two progress lines (at 1,000,000 children a walk
 # takes a quarter of a second or so).
 SCREEN_PROGRESS = 250
@@ -111,6 +123,8 @@ class FirstLoadReport:
     screened_children: int = 0  # shielded by the screen: they might be a shielded child
     review_items: int = 0
     scored_pairs: int = 0
+    # Screens whose walk took its first step from a second process (``screen_ahead``).
+    screens_ahead: int = 0
 
     def counts(self) -> dict[str, int]:
         """The totals (for the CLI and the audit)."""
@@ -121,6 +135,7 @@ class FirstLoadReport:
             "screened_children": self.screened_children,
             "review_items": self.review_items,
             "scored_pairs": self.scored_pairs,
+            "screens_ahead": self.screens_ahead,
         }
         for _, report in self.files:
             for name, value in report.counts().items():
@@ -187,10 +202,13 @@ def load_at_once(
     on_warning: Callable[[RecordError], None] = lambda _e: None,
     on_phase: Callable[[str], None] = lambda _p: None,
     rule: ShieldRule = DEFAULT_RULE,
+    screen_ahead_from: int = SCREEN_AHEAD_FROM,
 ) -> FirstLoadReport:
     """Load ``files`` in one transaction (see the module); audited. A first load unless
     ``onto_held``: refused (``FirstLoadRefused``) on an index holding any record. A bulk
-    load if ``onto_held``: onto the index as it is, clustered around its records."""
+    load if ``onto_held``: onto the index as it is, clustered around its records.
+    ``screen_ahead_from``: with this many shielded children to screen or more, a second
+    process works out the first step of their walks ahead (``services/screen_ahead.py``)."""
     result = FirstLoadReport()
     with uow_factory() as uow:
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
@@ -228,7 +246,7 @@ def load_at_once(
         on_phase(
             f"screening {sum(m.child.shielded for m in children.children):,} shielded children"
         )
-        _screen(uow, children, rule, result, on_phase)
+        _screen(uow, children, rule, result, on_phase, ahead_from=screen_ahead_from)
         for item in later:  # later versions of a record, as ``feeds load`` loads them
             _one_by_one(uow, item, engine=engine, actor=actor, rule=rule)
         for feed, report in result.files:
@@ -561,27 +579,31 @@ def _screen(
     rule: ShieldRule,
     result: FirstLoadReport,
     on_phase: Callable[[str], None],
+    *,
+    ahead_from: int,
 ) -> None:
     """Screen every shielded child the load made or grew, in load order of its first
     record, as a write to it would (see the module). Its walks ask the visible and the
     shielded children of memory (``LoadMemory``), read once: each would otherwise ask the
     store for about a thousand at 1,000,000 children, most of them visible even when only
-    the shielded are wanted. The memory is kept as the store is after each screen. Then
+    the shielded are wanted. The memory is kept as the store is after each screen. With
+    ``ahead_from`` shielded children or more, a fork of this process works out the first
+    step of their walks ahead (``services/screen_ahead.py``). Then
     every visible child the load made or grew is compared with the shielded children no walk
     started from or reached (on an index empty before, there are none): one that might be
     one is screened as a write would screen it."""
     by_id = {one.child.child_id.value: one for one in made.children}
     memory: LoadMemory | None = None  # read at the first screen: a load may need none
     walked: set[str] = set()
-    screened = 0
-    starts = sum(one.child.shielded for one in made.children)
+    starts = [one for one in made.children if one.child.shielded]
+    ahead: ScreenAhead | None = None
 
-    def screen(one: _Made) -> None:
+    def screen(one: _Made, first: FirstStep | None = None) -> None:
         nonlocal memory
         if memory is None:
             memory = LoadMemory.read(uow, _gate_features(made))
         child_id = one.child.child_id.value
-        outcome = screen_child(uow, one.child.child_id, rule=rule, memory=memory)
+        outcome = screen_child(uow, one.child.child_id, rule=rule, memory=memory, ahead=first)
         # A visible child the screen shields now, and those its walk shielded, leave the
         # visible ones; each walked from is not asked about again below.
         newly = memory.after(uow, child_id, outcome)
@@ -593,16 +615,22 @@ def _screen(
                 item.report.cautioned += 1
                 item.report.shielded += 1
 
-    for one in made.children:
-        if not one.child.shielded:
-            continue
-        if screened and screened % SCREEN_PROGRESS == 0:
-            on_phase(
-                f"screened {screened:,} of {starts:,} shielded children; "
-                f"{result.screened_children:,} more shielded as they might be one"
-            )
-        screened += 1
-        screen(one)
+    if starts and len(starts) >= ahead_from:
+        memory, ahead = _ahead(uow, made, rule, starts)
+    try:
+        for number, one in enumerate(starts):
+            if number and number % SCREEN_PROGRESS == 0:
+                on_phase(
+                    f"screened {number:,} of {len(starts):,} shielded children "
+                    f"({result.screens_ahead:,} of them a step ahead); "
+                    f"{result.screened_children:,} more shielded as they might be one"
+                )
+            first = None if ahead is None else ahead.first_step(number)
+            result.screens_ahead += first is not None
+            screen(one, first)
+    finally:
+        if ahead is not None:
+            ahead.close()
     others = ShieldedIndex(
         e for e in uow.shields.shielded_entries() if e.profile.child_id not in walked
     )
@@ -628,6 +656,19 @@ def _screen(
         ):
             continue
         screen(one)
+
+
+def _ahead(
+    uow: UnitOfWork, made: _Clustered, rule: ShieldRule, starts: list[_Made]
+) -> tuple[LoadMemory, ScreenAhead]:
+    """The screens' memory, and a second process working out, from it, the first step of
+    the walk from each of ``starts`` (``services/screen_ahead.py``)."""
+    known = _gate_features(made)
+    memory = LoadMemory.read(uow, known)
+    weigher = uow.weigher
+    gate = None if weigher is None else weight_of_features(weigher, lambda c: known.get(c, ()))
+    children = [one.child.child_id.value for one in starts]
+    return memory, ScreenAhead(memory, rule, children, gate, known.keys())
 
 
 def _one_by_one(

@@ -16,7 +16,7 @@ caution threshold against a shielded one.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from childindex.domain.child import Child
@@ -37,13 +37,19 @@ from childindex.domain.shield_records import ShieldOrigin
 from childindex.domain.source_record import SourceRecord
 from childindex.matching import thresholds
 from childindex.matching.features import Features, features_of
-from childindex.services.ports import UnitOfWork
+from childindex.services.ports import PairWeigher, UnitOfWork
 from childindex.services.screen_index import ShieldedIndex
 
 DEFAULT_RULE = ShieldRule(caution=thresholds.CAUTION, gate_bits=thresholds.SCREEN_GATE_BITS)
 SCREEN_ACTOR = "shield-screen"
 # Past this many near twins shielded by one write, the write rolls back (fails closed).
 MAX_CASCADE = 500
+
+# What a walk's first step from a child finds, worked out ahead (``services/screen_ahead.py``):
+# for each identity it starts from, each other child at caution against it, with the
+# strongest such caution; the children the walk may skip (by strength, an officer's word)
+# are left for the walk to skip.
+FirstStep = Mapping[ScreenProfile, Mapping[str, Caution]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +166,15 @@ def model_weight(
             held[child_id] = [features_of(r.payload) for r in records]
         return held[child_id]
 
+    return weight_of_features(weigher, features)
+
+
+def weight_of_features(
+    weigher: PairWeigher, features: Callable[[str], Sequence[Features]]
+) -> PairWeight:
+    """The gate's question (:func:`model_weight`) over each child's ``features``: the best
+    weight between any record of one and any of the other; None if either has none."""
+
     def weight(a: str, b: str) -> float | None:
         mine, theirs = features(a), features(b)
         if not mine or not theirs:
@@ -227,19 +242,24 @@ class _Walk:
         self.walked: set[str] = {start}
         self.newly: list[str] = []
 
-    def expand(self, parent: str, profiles: list[ScreenProfile]) -> None:
+    def expand(
+        self, parent: str, profiles: list[ScreenProfile], ahead: FirstStep | None = None
+    ) -> None:
         """Score every child near any identity of ``parent`` (shielded, at the strength in
-        ``profiles``) and queue each that this makes stronger than it was."""
+        ``profiles``) and queue each that this makes stronger than it was. ``ahead``: the
+        cautions against some of ``profiles``, worked out ahead (``FirstStep``)."""
         # Neither the child walked from, nor the start, nor one an officer has cleared.
         skip = {parent, self.start, *self.uow.shields.cleared_pairs(parent)}
         found: dict[str, Caution] = {}
         for profile in profiles:
+            known = None if ahead is None else ahead.get(profile)
+            if known is not None:
+                for child_id, caution in known.items():
+                    if child_id not in skip:
+                        self._found(found, profile, child_id, caution)
+                continue
             keys = blocking_keys(profile)
-            # Walking from a weak link, only a birth date or an identifier in common can
-            # reach caution (``APART_CEILING``): the others are not asked for.
-            dates_alone = (
-                APART_CEILING * profile.strength < (self.rule.caution or 0.0) - CEILING_ROUNDING
-            )
+            dates_alone = walk_dates_alone(self.rule, profile)
             for shielded in (False, True):
                 for other in _candidates(
                     self.uow, self.memory, keys, shielded=shielded, dates_alone=dates_alone
@@ -255,6 +275,26 @@ class _Walk:
                     held = found.get(other.child_id)
                     if hit is not None and hit.score > before and (held is None or hit.beats(held)):
                         found[other.child_id] = hit
+        self._queue(found)
+
+    def _found(
+        self, found: dict[str, Caution], profile: ScreenProfile, child_id: str, hit: Caution
+    ) -> None:
+        """``expand``'s step for a caution worked out ahead against ``profile``: the child's
+        strength is the memory's (as the candidate query's), read when the walk first meets
+        it; a child stronger than this identity, or as strong as the caution, is left."""
+        before = self.before.get(child_id)
+        if before is None:
+            before = self.before[child_id] = _strength(self.memory, child_id)
+        if profile.strength + CEILING_ROUNDING <= before:
+            return
+        held = found.get(child_id)
+        if hit.score > before and (held is None or hit.beats(held)):
+            found[child_id] = hit
+
+    def _queue(self, found: dict[str, Caution]) -> None:
+        """Queue an item for each caution ``expand`` found, and each child it made stronger
+        for expanding in turn."""
         for child_id, caution in found.items():
             self.uow.shields.queue_caution(child_id=child_id, caution=caution)
             held = self.best.get(child_id)
@@ -269,11 +309,13 @@ class _Walk:
             elif _ties(caution, held):
                 self.tied.setdefault(child_id, []).append(caution)
 
-    def run(self, starts: list[ScreenProfile]) -> tuple[list[str], list[str]]:
+    def run(
+        self, starts: list[ScreenProfile], ahead: FirstStep | None = None
+    ) -> tuple[list[str], list[str]]:
         """Walk from ``starts`` (identities of the start child); return the children newly
         shielded, and every child whose shield was written (newly or more strongly), each in
-        child ID order."""
-        self.expand(self.start, starts)
+        child ID order. ``ahead``: its first step, where worked out ahead (``FirstStep``)."""
+        self.expand(self.start, starts, ahead)
         while self.queue:
             _, child_id = heapq.heappop(self.queue)
             if child_id in self.walked:
@@ -342,12 +384,40 @@ def _strengthen(uow: UnitOfWork, child_id: str, caution: Caution) -> None:
     )
 
 
+def walk_dates_alone(rule: ShieldRule, profile: ScreenProfile) -> bool:
+    """Whether a walk from ``profile`` asks only for children sharing a birth date or an
+    identifier with it: from a weak link, only those can reach caution (``APART_CEILING``)."""
+    return APART_CEILING * profile.strength < (rule.caution or 0.0) - CEILING_ROUNDING
+
+
+def walk_starts(shown: ScreenProfile, others: Sequence[ScreenProfile]) -> list[ScreenProfile]:
+    """The identities a walk from a shielded child starts from: the one it shows, then every
+    other its records carry (ADR 0012), each at the strength it is shielded at. Shielded
+    children are few, so the others are walked from on each write that touches one."""
+    now = replace(shown, shielded=True)
+    return [now, *(replace(i, shielded=True, strength=now.strength) for i in others)]
+
+
+def _strength(memory: LoadMemory | None, child_id: str) -> float:
+    """A child's strength as the load's memory holds it (0: visible)."""
+    held = [] if memory is None else memory.visible.profiles_of(child_id)
+    if held:
+        return held[0].strength
+    held = [] if memory is None else memory.shielded.profiles_of(child_id)
+    if not held:
+        msg = f"a caution worked out ahead names {child_id}, which the load does not hold"
+        raise LookupError(msg)
+    return held[0].strength
+
+
 def _guard(
     uow: UnitOfWork,
     starts: list[ScreenProfile],
     rule: ShieldRule,
     weight: PairWeight | None,
+    *,
     memory: LoadMemory | None = None,
+    ahead: FirstStep | None = None,
 ) -> tuple[list[str], list[str]]:
     """Shield every visible child scoring at or above caution against any of ``starts``
     (identities of one shielded child), and so on from each child shielded or strengthened
@@ -356,7 +426,7 @@ def _guard(
     chain's (ADR 0011). Returns the children newly shielded, and all whose shield it wrote."""
     if not starts:
         return [], []
-    return _Walk(uow, rule, starts[0].child_id, weight, memory).run(starts)
+    return _Walk(uow, rule, starts[0].child_id, weight, memory).run(starts, ahead)
 
 
 def _best(found: Iterable[list[Caution]]) -> list[Caution]:
@@ -378,13 +448,16 @@ def screen_child(
     rule: ShieldRule = DEFAULT_RULE,
     before: ScreenProfile | None = None,
     memory: LoadMemory | None = None,
+    ahead: FirstStep | None = None,
 ) -> ScreenOutcome:
     """Apply the fail-closed rule to ``child_id`` just written.
 
     ``before``: its screen profile before the write; None if it is new or was visible, and
     None if the write changed its records, as the gate's answers may then change (ADR 0019).
     ``memory``: what a load holds in memory, to ask instead of the store, kept as the store
-    is by :meth:`LoadMemory.after` each screen."""
+    is by :meth:`LoadMemory.after` each screen. ``ahead``: the first step of its walk as
+    worked out ahead from ``memory`` (``services/screen_ahead.py``): used for each identity
+    the walk starts from exactly as it was worked out from."""
     child = uow.children.get(child_id)
     profile = uow.shields.profile(child_id.value)
     if child is None or profile is None:
@@ -420,14 +493,10 @@ def screen_child(
     also: list[str] = []
     rewritten: list[str] = []
     if child.shielded and rule.caution is not None:
-        now_profile = replace(profile, shielded=True)
-        starts = []
-        if before is None or replace(before, shielded=True) != now_profile:
-            starts.append(now_profile)
-        # Every other identity its records carry (ADR 0012): shielded children are few, so
-        # these are checked on each write that touches one.
-        starts += [replace(i, shielded=True, strength=now_profile.strength) for i in identities]
-        also, rewritten = _guard(uow, starts, rule, weight, memory)
+        starts = walk_starts(profile, identities)
+        if before is not None and replace(before, shielded=True) == starts[0]:
+            starts = starts[1:]
+        also, rewritten = _guard(uow, starts, rule, weight, memory=memory, ahead=ahead)
     return ScreenOutcome(
         shielded=child.shielded,
         cautions=tuple(cautions),
