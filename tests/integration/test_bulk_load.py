@@ -183,24 +183,19 @@ def test_a_bulk_load_is_refused_while_updates_are_halted(
 def _outcome(engine: Engine) -> tuple[list[Any], ...]:
     """Links, shields and caution items, each child named by its first record (child IDs are
     random)."""
+    links = current_links(engine)
+    name: dict[str, str] = {}
+    for (source, record_id), (child_id, _) in links.items():
+        name[child_id] = min(name.get(child_id, "~"), f"{source}:{record_id}")
     with engine.connect() as connection:
-        links = connection.execute(
-            text(
-                "SELECT s.source, s.record_id, l.child_id FROM links l "
-                "JOIN source_records s ON s.id = l.source_record_id WHERE l.ended_at IS NULL"
-            )
-        ).all()
         shields = connection.execute(
             text("SELECT child_id, origin, strength, lifted_at FROM shields")
         ).all()
         items = connection.execute(
             text("SELECT child_id, shielded_child_id, score, status FROM caution_items")
         ).all()
-    name: dict[str, str] = {}
-    for source, record_id, child_id in links:
-        name[child_id] = min(name.get(child_id, "~"), f"{source}:{record_id}")
     return (
-        sorted((f"{s}:{r}", name[c]) for s, r, c in links),
+        sorted((f"{s}:{r}", name[c]) for (s, r), (c, _) in links.items()),
         sorted((name[c], o, round(s, 6), lifted is None) for c, o, s, lifted in shields),
         sorted((name[c], name[sc], round(s, 6), st) for c, sc, s, st in items),
     )

@@ -272,9 +272,8 @@ class _Walk:
                     if profile.strength + CEILING_ROUNDING <= before:
                         continue  # a score is at most the strength walked from
                     hit = self.rule.caution_of(other, profile, weight=self.weight)
-                    held = found.get(other.child_id)
-                    if hit is not None and hit.score > before and (held is None or hit.beats(held)):
-                        found[other.child_id] = hit
+                    if hit is not None:
+                        _keep(found, other.child_id, hit, before)
         self._queue(found)
 
     def _found(
@@ -286,11 +285,8 @@ class _Walk:
         before = self.before.get(child_id)
         if before is None:
             before = self.before[child_id] = _strength(self.memory, child_id)
-        if profile.strength + CEILING_ROUNDING <= before:
-            return
-        held = found.get(child_id)
-        if hit.score > before and (held is None or hit.beats(held)):
-            found[child_id] = hit
+        if profile.strength + CEILING_ROUNDING > before:
+            _keep(found, child_id, hit, before)
 
     def _queue(self, found: dict[str, Caution]) -> None:
         """Queue an item for each caution ``expand`` found, and each child it made stronger
@@ -398,12 +394,21 @@ def walk_starts(shown: ScreenProfile, others: Sequence[ScreenProfile]) -> list[S
     return [now, *(replace(i, shielded=True, strength=now.strength) for i in others)]
 
 
+def _keep(found: dict[str, Caution], child_id: str, hit: Caution, before: float) -> None:
+    """Keep ``hit`` as the caution a walk's step found against ``child_id`` if it makes the
+    child stronger than ``before`` and is the strongest found so far."""
+    held = found.get(child_id)
+    if hit.score > before and (held is None or hit.beats(held)):
+        found[child_id] = hit
+
+
 def _strength(memory: LoadMemory | None, child_id: str) -> float:
     """A child's strength as the load's memory holds it (0: visible)."""
-    held = [] if memory is None else memory.visible.profiles_of(child_id)
-    if held:
-        return held[0].strength
-    held = [] if memory is None else memory.shielded.profiles_of(child_id)
+    held = (
+        []
+        if memory is None
+        else memory.visible.profiles_of(child_id) or memory.shielded.profiles_of(child_id)
+    )
     if not held:
         msg = f"a caution worked out ahead names {child_id}, which the load does not hold"
         raise LookupError(msg)
