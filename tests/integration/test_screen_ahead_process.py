@@ -1,6 +1,7 @@
 """The second process of a load's walks (``services/screen_ahead.py``): it works out the
 first step of each walk from a fork, gives each when the load reaches it, and nothing for a
-child it has not worked out."""
+child it has not worked out; then which visible children might be a shielded child no walk
+starts from."""
 
 from __future__ import annotations
 
@@ -69,3 +70,36 @@ def test_a_child_passed_or_closed_has_no_step_from_the_fork() -> None:
     finally:
         ahead.close()
     assert ahead.first_step(2) is None
+
+
+def test_the_fork_names_the_visible_children_that_might_be_a_shielded_one_apart() -> None:
+    memory = _memory()
+    # The walks start from Q: S is apart, and V, its near twin, might be S.
+    ahead = ScreenAhead(memory, DEFAULT_RULE, ["Q"], visible=["V"])
+    try:
+        time.sleep(SETTLE_S)
+        assert ahead.answers_for(memory.shielded.profiles_of("S"))
+        assert not ahead.answers_for(memory.shielded.profiles_of("Q"))  # walked: not compared
+        found = ahead.might_be(0)
+    finally:
+        ahead.close()
+    assert found == {"V"}
+
+
+def test_the_fork_names_none_when_the_walks_start_from_every_look_alike() -> None:
+    ahead = ScreenAhead(_memory(), DEFAULT_RULE, ["S", "Q"], visible=["V"])
+    try:
+        time.sleep(SETTLE_S)
+        assert ahead.might_be(0) == frozenset()  # answered: nobody apart to be
+    finally:
+        ahead.close()
+
+
+def test_a_chunk_passed_has_no_answer_from_the_fork() -> None:
+    ahead = ScreenAhead(_memory(), DEFAULT_RULE, ["Q"], visible=["V"])
+    try:
+        time.sleep(SETTLE_S)
+        assert ahead.might_be(1) is None  # no such chunk
+        assert ahead.might_be(0) is None  # passed: the load compares them itself
+    finally:
+        ahead.close()

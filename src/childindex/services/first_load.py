@@ -19,8 +19,9 @@ runs the shield screen from every shielded child:
    queued, and so on along the chain. The candidate relation is symmetric, so when this
    ends no visible child scores at or above caution against a shielded one: the invariant
    a feed load keeps (``tests/properties/test_first_load_screen.py`` checks it by screening
-   every visible child again). A second process works out the first step of each walk
-   ahead (``services/screen_ahead.py``, ADR 0030).
+   every visible child again). A second process works out the first steps of the walks
+   ahead, and which visible children are worth comparing after them
+   (``services/screen_ahead.py``, ADR 0030, ADR 0031).
 4. **Later versions.** A record id that comes again in a file is a later version, loaded
    as ``feeds load`` would (``put_version`` then ``link_record``) once the rest is in.
 
@@ -77,12 +78,12 @@ from childindex.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from childindex.services.screen_ahead import ScreenAhead
+from childindex.services.screen_ahead import APART_CHUNK, ScreenAhead
 from childindex.services.screen_index import ShieldedIndex
 from childindex.services.shield_screen import (
     DEFAULT_RULE,
-    FirstStep,
     LoadMemory,
+    StepsAhead,
     screen_child,
     weight_of_features,
 )
@@ -92,7 +93,7 @@ CHUNK = 2000
 # Pages a first load keeps in memory: its one transaction writes every index of a country,
 # and with the usual cache (64 MiB) SQLite wrote each page out many times over.
 CACHE_MIB = 4096
-# Shielded children to screen from which a second process works out the first step of
+# Shielded children to screen from which a second process works out the first steps of
 # their walks ahead (``services/screen_ahead.py``): below it, forking costs more than it
 # saves.
 SCREEN_AHEAD_FROM = 200
@@ -125,6 +126,9 @@ class FirstLoadReport:
     scored_pairs: int = 0
     # Screens whose walk took its first step from a second process (``screen_ahead``).
     screens_ahead: int = 0
+    # Visible children the second process compared, after the walks, with the shielded
+    # children held apart from them (the load compares only those it found might be one).
+    compared_ahead: int = 0
 
     def counts(self) -> dict[str, int]:
         """The totals (for the CLI and the audit)."""
@@ -136,6 +140,7 @@ class FirstLoadReport:
             "review_items": self.review_items,
             "scored_pairs": self.scored_pairs,
             "screens_ahead": self.screens_ahead,
+            "compared_ahead": self.compared_ahead,
         }
         for _, report in self.files:
             for name, value in report.counts().items():
@@ -208,7 +213,7 @@ def load_at_once(
     ``onto_held``: refused (``FirstLoadRefused``) on an index holding any record. A bulk
     load if ``onto_held``: onto the index as it is, clustered around its records.
     ``screen_ahead_from``: with this many shielded children to screen or more, a second
-    process works out the first step of their walks ahead (``services/screen_ahead.py``)."""
+    process works out the first steps of their walks ahead (``services/screen_ahead.py``)."""
     result = FirstLoadReport()
     with uow_factory() as uow:
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
@@ -588,17 +593,19 @@ def _screen(
     store for about a thousand at 1,000,000 children, most of them visible even when only
     the shielded are wanted. The memory is kept as the store is after each screen. With
     ``ahead_from`` shielded children or more, a fork of this process works out the first
-    step of their walks ahead (``services/screen_ahead.py``). Then
+    steps of their walks ahead (``services/screen_ahead.py``). Then
     every visible child the load made or grew is compared with the shielded children no walk
     started from or reached (on an index empty before, there are none): one that might be
-    one is screened as a write would screen it."""
+    one is screened as a write would screen it. The fork answers ahead, chunk by chunk, which
+    might be (by resemblance alone, which cautions wherever the gate would too); where it
+    has, only those are compared here."""
     by_id = {one.child.child_id.value: one for one in made.children}
     memory: LoadMemory | None = None  # read at the first screen: a load may need none
     walked: set[str] = set()
     starts = [one for one in made.children if one.child.shielded]
     ahead: ScreenAhead | None = None
 
-    def screen(one: _Made, first: FirstStep | None = None) -> None:
+    def screen(one: _Made, first: StepsAhead | None = None) -> None:
         nonlocal memory
         if memory is None:
             memory = LoadMemory.read(uow, _gate_features(made))
@@ -615,8 +622,11 @@ def _screen(
                 item.report.cautioned += 1
                 item.report.shielded += 1
 
+    # The visible children the load made or grew, compared after the walks (those the
+    # walks shield are passed over then).
+    visible = [one for one in made.children if not one.child.shielded]
     if starts and len(starts) >= ahead_from:
-        memory, ahead = _ahead(uow, made, rule, starts)
+        memory, ahead = _ahead(uow, made, rule, starts, visible)
     try:
         for number, one in enumerate(starts):
             if number and number % SCREEN_PROGRESS == 0:
@@ -628,47 +638,57 @@ def _screen(
             first = None if ahead is None else ahead.first_step(number)
             result.screens_ahead += first is not None
             screen(one, first)
+        others = ShieldedIndex(
+            e for e in uow.shields.shielded_entries() if e.profile.child_id not in walked
+        )
+        if not others.size:
+            return
+        on_phase(f"comparing the visible children with {others.size:,} shielded ones held")
+        if memory is None:
+            memory = LoadMemory.read(uow, _gate_features(made))
+        if ahead is not None and not ahead.answers_for(others.profiles()):
+            ahead.close()  # a shielded child it did not compare with: each is compared here
+        for chunk, start in enumerate(range(0, len(visible), APART_CHUNK)):
+            flagged = None if ahead is None else ahead.might_be(chunk)
+            chunk_of = visible[start : start + APART_CHUNK]
+            result.compared_ahead += 0 if flagged is None else len(chunk_of)
+            for one in chunk_of:
+                child_id = one.child.child_id.value
+                if child_id in walked or (flagged is not None and child_id not in flagged):
+                    continue
+                # Its identities as the screen would compare them (the one it shows and the
+                # others stored for it), from memory: one the walks shielded is no longer
+                # among them.
+                profiles = memory.visible.profiles_of(child_id)
+                if might_caution(
+                    uow,
+                    index=others,
+                    rule=rule,
+                    child_id=one.child.child_id,
+                    records=one.in_order(),
+                    profiles=profiles,
+                ):
+                    screen(one)
     finally:
         if ahead is not None:
             ahead.close()
-    others = ShieldedIndex(
-        e for e in uow.shields.shielded_entries() if e.profile.child_id not in walked
-    )
-    if not others.size:
-        return
-    on_phase(f"comparing the visible children with {others.size:,} shielded ones held")
-    if memory is None:
-        memory = LoadMemory.read(uow, _gate_features(made))
-    for one in made.children:
-        child_id = one.child.child_id.value
-        if one.child.shielded or child_id in walked:
-            continue
-        # Its identities as the screen would compare them (the one it shows and the others
-        # stored for it), from memory: one the walks shielded is no longer among them.
-        profiles = memory.visible.profiles_of(child_id)
-        if not might_caution(
-            uow,
-            index=others,
-            rule=rule,
-            child_id=one.child.child_id,
-            records=one.in_order(),
-            profiles=profiles,
-        ):
-            continue
-        screen(one)
 
 
 def _ahead(
-    uow: UnitOfWork, made: _Clustered, rule: ShieldRule, starts: list[_Made]
+    uow: UnitOfWork, made: _Clustered, rule: ShieldRule, starts: list[_Made], visible: list[_Made]
 ) -> tuple[LoadMemory, ScreenAhead]:
-    """The screens' memory, and a second process working out, from it, the first step of
-    the walk from each of ``starts`` (``services/screen_ahead.py``)."""
+    """The screens' memory, and a second process working out, from it, the first steps of
+    the walk from each of ``starts``, and which of ``visible`` might be a shielded child
+    the walks do not start from (``services/screen_ahead.py``)."""
     known = _gate_features(made)
     memory = LoadMemory.read(uow, known)
     weigher = uow.weigher
     gate = None if weigher is None else weight_of_features(weigher, lambda c: known.get(c, ()))
     children = [one.child.child_id.value for one in starts]
-    return memory, ScreenAhead(memory, rule, children, gate, known.keys())
+    compared = [one.child.child_id.value for one in visible]
+    return memory, ScreenAhead(
+        memory, rule, children, weight=gate, known=known.keys(), visible=compared
+    )
 
 
 def _one_by_one(

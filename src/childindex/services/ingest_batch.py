@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from childindex.domain.child import Child
 from childindex.domain.errors import LoadTaken
 from childindex.domain.ids import ChildId
-from childindex.domain.shield import ScreenProfile, ShieldRule, blocking_keys
+from childindex.domain.shield import ScreenProfile, ShieldRule
 from childindex.domain.source_record import ParsedLine, RecordError, SourceRecord, VersionOutcome
 from childindex.domain.survivorship import asks_for_shield, project
 from childindex.matching.blocking import index_keys, query_keys
@@ -40,7 +40,7 @@ from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import LinkOutcome, link_record
 from childindex.services.ports import NewLinkedRecord, RawLine, UnitOfWork
 from childindex.services.screen_index import ShieldedIndex
-from childindex.services.shield_screen import model_weight
+from childindex.services.shield_screen import any_caution, model_weight
 
 IDENTIFIER_KINDS = ("nhs_number", "upn")
 
@@ -226,16 +226,7 @@ def might_caution(
     if rule.caution is None or not index.size:
         return False
     weight = model_weight(uow, pending={child_id.value: records})
-    # A child's records often show one identity: each distinct one is compared once.
-    seen: set[ScreenProfile] = set()
-    for profile in profiles:
-        if profile in seen:
-            continue
-        seen.add(profile)
-        found = index.candidates(blocking_keys(profile))
-        if found and rule.cautions(profile, found, weight=weight):
-            return True
-    return False
+    return any_caution(index=index, rule=rule, profiles=profiles, weight=weight)
 
 
 @dataclass(slots=True)

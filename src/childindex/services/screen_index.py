@@ -16,7 +16,7 @@ national size they are most of what the name keys find.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from operator import attrgetter
 
@@ -87,6 +87,21 @@ class ShieldedIndex:
     def profiles_of(self, child_id: str) -> list[ScreenProfile]:
         """The profiles held for ``child_id``: as read, the identity it shows first."""
         return [entry.profile for entry in self._by_child.get(child_id, ())]
+
+    def profiles(self) -> Iterator[ScreenProfile]:
+        """Every profile held, child by child."""
+        for entries in self._by_child.values():
+            for entry in entries:
+                yield entry.profile
+
+    def without(self, child_ids: Collection[str]) -> ShieldedIndex:
+        """An index of what this one holds for every child but ``child_ids``."""
+        return ShieldedIndex(
+            entry
+            for child_id, entries in self._by_child.items()
+            if child_id not in child_ids
+            for entry in entries
+        )
 
     def replace(self, child_ids: Iterable[str], entries: Iterable[ScreenEntry]) -> None:
         """Forget what was held for ``child_ids`` and hold ``entries`` (theirs as stored

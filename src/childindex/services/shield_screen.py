@@ -45,11 +45,12 @@ SCREEN_ACTOR = "shield-screen"
 # Past this many near twins shielded by one write, the write rolls back (fails closed).
 MAX_CASCADE = 500
 
-# What a walk's first step from a child finds, worked out ahead (``services/screen_ahead.py``):
-# for each identity it starts from, each other child at caution against it, with the
-# strongest such caution; the children the walk may skip (by strength, an officer's word)
-# are left for the walk to skip.
-FirstStep = Mapping[ScreenProfile, Mapping[str, Caution]]
+# Steps of a walk worked out ahead (``services/screen_ahead.py``): for each identity it
+# starts from, and for some identities of the children those reach (at the strength they
+# would be reached at), each other child at caution against it, with the strongest such
+# caution; the children the walk may skip (by strength, an officer's word) are left for the
+# walk to skip.
+StepsAhead = Mapping[ScreenProfile, Mapping[str, Caution]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,28 @@ def model_weight(
     return weight_of_features(weigher, features)
 
 
+def any_caution(
+    *,
+    index: ShieldedIndex,
+    rule: ShieldRule,
+    profiles: Iterable[ScreenProfile],
+    weight: PairWeight | None,
+) -> bool:
+    """Whether any of ``profiles`` (one visible child's) is at caution against a shielded
+    child of ``index``, the model's gate asked by ``weight`` (None: resemblance alone, which
+    cautions at least wherever the gate would)."""
+    # A child's records often show one identity: each distinct one is compared once.
+    seen: set[ScreenProfile] = set()
+    for profile in profiles:
+        if profile in seen:
+            continue
+        seen.add(profile)
+        found = index.candidates(blocking_keys(profile))
+        if found and rule.cautions(profile, found, weight=weight):
+            return True
+    return False
+
+
 def weight_of_features(
     weigher: PairWeigher, features: Callable[[str], Sequence[Features]]
 ) -> PairWeight:
@@ -243,11 +266,11 @@ class _Walk:
         self.newly: list[str] = []
 
     def expand(
-        self, parent: str, profiles: list[ScreenProfile], ahead: FirstStep | None = None
+        self, parent: str, profiles: list[ScreenProfile], ahead: StepsAhead | None = None
     ) -> None:
         """Score every child near any identity of ``parent`` (shielded, at the strength in
         ``profiles``) and queue each that this makes stronger than it was. ``ahead``: the
-        cautions against some of ``profiles``, worked out ahead (``FirstStep``)."""
+        cautions against some of ``profiles``, worked out ahead (``StepsAhead``)."""
         # Neither the child walked from, nor the start, nor one an officer has cleared.
         skip = {parent, self.start, *self.uow.shields.cleared_pairs(parent)}
         found: dict[str, Caution] = {}
@@ -306,11 +329,12 @@ class _Walk:
                 self.tied.setdefault(child_id, []).append(caution)
 
     def run(
-        self, starts: list[ScreenProfile], ahead: FirstStep | None = None
+        self, starts: list[ScreenProfile], ahead: StepsAhead | None = None
     ) -> tuple[list[str], list[str]]:
         """Walk from ``starts`` (identities of the start child); return the children newly
         shielded, and every child whose shield was written (newly or more strongly), each in
-        child ID order. ``ahead``: its first step, where worked out ahead (``FirstStep``)."""
+        child ID order. ``ahead``: steps of it worked out ahead (``StepsAhead``), used from
+        each identity they were worked out from, exactly (its strength included)."""
         self.expand(self.start, starts, ahead)
         while self.queue:
             _, child_id = heapq.heappop(self.queue)
@@ -329,6 +353,7 @@ class _Walk:
             self.expand(
                 child_id,
                 [replace(p, shielded=True, strength=strength) for p in self._identities(child_id)],
+                ahead,
             )
         self._write()
         return sorted(self.newly), sorted(self.walked - {self.start})
@@ -422,7 +447,7 @@ def _guard(
     weight: PairWeight | None,
     *,
     memory: LoadMemory | None = None,
-    ahead: FirstStep | None = None,
+    ahead: StepsAhead | None = None,
 ) -> tuple[list[str], list[str]]:
     """Shield every visible child scoring at or above caution against any of ``starts``
     (identities of one shielded child), and so on from each child shielded or strengthened
@@ -453,16 +478,16 @@ def screen_child(
     rule: ShieldRule = DEFAULT_RULE,
     before: ScreenProfile | None = None,
     memory: LoadMemory | None = None,
-    ahead: FirstStep | None = None,
+    ahead: StepsAhead | None = None,
 ) -> ScreenOutcome:
     """Apply the fail-closed rule to ``child_id`` just written.
 
     ``before``: its screen profile before the write; None if it is new or was visible, and
     None if the write changed its records, as the gate's answers may then change (ADR 0019).
     ``memory``: what a load holds in memory, to ask instead of the store, kept as the store
-    is by :meth:`LoadMemory.after` each screen. ``ahead``: the first step of its walk as
-    worked out ahead from ``memory`` (``services/screen_ahead.py``): used for each identity
-    the walk starts from exactly as it was worked out from."""
+    is by :meth:`LoadMemory.after` each screen. ``ahead``: steps of its walk as worked
+    out ahead from ``memory`` (``services/screen_ahead.py``): used for each identity the
+    walk steps from exactly as it was worked out from (its strength included)."""
     child = uow.children.get(child_id)
     profile = uow.shields.profile(child_id.value)
     if child is None or profile is None:
