@@ -169,6 +169,8 @@ def might_be_apart(
     """Of the ``visible`` children, those any identity of which in ``memory`` is at caution
     against a shielded child of ``apart`` by resemblance alone: the model's gate only lifts
     a caution, so the others are at caution with it neither."""
+    if not apart.size:  # a first load's walks start from every shielded child
+        return []
     return [
         child_id
         for child_id in visible
