@@ -167,8 +167,8 @@ def might_be_apart(
     memory: LoadMemory, rule: ShieldRule, visible: Iterable[str], apart: ShieldedIndex
 ) -> list[str]:
     """Of the ``visible`` children, those any identity of which in ``memory`` is at caution
-    against a shielded child of ``apart`` by resemblance alone: the model's gate only lifts
-    a caution, so the others are at caution with it neither."""
+    against a shielded child of ``apart`` by resemblance alone. The model's gate only lifts
+    a caution, so none of the others is at caution with the gate either."""
     if not apart.size:  # a first load's walks start from every shielded child
         return []
     return [
@@ -182,8 +182,8 @@ def might_be_apart(
 
 class ScreenAhead:
     """:func:`first_step` for each of ``children`` (in the order the load walks from them),
-    from a fork of this process. :meth:`first_step` gives a child's, if the fork has it
-    ready, and tells the fork the load has reached it.
+    and :func:`second_step` too for some, from a fork of this process. :meth:`first_step`
+    gives a child's, if the fork has them ready, and tells the fork the load has reached it.
 
     Then, for the comparison after the walks, which of the ``visible`` children (in the
     order the load compares them, :data:`APART_CHUNK` at a time) might be one of the
@@ -220,9 +220,9 @@ class ScreenAhead:
         self._pid, self._answers = pid, answers
 
     def first_step(self, number: int) -> StepsAhead | None:
-        """The first step of the walk from child ``number`` (its index in ``children``), if
-        the fork has worked it out; None if not (yet): the walk then takes it itself, and the
-        fork goes on past it."""
+        """The steps of the walk from child ``number`` (its index in ``children``) that the
+        fork has worked out: its first, and its second if the fork was well ahead; None if
+        not (yet): the walk then takes them itself, and the fork goes on past it."""
         _AT.pack_into(self._at, _WALK, number)
         self._receive()
         return self._ready.pop(number, None)
@@ -234,10 +234,10 @@ class ScreenAhead:
 
     def might_be(self, chunk: int) -> frozenset[str] | None:
         """Of the visible children of chunk ``chunk``, those the fork found at caution
-        against a shielded child held apart from the walks, by resemblance alone: the
-        model's gate only lifts a caution, so any other is at caution by neither. None if
-        the fork has not answered (yet): the load then compares each itself, and the fork
-        goes on past it. Ask only where :meth:`answers_for` the comparison."""
+        against a shielded child held apart from the walks, by resemblance alone (the
+        model's gate only lifts a caution, so the load need not compare the others). None
+        if the fork has not answered (yet): the load then compares each itself, and the
+        fork goes on past it. Ask only where :meth:`answers_for` the comparison."""
         _AT.pack_into(self._at, _WALK, _PAST)  # the walks are done
         _AT.pack_into(self._at, _CHUNK, chunk)
         self._receive()
