@@ -49,8 +49,8 @@ def test_the_fork_gives_each_first_step_as_worked_out_here() -> None:
     ahead = ScreenAhead(memory, DEFAULT_RULE, ["Q", "S", "Q", "unheld"])
     try:
         time.sleep(SETTLE_S)
-        steps = [ahead.first_step(number) for number in (1, 2)]
-        unheld = ahead.first_step(3)
+        steps = [ahead.steps(number) for number in (1, 2)]
+        unheld = ahead.steps(3)
     finally:
         ahead.close()
     assert steps == [first_step(memory, DEFAULT_RULE, c) for c in ("S", "Q")]
@@ -65,11 +65,11 @@ def test_a_child_passed_or_closed_has_no_step_from_the_fork() -> None:
     ahead = ScreenAhead(_memory(), DEFAULT_RULE, ["S", "Q", "S"])
     try:
         time.sleep(SETTLE_S)
-        assert ahead.first_step(1) is not None
-        assert ahead.first_step(0) is None  # passed: the load took it itself
+        assert ahead.steps(1) is not None
+        assert ahead.steps(0) is None  # passed: the load took it itself
     finally:
         ahead.close()
-    assert ahead.first_step(2) is None
+    assert ahead.steps(2) is None
 
 
 def test_the_fork_names_the_visible_children_that_might_be_a_shielded_one_apart() -> None:

@@ -605,12 +605,12 @@ def _screen(
     starts = [one for one in made.children if one.child.shielded]
     ahead: ScreenAhead | None = None
 
-    def screen(one: _Made, first: StepsAhead | None = None) -> None:
+    def screen(one: _Made, steps: StepsAhead | None = None) -> None:
         nonlocal memory
         if memory is None:
             memory = LoadMemory.read(uow, _gate_features(made))
         child_id = one.child.child_id.value
-        outcome = screen_child(uow, one.child.child_id, rule=rule, memory=memory, ahead=first)
+        outcome = screen_child(uow, one.child.child_id, rule=rule, memory=memory, ahead=steps)
         # A visible child the screen shields now, and those its walk shielded, leave the
         # visible ones; each walked from is not asked about again below.
         newly = memory.after(uow, child_id, outcome)
@@ -635,9 +635,9 @@ def _screen(
                     f"({result.screens_ahead:,} of them a step ahead); "
                     f"{result.screened_children:,} more shielded as they might be one"
                 )
-            first = None if ahead is None else ahead.first_step(number)
-            result.screens_ahead += first is not None
-            screen(one, first)
+            steps = None if ahead is None else ahead.steps(number)
+            result.screens_ahead += steps is not None
+            screen(one, steps)
         others = ShieldedIndex(
             e for e in uow.shields.shielded_entries() if e.profile.child_id not in walked
         )

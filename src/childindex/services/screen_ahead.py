@@ -124,7 +124,7 @@ def second_step(
             reached[child_id] = max(caution.score, reached.get(child_id, 0.0))
     found: dict[ScreenProfile, dict[str, Caution]] = {}
     for child_id, score in reached.items():  # each known, as :func:`first_step` found it
-        held = memory.visible.profiles_of(child_id) or memory.shielded.profiles_of(child_id)
+        held = memory.profiles_of(child_id)
         if not held or score <= held[0].strength:
             continue  # held as strongly: the walk does not step on from it
         for one in held:
@@ -182,7 +182,7 @@ def might_be_apart(
 
 class ScreenAhead:
     """:func:`first_step` for each of ``children`` (in the order the load walks from them),
-    and :func:`second_step` too for some, from a fork of this process. :meth:`first_step`
+    and :func:`second_step` too for some, from a fork of this process. :meth:`steps`
     gives a child's, if the fork has them ready, and tells the fork the load has reached it.
 
     Then, for the comparison after the walks, which of the ``visible`` children (in the
@@ -214,12 +214,12 @@ class ScreenAhead:
         answers, sender = Pipe(duplex=False)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the fork: coverage does not follow it
-            asked = _Asked(children, visible, walked, weight, known)
+            asked = _Asked(children, visible, weight, known)
             _answer(memory, rule, asked, self._at, sender)
         sender.close()
         self._pid, self._answers = pid, answers
 
-    def first_step(self, number: int) -> StepsAhead | None:
+    def steps(self, number: int) -> StepsAhead | None:
         """The steps of the walk from child ``number`` (its index in ``children``) that the
         fork has worked out: its first, and its second if the fork was well ahead; None if
         not (yet): the walk then takes them itself, and the fork goes on past it."""
@@ -275,11 +275,10 @@ class ScreenAhead:
 @dataclass(frozen=True, slots=True)
 class _Asked:
     """What the fork answers about: ``children``' first steps with the gate (``weight``,
-    ``known``), then the ``visible`` children against the shielded ones not ``walked``."""
+    ``known``), then the ``visible`` children against the shielded ones not among them."""
 
     children: Sequence[str]
     visible: Sequence[str]
-    walked: Collection[str]
     weight: PairWeight | None
     known: Collection[str] | None
 
@@ -330,7 +329,7 @@ class _Chunks:  # pragma: no cover - runs in the fork
     ) -> None:
         self.memory, self.rule, self.visible = memory, rule, asked.visible
         self.at, self.sender = at, sender
-        self.apart = memory.shielded.without(asked.walked)
+        self.apart = memory.shielded.without(set(asked.children))
         self.next = 0
 
     def answer_one(self) -> bool:

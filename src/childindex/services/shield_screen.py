@@ -91,6 +91,10 @@ class LoadMemory:
             model_weight(uow, known=features),
         )
 
+    def profiles_of(self, child_id: str) -> list[ScreenProfile]:
+        """The identities held for ``child_id``, visible or shielded: the one it shows first."""
+        return self.visible.profiles_of(child_id) or self.shielded.profiles_of(child_id)
+
     def after(self, uow: UnitOfWork, child_id: str, outcome: ScreenOutcome) -> list[str]:
         """Hold what the store holds after ``child_id`` was screened with ``outcome``; return
         the children that screen newly shielded (the child itself first, if it was visible)."""
@@ -362,9 +366,7 @@ class _Walk:
         """The identity ``child_id`` shows, then its others (ADR 0012): of the load's memory
         where it holds them (the store's until the walk writes, at its end)."""
         if self.memory is not None:
-            held = self.memory.visible.profiles_of(child_id) or self.memory.shielded.profiles_of(
-                child_id
-            )
+            held = self.memory.profiles_of(child_id)
             if held:
                 return held
         shown = self.uow.shields.profile(child_id)
@@ -429,11 +431,7 @@ def _keep(found: dict[str, Caution], child_id: str, hit: Caution, before: float)
 
 def _strength(memory: LoadMemory | None, child_id: str) -> float:
     """A child's strength as the load's memory holds it (0: visible)."""
-    held = (
-        []
-        if memory is None
-        else memory.visible.profiles_of(child_id) or memory.shielded.profiles_of(child_id)
-    )
+    held = [] if memory is None else memory.profiles_of(child_id)
     if not held:
         msg = f"a caution worked out ahead names {child_id}, which the load does not hold"
         raise LookupError(msg)
