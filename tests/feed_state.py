@@ -231,8 +231,13 @@ def state(engine: Engine, *, scored: bool = False) -> dict[str, Any]:
             "children": sorted(children, key=repr),
             "search_keys": rows(
                 "SELECT child_id, given_key, family_key, birth_date, postcode, nhs_number, upn, "
-                "shielded, la_code, birth_year, given_sound, family_sound, initials "
-                "FROM child_search_keys"
+                "school_urn, shielded, la_code, birth_year, given_sound, family_sound, "
+                "initials, birth_day_month, sex FROM child_search_keys"
+            ),
+            "identities": rows(
+                "SELECT child_id, given_key, family_key, birth_date, postcode, nhs_number, upn, "
+                "birth_year, given_sound, family_sound, initials, birth_day_month, sex "
+                "FROM shield_identities"
             ),
             "reviews": rows(
                 "SELECT record_child_id FROM review_items"

@@ -36,6 +36,13 @@ from childindex.matching.ports import CandidateRecord
 from childindex.policy.criteria import SearchPlan
 
 
+class Prepared(Protocol):
+    """Rows a repository worked out for a write without its database (sealed, keyed, its
+    identities worked out), to write later: ``prepare_x`` then ``write_x`` is ``x``. They
+    pickle, so another process may work them out (``services/work_ahead.py``); only the
+    repository kind that made them writes them."""
+
+
 class ChildRepository(Protocol):
     """Children as the core sees them."""
 
@@ -53,6 +60,14 @@ class ChildRepository(Protocol):
 
     def save_held(self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]) -> None:
         """``save_many`` for children held already: the same rows, written with less work."""
+        ...
+
+    def prepare_held(self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]) -> Prepared:
+        """What ``save_held`` writes, worked out without the database (``Prepared``)."""
+        ...
+
+    def write_held(self, prepared: Prepared) -> None:
+        """Write what ``prepare_held`` worked out."""
         ...
 
     def set_authorities(self, children: Sequence[Child]) -> None:
@@ -83,11 +98,29 @@ class ChildRepository(Protocol):
         """Create children never saved before, with their search keys, in one write."""
         ...
 
+    def prepare_new(self, children: Sequence[Child]) -> Prepared:
+        """What ``add_new`` writes, worked out without the database (``Prepared``)."""
+        ...
+
+    def write_new(self, prepared: Prepared) -> None:
+        """Write what ``prepare_new`` worked out."""
+        ...
+
     def add_other_identities(
         self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]
     ) -> None:
         """For children just made by ``add_new`` and their records, now stored: the other
         identities the records carry (ADR 0012), as ``save_many`` would write them."""
+        ...
+
+    def prepare_other_identities(
+        self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]
+    ) -> Prepared:
+        """What ``add_other_identities`` writes, worked out without the database."""
+        ...
+
+    def write_other_identities(self, prepared: Prepared) -> None:
+        """Write what ``prepare_other_identities`` worked out."""
         ...
 
     def screen_profile(self, child: Child) -> ScreenProfile:
@@ -658,6 +691,14 @@ class SourceRecordRepository(Protocol):
     def add_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> None:
         """Store records never held before, each with its first version, its blocking keys
         and a link (``new``) to its child, which must already be saved; set-based."""
+        ...
+
+    def prepare_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> Prepared:
+        """What ``add_new_linked`` writes, worked out without the database (``Prepared``)."""
+        ...
+
+    def write_new_linked(self, prepared: Prepared) -> None:
+        """Write what ``prepare_new_linked`` worked out."""
         ...
 
     def all_held(self) -> Iterator[tuple[ChildId, bool, SourceRecord]]:

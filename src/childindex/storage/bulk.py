@@ -106,3 +106,12 @@ def in_chunks(values: Sequence[T], size: int = VALUES_PER_STATEMENT) -> Iterator
     """``values`` in consecutive slices of at most ``size``, for one statement each."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def expect(prepared: object, kind: type[T]) -> T:
+    """``prepared`` (rows a repository worked out ahead of writing them), checked to be
+    of the ``kind`` the writing repository works out."""
+    if not isinstance(prepared, kind):
+        msg = f"rows worked out for another write: {type(prepared).__name__}, not {kind.__name__}"
+        raise TypeError(msg)
+    return prepared

@@ -7,7 +7,8 @@ and the count, so the total can never count a child the page could not show.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -30,6 +31,7 @@ from childindex.domain.source_record import Source, SourceRecord
 from childindex.domain.survivorship import face, project
 from childindex.matching.ports import CandidateRecord
 from childindex.matching.thresholds import REVIEW
+from childindex.storage.bulk import expect as _expect
 from childindex.storage.bulk import in_chunks, insert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 
     from childindex.domain.child import Child
     from childindex.policy.criteria import SearchPlan
+    from childindex.services.ports import Prepared
     from childindex.storage.clock import Clock
 
 K = SearchKeyRow
@@ -251,6 +254,30 @@ def matches(plan: SearchPlan, cipher: FieldCipher) -> ColumnElement[bool]:
     return or_(visible, hidden)
 
 
+@dataclass(frozen=True, slots=True)
+class _NewChildRows:
+    """``prepare_new``'s rows: the children's, and their search keys'
+    (``SEARCH_KEY_COLUMNS``)."""
+
+    rows: list[tuple[Any, ...]]
+    keys: list[tuple[Any, ...]]
+
+
+class _ChildRows(NamedTuple):
+    """``prepare_held``'s rows: the children's, their search keys, their other identities."""
+
+    rows: list[dict[str, Any]]
+    shown: list[dict[str, Any]]
+    others: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class _IdentityRows:
+    """``prepare_other_identities``'s rows."""
+
+    rows: list[dict[str, Any]]
+
+
 class SqlChildRepository:
     """``ChildRepository`` on the ``children`` and ``child_search_keys`` tables."""
 
@@ -292,16 +319,24 @@ class SqlChildRepository:
         connection = self._session.connection()
         upsert(connection, ChildRow, rows, key=("child_id",), keep=("created_at",))
         upsert(connection, SearchKeyRow, shown, key=("child_id",))
-        self._rewrite_identities(children, others)
+        self._rewrite_identities(rows, others)
 
     def save_held(self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]) -> None:
         """``save_many`` for children held already (a bulk load's, given records), with
         the same rows after it: of their search keys only the columns whose values changed
         are set. Setting a column rewrites its index entries whether it changed or not
         (SQLite), and most of a held child's keys stay as they were when it gains a record."""
-        if not children:
+        self.write_held(self.prepare_held(children))
+
+    def prepare_held(self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]) -> Prepared:
+        """What :meth:`save_held` writes for ``children``, worked out without the database."""
+        return _ChildRows(*self._rows(children))
+
+    def write_held(self, prepared: Prepared) -> None:
+        """Write what :meth:`prepare_held` worked out (see :meth:`save_held`)."""
+        rows, shown, others = _expect(prepared, _ChildRows)
+        if not rows:
             return
-        rows, shown, others = self._rows(children)
         connection = self._session.connection()
         upsert(connection, ChildRow, rows, key=("child_id",), keep=("created_at",))
         held: dict[str, tuple[Any, ...]] = {}
@@ -334,7 +369,7 @@ class SqlChildRepository:
                 .values({name: bindparam(f"new_{name}") for name in names})
             )
             connection.execute(write, values)
-        self._rewrite_identities(children, others)
+        self._rewrite_identities(rows, others)
 
     def _rows(
         self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]
@@ -361,21 +396,19 @@ class SqlChildRepository:
         return rows, shown, others
 
     def _rewrite_identities(
-        self,
-        children: Sequence[tuple[Child, Sequence[SourceRecord]]],
-        others: list[dict[str, Any]],
+        self, children: Sequence[dict[str, Any]], others: list[dict[str, Any]]
     ) -> None:
-        """Replace the other identities of ``children`` with ``others``; shield the records
-        of each shielded one."""
+        """Replace the other identities of ``children`` (their ``children`` rows) with
+        ``others``; shield the records of each shielded one."""
         connection = self._session.connection()
         connection.execute(
             delete(ShieldIdentityRow).where(
-                ShieldIdentityRow.child_id.in_([child.child_id.value for child, _ in children])
+                ShieldIdentityRow.child_id.in_([row["child_id"] for row in children])
             )
         )
-        for child, _ in children:
-            if child.shielded:
-                connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": child.child_id.value})
+        for row in children:
+            if row["shielded"]:
+                connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": row["child_id"]})
         if others:
             connection.execute(insert(ShieldIdentityRow), others)
 
@@ -465,16 +498,15 @@ class SqlChildRepository:
 
     def add_new(self, children: Sequence[Child]) -> None:
         """Create children never saved before, and their search keys (two statements)."""
-        if not children:
-            return
-        connection = self._session.connection()
+        self.write_new(self.prepare_new(children))
+
+    def prepare_new(self, children: Sequence[Child]) -> Prepared:
+        """What :meth:`add_new` writes for ``children``, worked out without the database:
+        their rows (sealed) and their search keys."""
         now = self._clock()
         seal = self._cipher.seal_json
-        insert_rows(
-            connection,
-            ChildRow,
-            ("child_id", "status", "la_code", "shielded", "details", "created_at", "updated_at"),
-            (
+        return _NewChildRows(
+            rows=[
                 (
                     child.child_id.value,
                     CHILD_ACTIVE,
@@ -485,17 +517,26 @@ class SqlChildRepository:
                     now,
                 )
                 for child in children
-            ),
-        )
-        insert_rows(
-            connection,
-            SearchKeyRow,
-            SEARCH_KEY_COLUMNS,
-            (
+            ],
+            keys=[
                 tuple(keys[name] for name in SEARCH_KEY_COLUMNS)
                 for keys in map(self._search_keys, children)
-            ),
+            ],
         )
+
+    def write_new(self, prepared: Prepared) -> None:
+        """Write what :meth:`prepare_new` worked out (see :meth:`add_new`)."""
+        rows = _expect(prepared, _NewChildRows)
+        if not rows.rows:
+            return
+        connection = self._session.connection()
+        insert_rows(
+            connection,
+            ChildRow,
+            ("child_id", "status", "la_code", "shielded", "details", "created_at", "updated_at"),
+            rows.rows,
+        )
+        insert_rows(connection, SearchKeyRow, SEARCH_KEY_COLUMNS, rows.keys)
 
     def add_other_identities(
         self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]
@@ -503,13 +544,25 @@ class SqlChildRepository:
         """For children just created by :meth:`add_new`, whose records (in ``(source,
         record_id)`` order) are now stored: the screen rows of the other identities those
         records carry (ADR 0012), the one thing ``save_many`` would add (one statement)."""
-        others = [
-            row
-            for child, records in children
-            for row in self._other_identities(child, self._search_keys(child), records)
-        ]
-        if others:
-            self._session.connection().execute(insert(ShieldIdentityRow), others)
+        self.write_other_identities(self.prepare_other_identities(children))
+
+    def prepare_other_identities(
+        self, children: Sequence[tuple[Child, Sequence[SourceRecord]]]
+    ) -> Prepared:
+        """What :meth:`add_other_identities` writes, worked out without the database."""
+        return _IdentityRows(
+            [
+                row
+                for child, records in children
+                for row in self._other_identities(child, self._search_keys(child), records)
+            ]
+        )
+
+    def write_other_identities(self, prepared: Prepared) -> None:
+        """Write what :meth:`prepare_other_identities` worked out."""
+        rows = _expect(prepared, _IdentityRows).rows
+        if rows:
+            self._session.connection().execute(insert(ShieldIdentityRow), rows)
 
     def screen_profile(self, child: Child) -> ScreenProfile:
         """The shield screen's profile of ``child`` once saved (what ``ShieldStore.profile``

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -28,6 +29,7 @@ from sqlalchemy.orm import aliased
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source, SourceRecord, VersionOutcome
 from childindex.domain.survivorship import asks_for_shield
+from childindex.storage.bulk import expect as _expect
 from childindex.storage.bulk import insert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.models import (
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
-    from childindex.services.ports import NewLinkedRecord
+    from childindex.services.ports import NewLinkedRecord, Prepared
     from childindex.storage.clock import Clock
 
 SR = SourceRecordRow
@@ -223,6 +225,20 @@ def _older(candidate: datetime | None, current: datetime | None) -> bool:
     return candidate is not None and current is not None and candidate < current
 
 
+@dataclass(frozen=True, slots=True)
+class _NewLinkedRows:
+    """``prepare_new_linked``'s rows: per record, (source, record id, shielded); (raw id,
+    sealed payload, content hash, updated at) of its first version; its blocking keys'
+    digests; and (child, decided by, score) of its link."""
+
+    records: list[tuple[str, str, bool]]
+    versions: list[tuple[int, str, str, datetime | None]]
+    digests: list[list[str]]
+    links: list[tuple[str, str, float | None]]
+    actor: str
+    now: datetime
+
+
 class SqlSourceRecordRepository:
     """``SourceRecordRepository`` on ``source_records``, its versions and ``links``."""
 
@@ -332,21 +348,50 @@ class SqlSourceRecordRepository:
         link to their (already saved) child: seven statements for the whole batch,
         the inserts straight to the driver (``storage/bulk.py``). Ends in the state
         ``put_version`` then ``link_record`` leave for each."""
-        if not items:
-            return
-        connection = self._session.connection()
+        self.write_new_linked(self.prepare_new_linked(items=items, actor=actor))
+
+    def prepare_new_linked(self, *, items: Sequence[NewLinkedRecord], actor: str) -> Prepared:
+        """What :meth:`add_new_linked` writes for ``items``, worked out without the
+        database: each record's row, its first version's (sealed), its blocking keys'
+        digests and its link's."""
         now = self._clock()
         cipher = self._cipher
+        return _NewLinkedRows(
+            records=[
+                (item.record.source.value, item.record.record_id, asks_for_shield(item.record))
+                for item in items
+            ],
+            versions=[
+                (
+                    item.raw_id,
+                    cipher.seal_json(item.record.payload),
+                    payload_hash(item.record.payload, cipher),
+                    item.record.updated_at,
+                )
+                for item in items
+            ],
+            digests=[sorted(blocking_digests(item.index_keys, cipher)) for item in items],
+            links=[(item.child_id.value, item.decided_by, item.score) for item in items],
+            actor=actor,
+            now=now,
+        )
+
+    def write_new_linked(self, prepared: Prepared) -> None:
+        """Write what :meth:`prepare_new_linked` worked out (see :meth:`add_new_linked`)."""
+        rows = _expect(prepared, _NewLinkedRows)
+        if not rows.records:
+            return
+        connection = self._session.connection()
+        now = rows.now
         insert_rows(
             connection,
             SR,
             ("source", "record_id", "shielded", "created_at"),
-            (
-                (item.record.source.value, item.record.record_id, asks_for_shield(item.record), now)
-                for item in items
-            ),
+            ((*record, now) for record in rows.records),
         )
-        keys = self._keys_of(connection, items)
+        keys = self._keys_of(
+            connection, [(source, record_id) for source, record_id, _ in rows.records]
+        )
         insert_rows(
             connection,
             VersionRow,
@@ -360,16 +405,10 @@ class SqlSourceRecordRepository:
                 "stored_at",
             ),
             (
-                (
-                    key,
-                    1,
-                    item.raw_id,
-                    cipher.seal_json(item.record.payload),
-                    payload_hash(item.record.payload, cipher),
-                    item.record.updated_at,
-                    now,
+                (key, 1, raw_id, payload, digest, updated_at, now)
+                for key, (raw_id, payload, digest, updated_at) in zip(
+                    keys, rows.versions, strict=True
                 )
-                for key, item in zip(keys, items, strict=True)
             ),
         )
         connection.execute(_MAKE_FIRST_CURRENT, {"keys": keys})
@@ -379,8 +418,8 @@ class SqlSourceRecordRepository:
             ("source_record_id", "key"),
             (
                 (key, digest)
-                for key, item in zip(keys, items, strict=True)
-                for digest in sorted(blocking_digests(item.index_keys, cipher))
+                for key, digests in zip(keys, rows.digests, strict=True)
+                for digest in digests
             ),
         )
         insert_rows(
@@ -388,26 +427,26 @@ class SqlSourceRecordRepository:
             LinkRow,
             ("source_record_id", "child_id", "decided_by", "actor", "score", "decided_at"),
             (
-                (key, item.child_id.value, item.decided_by, actor, item.score, now)
-                for key, item in zip(keys, items, strict=True)
+                (key, child_id, decided_by, rows.actor, score, now)
+                for key, (child_id, decided_by, score) in zip(keys, rows.links, strict=True)
             ),
         )
         # A record linked to a shielded child is shielded (as ``link`` does).
         connection.execute(_SHIELD_IF_LINKED_SHIELDED, {"keys": keys})
 
     @staticmethod
-    def _keys_of(connection: Connection, items: Sequence[NewLinkedRecord]) -> list[int]:
-        """The keys of the just-inserted records, in the order of ``items`` (one query per
-        source; each (source, record id) is unique)."""
+    def _keys_of(connection: Connection, records: Sequence[tuple[str, str]]) -> list[int]:
+        """The keys of the just-inserted ``records`` (source, record id), in their order
+        (one query per source; each (source, record id) is unique)."""
         wanted: dict[str, list[str]] = {}
-        for item in items:
-            wanted.setdefault(item.record.source.value, []).append(item.record.record_id)
+        for source, record_id in records:
+            wanted.setdefault(source, []).append(record_id)
         found: dict[tuple[str, str], int] = {}
         for source, record_ids in wanted.items():
             rows = connection.execute(_KEYS_OF, {"source": source, "record_ids": record_ids})
             for record_id, key in rows:
                 found[(source, record_id)] = key
-        return [found[(item.record.source.value, item.record.record_id)] for item in items]
+        return [found[record] for record in records]
 
     def link(
         self,
