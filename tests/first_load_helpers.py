@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,10 +68,13 @@ def run_first_load(
     errors: list[RecordError] | None = None,
     bulk: bool = False,
     screen_ahead_from: int = first_load.SCREEN_AHEAD_FROM,
+    write_ahead: bool = False,
 ) -> first_load.FirstLoadReport:
     """A first load of ``files`` (source -> content), through the real readers; a bulk load
     (onto whatever the index holds) if ``bulk``. ``screen_ahead_from``: as
-    ``load_at_once``'s (0: a second process rules out screens however few there are)."""
+    ``load_at_once``'s (0: a second process rules out screens however few there are).
+    ``write_ahead``: a second process works out the rows of every chunk written, and the load
+    waits for each (``services/work_ahead.py``); else the load works them out itself."""
     feeds = [
         first_load.FeedFile(
             source,
@@ -92,6 +96,8 @@ def run_first_load(
         on_error=found.append,
         on_warning=found.append,
         screen_ahead_from=screen_ahead_from,
+        write_ahead_from=0 if write_ahead else sys.maxsize,
+        wait_for_ahead=write_ahead,
     )
 
 

@@ -19,7 +19,7 @@ from childindex.domain.halt import HaltState
 from childindex.domain.source_record import Source
 from childindex.linkage.feed_files import read_truth
 from childindex.services.ports import UnitOfWorkFactory
-from feed_state import delete_all_rows, load_lines, valid_nhs
+from feed_state import delete_all_rows, load_lines, state, valid_nhs
 from first_load_helpers import (
     FILES,
     current_links,
@@ -199,6 +199,32 @@ def _outcome(engine: Engine) -> tuple[list[Any], ...]:
         sorted((name[c], o, round(s, 6), lifted is None) for c, o, s, lifted in shields),
         sorted((name[c], name[sc], round(s, 6), st) for c, sc, s, st in items),
     )
+
+
+def test_rows_a_second_process_works_out_are_the_rows_the_load_works_out(
+    engine: Engine, country: tuple[Path, dict[str, Any]]
+) -> None:
+    """A second process works out the rows of every chunk a first load and a bulk load write
+    (``services/work_ahead.py``), and each load waits for them: the index ends row for row
+    as loads working out their own rows leave it (sealed values opened; ids, times and
+    nonces aside)."""
+    directory, model = country
+    factory = factory_for(engine, model)
+    states, written = [], []
+    for ahead in (False, True):
+        delete_all_rows(engine)
+        first = run_first_load(factory, model, _files(directory, Source.HEALTH), write_ahead=ahead)
+        bulk = run_first_load(
+            factory, model, _files(directory, *OTHERS), bulk=True, write_ahead=ahead
+        )
+        states.append(state(engine))
+        written.append((first.written_ahead, bulk.written_ahead))
+    assert states[0] == states[1]
+    assert written[0] == (0, 0)
+    # Each load's writing had chunks of each kind, and each chunk's rows crossed from the
+    # second process: new children, records, other identities (and held children).
+    assert written[1][0] >= 3
+    assert written[1][1] >= 4
 
 
 def test_walks_stepping_first_from_a_second_process_end_as_walks_stepping_alone(

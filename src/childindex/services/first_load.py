@@ -13,7 +13,9 @@ runs the shield screen from every shielded child:
 2. **Clusters.** The first version of each record (by file, then line) is clustered with all
    the others; each cluster becomes a child, its details by survivorship, shielded if any
    of its records' sources asks for it (the shield recorded as the source's). Pairs the
-   model doubts, left in two children, are queued for review with their explanation.
+   model doubts, left in two children, are queued for review with their explanation. The
+   children are written a chunk at a time, a second process working out each chunk's rows
+   (sealed, keyed) while the one before is written (``services/work_ahead.py``, ADR 0032).
 3. **The screen.** Every shielded child is screened as a write to it would be
    (``shield_screen.screen_child``): each visible child that might be it is shielded and
    queued, and so on along the chain. The candidate relation is symmetric, so when this
@@ -47,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 from childindex.domain.child import Child
 from childindex.domain.errors import Conflict
@@ -72,9 +75,12 @@ from childindex.services.key_rules import ensure_keys_current
 from childindex.services.linking import link_record, queue_for_review
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import (
+    ChildRepository,
     Clusterer,
     NewLinkedRecord,
+    Prepared,
     RawLine,
+    SourceRecordRepository,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -87,6 +93,7 @@ from childindex.services.shield_screen import (
     screen_child,
     weight_of_features,
 )
+from childindex.services.work_ahead import WorkAhead
 
 # Rows written by one statement.
 CHUNK = 2000
@@ -97,6 +104,10 @@ CACHE_MIB = 4096
 # their walks ahead (``services/screen_ahead.py``): below it, forking costs more than it
 # saves.
 SCREEN_AHEAD_FROM = 200
+# Children to write (made or given records) from which a second process works out the rows
+# of each chunk while the one before is written (``services/work_ahead.py``): below it,
+# forking costs more than it saves.
+WRITE_AHEAD_FROM = 20_000
 # Shielded children screened between two progress lines (at 1,000,000 children a walk
 # takes a quarter of a second or so).
 SCREEN_PROGRESS = 250
@@ -129,6 +140,8 @@ class FirstLoadReport:
     # Visible children the second process compared, after the walks, with the shielded
     # children held apart from them (the load compares only those it found might be one).
     compared_ahead: int = 0
+    # Chunks of the writing whose rows a second process worked out (``work_ahead``).
+    written_ahead: int = 0
 
     def counts(self) -> dict[str, int]:
         """The totals (for the CLI and the audit)."""
@@ -141,6 +154,7 @@ class FirstLoadReport:
             "scored_pairs": self.scored_pairs,
             "screens_ahead": self.screens_ahead,
             "compared_ahead": self.compared_ahead,
+            "written_ahead": self.written_ahead,
         }
         for _, report in self.files:
             for name, value in report.counts().items():
@@ -208,12 +222,18 @@ def load_at_once(
     on_phase: Callable[[str], None] = lambda _p: None,
     rule: ShieldRule = DEFAULT_RULE,
     screen_ahead_from: int = SCREEN_AHEAD_FROM,
+    write_ahead_from: int = WRITE_AHEAD_FROM,
+    wait_for_ahead: bool = False,
 ) -> FirstLoadReport:
     """Load ``files`` in one transaction (see the module); audited. A first load unless
     ``onto_held``: refused (``FirstLoadRefused``) on an index holding any record. A bulk
     load if ``onto_held``: onto the index as it is, clustered around its records.
     ``screen_ahead_from``: with this many shielded children to screen or more, a second
-    process works out the first steps of their walks ahead (``services/screen_ahead.py``)."""
+    process works out the first steps of their walks ahead (``services/screen_ahead.py``).
+    ``write_ahead_from``: with this many children or more to write, a second process works
+    out the rows of each chunk ahead of writing it (``services/work_ahead.py``); with
+    ``wait_for_ahead``, the load waits for each chunk's rows from it (the tests': they all
+    cross from the second process)."""
     result = FirstLoadReport()
     with uow_factory() as uow:
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
@@ -241,7 +261,13 @@ def load_at_once(
         children = _cluster(uow, held, placed, cluster, result)
         grown = f", and {result.grown_children:,} held ones" if placed else ""
         on_phase(f"writing {result.children:,} children{grown}")
-        _write(uow, children, actor=actor)
+        result.written_ahead = _write(
+            uow,
+            children,
+            actor=actor,
+            ahead=len(children.children) >= write_ahead_from,
+            wait=wait_for_ahead,
+        )
         if empty:
             on_phase("indexing")
             uow.feeds.build_indexes()
@@ -478,40 +504,48 @@ def _cluster(
     return made
 
 
-def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One statement's worth of a load's writing: ``prepare`` works out its rows without
+    the database (in the second process, if there is one), ``write`` writes them."""
+
+    prepare: Callable[[], Prepared]
+    write: Callable[[Prepared], None]
+
+
+def _write(
+    uow: UnitOfWork, made: _Clustered, *, actor: str, ahead: bool, wait: bool = False
+) -> int:
     """Write the new children, then the incoming records and links (a link refers to its
     child), then the other identities of each new child given several records, and each
     held child given records again with all of them (as ``feeds load`` writes it); record
-    each source's shield."""
+    each source's shield. With ``ahead``, a fork of this process works out each chunk's
+    rows while the one before is written (``services/work_ahead.py``; ``wait``: for each
+    chunk's). How many chunks' rows came from the fork."""
     new = [m for m in made.children if not m.held]
-    for start in range(0, len(new), CHUNK):
-        uow.children.add_new([m.child for m in new[start : start + CHUNK]])
-    items: list[NewLinkedRecord] = []
-    for one in made.children:
-        for item in one.records:
-            decided_by, score = made.provenance(one, item)
-            items.append(
-                NewLinkedRecord(
-                    record=item.record,
-                    raw_id=item.raw_id,
-                    child_id=one.child.child_id,
-                    index_keys=index_keys(item.features),
-                    decided_by=decided_by,
-                    score=score,
-                )
-            )
-            if len(items) >= CHUNK:
-                uow.records.add_new_linked(items=items, actor=actor)
-                items = []
-    uow.records.add_new_linked(items=items, actor=actor)
+    children, records = uow.children, uow.records
+    writes = [
+        _Write(partial(_new_children, children, chunk), children.write_new)
+        for chunk in _chunks(new)
+    ]
+    writes += [
+        _Write(partial(_new_records, records, made, chunk, actor), records.write_new_linked)
+        for chunk in _chunks(made.children, size=lambda one: len(one.records))
+    ]
     # A new child's own row is written once; of what ``save_many`` would write again, only
     # its other identities are new (records of a shielded child are shielded as linked).
-    several = [(m.child, m.in_order()) for m in new if len(m.records) > 1]
-    for start in range(0, len(several), CHUNK):
-        uow.children.add_other_identities(several[start : start + CHUNK])
-    grown = [(m.child, m.in_order()) for m in made.children if m.held]
-    for start in range(0, len(grown), CHUNK):
-        uow.children.save_held(grown[start : start + CHUNK])
+    writes += [
+        _Write(partial(_other_identities, children, chunk), children.write_other_identities)
+        for chunk in _chunks([m for m in new if len(m.records) > 1])
+    ]
+    writes += [
+        _Write(partial(_held_children, children, chunk), children.write_held)
+        for chunk in _chunks([m for m in made.children if m.held])
+    ]
+    with WorkAhead(writes, _prepare, fork=ahead, wait=wait) as rows:
+        for number, write in enumerate(writes):
+            write.write(rows.take(number))
+        from_fork = rows.from_fork
     for one in made.children:
         if one.child.shielded and not one.was_shielded:
             flagged = sorted({r.source.value for r in one.in_order() if asks_for_shield(r)})
@@ -522,6 +556,62 @@ def _write(uow: UnitOfWork, made: _Clustered, *, actor: str) -> None:
                 set_by=actor,
                 review_date=None,
             )
+    return from_fork
+
+
+def _prepare(write: _Write) -> Prepared:
+    return write.prepare()
+
+
+def _chunks(
+    children: Sequence[_Made], size: Callable[[_Made], int] = lambda _one: 1
+) -> list[Sequence[_Made]]:
+    """``children`` in consecutive slices of at least ``CHUNK`` in ``size`` (the last
+    perhaps less), none empty."""
+    chunks: list[Sequence[_Made]] = []
+    start, total = 0, 0
+    for end, one in enumerate(children, start=1):
+        total += size(one)
+        if total >= CHUNK:
+            chunks.append(children[start:end])
+            start, total = end, 0
+    if start < len(children):
+        chunks.append(children[start:])
+    return chunks
+
+
+# What each kind of write works out without the database, from its chunk alone.
+
+
+def _new_children(children: ChildRepository, chunk: Sequence[_Made]) -> Prepared:
+    return children.prepare_new([one.child for one in chunk])
+
+
+def _new_records(
+    records: SourceRecordRepository, made: _Clustered, chunk: Sequence[_Made], actor: str
+) -> Prepared:
+    items = [
+        NewLinkedRecord(
+            record=item.record,
+            raw_id=item.raw_id,
+            child_id=one.child.child_id,
+            index_keys=index_keys(item.features),
+            decided_by=decided_by,
+            score=score,
+        )
+        for one in chunk
+        for item in one.records
+        for decided_by, score in [made.provenance(one, item)]
+    ]
+    return records.prepare_new_linked(items=items, actor=actor)
+
+
+def _other_identities(children: ChildRepository, chunk: Sequence[_Made]) -> Prepared:
+    return children.prepare_other_identities([(one.child, one.in_order()) for one in chunk])
+
+
+def _held_children(children: ChildRepository, chunk: Sequence[_Made]) -> Prepared:
+    return children.prepare_held([(one.child, one.in_order()) for one in chunk])
 
 
 def _queue_doubts(
