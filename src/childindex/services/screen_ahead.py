@@ -46,18 +46,14 @@ the load works out itself.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import mmap
-import os
-import signal
 import struct
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection, Pipe
-from pathlib import Path
+from multiprocessing.connection import Connection
 
 from childindex.domain.shield import Caution, PairWeight, ScreenProfile, ShieldRule, blocking_keys
+from childindex.services import forks
 from childindex.services.screen_index import ShieldedIndex
 from childindex.services.shield_screen import (
     LoadMemory,
@@ -209,15 +205,10 @@ class ScreenAhead:
         self._at = mmap.mmap(-1, 2 * _AT.size)  # shared with the fork
         _AT.pack_into(self._at, _WALK, -1)  # no child reached yet
         _AT.pack_into(self._at, _CHUNK, -1)
-        if not hasattr(os, "fork"):
-            return
-        answers, sender = Pipe(duplex=False)
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the fork: coverage does not follow it
-            asked = _Asked(children, visible, weight, known)
-            _answer(memory, rule, asked, self._at, sender)
-        sender.close()
-        self._pid, self._answers = pid, answers
+        asked = _Asked(children, visible, weight, known)
+        forked = forks.start(lambda sender: _answer(memory, rule, asked, self._at, sender))
+        if forked is not None:
+            self._pid, self._answers = forked
 
     def steps(self, number: int) -> StepsAhead | None:
         """The steps of the walk from child ``number`` (its index in ``children``) that the
@@ -260,14 +251,9 @@ class ScreenAhead:
 
     def close(self) -> None:
         """Stop the fork if it is still working, and wait for it."""
-        if self._answers is not None:
-            self._answers.close()
-            self._answers = None
         if self._pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = None
+            forks.stop(self._pid, self._answers)
+        self._pid, self._answers = None, None
         self._ready.clear()
         self._flagged.clear()
 
@@ -289,30 +275,18 @@ def _answer(  # pragma: no cover - runs in the fork
     """The fork: send each child's first step, from the first the load has not reached.
     While well ahead of the load, it also answers for a chunk of the visible children, or,
     once all are answered for, adds the walk's second step. Then it answers for the chunks
-    left, and leaves at once (no cleanup of the load's connections or files, which are the
-    parent's)."""
-    code = 1
-    try:
-        # Short of memory, the kernel ends this process before the load: the load then
-        # works out each first step itself.
-        with contextlib.suppress(OSError):
-            Path("/proc/self/oom_score_adj").write_text("1000", encoding="ascii")
-        # What the load built is the parent's: collecting it here would only copy its pages.
-        gc.disable()
-        chunks = _Chunks(memory, rule, asked, at, sender)
-        for number, child_id in enumerate(asked.children):
-            walk = _AT.unpack_from(at, _WALK)[0]
-            if number <= walk:
-                continue  # the load has reached it: it takes the step itself
-            step = first_step(memory, rule, child_id, asked.weight, asked.known)
-            if step is not None and number - walk > AHEAD_LEAD and not chunks.answer_one():
-                step = {**step, **second_step(memory, rule, step, asked.weight, asked.known)}
-            sender.send((_STEP, number, step))
-        while chunks.answer_one():
-            pass
-        code = 0
-    finally:
-        os._exit(code)
+    left (``forks.start`` then leaves at once)."""
+    chunks = _Chunks(memory, rule, asked, at, sender)
+    for number, child_id in enumerate(asked.children):
+        walk = _AT.unpack_from(at, _WALK)[0]
+        if number <= walk:
+            continue  # the load has reached it: it takes the step itself
+        step = first_step(memory, rule, child_id, asked.weight, asked.known)
+        if step is not None and number - walk > AHEAD_LEAD and not chunks.answer_one():
+            step = {**step, **second_step(memory, rule, step, asked.weight, asked.known)}
+        sender.send((_STEP, number, step))
+    while chunks.answer_one():
+        pass
 
 
 class _Chunks:  # pragma: no cover - runs in the fork

@@ -21,17 +21,14 @@ load sees its pipe close and works every job left out itself.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import mmap
-import os
-import signal
 import struct
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection, Pipe
-from pathlib import Path
+from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Generic, TypeVar
+
+from childindex.services import forks
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -64,18 +61,13 @@ class WorkAhead(Generic[J, R]):
         self._at = mmap.mmap(-1, 2 * _AT.size)
         _AT.pack_into(self._at, _TAKEN, -1)
         _AT.pack_into(self._at, _DOING, -1)
-        if not fork or not jobs or not hasattr(os, "fork"):
+        if not fork or not jobs:
             return
-        results, sender = Pipe(duplex=False)
-        with contextlib.suppress(AttributeError, OSError):  # Linux only; a smaller one works
-            import fcntl  # noqa: PLC0415 - not on every platform
-
-            fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the fork: coverage does not follow it
-            _work_ahead(jobs, work, self._at, sender)
-        sender.close()
-        self._pid, self._results = pid, results
+        forked = forks.start(
+            lambda sender: _work_ahead(jobs, work, self._at, sender), pipe_bytes=_PIPE_BYTES
+        )
+        if forked is not None:
+            self._pid, self._results = forked
 
     def take(self, number: int) -> R:
         """``work(jobs[number])``: the fork's if it has sent it, or is working on it (then
@@ -112,14 +104,9 @@ class WorkAhead(Generic[J, R]):
 
     def close(self) -> None:
         """Stop the fork if it is still working, and wait for it."""
-        if self._results is not None:
-            self._results.close()
-            self._results = None
         if self._pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = None
+            forks.stop(self._pid, self._results)
+        self._pid, self._results = None, None
         self._ready.clear()
 
     def __enter__(self) -> WorkAhead[J, R]:
@@ -137,22 +124,10 @@ class WorkAhead(Generic[J, R]):
 def _work_ahead(  # pragma: no cover - runs in the fork
     jobs: Sequence[J], work: Callable[[J], R], at: mmap.mmap, sender: Connection
 ) -> None:
-    """The fork: send each job's result, in order, from the first the load has not reached;
-    then leave at once (no cleanup of the load's connections or files, which are the
-    parent's)."""
-    code = 1
-    try:
-        # Short of memory, the kernel ends this process before the load, which then works
-        # out each job itself.
-        with contextlib.suppress(OSError):
-            Path("/proc/self/oom_score_adj").write_text("1000", encoding="ascii")
-        # What the load built is the parent's: collecting it here would only copy its pages.
-        gc.disable()
-        for number, job in enumerate(jobs):
-            if number <= _AT.unpack_from(at, _TAKEN)[0]:
-                continue  # the load has reached it: it works it out itself
-            _AT.pack_into(at, _DOING, number)  # begun: the load may wait for it
-            sender.send((number, work(job)))
-        code = 0
-    finally:
-        os._exit(code)
+    """The fork: send each job's result, in order, from the first the load has not reached
+    (``forks.start`` then leaves at once)."""
+    for number, job in enumerate(jobs):
+        if number <= _AT.unpack_from(at, _TAKEN)[0]:
+            continue  # the load has reached it: it works it out itself
+        _AT.pack_into(at, _DOING, number)  # begun: the load may wait for it
+        sender.send((number, work(job)))
