@@ -25,7 +25,11 @@ TABLES = {
         "birth_year, given_sound, family_sound, initials, birth_day_month, sex "
         "FROM shield_identities ORDER BY 1, 2, 3, 4, 5, 6, 7"
     ),
-    "children": "SELECT child_id, status, la_code, shielded FROM children ORDER BY child_id",
+    # A held child keeps the time it was made; one made here was made when it was written.
+    "children": (
+        "SELECT child_id, status, la_code, shielded, created_at = updated_at AS made_here "
+        "FROM children ORDER BY child_id"
+    ),
 }
 
 

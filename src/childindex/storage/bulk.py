@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError
 
+from childindex.storage.upsert import upsert
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Dialect
 
@@ -28,13 +30,23 @@ if TYPE_CHECKING:
 _UNSET = object()
 _Processor = Callable[[Any], Any]
 # (dialect name, table, columns) -> (statement, processors); a handful of entries.
-_PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[_Processor | None, ...]]] = {}
+_PLANS: dict[
+    tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]] | None],
+    tuple[str, tuple[_Processor | None, ...]],
+] = {}
 
 
 def _plan(
-    dialect: Dialect, model: type[Base], columns: tuple[str, ...]
+    dialect: Dialect,
+    model: type[Base],
+    columns: tuple[str, ...],
+    clash: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
 ) -> tuple[str, tuple[_Processor | None, ...]]:
-    key = (dialect.name, model.__tablename__, columns)
+    """The statement writing ``columns`` of ``model``'s table, and each column's bind
+    processor. ``clash``: (key, update): where a row's ``key`` is held already, set its
+    ``update`` columns from the row given (SQLite's ``ON CONFLICT``; only
+    :func:`upsert_rows` asks, and only on SQLite)."""
+    key = (dialect.name, model.__tablename__, columns, clash)
     plan = _PLANS.get(key)
     if plan is None:
         table = model.__table__
@@ -50,6 +62,12 @@ def _plan(
         else:
             marks = ", ".join("?" for _ in columns)
             statement = f"INSERT INTO {into} ({names}) VALUES ({marks})"  # noqa: S608
+        if clash is not None:
+            on, update = (
+                [preparer.format_column(table.c[name]) for name in names] for names in clash
+            )
+            sets = ", ".join(f"{column} = excluded.{column}" for column in update)
+            statement += f" ON CONFLICT ({', '.join(on)}) DO UPDATE SET {sets}"
         processors = tuple(
             table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
         )
@@ -58,18 +76,11 @@ def _plan(
     return plan
 
 
-def insert_rows(
-    connection: Connection,
-    model: type[Base],
-    columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-) -> None:
-    """Insert ``rows`` (one value per name in ``columns``, in that order) into ``model``'s
-    table at once, in ``connection``'s transaction."""
-    statement, processors = _plan(connection.dialect, model, tuple(columns))
+def _processed(
+    processors: tuple[_Processor | None, ...], rows: Iterable[Sequence[Any]]
+) -> list[list[Any]]:
+    """``rows`` as the driver takes them: each value through its column's bind processor."""
     values = [list(row) for row in rows]
-    if not values:
-        return
     for index, process in enumerate(processors):
         if process is None:
             continue
@@ -81,6 +92,12 @@ def insert_rows(
             if value is not last:
                 last, done = value, process(value)
             row[index] = done
+    return values
+
+
+def _run(connection: Connection, statement: str, values: list[list[Any]]) -> None:
+    """``statement`` once per row of ``values`` on ``connection``'s own driver connection
+    (``COPY`` on PostgreSQL), a driver error raised as SQLAlchemy's."""
     dbapi = connection.dialect.loaded_dbapi
     cursor = connection.connection.cursor()
     try:
@@ -94,6 +111,44 @@ def insert_rows(
         raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
     finally:
         cursor.close()
+
+
+def insert_rows(
+    connection: Connection,
+    model: type[Base],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Insert ``rows`` (one value per name in ``columns``, in that order) into ``model``'s
+    table at once, in ``connection``'s transaction."""
+    statement, processors = _plan(connection.dialect, model, tuple(columns))
+    values = _processed(processors, rows)
+    if values:
+        _run(connection, statement, values)
+
+
+def upsert_rows(
+    connection: Connection,
+    model: type[Base],
+    rows: list[dict[str, Any]],
+    *,
+    key: tuple[str, ...],
+    keep: tuple[str, ...] = (),
+) -> None:
+    """``storage.upsert.upsert`` of ``rows`` (each with the same names): a row whose ``key``
+    is held already has every column given set but the key and those in ``keep``. On SQLite
+    the rows go to the driver as :func:`insert_rows` sends them (``INSERT ... ON CONFLICT DO
+    UPDATE``); on PostgreSQL, where ``COPY`` cannot update, through SQLAlchemy's multi-row
+    ``VALUES`` as ``upsert`` sends them."""
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        upsert(connection, model, rows, key=key, keep=keep)
+        return
+    columns = tuple(rows[0])
+    update = tuple(name for name in columns if name not in key and name not in keep)
+    statement, processors = _plan(connection.dialect, model, columns, (key, update))
+    _run(connection, statement, _processed(processors, ([row[n] for n in columns] for row in rows)))
 
 
 T = TypeVar("T")

@@ -32,7 +32,7 @@ from childindex.domain.survivorship import face, project
 from childindex.matching.ports import CandidateRecord
 from childindex.matching.thresholds import REVIEW
 from childindex.storage.bulk import expect as _expect
-from childindex.storage.bulk import in_chunks, insert_rows
+from childindex.storage.bulk import in_chunks, insert_rows, upsert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
 from childindex.storage.models import (
@@ -338,7 +338,7 @@ class SqlChildRepository:
         if not rows:
             return
         connection = self._session.connection()
-        upsert(connection, ChildRow, rows, key=("child_id",), keep=("created_at",))
+        upsert_rows(connection, ChildRow, rows, key=("child_id",), keep=("created_at",))
         held: dict[str, tuple[Any, ...]] = {}
         for chunk in in_chunks([keys["child_id"] for keys in shown]):
             read = select(*(getattr(K, name) for name in SEARCH_KEY_COLUMNS))
@@ -361,7 +361,7 @@ class SqlChildRepository:
                     {"key": keys["child_id"], **{f"new_{name}": keys[name] for name in names}}
                 )
         if unheld:
-            upsert(connection, SearchKeyRow, unheld, key=("child_id",))
+            upsert_rows(connection, SearchKeyRow, unheld, key=("child_id",))
         for names, values in changed.items():
             write = (
                 update(K)
