@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.exc import DBAPIError
 
 from childindex.storage.upsert import upsert
@@ -34,6 +34,8 @@ _PLANS: dict[
     tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]] | None],
     tuple[str, tuple[_Processor | None, ...]],
 ] = {}
+# (table, columns set then the key) -> (statement, processors): :func:`update_rows`'s on SQLite.
+_UPDATES: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[_Processor | None, ...]]] = {}
 
 
 def _plan(
@@ -148,6 +150,42 @@ def upsert_rows(
     columns = tuple(rows[0])
     update = tuple(name for name in columns if name not in key and name not in keep)
     statement, processors = _plan(connection.dialect, model, columns, (key, update))
+    _run(connection, statement, _processed(processors, ([row[n] for n in columns] for row in rows)))
+
+
+def update_rows(
+    connection: Connection,
+    model: type[Base],
+    names: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    *,
+    key: str,
+) -> None:
+    """Set the columns ``names`` of the row whose ``key`` is each row's ``key`` to its values
+    of ``names``. On SQLite the rows go to the driver as :func:`insert_rows` sends them; on
+    PostgreSQL through SQLAlchemy's ``executemany``."""
+    if not rows:
+        return
+    table = model.__table__
+    if connection.dialect.name != "sqlite":
+        write = (
+            update(model)
+            .where(table.c[key] == bindparam("_key"))
+            .values({name: bindparam(f"_new_{name}") for name in names})
+        )
+        connection.execute(
+            write, [{"_key": row[key], **{f"_new_{n}": row[n] for n in names}} for row in rows]
+        )
+        return
+    columns = (*names, key)
+    statement, processors = _UPDATES.get((model.__tablename__, columns), ("", ()))
+    if not statement:
+        preparer = connection.dialect.identifier_preparer
+        sets = ", ".join(f"{preparer.format_column(table.c[name])} = ?" for name in names)
+        where = preparer.format_column(table.c[key])
+        statement = f"UPDATE {preparer.format_table(table)} SET {sets} WHERE {where} = ?"  # noqa: S608
+        _, processors = _plan(connection.dialect, model, columns)
+        _UPDATES[(model.__tablename__, columns)] = (statement, processors)
     _run(connection, statement, _processed(processors, ([row[n] for n in columns] for row in rows)))
 
 

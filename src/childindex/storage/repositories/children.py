@@ -32,7 +32,7 @@ from childindex.domain.survivorship import face, project
 from childindex.matching.ports import CandidateRecord
 from childindex.matching.thresholds import REVIEW
 from childindex.storage.bulk import expect as _expect
-from childindex.storage.bulk import in_chunks, insert_rows, upsert_rows
+from childindex.storage.bulk import in_chunks, insert_rows, update_rows, upsert_rows
 from childindex.storage.cipher import FieldCipher
 from childindex.storage.codec import child_from_json, child_to_json
 from childindex.storage.models import (
@@ -357,18 +357,11 @@ class SqlChildRepository:
                 if keys[name] != value
             )
             if names:
-                changed.setdefault(names, []).append(
-                    {"key": keys["child_id"], **{f"new_{name}": keys[name] for name in names}}
-                )
+                changed.setdefault(names, []).append(keys)
         if unheld:
             upsert_rows(connection, SearchKeyRow, unheld, key=("child_id",))
         for names, values in changed.items():
-            write = (
-                update(K)
-                .where(K.child_id == bindparam("key"))
-                .values({name: bindparam(f"new_{name}") for name in names})
-            )
-            connection.execute(write, values)
+            update_rows(connection, SearchKeyRow, names, values, key="child_id")
         self._rewrite_identities(rows, others)
 
     def _rows(
