@@ -19,7 +19,7 @@ from app_fixtures import FIXED_NOW, TEST_CIPHER
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import RecordError, Source
 from childindex.feeds.formats import FORMATS
-from childindex.linkage.batch import cluster
+from childindex.linkage.batch import cluster_features
 from childindex.linkage.feed_files import read_country
 from childindex.linkage.training import feature_rows, train
 from childindex.matching.engine import ModelMatchEngine
@@ -89,7 +89,7 @@ def run_first_load(
         uow_factory=factory,
         onto_held=bulk,
         files=feeds,
-        cluster=lambda rows, placed, features: cluster(rows, model, placed, features),
+        cluster=lambda features, placed: cluster_features(features, model, placed),
         engine=ModelMatchEngine(model),
         actor="test",
         now=FIXED_NOW,

@@ -308,7 +308,7 @@ def _at_once(
             f"this load clusters with the trained model, and there is none at {model_path}: "
             "run `childindex matching train --from DIR` on the feeds first"
         )
-    from childindex.linkage.batch import cluster  # noqa: PLC0415 - loads Splink: only here
+    from childindex.linkage.batch import cluster_features  # noqa: PLC0415 - loads Splink: only here
 
     model = json.loads(model_path.read_text(encoding="utf-8"))
     started = time.monotonic()
@@ -340,7 +340,7 @@ def _at_once(
             report = first_load.load_at_once(
                 uow_factory=container.uow_factory,
                 files=files,
-                cluster=lambda rows, placed, features: cluster(rows, model, placed, features),
+                cluster=lambda features, placed: cluster_features(features, model, placed),
                 engine=container.engine,
                 actor="cli",
                 now=container.clock(),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import chain, combinations, groupby
 from typing import Any
 
-from childindex.linkage.training import linker_for
+from childindex.linkage.training import feature_table, linker_for
 from childindex.matching.features import Features
 from childindex.matching.identifier_rule import (
     IdentifierVerdict,
@@ -222,8 +222,11 @@ def features_by_id(rows: Iterable[Mapping[str, Any]]) -> dict[str, Features]:
     }
 
 
-def blocked_pairs(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The pairs Splink's blocking rules give that its model does not rule out outright."""
+def blocked_pairs(
+    rows: list[dict[str, Any]] | Any, model: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """The pairs Splink's blocking rules give that its model does not rule out outright, of
+    ``rows`` (or their table: ``linkage.training.feature_table``)."""
     linker = linker_for(rows, model)
     predictions = linker.inference.predict(threshold_match_probability=REVIEW / 10)
     pairs: list[tuple[str, str]] = (
@@ -233,20 +236,23 @@ def blocked_pairs(rows: list[dict[str, Any]], model: Mapping[str, Any]) -> list[
 
 
 def cluster(
-    rows: list[dict[str, Any]],
+    rows: list[dict[str, Any]], model: Mapping[str, Any], placed: Mapping[str, str] | None = None
+) -> BatchResult:
+    """Cluster ``rows`` (from :func:`linkage.training.feature_rows`) with ``model``:
+    :func:`cluster_features` of their features."""
+    return cluster_features(features_by_id(rows), model, placed)
+
+
+def cluster_features(
+    features: Mapping[str, Features],
     model: Mapping[str, Any],
     placed: Mapping[str, str] | None = None,
-    features: Mapping[str, Features] | None = None,
 ) -> BatchResult:
-    """Cluster ``rows`` (from :func:`linkage.training.feature_rows`) with ``model``: Splink
-    blocks and prunes the pairs, then :func:`cluster_scored`. ``placed``: rows already on a
-    child (row id -> child id), which stay as they are: a pair of two of them is not scored,
-    and the clusters are grown around them (:func:`cluster_scored`). ``features``: the rows'
-    own (:func:`features_by_id`), where the caller holds them already (a bulk load does:
-    making them again from the rows was 7% of its clustering)."""
-    if features is None:
-        features = features_by_id(rows)
-    table = blocked_pairs(rows, model)
+    """Cluster records (their ``features`` by id) with ``model``: Splink blocks and prunes
+    the pairs, then :func:`cluster_scored`. ``placed``: records already on a child (record
+    id -> child id), which stay as they are: a pair of two of them is not scored, and the
+    clusters are grown around them (:func:`cluster_scored`)."""
+    table = blocked_pairs(feature_table(features), model)
     if placed:
         table = [(a, b) for a, b in table if a not in placed or b not in placed]
     return cluster_scored(features, score_pairs(table, features, model), placed)

@@ -460,8 +460,7 @@ def _cluster(
     if not held:
         return made
     features = {h.uid: h.features for h in held} | {p.uid: p.features for p in placed}
-    rows = [{"unique_id": uid, **one.as_row()} for uid, one in features.items()]
-    clustered = cluster(rows, {p.uid: p.child_id.value for p in placed}, features)
+    clustered = cluster(features, {p.uid: p.child_id.value for p in placed})
     result.scored_pairs = clustered.scored_pairs
     made.joined_by, made.doubts = clustered.joined_by, clustered.review_pairs
     made.order = {p.uid: n for n, p in enumerate(placed)}

@@ -439,10 +439,9 @@ class Clustering(Protocol):
     joined_by: dict[str, tuple[float, bool]]
 
 
-# Clusters feature rows (``features_of(payload).as_row()`` and a ``unique_id``) around those
-# already on a child (``unique_id`` -> child id), which stay as they are; given the rows'
-# features by ``unique_id`` too, as the caller holds them (not made again from the rows).
-Clusterer = Callable[[list[dict[str, Any]], Mapping[str, str], Mapping[str, Features]], Clustering]
+# Clusters records (their ``features_of(payload)`` by record id) around those already on a
+# child (record id -> child id), which stay as they are.
+Clusterer = Callable[[Mapping[str, Features], Mapping[str, str]], Clustering]
 
 
 class PairWeigher(Protocol):
