@@ -73,8 +73,9 @@ def run_first_load(
     """A first load of ``files`` (source -> content), through the real readers; a bulk load
     (onto whatever the index holds) if ``bulk``. ``screen_ahead_from``: as
     ``load_at_once``'s (0: a second process rules out screens however few there are).
-    ``write_ahead``: a second process works out the rows of every chunk written, and the load
-    waits for each (``services/work_ahead.py``); else the load works them out itself."""
+    ``write_ahead``: second processes work out the rows of every chunk written and (in a
+    bulk load) the features of every incoming record, and the load waits for each chunk
+    (``services/work_ahead.py``); else the load works them out itself."""
     feeds = [
         first_load.FeedFile(
             source,
@@ -97,6 +98,7 @@ def run_first_load(
         on_warning=found.append,
         screen_ahead_from=screen_ahead_from,
         write_ahead_from=0 if write_ahead else sys.maxsize,
+        features_ahead_from=0 if write_ahead else sys.maxsize,
         wait_for_ahead=write_ahead,
     )
 

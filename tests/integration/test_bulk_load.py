@@ -205,9 +205,9 @@ def test_rows_a_second_process_works_out_are_the_rows_the_load_works_out(
     engine: Engine, country: tuple[Path, dict[str, Any]]
 ) -> None:
     """A second process works out the rows of every chunk a first load and a bulk load write
-    (``services/work_ahead.py``), and each load waits for them: the index ends row for row
-    as loads working out their own rows leave it (sealed values opened; ids, times and
-    nonces aside)."""
+    (``services/work_ahead.py``), and the features of the bulk load's incoming records, and
+    each load waits for them: the index ends row for row as loads working out their own
+    rows and features leave it (sealed values opened; ids, times and nonces aside)."""
     directory, model = country
     factory = factory_for(engine, model)
     states, written = [], []
@@ -218,13 +218,15 @@ def test_rows_a_second_process_works_out_are_the_rows_the_load_works_out(
             factory, model, _files(directory, *OTHERS), bulk=True, write_ahead=ahead
         )
         states.append(state(engine))
-        written.append((first.written_ahead, bulk.written_ahead))
+        written.append((first.written_ahead, bulk.written_ahead, bulk.standardised_ahead))
     assert states[0] == states[1]
-    assert written[0] == (0, 0)
+    assert written[0] == (0, 0, 0)
     # Each load's writing had chunks of each kind, and each chunk's rows crossed from the
     # second process: new children, records, other identities (and held children).
     assert written[1][0] >= 3
     assert written[1][1] >= 4
+    # The features of every incoming record of the bulk load crossed too.
+    assert written[1][2] >= 1
 
 
 def test_walks_stepping_first_from_a_second_process_end_as_walks_stepping_alone(

@@ -33,6 +33,7 @@ def _work(job: tuple[int, int, float, int | None]) -> tuple[int, int]:
     delays=st.lists(st.sampled_from([0.0, 0.0, 0.001, 0.004]), min_size=25, max_size=25),
     writes=st.lists(st.sampled_from([0.0, 0.0, 0.002]), min_size=25, max_size=25),
     kept=st.lists(st.booleans(), min_size=25, max_size=25),
+    gathers=st.lists(st.booleans(), min_size=26, max_size=26),
     dies_at=st.none() | st.integers(0, 25),
     wait=st.booleans(),
 )
@@ -41,6 +42,7 @@ def test_each_job_taken_is_its_work_from_whichever_process(
     delays: list[float],
     writes: list[float],
     kept: list[bool],
+    gathers: list[bool],
     dies_at: int | None,
     wait: bool,
 ) -> None:
@@ -48,9 +50,15 @@ def test_each_job_taken_is_its_work_from_whichever_process(
     taken = [n for n in range(len(jobs)) if kept[n]]
     results = {}
     with WorkAhead(jobs, _work, wait=wait) as ahead:
+        if gathers[-1]:  # the load busy elsewhere first, receiving what has come now and then
+            for _ in range(3):
+                time.sleep(0.002)
+                ahead.gather()
         for number in taken:
             results[number] = ahead.take(number)
             time.sleep(writes[number])  # the load writing the job's rows
+            if gathers[number]:
+                ahead.gather()
         from_fork = ahead.from_fork
     assert {n: r[0] for n, r in results.items()} == {n: values[n] ** 2 for n in taken}
     # What it counts as from the fork is what another process worked out.
@@ -87,3 +95,23 @@ def test_leaving_stops_a_fork_still_working() -> None:
         raise AssertionError(pid)
     except ChildProcessError:
         pass
+
+
+def _big(job: int) -> tuple[bytes, int, float]:
+    """A result filling a good part of the pipe: its job, and when it was worked out."""
+    return bytes(400_000), job, time.monotonic()
+
+
+def test_a_load_busy_elsewhere_that_gathers_now_and_then_lets_the_fork_go_on() -> None:
+    """The pipe holds two of these results: the fork works out every job while the load,
+    busy with other work (reading the records held), receives what has come now and then."""
+    jobs = list(range(12))
+    with WorkAhead(jobs, _big) as ahead:
+        busy_until = time.monotonic() + 3
+        while time.monotonic() < busy_until:
+            time.sleep(0.01)
+            ahead.gather()
+        results = [ahead.take(n)[1:] for n in range(len(jobs))]
+        assert ahead.from_fork == len(jobs)
+    assert [job for job, _ in results] == jobs
+    assert all(at < busy_until for _, at in results)

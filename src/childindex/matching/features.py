@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 from typing import Any
 
 from childindex.matching.standardise import (
@@ -59,8 +60,15 @@ class Features:
         deep-copies each value: it took 21 µs a record here, more than standardising it."""
         return {name: getattr(self, name) for name in _FIELDS}
 
+    def as_values(self) -> tuple[str | None, ...]:
+        """The features in field order (``Features(*f.as_values()) == f``): what another
+        process sends of them, which this one reads back faster than the object."""
+        values: tuple[str | None, ...] = _VALUES(self)
+        return values
+
 
 _FIELDS = tuple(f.name for f in fields(Features))
+_VALUES = attrgetter(*_FIELDS)
 
 
 def _text(value: Any) -> str | None:

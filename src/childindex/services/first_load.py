@@ -108,6 +108,13 @@ SCREEN_AHEAD_FROM = 200
 # of each chunk while the one before is written (``services/work_ahead.py``): below it,
 # forking costs more than it saves.
 WRITE_AHEAD_FROM = 20_000
+# Incoming records of a bulk load from which a second process works out their features
+# while the load reads the records held (``_read_held``): below it, forking costs more than
+# it saves.
+FEATURES_AHEAD_FROM = 20_000
+# Held records read between two looks at what that second process has sent: its pipe holds
+# a chunk's features or two, and it waits while the pipe is full.
+GATHER_EVERY = 500
 # Shielded children screened between two progress lines (at 1,000,000 children a walk
 # takes a quarter of a second or so).
 SCREEN_PROGRESS = 250
@@ -142,6 +149,9 @@ class FirstLoadReport:
     compared_ahead: int = 0
     # Chunks of the writing whose rows a second process worked out (``work_ahead``).
     written_ahead: int = 0
+    # Chunks of the incoming records whose features a second process worked out while the
+    # records held were read (a bulk load's).
+    standardised_ahead: int = 0
 
     def counts(self) -> dict[str, int]:
         """The totals (for the CLI and the audit)."""
@@ -155,6 +165,7 @@ class FirstLoadReport:
             "screens_ahead": self.screens_ahead,
             "compared_ahead": self.compared_ahead,
             "written_ahead": self.written_ahead,
+            "standardised_ahead": self.standardised_ahead,
         }
         for _, report in self.files:
             for name, value in report.counts().items():
@@ -170,10 +181,15 @@ class _Held:
     record: SourceRecord
     raw_id: int
     report: LoadReport
-    features: Features = field(init=False)
+    # Its features: worked out by a second process while the held records are read
+    # (:func:`_read_held`), else when first asked for (never, for an unchanged record).
+    known: Features | None = None
 
-    def __post_init__(self) -> None:
-        self.features = features_of(self.record.payload)
+    @property
+    def features(self) -> Features:
+        if self.known is None:
+            self.known = features_of(self.record.payload)
+        return self.known
 
     @property
     def uid(self) -> str:
@@ -223,6 +239,7 @@ def load_at_once(
     rule: ShieldRule = DEFAULT_RULE,
     screen_ahead_from: int = SCREEN_AHEAD_FROM,
     write_ahead_from: int = WRITE_AHEAD_FROM,
+    features_ahead_from: int = FEATURES_AHEAD_FROM,
     wait_for_ahead: bool = False,
 ) -> FirstLoadReport:
     """Load ``files`` in one transaction (see the module); audited. A first load unless
@@ -231,9 +248,11 @@ def load_at_once(
     ``screen_ahead_from``: with this many shielded children to screen or more, a second
     process works out the first steps of their walks ahead (``services/screen_ahead.py``).
     ``write_ahead_from``: with this many children or more to write, a second process works
-    out the rows of each chunk ahead of writing it (``services/work_ahead.py``); with
-    ``wait_for_ahead``, the load waits for each chunk's rows from it (the tests': they all
-    cross from the second process)."""
+    out the rows of each chunk ahead of writing it (``services/work_ahead.py``).
+    ``features_ahead_from``: with this many incoming records or more in a bulk load, a
+    second process works out their features while the load reads the records held. With
+    ``wait_for_ahead``, the load waits for each chunk's rows and features from them (the
+    tests': they all cross from the second processes)."""
     result = FirstLoadReport()
     with uow_factory() as uow:
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
@@ -255,7 +274,9 @@ def load_at_once(
             held, updates = _split_updates(uow, held)
             later = updates + later
             on_phase("reading the records held")
-            placed = [_Placed(*one) for one in uow.records.all_held()]
+            placed, result.standardised_ahead = _read_held(
+                uow, held, ahead=len(held) >= features_ahead_from, wait=wait_for_ahead
+            )
         with_held = f" with the {len(placed):,} held" if placed else ""
         on_phase(f"clustering {len(held):,} records{with_held}")
         children = _cluster(uow, held, placed, cluster, result)
@@ -294,6 +315,31 @@ def load_at_once(
         on_phase("committing")
         uow.commit()
     return result
+
+
+def _read_held(
+    uow: UnitOfWork, incoming: Sequence[_Held], *, ahead: bool, wait: bool = False
+) -> tuple[list[_Placed], int]:
+    """Every record the index holds, on its child; and the chunks of ``incoming`` whose
+    features a second process worked out, while the store read those records (``ahead``;
+    ``wait``: see ``WorkAhead``). The load works out itself the features of any chunk it did
+    not, once the records are read."""
+    chunks = [incoming[start : start + CHUNK] for start in range(0, len(incoming), CHUNK)]
+    placed: list[_Placed] = []
+    with WorkAhead(chunks, _features_of, fork=ahead, wait=wait) as features:
+        for one in uow.records.all_held():
+            placed.append(_Placed(*one))
+            if len(placed) % GATHER_EVERY == 0:
+                features.gather()
+        for number, chunk in enumerate(chunks):
+            for item, values in zip(chunk, features.take(number), strict=True):
+                item.known = Features(*values)
+        return placed, features.from_fork
+
+
+def _features_of(items: Sequence[_Held]) -> list[tuple[str | None, ...]]:
+    """The features of ``items``' records, as values (``Features.as_values``)."""
+    return [features_of(item.record.payload).as_values() for item in items]
 
 
 def _split_updates(uow: UnitOfWork, held: list[_Held]) -> tuple[list[_Held], list[_Held]]:

@@ -85,6 +85,14 @@ class WorkAhead(Generic[J, R]):
             return self._ready.pop(number)
         return self._work(self._jobs[number])
 
+    def gather(self) -> None:
+        """Receive every result the fork has sent so far, without waiting, and hold them
+        for :meth:`take`. A load busy with other work before it takes any job calls this
+        now and then: the pipe holds a result or two, and the fork waits while it is full."""
+        while self._results is not None and self._results.poll():
+            if not self._receive_one(keep_from=0):
+                break
+
     def _receive(self, number: int, *, wait: bool) -> None:
         """Receive the fork's results (they come in order) up to job ``number``'s or one
         past it, holding those for ``number`` or later; with ``wait``, until then, else
@@ -93,14 +101,22 @@ class WorkAhead(Generic[J, R]):
         while (
             self._results is not None and self._received < number and (wait or self._results.poll())
         ):
-            try:
-                self._received, result = self._results.recv()
-            except EOFError:  # the fork has ended: every job left is worked out here
-                self._results.close()
-                self._results = None
+            if not self._receive_one(keep_from=number):
                 break
-            if self._received >= number:
-                self._ready[self._received] = result
+
+    def _receive_one(self, *, keep_from: int) -> bool:
+        """Receive the fork's next result, held if for job ``keep_from`` or later; False if
+        the fork has ended (every job left is then worked out here)."""
+        assert self._results is not None  # noqa: S101 - the callers ask first
+        try:
+            self._received, result = self._results.recv()
+        except EOFError:
+            self._results.close()
+            self._results = None
+            return False
+        if self._received >= keep_from:
+            self._ready[self._received] = result
+        return True
 
     def close(self) -> None:
         """Stop the fork if it is still working, and wait for it."""
