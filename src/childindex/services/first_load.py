@@ -32,7 +32,8 @@ the start. It is refused unless the index holds no source record, and while upda
 halted; the command refuses it without a trained model (there is nothing to cluster with).
 
 A **bulk load** (:func:`load_at_once` ``onto_held``) does the same onto an index holding
-records. Every held record is read and clustered with the incoming ones, its child fixed
+records. Every held record is read (a second process working out the incoming records'
+features meanwhile: ADR 0033) and clustered with the incoming ones, its child fixed
 (``linkage.batch``'s ``placed``): an incoming record joins a held child or makes a new one,
 and no two held children are ever joined (a pair at LINK between two of them is queued for
 an officer, where ``feeds load`` would join them: ADR 0023). A held child given records is

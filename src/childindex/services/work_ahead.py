@@ -7,7 +7,9 @@ working out search keys, keyed digests and the other identities a child's record
 That depends only on the chunk. :class:`WorkAhead` works each chunk out in a fork of the
 load, in order, while the load writes the chunk before; the load takes each chunk's result
 from the fork where it has it, waits where the fork is working on that very chunk, and
-otherwise works the chunk out itself (the fork then goes on past it).
+otherwise works the chunk out itself (the fork then goes on past it). A bulk load also
+works out its incoming records' features this way while it reads the records held (ADR
+0033), receiving what the fork has sent now and then (:meth:`WorkAhead.gather`).
 
 Why a result from the fork is the load's own: the fork is a copy of the load as it was when
 forked, and the work is a function of its job alone (no database, no state the load changes
