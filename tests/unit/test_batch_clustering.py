@@ -340,3 +340,25 @@ def test_a_record_like_two_children_held_joins_the_stronger_and_doubts_the_other
     cluster = result.cluster_of
     assert cluster["x"] == cluster["a"] != cluster["b"]
     assert {(a, b) for a, b, _ in result.review_pairs} == {("b", "x")}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(record, min_size=2, max_size=7),
+    st.lists(st.booleans(), min_size=7, max_size=7),
+    st.integers(1, 4),
+)
+def test_pairs_a_second_process_scores_are_the_pairs_scored_alone(
+    drawn: list[dict[str, Any]], shared: list[bool], chunk: int
+) -> None:
+    """A fork scores the later half of the pairs, ``chunk`` at a time, and the load waits
+    for each chunk from it: the scored pairs are those of the load scoring alone."""
+    records = _payloads(drawn)
+    for payload, one_number in zip(records.values(), shared, strict=False):
+        if one_number:  # one child's NHS number on several records: identifier links
+            payload["nhs_number"] = "9990000018"
+    features = {uid: features_of(payload) for uid, payload in records.items()}
+    pairs = list(combinations(sorted(features), 2))
+    alone = score_pairs(pairs, features, MODEL)
+    ahead = score_pairs(pairs, features, MODEL, ahead_from=0, chunk=chunk, wait=True)
+    assert ahead == alone

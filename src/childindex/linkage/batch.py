@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, combinations, groupby
 from typing import Any
 
@@ -36,6 +37,7 @@ from childindex.matching.scoring import (
     twins_apart,
 )
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
+from childindex.services.work_ahead import WorkAhead
 
 
 @dataclass(slots=True)
@@ -185,16 +187,56 @@ def _band(pair: _Pair) -> float:
     return math.floor(pair.strength / AMBIGUOUS_BITS)
 
 
+# Blocked pairs from which a second process scores the later half of them while this one
+# scores the first (``services/work_ahead.py``): below it, forking costs more than it saves.
+SCORE_AHEAD_FROM = 200_000
+# Pairs scored between two looks at what the second process has sent, and per job of it.
+SCORE_CHUNK = 20_000
+# A pair's score without its records: what the second process sends (a ``_Pair``'s fields
+# from ``strength`` on, but ``left`` and ``right``).
+_Scored = tuple[float, float, bool, bool, str, bool, bool]
+
+
 def score_pairs(
-    table: Iterable[tuple[str, str]], features: Mapping[str, Features], model: Mapping[str, Any]
+    table: Iterable[tuple[str, str]],
+    features: Mapping[str, Features],
+    model: Mapping[str, Any],
+    *,
+    ahead_from: int = SCORE_AHEAD_FROM,
+    chunk: int = SCORE_CHUNK,
+    wait: bool = False,
 ) -> list[_Pair]:
-    """Every blocked pair re-scored with the online engine's rules, strongest first."""
+    """Every blocked pair re-scored with the online engine's rules, strongest first. From
+    ``ahead_from`` pairs, a fork scores the later half, ``chunk`` pairs a job, while this
+    process scores the first (``WorkAhead``; ``wait``: each job's scores come from the fork,
+    the tests'). A pair's score is a function of the pair, the features and the model alone,
+    so whichever process scores it, it is the same."""
+    pairs = list(table)
     scorer = TrainedScorer(model)
+    half = len(pairs) // 2 if len(pairs) >= ahead_from else len(pairs)
+    later = [pairs[start : start + chunk] for start in range(half, len(pairs), chunk)]
+    work = partial(_scores, scorer, features)
     scored: list[_Pair] = []
-    for left, right in table:
+    with WorkAhead(later, work, wait=wait) as ahead:
+        for start in range(0, half, chunk):
+            mine = pairs[start : min(start + chunk, half)]
+            scored += _with_records(mine, work(mine))
+            ahead.gather()
+        for number, theirs in enumerate(later):
+            scored += _with_records(theirs, ahead.take(number))
+    scored.sort(key=lambda p: (-p.strength, p.left, p.right))
+    return scored
+
+
+def _scores(
+    scorer: TrainedScorer, features: Mapping[str, Features], pairs: Iterable[tuple[str, str]]
+) -> list[_Scored]:
+    """Each pair's score (:func:`score_pairs`)."""
+    scores: list[_Scored] = []
+    for left, right in pairs:
         verdict = identifier_verdict(features[left], features[right])
         if verdict is IdentifierVerdict.LINK:
-            scored.append(_Pair(math.inf, 1.0, True, True, left, right))
+            scores.append((math.inf, 1.0, True, True, "null", False, False))
             continue
         score = scorer.score(features[left], features[right])
         probability = scorer.decision_probability(score)
@@ -207,11 +249,18 @@ def score_pairs(
         forename = score.levels["forename"]
         twins = twins_apart(score)
         fits = fits_short_form(score.levels)
-        scored.append(
-            _Pair(strength, probability, force, False, left, right, forename, twins, fits)
+        scores.append((strength, probability, force, False, forename, twins, fits))
+    return scores
+
+
+def _with_records(pairs: list[tuple[str, str]], scores: list[_Scored]) -> list[_Pair]:
+    """Each of ``pairs`` with its score."""
+    return [
+        _Pair(strength, probability, force, identifier, left, right, forename, twins, fits)
+        for (left, right), (strength, probability, force, identifier, forename, twins, fits) in zip(
+            pairs, scores, strict=True
         )
-    scored.sort(key=lambda p: (-p.strength, p.left, p.right))
-    return scored
+    ]
 
 
 def features_by_id(rows: Iterable[Mapping[str, Any]]) -> dict[str, Features]:
