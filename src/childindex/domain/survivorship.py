@@ -29,6 +29,11 @@ TRUST: dict[str, tuple[Source, ...]] = {
     "la_code": (L,),
     "deceased_date": (H,),
 }
+# Each field's trust order by a number shared by the fields of one order: a key that hashes
+# at once (a tuple of sources hashes each member through ``Enum.__hash__``, in Python).
+_ORDER: dict[str, int] = {
+    name: list(dict.fromkeys(TRUST.values())).index(sources) for name, sources in TRUST.items()
+}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 T = TypeVar("T")
 
@@ -43,14 +48,14 @@ def _orderer(records: Sequence[SourceRecord]) -> Callable[[str], list[SourceReco
         return lambda name: [only] if only.source in TRUST[name] else []
     recent = sorted(records, key=lambda r: r.record_id)
     recent.sort(key=lambda r: r.updated_at or _EPOCH, reverse=True)
-    by_trust: dict[tuple[Source, ...], list[SourceRecord]] = {}
+    by_trust: dict[int, list[SourceRecord]] = {}
 
     def ordered(name: str) -> list[SourceRecord]:
-        sources = TRUST[name]
-        chosen = by_trust.get(sources)
+        order = _ORDER[name]
+        chosen = by_trust.get(order)
         if chosen is None:
             # Source by source, in trust order; recency kept within a source.
-            chosen = by_trust[sources] = [r for s in sources for r in recent if r.source == s]
+            chosen = by_trust[order] = [r for s in TRUST[name] for r in recent if r.source == s]
         return chosen
 
     return ordered
