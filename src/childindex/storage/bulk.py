@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 _UNSET = object()
 _Processor = Callable[[Any], Any]
-# (dialect name, table, columns) -> (statement, processors); a handful of entries.
+# (dialect name, table, columns, clash) -> (statement, processors); a handful of entries.
 _PLANS: dict[
     tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]] | None],
     tuple[str, tuple[_Processor | None, ...]],
@@ -65,10 +65,10 @@ def _plan(
             marks = ", ".join("?" for _ in columns)
             statement = f"INSERT INTO {into} ({names}) VALUES ({marks})"  # noqa: S608
         if clash is not None:
-            on, update = (
+            on, changed = (
                 [preparer.format_column(table.c[name]) for name in names] for names in clash
             )
-            sets = ", ".join(f"{column} = excluded.{column}" for column in update)
+            sets = ", ".join(f"{column} = excluded.{column}" for column in changed)
             statement += f" ON CONFLICT ({', '.join(on)}) DO UPDATE SET {sets}"
         processors = tuple(
             table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
