@@ -91,34 +91,25 @@ class WorkAhead(Generic[J, R]):
         """Receive every result the fork has sent so far, without waiting, and hold them
         for :meth:`take`. A load busy with other work before it takes any job calls this
         now and then: the pipe holds a result or two, and the fork waits while it is full."""
-        while self._results is not None and self._results.poll():
-            if not self._receive_one(keep_from=0):
-                break
+        self._receive(len(self._jobs), wait=False, keep_from=0)
 
-    def _receive(self, number: int, *, wait: bool) -> None:
+    def _receive(self, number: int, *, wait: bool, keep_from: int | None = None) -> None:
         """Receive the fork's results (they come in order) up to job ``number``'s or one
-        past it, holding those for ``number`` or later; with ``wait``, until then, else
-        while they are there. Results beyond are left in the pipe, which holds the fork
-        back when full: the load never holds more than a result or two."""
+        past it, holding those for ``keep_from`` (``number``) or later; with ``wait``, until
+        then, else while they are there. Results beyond are left in the pipe, which holds
+        the fork back when full: the load never holds more than a result or two."""
+        keep = number if keep_from is None else keep_from
         while (
             self._results is not None and self._received < number and (wait or self._results.poll())
         ):
-            if not self._receive_one(keep_from=number):
+            try:
+                self._received, result = self._results.recv()
+            except EOFError:  # the fork has ended: every job left is worked out here
+                self._results.close()
+                self._results = None
                 break
-
-    def _receive_one(self, *, keep_from: int) -> bool:
-        """Receive the fork's next result, held if for job ``keep_from`` or later; False if
-        the fork has ended (every job left is then worked out here)."""
-        assert self._results is not None  # noqa: S101 - the callers ask first
-        try:
-            self._received, result = self._results.recv()
-        except EOFError:
-            self._results.close()
-            self._results = None
-            return False
-        if self._received >= keep_from:
-            self._ready[self._received] = result
-        return True
+            if self._received >= keep:
+                self._ready[self._received] = result
 
     def close(self) -> None:
         """Stop the fork if it is still working, and wait for it."""

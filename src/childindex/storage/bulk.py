@@ -34,8 +34,6 @@ _PLANS: dict[
     tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]] | None],
     tuple[str, tuple[_Processor | None, ...]],
 ] = {}
-# (table, columns set then the key) -> (statement, processors): :func:`update_rows`'s on SQLite.
-_UPDATES: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[_Processor | None, ...]]] = {}
 
 
 def _plan(
@@ -148,8 +146,8 @@ def upsert_rows(
         upsert(connection, model, rows, key=key, keep=keep)
         return
     columns = tuple(rows[0])
-    update = tuple(name for name in columns if name not in key and name not in keep)
-    statement, processors = _plan(connection.dialect, model, columns, (key, update))
+    changed = tuple(name for name in columns if name not in key and name not in keep)
+    statement, processors = _plan(connection.dialect, model, columns, (key, changed))
     _run(connection, statement, _processed(processors, ([row[n] for n in columns] for row in rows)))
 
 
@@ -178,14 +176,11 @@ def update_rows(
         )
         return
     columns = (*names, key)
-    statement, processors = _UPDATES.get((model.__tablename__, columns), ("", ()))
-    if not statement:
-        preparer = connection.dialect.identifier_preparer
-        sets = ", ".join(f"{preparer.format_column(table.c[name])} = ?" for name in names)
-        where = preparer.format_column(table.c[key])
-        statement = f"UPDATE {preparer.format_table(table)} SET {sets} WHERE {where} = ?"  # noqa: S608
-        _, processors = _plan(connection.dialect, model, columns)
-        _UPDATES[(model.__tablename__, columns)] = (statement, processors)
+    preparer = connection.dialect.identifier_preparer
+    sets = ", ".join(f"{preparer.format_column(table.c[name])} = ?" for name in names)
+    where = preparer.format_column(table.c[key])
+    statement = f"UPDATE {preparer.format_table(table)} SET {sets} WHERE {where} = ?"  # noqa: S608
+    _, processors = _plan(connection.dialect, model, columns)  # the columns' processors
     _run(connection, statement, _processed(processors, ([row[n] for n in columns] for row in rows)))
 
 
