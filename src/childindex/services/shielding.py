@@ -144,17 +144,26 @@ def lift_shield(
             decided_by=viewer.username,
             at=now,
         )
+        # A lift is a write like any other: the screen runs from the child, now visible.
+        # The officer judged it apart from the children its items named; where it might
+        # be a shielded child no officer has judged it apart from (an item about the two,
+        # either way round, cleared), the screen shields it again and queues the pair.
+        again = screen_child(uow, child_id).shielded
         uow.audit.record(
             AuditEvent(
                 tag=AuditTag.SHIELD_LIFTED,
                 actor=viewer.username,
                 at=now,
                 child_ids=(str(child_id),),
-                detail={"shields_lifted": lifted, "review_items_cleared": cleared},
+                detail={
+                    "shields_lifted": lifted,
+                    "review_items_cleared": cleared,
+                    "shielded_again_by_the_screen": again,
+                },
             )
         )
         uow.commit()
-    return ShieldState(str(child_id), shielded=False)
+    return ShieldState(str(child_id), shielded=again)
 
 
 def reminders(

@@ -131,7 +131,7 @@ def lift_shield(
     """Lift a child's shield with a reason (with the CSRF token); audited."""
     parsed = ChildId.parse(child_id)
     try:
-        shielding.lift_shield(
+        state = shielding.lift_shield(
             uow=container.uow_factory(),
             viewer=viewer,
             child_id=parsed,
@@ -146,6 +146,14 @@ def lift_shield(
             child_id=str(parsed),
             form={"reason": reason},
             error=exc,
+        )
+    if state.shielded:
+        return _done(
+            request,
+            str(parsed),
+            f"The shield on child {parsed} is lifted, but the shield screen has shielded it "
+            "again: it may be another shielded child that no officer has yet judged it apart "
+            "from. That pair is in the review queue: decide it, then lift the shield again.",
         )
     return _done(request, str(parsed), f"The shield on child {parsed} is lifted.")
 
