@@ -5,6 +5,7 @@ and the invariants every way of loading it must leave."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -12,10 +13,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import Engine
 
-from app_fixtures import make_health_record
+from app_fixtures import FIXED_NOW, make_health_record
+from childindex.domain.errors import Conflict
+from childindex.domain.ids import ChildId
 from childindex.matching.engine import ModelMatchEngine
+from childindex.services import shielding
 from feed_state import delete_all_rows, load_lines, valid_nhs
 from first_load_helpers import current_links, factory_for, screened_again
+from shield_fixtures import ADMIN
 
 NHS = valid_nhs(4)
 # Identities a letter or a sound apart, so that the clusters and the screen both have work.
@@ -54,38 +59,48 @@ def lines_of(records: list[dict[str, Any] | str]) -> list[str]:
 files = st.lists(st.one_of(health_record(), st.just("{not json")), min_size=1, max_size=14)
 
 
-def ever_shielded(records: list[dict[str, Any] | str]) -> set[str]:
+def ever_shielded(
+    records: list[dict[str, Any] | str], released: Mapping[str, int] | None = None
+) -> set[str]:
     """Record ids whose current version, at some point of loading ``records`` in order,
     asked for a shield: a later version never lifts it, and one older than the version held
-    is kept as history only (contract.md)."""
+    is kept as history only (contract.md). Only an officer does: ``released`` holds the ids
+    of the records on each child an officer lifted the shield of, each with the number of
+    ``records`` loaded by then, whose versions before it no longer count."""
+    released = released or {}
     current: dict[str, str] = {}
     flagged: set[str] = set()
-    for r in records:
+    for position, r in enumerate(records):
         if isinstance(r, str):
             continue
         held = current.get(r["record_id"])
         if held is None or r["updated_at"] >= held:
             current[r["record_id"]] = r["updated_at"]
-            if r["sensitive"]:
+            if r["sensitive"] and position >= released.get(r["record_id"], 0):
                 flagged.add(r["record_id"])
     return flagged
 
 
 def check_loaded(
-    engine: Engine, model: dict[str, Any], records: list[dict[str, Any] | str]
+    engine: Engine,
+    model: dict[str, Any],
+    records: list[dict[str, Any] | str],
+    released: Mapping[str, int] | None = None,
 ) -> None:
-    """The end state's invariants, for ``records`` loaded so far (in any way)."""
+    """The end state's invariants, for ``records`` loaded so far (in any way), and the
+    records an officer ``released`` (``ever_shielded``)."""
     links = current_links(engine)
     sent = {("health", r["record_id"]) for r in records if isinstance(r, dict)}
     assert set(links) == sent
-    flagged = {("health", record_id) for record_id in ever_shielded(records)}
+    flagged = {("health", record_id) for record_id in ever_shielded(records, released)}
     assert all(links[k][1] for k in flagged), "a record a source shielded is on a visible child"
     assert screened_again(factory_for(engine, model), engine) == []
 
 
 class FeedLoads(RuleBasedStateMachine):
-    """Feed loads of drawn files onto an index emptied for each example, with the end
-    state's invariants after every step; machines that also load at once add their rules."""
+    """Feed loads of drawn files onto an index emptied for each example, and officers'
+    lifts of shields, with the end state's invariants after every step; machines that also
+    load at once add their rules."""
 
     engine: Engine
     model: dict[str, Any]
@@ -94,6 +109,7 @@ class FeedLoads(RuleBasedStateMachine):
         super().__init__()
         delete_all_rows(self.engine)
         self.records: list[dict[str, Any] | str] = []
+        self.released: dict[str, int] = {}
 
     @rule(records=files)
     def feed(self, records: list[dict[str, Any] | str]) -> None:
@@ -105,10 +121,40 @@ class FeedLoads(RuleBasedStateMachine):
         )
         self.records += records
 
+    @rule(pick=st.integers(0, 8))
+    def officer_lifts(self, pick: int) -> None:
+        """An officer lifts the shield of a shielded child no source flags: they have judged
+        it is none of the shielded children it was queued against, and every open item of
+        it is cleared (``shielding.lift_shield``). Loads and screens after it must keep to
+        that judgement, and to nothing more."""
+        # Each shielded child named by its first record (child ids are random).
+        first: dict[str, str] = {}
+        for (_, record_id), (child_id, is_shielded) in current_links(self.engine).items():
+            if is_shielded:
+                first[child_id] = min(first.get(child_id, record_id), record_id)
+        shielded = sorted(first, key=first.__getitem__)
+        if not shielded:
+            return
+        child_id = shielded[pick % len(shielded)]
+        try:
+            shielding.lift_shield(
+                uow=factory_for(self.engine, self.model)(),
+                viewer=ADMIN,
+                child_id=ChildId(child_id),
+                reason="model: not the shielded child",
+                now=FIXED_NOW,
+            )
+        except Conflict:
+            return  # a source still flags it: refused, nothing changed
+        # The officer released the records on it from their sources' earlier flags.
+        for (_, record_id), (on, _) in current_links(self.engine).items():
+            if on == child_id:
+                self.released[record_id] = len(self.records)
+
     @invariant()
     def holds(self) -> None:
         if self.records:
-            check_loaded(self.engine, self.model, self.records)
+            check_loaded(self.engine, self.model, self.records, self.released)
 
     @classmethod
     def run(cls, engine: Engine, model: dict[str, Any], *, examples: int) -> None:
