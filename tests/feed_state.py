@@ -14,7 +14,8 @@ from typing import Any
 from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, text
 
-from app_fixtures import FIXED_NOW, TEST_CIPHER, make_health_record
+from app_fixtures import FIXED_NOW, TEST_CIPHER, load_health_records, make_health_record
+from childindex.bootstrap import Container
 from childindex.domain.errors import InvalidChildId
 from childindex.domain.identifiers import nhs_check_digit
 from childindex.domain.ids import ALPHABET, PAYLOAD_LENGTH, ChildId
@@ -308,3 +309,29 @@ def forget_planner_statistics(engine: Engine) -> None:
     with engine.begin() as connection:
         if connection.scalar(text("SELECT name FROM sqlite_master WHERE name='sqlite_stat1'")):
             connection.execute(text("DELETE FROM sqlite_stat1"))
+
+
+def load_look_alike_of_two_shielded(container: Container) -> ChildId:
+    """Shielded child A (health record ``A``); a look-alike ``L`` the screen shields against
+    A; then shielded child C (``C``), like both, whose walk queues an item about L: the
+    look-alike's child, which an officer judging it apart from A alone may not leave
+    visible (ADR 0034)."""
+    nhs = valid_nhs(3)
+    for record_id, given, family, number, sensitive in [
+        ("A", "Amara", "Okafor", nhs[0], True),
+        ("L", "Amara", "Okafur", nhs[1], False),
+        ("C", "Amarah", "Okafor", nhs[2], True),
+    ]:
+        record = make_health_record(
+            record_id=record_id,
+            given_name=given,
+            family_name=family,
+            birth_date="2015-03-14",
+            nhs_number=number,
+            sensitive=sensitive,
+        )
+        load_health_records(container, [record])
+    with container.uow_factory() as uow:
+        found = uow.records.linked_child(source=Source.HEALTH, record_id="L")
+    assert found is not None
+    return found

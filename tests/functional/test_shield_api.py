@@ -13,6 +13,7 @@ from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
+from feed_state import load_look_alike_of_two_shielded
 from shield_fixtures import la_record, load_la
 
 REASON = "SECRET-REASON refuge placement"
@@ -166,3 +167,20 @@ def test_shielding_an_unknown_child_is_404(
         headers=admin.headers,
     )
     assert response.status_code == 404
+
+
+def test_a_lift_the_screen_undoes_answers_shielded(
+    client: TestClient, container: Container, make_user: Callable[..., Any]
+) -> None:
+    """Judged apart from one shielded child, like another no officer judged it apart from:
+    the lift stands in history, and the answer says the screen shielded the child again
+    (ADR 0034)."""
+    admin = make_user(Role.ADMIN)
+    child_id = str(load_look_alike_of_two_shielded(container))
+    response = client.delete(
+        f"/api/v1/children/{child_id}/shield",
+        params={"reason": "not child A"},
+        headers=admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"child_id": child_id, "shielded": True}

@@ -20,7 +20,7 @@ from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
 from childindex.main import create_app
 from childindex.services import operations
-from feed_state import valid_nhs
+from feed_state import load_look_alike_of_two_shielded
 from page_helpers import csrf_token, open_record, sign_in
 from shield_fixtures import la_record, load_la
 
@@ -285,36 +285,11 @@ def test_the_navigation_offers_the_inbox_and_reminders_only_to_those_who_may_use
 
 
 def test_a_lift_the_screen_undoes_says_so_and_why(
-    container: Container,
-    signed_in: SignedIn,
-    load_health: Callable[[list[dict[str, Any]]], Any],
-    health_record: Callable[..., dict[str, Any]],
+    container: Container, signed_in: SignedIn
 ) -> None:
-    """A look-alike shielded by the screen against A, and like C, shielded later: lifted
-    (judged apart from A alone), the screen shields it again, and the page says why
-    (``tests/regression/test_lift_leaves_no_child_at_caution.py``)."""
-    nhs = valid_nhs(3)
-    for record_id, given, family, number, sensitive in [
-        ("A", "Amara", "Okafor", nhs[0], True),
-        ("L", "Amara", "Okafur", nhs[1], False),
-        ("C", "Amarah", "Okafor", nhs[2], True),
-    ]:
-        load_health(
-            [
-                health_record(
-                    record_id=record_id,
-                    given_name=given,
-                    family_name=family,
-                    birth_date="2015-03-14",
-                    nhs_number=number,
-                    sensitive=sensitive,
-                )
-            ]
-        )
-    with container.uow_factory() as uow:
-        found = uow.records.linked_child(source=Source.HEALTH, record_id="L")
-    assert found is not None
-    look_alike = str(found)
+    """Lifted (judged apart from one shielded child, like another), the screen shields the
+    child again, and the page says why (``test_lift_leaves_no_child_at_caution.py``)."""
+    look_alike = str(load_look_alike_of_two_shielded(container))
     admin = signed_in(Role.ADMIN)
     lifted = _post(admin, f"/children/{look_alike}/shield/lift", reason="not child A")
     assert lifted.status_code == 303

@@ -13,20 +13,14 @@ shielded child no officer has judged it apart from, with the pair queued for rev
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.shield_records import CautionStatus
 from childindex.domain.source_record import Source
 from childindex.services import shielding
 from childindex.services.shield_screen import screen_child
-from feed_state import valid_nhs
+from feed_state import load_look_alike_of_two_shielded
 from shield_fixtures import ADMIN
-
-NHS = valid_nhs(3)
-BORN = "2015-03-14"
 
 
 def _child_of(container: Container, record_id: str) -> ChildId:
@@ -57,25 +51,10 @@ def _lift(container: Container, child_id: ChildId) -> shielding.ShieldState:
 
 def test_a_lifted_child_like_a_shielded_child_nobody_judged_is_shielded_again(
     container: Container,
-    load_health: Callable[[list[dict[str, Any]]], Any],
-    health_record: Callable[..., dict[str, Any]],
 ) -> None:
-    def record(record_id: str, given: str, family: str, nhs: str, sensitive: bool) -> Any:
-        return health_record(
-            record_id=record_id,
-            given_name=given,
-            family_name=family,
-            birth_date=BORN,
-            nhs_number=nhs,
-            sensitive=sensitive,
-        )
-
-    load_health([record("A", "Amara", "Okafor", NHS[0], True)])
-    load_health([record("L", "Amara", "Okafur", NHS[1], False)])
-    look_alike = _child_of(container, "L")
+    look_alike = load_look_alike_of_two_shielded(container)
     with container.uow_factory() as uow:
         assert uow.children.get(look_alike).shielded, "the screen shields the look-alike"
-    load_health([record("C", "Amarah", "Okafor", NHS[2], True)])
     a, c = _child_of(container, "A"), _child_of(container, "C")
     assert len({a, c, look_alike}) == 3
 

@@ -45,7 +45,10 @@ def lift_shield(
     body: Annotated[ShieldLift | None, Body()] = None,
     reason: Annotated[str | None, Query(min_length=1, max_length=2000)] = None,
 ) -> Any:
-    """Lift a child's shield with a reason (in the body or as ``?reason=``); audited."""
+    """Lift a child's shield with a reason (in the body or as ``?reason=``); audited. The
+    shield screen then runs from the child: ``shielded`` is true if it shielded the child
+    again, as it may be a shielded child no officer has judged it apart from (the pair is
+    queued for review; ADR 0034)."""
     state = shielding.lift_shield(
         uow=container.uow_factory(),
         viewer=viewer,
