@@ -3,6 +3,7 @@ before finishing, and only then; the load's collector is as it was once one is m
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from childindex.services import forks
+from childindex.services.work_ahead import WorkAhead
 
 
 def _started(body: object) -> tuple[int, Connection]:
@@ -96,3 +98,26 @@ def test_the_load_collects_as_before_once_a_fork_is_made(collecting: bool) -> No
         forks.stop(pid, received)
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_refused_fork_leaves_the_load_to_work_alone(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The system refuses a fork (out of processes or memory): no second process, said in
+    the log, the collector as it was, and the work done by the load itself. (The refusal is
+    injected: as root here, no limit makes a real fork fail.)"""
+
+    def refuse() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    was = gc.isenabled()
+    with caplog.at_level(logging.WARNING, logger="childindex.services.forks"):
+        assert forks.start(_finishes) is None
+        with WorkAhead([1, 2, 3], lambda job: (job * 2, os.getpid()), wait=True) as ahead:
+            results = [ahead.take(number) for number in range(3)]
+            from_fork = ahead.from_fork
+    assert gc.isenabled() == was
+    assert "no second process" in caplog.text
+    assert results == [(2, os.getpid()), (4, os.getpid()), (6, os.getpid())]
+    assert from_fork == 0

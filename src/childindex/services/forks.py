@@ -41,17 +41,18 @@ def start(
     # the fork would only copy their pages besides.
     collecting = gc.isenabled()
     gc.disable()
+    pid = -1
     try:
         pid = os.fork()
     except OSError as refused:  # out of processes or of memory, for now
         log.warning("no second process (%s): the load works everything out itself", refused)
         received.close()
         sender.close()
-        pid = -1
+    finally:
+        if collecting and pid != 0:  # the load's collector as it was, whatever happened
+            gc.enable()
     if pid == 0:  # pragma: no cover - the fork: coverage does not follow it
         _run(body, sender)
-    if collecting:
-        gc.enable()
     if pid < 0:
         return None
     sender.close()
