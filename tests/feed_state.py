@@ -311,11 +311,11 @@ def forget_planner_statistics(engine: Engine) -> None:
             connection.execute(text("DELETE FROM sqlite_stat1"))
 
 
-def load_look_alike_of_two_shielded(container: Container) -> ChildId:
+def load_look_alike_of_two_shielded(container: Container) -> dict[str, ChildId]:
     """Shielded child A (health record ``A``); a look-alike ``L`` the screen shields against
-    A; then shielded child C (``C``), like both, whose walk queues an item about L: the
-    look-alike's child, which an officer judging it apart from A alone may not leave
-    visible (ADR 0034)."""
+    A; then shielded child C (``C``), like both, whose walk queues an item about L. The
+    child of each record, by record id: L's is one an officer judging it apart from A alone
+    may not leave visible (ADR 0034)."""
     nhs = valid_nhs(3)
     for record_id, given, family, number, sensitive in [
         ("A", "Amara", "Okafor", nhs[0], True),
@@ -331,7 +331,10 @@ def load_look_alike_of_two_shielded(container: Container) -> ChildId:
             sensitive=sensitive,
         )
         load_health_records(container, [record])
+    children = {}
     with container.uow_factory() as uow:
-        found = uow.records.linked_child(source=Source.HEALTH, record_id="L")
-    assert found is not None
-    return found
+        for record_id in "ALC":
+            found = uow.records.linked_child(source=Source.HEALTH, record_id=record_id)
+            assert found is not None
+            children[record_id] = found
+    return children

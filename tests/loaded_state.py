@@ -128,8 +128,9 @@ class FeedLoads(RuleBasedStateMachine):
         it is cleared (``shielding.lift_shield``). Loads and screens after it must keep to
         that judgement, and to nothing more."""
         # Each shielded child named by its first record (child ids are random).
+        links = current_links(self.engine)
         first: dict[str, str] = {}
-        for (_, record_id), (child_id, is_shielded) in current_links(self.engine).items():
+        for (_, record_id), (child_id, is_shielded) in links.items():
             if is_shielded:
                 first[child_id] = min(first.get(child_id, record_id), record_id)
         shielded = sorted(first, key=first.__getitem__)
@@ -146,8 +147,9 @@ class FeedLoads(RuleBasedStateMachine):
             )
         except Conflict:
             return  # a source still flags it: refused, nothing changed
-        # The officer released the records on it from their sources' earlier flags.
-        for (_, record_id), (on, _) in current_links(self.engine).items():
+        # The officer released the records on it (a lift moves none) from their sources'
+        # earlier flags.
+        for (_, record_id), (on, _) in links.items():
             if on == child_id:
                 self.released[record_id] = len(self.records)
 

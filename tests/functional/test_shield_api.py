@@ -176,7 +176,7 @@ def test_a_lift_the_screen_undoes_answers_shielded(
     the lift stands in history, and the answer says the screen shielded the child again
     (ADR 0034)."""
     admin = make_user(Role.ADMIN)
-    child_id = str(load_look_alike_of_two_shielded(container))
+    child_id = str(load_look_alike_of_two_shielded(container)["L"])
     response = client.delete(
         f"/api/v1/children/{child_id}/shield",
         params={"reason": "not child A"},

@@ -289,7 +289,7 @@ def test_a_lift_the_screen_undoes_says_so_and_why(
 ) -> None:
     """Lifted (judged apart from one shielded child, like another), the screen shields the
     child again, and the page says why (``test_lift_leaves_no_child_at_caution.py``)."""
-    look_alike = str(load_look_alike_of_two_shielded(container))
+    look_alike = str(load_look_alike_of_two_shielded(container)["L"])
     admin = signed_in(Role.ADMIN)
     lifted = _post(admin, f"/children/{look_alike}/shield/lift", reason="not child A")
     assert lifted.status_code == 303

@@ -16,18 +16,10 @@ from __future__ import annotations
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.shield_records import CautionStatus
-from childindex.domain.source_record import Source
 from childindex.services import shielding
 from childindex.services.shield_screen import screen_child
 from feed_state import load_look_alike_of_two_shielded
 from shield_fixtures import ADMIN
-
-
-def _child_of(container: Container, record_id: str) -> ChildId:
-    with container.uow_factory() as uow:
-        child = uow.records.linked_child(source=Source.HEALTH, record_id=record_id)
-    assert child is not None
-    return child
 
 
 def _cautioned_now(container: Container, child_id: ChildId) -> tuple[str, ...]:
@@ -52,10 +44,10 @@ def _lift(container: Container, child_id: ChildId) -> shielding.ShieldState:
 def test_a_lifted_child_like_a_shielded_child_nobody_judged_is_shielded_again(
     container: Container,
 ) -> None:
-    look_alike = load_look_alike_of_two_shielded(container)
+    children = load_look_alike_of_two_shielded(container)
+    a, look_alike, c = children["A"], children["L"], children["C"]
     with container.uow_factory() as uow:
         assert uow.children.get(look_alike).shielded, "the screen shields the look-alike"
-    a, c = _child_of(container, "A"), _child_of(container, "C")
     assert len({a, c, look_alike}) == 3
 
     state = _lift(container, look_alike)
