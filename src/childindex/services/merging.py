@@ -122,6 +122,8 @@ def split_child(
         )
     _reproject(uow, new_id, shielded=child.shielded)
     _reproject(uow, child_id, shielded=child.shielded)
+    left = [key for key in held if key not in wanted]
+    _remember_apart(uow, (child_id, left), (new_id, wanted), actor=actor)
     return new_id
 
 
@@ -143,4 +145,25 @@ def undo_merge(*, uow: UnitOfWork, child_id: ChildId, actor: str) -> ChildId:
         )
     _reproject(uow, child_id, shielded=shielded)
     _reproject(uow, into, shielded=shielded)
+    kept = [(r.source, r.record_id) for r in uow.records.current_records(into)]
+    _remember_apart(uow, (child_id, moved), (into, kept), actor=actor)
     return into
+
+
+def _remember_apart(
+    uow: UnitOfWork,
+    one: tuple[ChildId, Sequence[tuple[Source, str]]],
+    other: tuple[ChildId, Sequence[tuple[Source, str]]],
+    *,
+    actor: str,
+) -> None:
+    """An officer has said which records are which of two children (a split, an undone
+    merge): each record is remembered as not the other child, as a not-a-match decision is,
+    so that no rescore joins the two again (``linking.without_rejected``); a feed never
+    joins children an officer placed records on (``linking._may_join``)."""
+    now = datetime.now(UTC)  # as ``_retire``: these calls carry no clock
+    for (_, records), (not_child, _) in ((one, other), (other, one)):
+        for source, record_id in records:
+            uow.reviews.remember_not_a_match(
+                source=source, record_id=record_id, child_id=not_child, actor=actor, now=now
+            )
