@@ -33,6 +33,20 @@ ADMIN = Viewer.for_user(
 )
 
 
+def officer(la_code: str) -> Viewer:
+    """An officer of local authority ``la_code``: decides its review items."""
+    return Viewer.for_user(
+        User(
+            user_id=3,
+            username=f"officer-{la_code}",
+            role=Role.LA_OFFICER,
+            la_code=la_code,
+            organisation="Children's services",
+            vetting_expires=None,
+        )
+    )
+
+
 def la_record(**fields: Any) -> dict[str, Any]:
     """A local-authority record payload (contract names); keyword arguments override."""
     record: dict[str, Any] = {

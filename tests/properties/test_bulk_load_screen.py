@@ -97,4 +97,4 @@ class FeedsAndBulkLoads(FeedLoads):
 def test_feed_loads_and_bulk_loads_keep_the_invariants(
     engine: Engine, model: dict[str, Any]
 ) -> None:
-    FeedsAndBulkLoads.run(engine, model, examples=15)
+    FeedsAndBulkLoads.run(engine, model, examples=25)

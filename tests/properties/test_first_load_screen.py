@@ -52,4 +52,4 @@ class FirstLoadThenFeeds(FeedLoads):
 def test_feed_loads_after_a_first_load_keep_its_invariants(
     engine: Engine, model: dict[str, Any]
 ) -> None:
-    FirstLoadThenFeeds.run(engine, model, examples=10)
+    FirstLoadThenFeeds.run(engine, model, examples=20)

@@ -52,7 +52,7 @@ from childindex.services.shield_screen import DEFAULT_RULE
 from childindex.storage.models import Base
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from matching_model import hand_model
-from shield_fixtures import ADMIN, la_record, load_la
+from shield_fixtures import ADMIN, la_record, load_la, officer
 
 # (given names, family names, birth date): index 0 is the true spelling, the rest typos.
 PEOPLE = [
@@ -87,19 +87,6 @@ PRACTITIONER = Viewer.for_user(
     org_kind=OrgKind.HEALTH,
 )
 LA_CODES = ("901", "902")
-
-
-def _officer(la_code: str) -> Viewer:
-    return Viewer.for_user(
-        User(
-            user_id=3,
-            username=f"officer-{la_code}",
-            role=Role.LA_OFFICER,
-            la_code=la_code,
-            organisation="Children's services",
-            vetting_expires=None,
-        )
-    )
 
 
 def _person_of(record_id: str) -> int:
@@ -378,7 +365,7 @@ class ShieldModel(RuleBasedStateMachine):
             for item in items[:1]:
                 review.decide_review(
                     uow=self.container.uow_factory(),
-                    viewer=_officer(la_code),
+                    viewer=officer(la_code),
                     item_id=item.item_id,
                     action=ReviewAction.NOT_A_MATCH,
                     now=FIXED_NOW,
