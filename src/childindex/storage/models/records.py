@@ -46,7 +46,9 @@ class SourceRecordRow(Base):
     current_version_id: Mapped[int | None] = mapped_column(
         BIG_INTEGER, ForeignKey("source_record_versions.id", use_alter=True, ondelete="SET NULL")
     )
-    # Only ever gains: set by a source's flag or by linking to a shielded child.
+    # Only ever gains: set by a source's flag or by linking to a shielded child. A record
+    # of history: no shield is decided by it (the child's own flag and its records'
+    # current versions are), so it stays set after an officer lifts the child's shield.
     shielded: Mapped[Flag]
     created_at: Mapped[datetime]
 
