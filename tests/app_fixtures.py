@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from childindex.auth.passwords import Argon2PasswordHasher
 from childindex.bootstrap import Container
 from childindex.config import Settings
+from childindex.domain.ids import ChildId
 from childindex.domain.permissions import Role
 from childindex.domain.source_record import Source
 from childindex.feeds.benefit import read_benefit
@@ -110,6 +111,14 @@ def make_user(container: Container) -> Callable[..., TestUser]:
         return TestUser(name, created.password, created.totp_secret, token)
 
     return make
+
+
+def linked_child(
+    container: Container, record_id: str, source: Source = Source.HEALTH
+) -> ChildId | None:
+    """The child a record is linked to now, if any."""
+    with container.uow_factory() as uow:
+        return uow.records.linked_child(source=source, record_id=record_id)
 
 
 def make_health_record(**fields: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
+from app_fixtures import linked_child
 from childindex.audit.tags import AuditTag
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
@@ -35,11 +36,6 @@ NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 Load = Callable[[list[dict[str, Any]]], LoadReport]
 
 
-def _child(container: Container, record_id: str) -> ChildId | None:
-    with container.uow_factory() as uow:
-        return uow.records.linked_child(source=Source.HEALTH, record_id=record_id)
-
-
 def test_rescore_links_a_record_the_exact_engine_left_alone(
     container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
 ) -> None:
@@ -50,13 +46,13 @@ def test_rescore_links_a_record_the_exact_engine_left_alone(
             health_record(record_id="H2", nhs_number="9990000026", given_name="Amara"),
         ]
     )
-    assert _child(container, "H1") != _child(container, "H2")
+    assert linked_child(container, "H1") != linked_child(container, "H2")
     report = rescore(
         uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t"
     )
     assert report.examined == 2
     assert report.relinked == 1
-    assert _child(container, "H1") == _child(container, "H2")
+    assert linked_child(container, "H1") == linked_child(container, "H2")
 
 
 def test_rescore_never_undoes_an_officer_decision(
@@ -68,7 +64,7 @@ def test_rescore_never_undoes_an_officer_decision(
             health_record(record_id="H2", nhs_number="9990000026"),
         ]
     )
-    apart = _child(container, "H2")
+    apart = linked_child(container, "H2")
     assert apart is not None
     with container.uow_factory() as uow:
         uow.records.link(
@@ -79,7 +75,7 @@ def test_rescore_never_undoes_an_officer_decision(
         uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t"
     )
     assert report.officer_kept == 1
-    assert _child(container, "H2") == apart
+    assert linked_child(container, "H2") == apart
 
 
 def test_rescore_never_proposes_a_remembered_not_a_match(
@@ -91,7 +87,7 @@ def test_rescore_never_proposes_a_remembered_not_a_match(
             health_record(record_id="H2", nhs_number="9990000026"),
         ]
     )
-    first = _child(container, "H1")
+    first = linked_child(container, "H1")
     assert first is not None
     with container.uow_factory() as uow:
         uow.reviews.remember_not_a_match(
@@ -99,7 +95,7 @@ def test_rescore_never_proposes_a_remembered_not_a_match(
         )
         uow.commit()
     rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
-    assert _child(container, "H2") != first
+    assert linked_child(container, "H2") != first
 
 
 def _la_child(container: Container, record_id: str) -> ChildId | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app_fixtures import FIXED_NOW
+from app_fixtures import FIXED_NOW, linked_child
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
@@ -33,20 +33,15 @@ from shield_fixtures import officer
 Load = Callable[[list[dict[str, Any]]], LoadReport]
 
 
-def _child(container: Container, record_id: str) -> ChildId | None:
-    with container.uow_factory() as uow:
-        return uow.records.linked_child(source=Source.HEALTH, record_id=record_id)
-
-
 def test_a_rescore_leaves_apart_the_children_an_officer_split(
     container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
 ) -> None:
     areas.load_areas(uow=container.uow_factory(), areas={"ZZ1": "901"}, actor="t", now=FIXED_NOW)
     # One child's three records, by the NHS number they share.
     load_health([health_record(record_id=f"H{n}") for n in (1, 2, 3)])
-    child = _child(container, "H1")
+    child = linked_child(container, "H1")
     assert child is not None
-    assert {_child(container, r) for r in ("H2", "H3")} == {child}
+    assert {linked_child(container, r) for r in ("H2", "H3")} == {child}
 
     split = review.split(
         uow=container.uow_factory(),
@@ -55,12 +50,12 @@ def test_a_rescore_leaves_apart_the_children_an_officer_split(
         records=[(Source.HEALTH, "H1")],
         now=FIXED_NOW,
     )
-    assert _child(container, "H1") == ChildId.parse(split.new_child_id)
+    assert linked_child(container, "H1") == ChildId.parse(split.new_child_id)
 
     rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
 
-    assert _child(container, "H1") == ChildId.parse(split.new_child_id)
-    assert _child(container, "H2") == _child(container, "H3") == child
+    assert linked_child(container, "H1") == ChildId.parse(split.new_child_id)
+    assert linked_child(container, "H2") == linked_child(container, "H3") == child
 
 
 def test_a_rescore_leaves_apart_the_children_of_an_undone_merge(
@@ -71,7 +66,7 @@ def test_a_rescore_leaves_apart_the_children_of_an_undone_merge(
     load_health(
         [health_record(record_id="H1"), health_record(record_id="H2", nhs_number="9990000026")]
     )
-    first, second = _child(container, "H1"), _child(container, "H2")
+    first, second = linked_child(container, "H1"), linked_child(container, "H2")
     assert first is not None
     assert second is not None
     assert first != second
@@ -81,8 +76,8 @@ def test_a_rescore_leaves_apart_the_children_of_an_undone_merge(
     review.undo_merge_child(
         uow=container.uow_factory(), viewer=officer("901"), child_id=first, now=FIXED_NOW
     )
-    assert (_child(container, "H1"), _child(container, "H2")) == (first, second)
+    assert (linked_child(container, "H1"), linked_child(container, "H2")) == (first, second)
 
     rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
 
-    assert (_child(container, "H1"), _child(container, "H2")) == (first, second)
+    assert (linked_child(container, "H1"), linked_child(container, "H2")) == (first, second)
