@@ -1,17 +1,18 @@
-"""Regression: a rescore joined again two children an officer had set apart.
+"""Regression: a rescore joined again two children an officer had set apart (ADR 0035).
 
-- **A split.** An officer splits a child's first record off onto a new child. Only the
-  record moved was linked as the officer's; the records left behind kept the machine's
-  links. A rescore then re-decided the first record left behind against the earlier
-  children, found the split-off child (the same names, the same birth date) at LINK, and
-  merged the two again.
-- **An undone merge.** The same with the child an undone merge had been merged into: its
-  records kept the machine's links, and its first record linked to the earlier child the
-  undo had made active again.
+Only a not-a-match on a match item was remembered. After each of these, a rescore
+re-decided the first record of a child the machine had shaped and found the other child at
+LINK, so it merged the two:
+
+- **a split**: only the record moved was linked as the officer's; the records left behind
+  kept the machine's links;
+- **an undone merge**: likewise, the child it had been merged into;
+- **not a match on a caution item**, and **a lift** of the screen's shield: the pair was
+  cleared for the screen, not for matching.
 
 Each is an officer's decision undone, which ``matching rescore`` must never do (issue 5,
-item 8). Found while the load state machines were taught officers' splits and undone
-merges (``tests/loaded_state.py``).
+item 8). The first two were found while the load state machines were taught officers'
+splits and undone merges (``tests/loaded_state.py``); the others by reading the code.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from app_fixtures import FIXED_NOW, linked_child
 from childindex.bootstrap import Container
 from childindex.domain.ids import ChildId
+from childindex.domain.review import ReviewAction
 from childindex.domain.source_record import Source
 from childindex.matching.engine import ModelMatchEngine
-from childindex.services import areas, merging, review
+from childindex.services import areas, merging, review, shielding
 from childindex.services.ingest import LoadReport
 from childindex.services.rescore import rescore
 from matching_model import hand_model
@@ -33,10 +37,34 @@ from shield_fixtures import officer
 Load = Callable[[list[dict[str, Any]]], LoadReport]
 
 
+@pytest.fixture(autouse=True)
+def _authority_901(container: Container) -> None:
+    """Children at ZZ1 are authority 901's: its officer decides their items."""
+    areas.load_areas(uow=container.uow_factory(), areas={"ZZ1": "901"}, actor="t", now=FIXED_NOW)
+
+
+def _look_alike_of_a_shielded_child(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> tuple[ChildId, ChildId]:
+    """Two children to the exact-identifier engine (two NHS numbers), one to the model: the
+    second shielded by its source, the first shielded by the screen at caution against it.
+    Return the two."""
+    load_health(
+        [
+            health_record(record_id="H1"),
+            health_record(record_id="H2", nhs_number="9990000026", sensitive=True),
+        ]
+    )
+    visible, shielded = linked_child(container, "H1"), linked_child(container, "H2")
+    assert visible is not None
+    assert shielded is not None
+    assert visible != shielded
+    return visible, shielded
+
+
 def test_a_rescore_leaves_apart_the_children_an_officer_split(
     container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
 ) -> None:
-    areas.load_areas(uow=container.uow_factory(), areas={"ZZ1": "901"}, actor="t", now=FIXED_NOW)
     # One child's three records, by the NHS number they share.
     load_health([health_record(record_id=f"H{n}") for n in (1, 2, 3)])
     child = linked_child(container, "H1")
@@ -61,7 +89,6 @@ def test_a_rescore_leaves_apart_the_children_an_officer_split(
 def test_a_rescore_leaves_apart_the_children_of_an_undone_merge(
     container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
 ) -> None:
-    areas.load_areas(uow=container.uow_factory(), areas={"ZZ1": "901"}, actor="t", now=FIXED_NOW)
     # Two children to the exact-identifier engine (two NHS numbers), one to the model.
     load_health(
         [health_record(record_id="H1"), health_record(record_id="H2", nhs_number="9990000026")]
@@ -81,3 +108,62 @@ def test_a_rescore_leaves_apart_the_children_of_an_undone_merge(
     rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
 
     assert (linked_child(container, "H1"), linked_child(container, "H2")) == (first, second)
+
+
+def test_a_rescore_leaves_apart_a_child_an_officer_cleared_of_a_shielded_one(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> None:
+    visible, shielded = _look_alike_of_a_shielded_child(container, load_health, health_record)
+    (item,) = review.list_review(
+        uow=container.uow_factory(), viewer=officer("901"), now=FIXED_NOW
+    ).items
+    assert (item.kind, item.record_child_id) == ("caution", str(visible))
+    review.decide_review(
+        uow=container.uow_factory(),
+        viewer=officer("901"),
+        item_id=item.item_id,
+        action=ReviewAction.NOT_A_MATCH,
+        now=FIXED_NOW,
+    )
+
+    rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
+
+    assert (linked_child(container, "H1"), linked_child(container, "H2")) == (visible, shielded)
+
+
+def test_a_rescore_leaves_apart_a_child_whose_caution_shield_an_officer_lifted(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> None:
+    visible, shielded = _look_alike_of_a_shielded_child(container, load_health, health_record)
+    # The screen shielded the look-alike; the officer judges it is not the shielded child.
+    lifted = shielding.lift_shield(
+        uow=container.uow_factory(),
+        viewer=officer("901"),
+        child_id=visible,
+        reason="not the same child",
+        now=FIXED_NOW,
+    )
+    assert not lifted.shielded
+
+    rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
+
+    assert (linked_child(container, "H1"), linked_child(container, "H2")) == (visible, shielded)
+
+
+def test_a_split_of_a_shielded_child_asks_no_officer_about_its_two_parts(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> None:
+    # Not a rescore: straight after the split, the screen cautioned each part against the
+    # other (both shielded), asking the officer what they had just said.
+    load_health([health_record(record_id=f"H{n}", sensitive=n == 1) for n in (1, 2)])
+    child = linked_child(container, "H1")
+    assert child is not None
+    review.split(
+        uow=container.uow_factory(),
+        viewer=officer("901"),
+        child_id=child,
+        records=[(Source.HEALTH, "H1")],
+        now=FIXED_NOW,
+    )
+    listed = review.list_review(uow=container.uow_factory(), viewer=officer("901"), now=FIXED_NOW)
+    assert listed.items == []

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from childindex.domain.errors import InvalidInput, NotFound
 from childindex.domain.ids import ChildId
+from childindex.domain.shield_records import CautionStatus
 from childindex.domain.source_record import Source
 from childindex.domain.survivorship import project
 from childindex.services.areas import route
@@ -122,8 +123,7 @@ def split_child(
         )
     _reproject(uow, new_id, shielded=child.shielded)
     _reproject(uow, child_id, shielded=child.shielded)
-    left = [key for key in held if key not in wanted]
-    _remember_apart(uow, (child_id, left), (new_id, wanted), actor=actor)
+    remember_apart(uow, child_id, new_id, actor=actor)
     return new_id
 
 
@@ -145,25 +145,33 @@ def undo_merge(*, uow: UnitOfWork, child_id: ChildId, actor: str) -> ChildId:
         )
     _reproject(uow, child_id, shielded=shielded)
     _reproject(uow, into, shielded=shielded)
-    kept = [(r.source, r.record_id) for r in uow.records.current_records(into)]
-    _remember_apart(uow, (child_id, moved), (into, kept), actor=actor)
+    remember_apart(uow, child_id, into, actor=actor)
     return into
 
 
-def _remember_apart(
-    uow: UnitOfWork,
-    one: tuple[ChildId, Sequence[tuple[Source, str]]],
-    other: tuple[ChildId, Sequence[tuple[Source, str]]],
-    *,
-    actor: str,
+def remember_apart(
+    uow: UnitOfWork, one: ChildId, other: ChildId, *, actor: str, now: datetime | None = None
 ) -> None:
-    """An officer has said which records are which of two children (a split, an undone
-    merge): each record is remembered as not the other child, as a not-a-match decision is,
-    so that no rescore joins the two again (``linking.without_rejected``); a feed never
-    joins children an officer placed records on (``linking._may_join``)."""
-    now = datetime.now(UTC)  # as ``_retire``: these calls carry no clock
-    for (_, records), (not_child, _) in ((one, other), (other, one)):
-        for source, record_id in records:
+    """An officer has said two children are not one (a split, an undone merge, a caution
+    pair cleared, a lift: ADR 0035). Each record either holds now is remembered as not the
+    other child, as a not-a-match decision is, so that no rescore joins the two again and
+    no load proposes it (``linking.without_rejected``); a feed's join checks them too
+    (``linking._may_join``). Open caution items between the two, either way round, are
+    cleared: the screen asks no officer again what this one has just said."""
+    at = now or datetime.now(UTC)  # splits and undone merges carry no clock, as ``_retire``
+    for child_id, not_child in ((one, other), (other, one)):
+        for record in uow.records.current_records(child_id):
             uow.reviews.remember_not_a_match(
-                source=source, record_id=record_id, child_id=not_child, actor=actor, now=now
+                source=record.source,
+                record_id=record.record_id,
+                child_id=not_child,
+                actor=actor,
+                now=at,
             )
+        uow.shields.close_items(
+            child_id=child_id.value,
+            status=CautionStatus.CLEARED,
+            decided_by=actor,
+            at=at,
+            against=not_child.value,
+        )

@@ -366,9 +366,16 @@ class ShieldStore(Protocol):
         ...
 
     def close_items(
-        self, *, child_id: str, status: CautionStatus, decided_by: str, at: datetime
+        self,
+        *,
+        child_id: str,
+        status: CautionStatus,
+        decided_by: str,
+        at: datetime,
+        against: str | None = None,
     ) -> int:
-        """Close every open item about ``child_id``; return how many."""
+        """Close every open item about ``child_id`` (only those against the shielded child
+        ``against``, if given); return how many."""
         ...
 
     def follow_merge(self, *, merged: str, into: str, at: datetime) -> int:

@@ -37,7 +37,13 @@ from childindex.policy.views import (
     SplitResult,
     UndoMergeResult,
 )
-from childindex.services.merging import merge_children, relink_record, split_child, undo_merge
+from childindex.services.merging import (
+    merge_children,
+    relink_record,
+    remember_apart,
+    split_child,
+    undo_merge,
+)
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork
 
@@ -307,6 +313,8 @@ def _decide_caution(
     if action in {ReviewAction.LINK, ReviewAction.MERGE}:
         merge_children(uow=uow, child_id=child, into=shielded, actor=viewer.username)
         result_child = shielded
+    else:
+        remember_apart(uow, child, shielded, actor=viewer.username, now=now)
     status = _CAUTION_CLOSED_AS[action]
     uow.shields.close_item(item_id=item.item_id, status=status, decided_by=viewer.username, at=now)
     return status.value, result_child

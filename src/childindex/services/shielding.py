@@ -17,6 +17,7 @@ from childindex.domain.permissions import Permission, Role
 from childindex.domain.shield_records import CautionStatus, ShieldInfo, ShieldOrigin
 from childindex.domain.survivorship import asks_for_shield
 from childindex.policy.viewer import Viewer
+from childindex.services.merging import remember_apart
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork
 from childindex.services.shield_screen import screen_child
@@ -144,6 +145,9 @@ def lift_shield(
             decided_by=viewer.username,
             at=now,
         )
+        # Remembered as not-a-match decisions are, so no rescore joins them after all.
+        for other in sorted(uow.shields.cleared_pairs(child_id.value)):
+            remember_apart(uow, child_id, ChildId(other), actor=viewer.username, now=now)
         # A lift is a write like any other: the screen runs from the child, now visible.
         # The officer judged it apart from the children its items named; where it might
         # be a shielded child no officer has judged it apart from (an item about the two,

@@ -23,6 +23,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     union,
     update,
 )
@@ -565,12 +566,23 @@ class SqlShieldStore:
         return _item(row) if row is not None else None
 
     def close_items(
-        self, *, child_id: str, status: CautionStatus, decided_by: str, at: datetime
+        self,
+        *,
+        child_id: str,
+        status: CautionStatus,
+        decided_by: str,
+        at: datetime,
+        against: str | None = None,
     ) -> int:
-        """Close every open item about ``child_id``; return how many."""
+        """Close every open item about ``child_id`` (only those against the shielded child
+        ``against``, if given); return how many."""
         result = self._session.execute(
             update(R)
-            .where(R.child_id == child_id, R.status == CautionStatus.OPEN.value)
+            .where(
+                R.child_id == child_id,
+                R.status == CautionStatus.OPEN.value,
+                true() if against is None else R.shielded_child_id == against,
+            )
             .values(status=status.value, decided_by=decided_by, decided_at=at)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
