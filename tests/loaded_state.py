@@ -23,6 +23,7 @@ from childindex.services import areas, rescore, review, shielding
 from childindex.services.review import MAX_PER_PAGE
 from feed_state import delete_all_rows, load_lines, valid_nhs
 from first_load_helpers import Links, current_links, factory_for, screened_again
+from matching_model import hand_model
 from shield_fixtures import ADMIN, officer
 
 NHS = valid_nhs(4)
@@ -183,6 +184,14 @@ class FeedLoads(RuleBasedStateMachine):
         if not shielded:
             return
         child_id = shielded[pick % len(shielded)]
+        with self.engine.connect() as connection:
+            queued_against = connection.scalars(
+                text(
+                    "SELECT shielded_child_id FROM caution_items "
+                    "WHERE child_id = :child AND status = 'open'"
+                ),
+                {"child": child_id},
+            ).all()
         try:
             shielding.lift_shield(
                 uow=self._uow(),
@@ -199,6 +208,9 @@ class FeedLoads(RuleBasedStateMachine):
             if on == child_id:
                 self.released[record_id] = len(self.records)
                 self.covered.discard(record_id)
+        # The officer judged it is none of the shielded children it was queued against.
+        for other in queued_against:
+            self._set_apart(_records_of(links, child_id), _records_of(links, other))
 
     @precondition(lambda self: self._count(OPEN_ITEMS) > 0)
     @rule(pick=st.integers(0, 8), action=st.sampled_from(ReviewAction))
@@ -219,13 +231,16 @@ class FeedLoads(RuleBasedStateMachine):
             key=lambda found: (
                 found[1].kind,
                 found[1].record_id or "",
-                first.get(found[1].record_child_id, ""),
-                first.get(found[1].candidate_child_id, ""),
+                first.get(ChildId.parse(found[1].record_child_id).value, ""),
+                first.get(ChildId.parse(found[1].candidate_child_id).value, ""),
             )
         )
         la_code, item = items[pick % len(items)]
         links = current_links(self.engine)
-        sides = [_records_of(links, c) for c in (item.record_child_id, item.candidate_child_id)]
+        sides = [
+            _records_of(links, ChildId.parse(c).value)
+            for c in (item.record_child_id, item.candidate_child_id)
+        ]
         try:
             review.decide_review(
                 uow=self._uow(),
@@ -240,6 +255,8 @@ class FeedLoads(RuleBasedStateMachine):
             self._joined(*sides)
         elif item.kind == "match" and item.record_id is not None:
             self._set_apart([item.record_id], sides[1])  # the record is not that child
+        else:
+            self._set_apart(*sides)  # the child is not that shielded child
 
     @rule(pick=st.integers(0, 8), moved=st.integers(0, 8))
     def officer_splits(self, pick: int, moved: int) -> None:
@@ -303,12 +320,14 @@ class FeedLoads(RuleBasedStateMachine):
             self._set_apart(back, _records_of(current_links(self.engine), into))
             return
 
-    @rule()
-    def rescore(self) -> None:
-        """Matching run again over every record held (``matching rescore``)."""
+    @rule(changed=st.booleans())
+    def rescore(self, changed: bool) -> None:
+        """Matching run again over every record held (``matching rescore``), with the
+        loads' model or, as after a change of model, a hand-made one of names and dates
+        that links more."""
         rescore.rescore(
             uow_factory=factory_for(self.engine, self.model),
-            engine=ModelMatchEngine(self.model),
+            engine=ModelMatchEngine(hand_model() if changed else self.model),
             actor="model-rescore",
         )
 
