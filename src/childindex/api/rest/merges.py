@@ -23,7 +23,8 @@ def undo_merge(
     container: ContainerDep,
 ) -> Any:
     """Undo the merge that retired this child: its records move back and it is active
-    again, through the shield screen (a shield is never lifted by an undo)."""
+    again, through the shield screen (a shield is never lifted by an undo). Each record
+    is remembered as not the other child, so no rescore merges them again (ADR 0035)."""
     return review.undo_merge_child(
         uow=container.uow_factory(),
         viewer=viewer,

@@ -42,7 +42,9 @@ def split_child(
     viewer: Annotated[Viewer, Depends(require(Permission.REVIEW_DECIDE))],
     container: ContainerDep,
 ) -> Any:
-    """Move the named records of this child onto a new child (both shielded if it was)."""
+    """Move the named records of this child onto a new child (both shielded if it was).
+    Each record is remembered as not the other child: neither matching nor a rescore joins
+    the two again, nor proposes them for review (ADR 0035)."""
     return review.split(
         uow=container.uow_factory(),
         viewer=viewer,
