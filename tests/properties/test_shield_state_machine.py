@@ -51,6 +51,7 @@ from childindex.services import door, ingest, merging, rescore, review, shieldin
 from childindex.services.shield_screen import DEFAULT_RULE
 from childindex.storage.models import Base
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
+from first_load_helpers import current_links
 from matching_model import hand_model
 from shield_fixtures import ADMIN, la_record, load_la, officer
 
@@ -105,6 +106,10 @@ class Person:
     source_flagged: bool = False
 
 
+def _pairs(ones: set[str], others: set[str]) -> set[frozenset[str]]:
+    return {frozenset((a, b)) for a in ones for b in others if a != b}
+
+
 def delete_all_rows(engine: Engine) -> None:
     """Empty every table, children before parents (each example starts from nothing)."""
     with engine.begin() as connection:
@@ -127,6 +132,8 @@ class ShieldModel(RuleBasedStateMachine):
         self.nhs_used = 0
         self.last_sent: dict[str, dict[str, Any]] = {}
         self.merged: list[ChildId] = []  # children retired by a merge, newest last
+        # Pairs of records an officer set apart and has not merged since (ADR 0035).
+        self.apart: set[frozenset[str]] = set()
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -309,6 +316,19 @@ class ShieldModel(RuleBasedStateMachine):
             }
         return sorted(found, key=lambda c: first[c])
 
+    def _records_on(self, child_id: ChildId) -> set[str]:
+        with self.container.uow_factory() as uow:
+            return {r.record_id for r in uow.records.current_records(child_id)}
+
+    @invariant()
+    def officers_separations_stand(self) -> None:
+        """No two records an officer set apart (a split, an undone merge, a not-a-match) are
+        on one child again, whatever ran since (feeds, a rescore), unless an officer merged
+        them (issue 5, item 8)."""
+        child_of = {r: c for (_, r), (c, _) in current_links(self.engine).items()}
+        together = sorted(sorted(p) for p in self.apart if len({child_of.get(r) for r in p}) == 1)
+        assert not together, f"records an officer set apart are on one child again: {together}"
+
     def _persons_on(self, child_id: ChildId) -> set[int]:
         with self.container.uow_factory() as uow:
             return {_person_of(r.record_id) for r in uow.records.current_records(child_id)}
@@ -327,6 +347,7 @@ class ShieldModel(RuleBasedStateMachine):
         if not pairs:
             return
         child_id, into = data.draw(st.sampled_from(pairs))
+        self.apart -= _pairs(self._records_on(child_id), self._records_on(into))
         with self.container.uow_factory() as uow:
             merging.merge_children(uow=uow, child_id=child_id, into=into, actor="model")
             uow.commit()
@@ -345,6 +366,7 @@ class ShieldModel(RuleBasedStateMachine):
         with self.container.uow_factory() as uow:
             merging.split_child(uow=uow, child_id=child_id, records=[moved], actor="model")
             uow.commit()
+        self.apart |= _pairs({moved[1]}, {r for _, r in records} - {moved[1]})
 
     @precondition(lambda self: bool(self.merged))
     @rule()
@@ -352,10 +374,11 @@ class ShieldModel(RuleBasedStateMachine):
         child_id = self.merged.pop()
         with self.container.uow_factory() as uow:
             try:
-                merging.undo_merge(uow=uow, child_id=child_id, actor="model")
+                into = merging.undo_merge(uow=uow, child_id=child_id, actor="model")
             except InvalidInput:
                 return  # its records moved on since (a later merge or split): nothing to undo
             uow.commit()
+        self.apart |= _pairs(self._records_on(child_id), self._records_on(into))
 
     @rule()
     def officer_says_not_a_match(self) -> None:
@@ -363,6 +386,8 @@ class ShieldModel(RuleBasedStateMachine):
             with self.container.uow_factory() as uow:
                 items = uow.reviews.open_items(la_code=la_code)
             for item in items[:1]:
+                rejected = self._records_on(item.candidate_child_id)
+                self.apart |= _pairs({item.record_id}, rejected)
                 review.decide_review(
                     uow=self.container.uow_factory(),
                     viewer=officer(la_code),
