@@ -167,3 +167,32 @@ def test_a_split_of_a_shielded_child_asks_no_officer_about_its_two_parts(
     )
     listed = review.list_review(uow=container.uow_factory(), viewer=officer("901"), now=FIXED_NOW)
     assert listed.items == []
+
+
+def test_a_rescore_moves_no_child_holding_a_record_an_officer_said_is_not_the_target(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> None:
+    # H2 and H3 are one child by their NHS number; H1 another to the exact-identifier
+    # engine. An officer said H3 is not H1's child. The rescore's model links H2, the
+    # first record of H3's child, to H1's child: moving the whole child would carry H3
+    # there too.
+    load_health(
+        [
+            health_record(record_id="H1"),
+            health_record(record_id="H2", nhs_number="9990000026"),
+            health_record(record_id="H3", nhs_number="9990000026"),
+        ]
+    )
+    first, second = linked_child(container, "H1"), linked_child(container, "H3")
+    assert first is not None
+    assert second is not None
+    assert linked_child(container, "H2") == second != first
+    with container.uow_factory() as uow:
+        uow.reviews.remember_not_a_match(
+            source=Source.HEALTH, record_id="H3", child_id=first, actor="o", now=FIXED_NOW
+        )
+        uow.commit()
+
+    rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
+
+    assert linked_child(container, "H3") != linked_child(container, "H1")

@@ -44,7 +44,12 @@ from childindex.matching.ports import (
     MatchKind,
 )
 from childindex.services.key_rules import ensure_keys_current
-from childindex.services.linking import join_bridged, queue_for_review, without_rejected
+from childindex.services.linking import (
+    join_bridged,
+    queue_for_review,
+    said_apart,
+    without_rejected,
+)
 from childindex.services.merging import merge_children
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -166,8 +171,7 @@ def rescore(
                     record, _Earlier(uow.children, first_seen, arrived, position)
                 )
                 target = decision.child_id
-                # A remembered not-a-match is never proposed again, as a link or for review.
-                kind = without_rejected(uow, record, decision) if target != child_id else None
+                kind = _kind(uow, record, decision, child_id)
                 if kind is MatchKind.LINK and target is not None:
                     report.relinked += 1
                     carried, joined = _move(
@@ -206,6 +210,27 @@ def rescore(
             uow.commit()
         on_progress(report)
     return report
+
+
+def _kind(
+    uow: UnitOfWork, record: SourceRecord, decision: MatchDecision, child_id: ChildId
+) -> MatchKind | None:
+    """What becomes of ``child_id``, whose first record is ``record``: None if the decision
+    is where it is. A remembered not-a-match is never proposed again, as a link or for
+    review; and as the whole child would move, neither is a target a record of it was said
+    not to be, or one with a record said not to be it (ADR 0035)."""
+    target = decision.child_id
+    if target == child_id:
+        return None
+    kind = without_rejected(uow, record, decision)
+    if target is None or kind is MatchKind.NEW:
+        return kind
+    apart = said_apart(
+        uow,
+        (child_id, uow.records.current_records(child_id)),
+        (target, uow.records.current_records(target)),
+    )
+    return MatchKind.NEW if apart else kind
 
 
 def _move(
