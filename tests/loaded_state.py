@@ -24,7 +24,7 @@ from childindex.services.review import MAX_PER_PAGE
 from feed_state import delete_all_rows, load_lines, valid_nhs
 from first_load_helpers import Links, current_links, factory_for, screened_again
 from matching_model import hand_model
-from shield_fixtures import ADMIN, officer
+from shield_fixtures import ADMIN, officer, pairs
 
 NHS = valid_nhs(4)
 # Identities a letter or a sound apart, so that the clusters and the screen both have work.
@@ -131,9 +131,9 @@ def undecidable_items(engine: Engine) -> list[Any]:
 
 class FeedLoads(RuleBasedStateMachine):
     """Feed loads of drawn files onto an index emptied for each example, and officers'
-    actions (lifts of shields, review decisions, splits, undone merges), with the end
-    state's invariants after every step; machines that also load at once add their
-    rules."""
+    actions (lifts of shields, review decisions, splits, undone merges) and rescores, with
+    the end state's invariants after every step; machines that also load at once add
+    their rules."""
 
     engine: Engine
     model: dict[str, Any]
@@ -151,10 +151,10 @@ class FeedLoads(RuleBasedStateMachine):
         self.apart: set[frozenset[str]] = set()
 
     def _set_apart(self, ones: Iterable[str], others: Iterable[str]) -> None:
-        self.apart |= {frozenset((a, b)) for a in ones for b in others}
+        self.apart |= pairs(ones, others)
 
     def _joined(self, ones: Iterable[str], others: Iterable[str]) -> None:
-        self.apart -= {frozenset((a, b)) for a in ones for b in others}
+        self.apart -= pairs(ones, others)
 
     def _uow(self) -> Any:
         return factory_for(self.engine, self.model)()

@@ -47,6 +47,12 @@ def officer(la_code: str) -> Viewer:
     )
 
 
+def pairs(ones: Iterable[str], others: Iterable[str]) -> set[frozenset[str]]:
+    """Every pair of a record of ``ones`` with one of ``others`` (record ids): the pairs an
+    officer sets apart, or joins, by one action."""
+    return {frozenset((a, b)) for a in ones for b in others if a != b}
+
+
 def la_record(**fields: Any) -> dict[str, Any]:
     """A local-authority record payload (contract names); keyword arguments override."""
     record: dict[str, Any] = {

@@ -53,7 +53,7 @@ from childindex.storage.models import Base
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from first_load_helpers import current_links
 from matching_model import hand_model
-from shield_fixtures import ADMIN, la_record, load_la, officer
+from shield_fixtures import ADMIN, la_record, load_la, officer, pairs
 
 # (given names, family names, birth date): index 0 is the true spelling, the rest typos.
 PEOPLE = [
@@ -104,10 +104,6 @@ class Person:
     health_ids: list[str] = field(default_factory=list)
     shielded: bool = False
     source_flagged: bool = False
-
-
-def _pairs(ones: set[str], others: set[str]) -> set[frozenset[str]]:
-    return {frozenset((a, b)) for a in ones for b in others if a != b}
 
 
 def delete_all_rows(engine: Engine) -> None:
@@ -338,16 +334,16 @@ class ShieldModel(RuleBasedStateMachine):
         # An officer merges two children: of one real child, or (wrongly) of two. A wrongly
         # merged child that is shielded later must not hide its other identity from the
         # screen (ADR 0012, test_shield_screen_after_wrong_merge).
-        pairs = [
+        candidates = [
             (a, b)
             for a in self._active_children()
             for b in self._active_children()
             if a != b and (wrongly or self._persons_on(a) == self._persons_on(b))
         ]
-        if not pairs:
+        if not candidates:
             return
-        child_id, into = data.draw(st.sampled_from(pairs))
-        self.apart -= _pairs(self._records_on(child_id), self._records_on(into))
+        child_id, into = data.draw(st.sampled_from(candidates))
+        self.apart -= pairs(self._records_on(child_id), self._records_on(into))
         with self.container.uow_factory() as uow:
             merging.merge_children(uow=uow, child_id=child_id, into=into, actor="model")
             uow.commit()
@@ -366,7 +362,7 @@ class ShieldModel(RuleBasedStateMachine):
         with self.container.uow_factory() as uow:
             merging.split_child(uow=uow, child_id=child_id, records=[moved], actor="model")
             uow.commit()
-        self.apart |= _pairs({moved[1]}, {r for _, r in records} - {moved[1]})
+        self.apart |= pairs({moved[1]}, {r for _, r in records} - {moved[1]})
 
     @precondition(lambda self: bool(self.merged))
     @rule()
@@ -378,7 +374,7 @@ class ShieldModel(RuleBasedStateMachine):
             except InvalidInput:
                 return  # its records moved on since (a later merge or split): nothing to undo
             uow.commit()
-        self.apart |= _pairs(self._records_on(child_id), self._records_on(into))
+        self.apart |= pairs(self._records_on(child_id), self._records_on(into))
 
     @rule()
     def officer_says_not_a_match(self) -> None:
@@ -387,7 +383,7 @@ class ShieldModel(RuleBasedStateMachine):
                 items = uow.reviews.open_items(la_code=la_code)
             for item in items[:1]:
                 rejected = self._records_on(item.candidate_child_id)
-                self.apart |= _pairs({item.record_id}, rejected)
+                self.apart |= pairs({item.record_id}, rejected)
                 review.decide_review(
                     uow=self.container.uow_factory(),
                     viewer=officer(la_code),
