@@ -196,3 +196,33 @@ def test_a_rescore_moves_no_child_holding_a_record_an_officer_said_is_not_the_ta
     rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
 
     assert linked_child(container, "H3") != linked_child(container, "H1")
+
+
+def test_a_not_a_match_follows_the_child_it_names_into_a_merge(
+    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+) -> None:
+    # Three children to the exact-identifier engine, arriving H3, H2, H1. An officer said
+    # H1 is not H2's child; a feed's join then merged H2's child into H3's. The rescore's
+    # model links H1 to H3's child, which now holds H2: the memory must follow the merge.
+    load_health(
+        [
+            health_record(record_id="H3", nhs_number="9990000034"),
+            health_record(record_id="H2", nhs_number="9990000026"),
+            health_record(record_id="H1"),
+        ]
+    )
+    third, second = linked_child(container, "H3"), linked_child(container, "H2")
+    assert third is not None
+    assert second is not None
+    with container.uow_factory() as uow:
+        uow.reviews.remember_not_a_match(
+            source=Source.HEALTH, record_id="H1", child_id=second, actor="o", now=FIXED_NOW
+        )
+        merging.merge_children(
+            uow=uow, child_id=second, into=third, actor="feed", decided_by="score"
+        )
+        uow.commit()
+
+    rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
+
+    assert linked_child(container, "H1") != linked_child(container, "H2")

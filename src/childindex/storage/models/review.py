@@ -38,6 +38,8 @@ class NotAMatchRow(Base):
     """An officer said this record is not this child: never proposed again."""
 
     __tablename__ = "not_a_match"
+    # A merge finds the memories naming the child it retires (ADR 0035).
+    __table_args__ = (Index("ix_not_a_match_child_id", "child_id"),)
 
     source_record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), primary_key=True)
     child_id: Mapped[ChildKey] = mapped_column(ForeignKey("children.child_id"), primary_key=True)

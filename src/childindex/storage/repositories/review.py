@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlalchemy.orm import aliased
 
 from childindex.domain.ids import ChildId
 from childindex.domain.review import MERGED_BY, ReviewItem, ReviewRoutes, ReviewStatus
 from childindex.domain.source_record import Source
-from childindex.storage.models import NotAMatchRow, ReviewItemRow, SourceRecordRow
+from childindex.storage.models import LinkRow, NotAMatchRow, ReviewItemRow, SourceRecordRow
 from childindex.storage.repositories.routing import routed_id_chunks
 
 if TYPE_CHECKING:
@@ -29,6 +30,26 @@ _WITHDRAW_SELF_PAIRS = (
     .values(status=ReviewStatus.WITHDRAWN.value, decided_by=MERGED_BY, decided_at=bindparam("at"))
 )
 SR = SourceRecordRow
+N, _N = NotAMatchRow, aliased(NotAMatchRow)
+# A record an officer said is not the merged child is not the child it went into either
+# (ADR 0035): the memory follows, unless the record is on that child now (an officer joined
+# them after all). The memory of the merged child is kept, for an undone merge.
+_FOLLOW_NOT_A_MATCH = insert(N).from_select(
+    ["source_record_id", "child_id", "actor", "decided_at"],
+    select(
+        N.source_record_id, bindparam("into", type_=N.child_id.type), N.actor, N.decided_at
+    ).where(
+        N.child_id == bindparam("merged"),
+        ~exists().where(
+            _N.source_record_id == N.source_record_id, _N.child_id == bindparam("into")
+        ),
+        ~exists().where(
+            LinkRow.source_record_id == N.source_record_id,
+            LinkRow.child_id == bindparam("into"),
+            LinkRow.ended_at.is_(None),
+        ),
+    ),
+)
 
 _ITEMS = select(
     R.id,
@@ -152,7 +173,7 @@ class SqlReviewRepository:
     def follow_merge(self, *, merged: ChildId, into: ChildId, now: datetime) -> int:
         """Point open items at ``into`` instead of ``merged``; withdraw self-pairs (ports)."""
         connection = self._session.connection()
-        for statement in _FOLLOW_MERGE:
+        for statement in (*_FOLLOW_MERGE, _FOLLOW_NOT_A_MATCH):
             connection.execute(statement, {"merged": merged.value, "into": into.value})
         result = connection.execute(_WITHDRAW_SELF_PAIRS, {"into": into.value, "at": now})
         return int(result.rowcount)
