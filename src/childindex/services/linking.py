@@ -3,7 +3,6 @@ screen (``services/shield_screen.py``) before anything can be read."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -227,23 +226,11 @@ def _may_join(uow: UnitOfWork, engine: MatchEngine, child: ChildId, into: ChildI
         return False
     if uow.records.placed_by_officer(child) or uow.records.placed_by_officer(into):
         return False
-    if said_apart(uow, (child, held[1]), (into, target[1])):
+    # An officer said a record of one is not the other (a not-a-match, a separation: ADR
+    # 0035).
+    if uow.reviews.said_apart(child, into):
         return False
     return engine.joinable([r.payload for r in held[1]], [r.payload for r in target[1]])
-
-
-def said_apart(
-    uow: UnitOfWork,
-    one: tuple[ChildId, Sequence[SourceRecord]],
-    other: tuple[ChildId, Sequence[SourceRecord]],
-) -> bool:
-    """Whether an officer said a record of either child (each given with its records) is
-    not the other child (a not-a-match, or a separation: ADR 0035)."""
-    for (_, records), (not_child, _) in ((one, other), (other, one)):
-        for r in records:
-            if not_child in uow.reviews.not_a_match(source=r.source, record_id=r.record_id):
-                return True
-    return False
 
 
 def queue_for_review(

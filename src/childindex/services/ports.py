@@ -827,6 +827,10 @@ class ReviewRepository(Protocol):
         """Children an officer said this record is not."""
         ...
 
+    def said_apart(self, one: ChildId, other: ChildId) -> bool:
+        """Whether an officer said a record now on either child is not the other child."""
+        ...
+
 
 class PasswordHasher(Protocol):
     """Hashes and checks passwords (argon2id in ``auth/passwords.py``)."""

@@ -44,12 +44,7 @@ from childindex.matching.ports import (
     MatchKind,
 )
 from childindex.services.key_rules import ensure_keys_current
-from childindex.services.linking import (
-    join_bridged,
-    queue_for_review,
-    said_apart,
-    without_rejected,
-)
+from childindex.services.linking import join_bridged, queue_for_review, without_rejected
 from childindex.services.merging import merge_children
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -225,12 +220,7 @@ def _kind(
     kind = without_rejected(uow, record, decision)
     if target is None or kind is MatchKind.NEW:
         return kind
-    apart = said_apart(
-        uow,
-        (child_id, uow.records.current_records(child_id)),
-        (target, uow.records.current_records(target)),
-    )
-    return MatchKind.NEW if apart else kind
+    return MatchKind.NEW if uow.reviews.said_apart(child_id, target) else kind
 
 
 def _move(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from childindex.domain.ids import ChildId
@@ -49,6 +49,19 @@ _FOLLOW_NOT_A_MATCH = insert(N).from_select(
             LinkRow.ended_at.is_(None),
         ),
     ),
+)
+
+# A memory naming one child, of a record live on the other (either way round); by the
+# memories' child index, then each record's live link.
+_SAID_APART = select(
+    exists().where(
+        LinkRow.source_record_id == N.source_record_id,
+        LinkRow.ended_at.is_(None),
+        or_(
+            and_(N.child_id == bindparam("other"), LinkRow.child_id == bindparam("one")),
+            and_(N.child_id == bindparam("one"), LinkRow.child_id == bindparam("other")),
+        ),
+    )
 )
 
 _ITEMS = select(
@@ -207,6 +220,11 @@ class SqlReviewRepository:
                     "decided_at": now,
                 },
             )
+
+    def said_apart(self, one: ChildId, other: ChildId) -> bool:
+        """Whether an officer said a record now on either child is not the other child."""
+        values = {"one": one.value, "other": other.value}
+        return bool(self._session.connection().scalar(_SAID_APART, values))
 
     def not_a_match(self, *, source: Source, record_id: str) -> set[ChildId]:
         """Children an officer said this record is not."""
