@@ -169,13 +169,22 @@ def test_a_split_of_a_shielded_child_asks_no_officer_about_its_two_parts(
     assert listed.items == []
 
 
+@pytest.mark.parametrize(
+    ("record_id", "is_not"),
+    [("H3", "H1"), ("H1", "H3")],
+    ids=["a record of the child moved", "a record of the target"],
+)
 def test_a_rescore_moves_no_child_holding_a_record_an_officer_said_is_not_the_target(
-    container: Container, load_health: Load, health_record: Callable[..., dict[str, Any]]
+    container: Container,
+    load_health: Load,
+    health_record: Callable[..., dict[str, Any]],
+    record_id: str,
+    is_not: str,
 ) -> None:
     # H2 and H3 are one child by their NHS number; H1 another to the exact-identifier
-    # engine. An officer said H3 is not H1's child. The rescore's model links H2, the
-    # first record of H3's child, to H1's child: moving the whole child would carry H3
-    # there too.
+    # engine. An officer said H3 is not H1's child, or H1 is not H3's. The rescore's model
+    # links H2, the first record of H3's child, to H1's child: moving the whole child
+    # would put H3 with H1.
     load_health(
         [
             health_record(record_id="H1"),
@@ -187,9 +196,11 @@ def test_a_rescore_moves_no_child_holding_a_record_an_officer_said_is_not_the_ta
     assert first is not None
     assert second is not None
     assert linked_child(container, "H2") == second != first
+    not_child = linked_child(container, is_not)
+    assert not_child is not None
     with container.uow_factory() as uow:
         uow.reviews.remember_not_a_match(
-            source=Source.HEALTH, record_id="H3", child_id=first, actor="o", now=FIXED_NOW
+            source=Source.HEALTH, record_id=record_id, child_id=not_child, actor="o", now=FIXED_NOW
         )
         uow.commit()
 
