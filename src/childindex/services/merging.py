@@ -159,15 +159,8 @@ def remember_apart(
     (``linking._may_join``). Open caution items between the two, either way round, are
     cleared: the screen asks no officer again what this one has just said."""
     at = now or datetime.now(UTC)  # splits and undone merges carry no clock, as ``_retire``
+    uow.reviews.remember_apart(one=one, other=other, actor=actor, now=at)
     for child_id, not_child in ((one, other), (other, one)):
-        for record in uow.records.current_records(child_id):
-            uow.reviews.remember_not_a_match(
-                source=record.source,
-                record_id=record.record_id,
-                child_id=not_child,
-                actor=actor,
-                now=at,
-            )
         uow.shields.close_items(
             child_id=child_id.value,
             status=CautionStatus.CLEARED,

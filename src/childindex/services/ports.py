@@ -827,6 +827,10 @@ class ReviewRepository(Protocol):
         """Children an officer said this record is not."""
         ...
 
+    def remember_apart(self, *, one: ChildId, other: ChildId, actor: str, now: datetime) -> None:
+        """Remember every record now on either child as not the other child."""
+        ...
+
     def said_apart(self, one: ChildId, other: ChildId) -> bool:
         """Whether an officer said a record now on either child is not the other child."""
         ...

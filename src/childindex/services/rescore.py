@@ -44,7 +44,7 @@ from childindex.matching.ports import (
     MatchKind,
 )
 from childindex.services.key_rules import ensure_keys_current
-from childindex.services.linking import join_bridged, queue_for_review, without_rejected
+from childindex.services.linking import join_bridged, queue_for_review
 from childindex.services.merging import merge_children
 from childindex.services.operations import ensure_not_halted
 from childindex.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -166,7 +166,7 @@ def rescore(
                     record, _Earlier(uow.children, first_seen, arrived, position)
                 )
                 target = decision.child_id
-                kind = _kind(uow, record, decision, child_id)
+                kind = _kind(uow, decision, child_id)
                 if kind is MatchKind.LINK and target is not None:
                     report.relinked += 1
                     carried, joined = _move(
@@ -207,20 +207,17 @@ def rescore(
     return report
 
 
-def _kind(
-    uow: UnitOfWork, record: SourceRecord, decision: MatchDecision, child_id: ChildId
-) -> MatchKind | None:
-    """What becomes of ``child_id``, whose first record is ``record``: None if the decision
-    is where it is. A remembered not-a-match is never proposed again, as a link or for
-    review; and as the whole child would move, neither is a target a record of it was said
-    not to be, or one with a record said not to be it (ADR 0035)."""
+def _kind(uow: UnitOfWork, decision: MatchDecision, child_id: ChildId) -> MatchKind | None:
+    """What becomes of ``child_id``, by the decision on its first record: None if that is
+    where it is. A remembered not-a-match is never proposed again, as a link or for review;
+    and as the whole child would move, no record of it (its first among them) may have
+    been said not to be the target, nor one of the target's not to be it (ADR 0035)."""
     target = decision.child_id
     if target == child_id:
         return None
-    kind = without_rejected(uow, record, decision)
-    if target is None or kind is MatchKind.NEW:
-        return kind
-    return MatchKind.NEW if uow.reviews.said_apart(child_id, target) else kind
+    if target is not None and uow.reviews.said_apart(child_id, target):
+        return MatchKind.NEW
+    return decision.kind
 
 
 def _move(

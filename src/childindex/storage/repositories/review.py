@@ -51,6 +51,23 @@ _FOLLOW_NOT_A_MATCH = insert(N).from_select(
     ),
 )
 
+# Each record live on ``one`` is not ``other`` (run both ways round: ADR 0035).
+_REMEMBER_APART = insert(N).from_select(
+    ["source_record_id", "child_id", "actor", "decided_at"],
+    select(
+        LinkRow.source_record_id,
+        bindparam("other", type_=N.child_id.type),
+        bindparam("actor", type_=N.actor.type),
+        bindparam("at", type_=N.decided_at.type),
+    ).where(
+        LinkRow.child_id == bindparam("one"),
+        LinkRow.ended_at.is_(None),
+        ~exists().where(
+            N.source_record_id == LinkRow.source_record_id, N.child_id == bindparam("other")
+        ),
+    ),
+)
+
 # A memory naming one child, of a record live on the other (either way round); by the
 # memories' child index, then each record's live link.
 _SAID_APART = select(
@@ -220,6 +237,13 @@ class SqlReviewRepository:
                     "decided_at": now,
                 },
             )
+
+    def remember_apart(self, *, one: ChildId, other: ChildId, actor: str, now: datetime) -> None:
+        """Remember every record now on either child as not the other child."""
+        connection = self._session.connection()
+        for a, b in ((one, other), (other, one)):
+            values = {"one": a.value, "other": b.value, "actor": actor, "at": now}
+            connection.execute(_REMEMBER_APART, values)
 
     def said_apart(self, one: ChildId, other: ChildId) -> bool:
         """Whether an officer said a record now on either child is not the other child."""
