@@ -98,30 +98,28 @@ def test_rescore_never_proposes_a_remembered_not_a_match(
     assert linked_child(container, "H2") != first
 
 
-def _la_child(container: Container, record_id: str) -> ChildId | None:
-    with container.uow_factory() as uow:
-        return uow.records.linked_child(source=Source.LA, record_id=record_id)
-
-
 def test_copies_loaded_before_any_model_become_one_child(container: Container) -> None:
     # One child sent three times with no identifier, before a model existed: three children.
     for record_id in ("L1", "L2", "L3"):
         load_la(container, [la_record(record_id=record_id)])
-    assert len({_la_child(container, r) for r in ("L1", "L2", "L3")}) == 3
+    assert len({linked_child(container, r, Source.LA) for r in ("L1", "L2", "L3")}) == 3
     report = rescore(
         uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t"
     )
     # Each record is re-decided against the children that were there before it arrived,
     # so the later copies are not torn between two equal candidates.
-    assert len({_la_child(container, r) for r in ("L1", "L2", "L3")}) == 1
-    assert _la_child(container, "L1") is not None
+    assert len({linked_child(container, r, Source.LA) for r in ("L1", "L2", "L3")}) == 1
+    assert linked_child(container, "L1", Source.LA) is not None
     assert report.relinked == 2
 
 
 def test_rescore_audits_the_children_it_merged(container: Container) -> None:
     for record_id in ("L1", "L2"):
         load_la(container, [la_record(record_id=record_id)])
-    first, second = _la_child(container, "L1"), _la_child(container, "L2")
+    first, second = (
+        linked_child(container, "L1", Source.LA),
+        linked_child(container, "L2", Source.LA),
+    )
     assert first is not None
     assert second is not None
     assert first != second
@@ -147,10 +145,14 @@ def test_a_child_placed_by_the_machine_moves_whole(container: Container) -> None
             la_record(record_id="L3", upn="A801200004001", address_line1="3 Other Row"),
         ],
     )
-    first = _la_child(container, "L1")
-    assert _la_child(container, "L2") == _la_child(container, "L3") != first
+    first = linked_child(container, "L1", Source.LA)
+    assert (
+        linked_child(container, "L2", Source.LA)
+        == linked_child(container, "L3", Source.LA)
+        != first
+    )
     rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
-    assert {_la_child(container, r) for r in ("L1", "L2", "L3")} == {first}
+    assert {linked_child(container, r, Source.LA) for r in ("L1", "L2", "L3")} == {first}
     with container.uow_factory() as uow:
         assert first is not None
         assert len(uow.records.current_records(first)) == 3
@@ -161,7 +163,10 @@ def test_open_items_follow_a_child_merged_by_rescore(container: Container) -> No
     # The same child again, before any model: a second child, shielded by the screen and
     # queued as a caution against the first.
     load_la(container, [la_record(record_id="L2")])
-    shielded, copy = _la_child(container, "L1"), _la_child(container, "L2")
+    shielded, copy = (
+        linked_child(container, "L1", Source.LA),
+        linked_child(container, "L2", Source.LA),
+    )
     assert shielded is not None
     assert copy is not None
     assert copy != shielded
@@ -171,7 +176,7 @@ def test_open_items_follow_a_child_merged_by_rescore(container: Container) -> No
         }
     assert (copy.value, shielded.value) in pairs
     rescore(uow_factory=container.uow_factory, engine=ModelMatchEngine(hand_model()), actor="t")
-    assert _la_child(container, "L2") == shielded
+    assert linked_child(container, "L2", Source.LA) == shielded
     with container.uow_factory() as uow:
         left = [
             i
@@ -208,7 +213,7 @@ def _load_apart(
     probability = review_band_probability(*pair)
     for record in pair:
         load_la(container, [record])
-    candidate, held = (_la_child(container, record["record_id"]) for record in pair)
+    candidate, held = (linked_child(container, record["record_id"], Source.LA) for record in pair)
     assert candidate is not None
     assert held is not None
     assert candidate != held
@@ -230,7 +235,7 @@ def test_rescore_queues_a_review_band_pair_with_its_explanation(container: Conta
     assert {"forename", "surname", "dob", "location"} <= set(item.weights)
     assert item.weights["dob"] < 0 < item.weights["forename"]
     assert item.la_code == "901"  # the record's authority, as a feed load queues it
-    assert _la_child(container, "L2") == held, "a doubtful pair is never linked"
+    assert linked_child(container, "L2", Source.LA) == held, "a doubtful pair is never linked"
 
 
 def test_rescore_run_twice_queues_a_pair_once(container: Container) -> None:
