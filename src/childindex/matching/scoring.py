@@ -122,6 +122,18 @@ def fits_short_form(levels: Mapping[str, str]) -> bool:
     )
 
 
+def may_be_siblings(left: Features, right: Features, levels: Mapping[str, str]) -> bool:
+    """Whether the two records' birth dates could be two brothers' or sisters'. Dates a slip
+    apart within one month (a day mistyped: the 12th for the 21st, the 24th for the 25th)
+    cannot: no two siblings are born in one month on two days. Twins share the day, and the
+    twins rule reads their slips (``TWINS_BIRTH_DATE_SLIPS``). A shared home weighs less
+    between records of one family because siblings share it (``household_u``); where the
+    two cannot be siblings, it weighs as between any two records (ADR 0037)."""
+    return not (
+        levels.get("dob") == "one_char" and (left.dob or "")[:7] == (right.dob or "")[:7]
+    )
+
+
 def different_names(left: str | None, right: str | None) -> bool:
     """Two forenames that are not one name, nor a nickname of the other."""
     return bool(left and right and left != right and not may_be_same_name(left, right))
@@ -329,6 +341,8 @@ class TrainedScorer:
         """Score one pair; per-comparison weights explain the result."""
         levels = {name: level_of(left, right) for name, level_of in COMPARISONS.items()}
         weights: dict[str, float] = {}
+        # A shared home is weaker evidence within one family, which siblings share.
+        household = levels["surname"] in _SURNAME_AGREES and may_be_siblings(left, right, levels)
         agree = levels["surname"] in _SURNAME_AGREES
         for name, level in levels.items():
             if level == "null":
@@ -337,7 +351,7 @@ class TrainedScorer:
             # A level the model was trained without weighs as the levels it was part of then.
             known = self._weights.get(name, {})
             weight = known.get(level, known.get("else", 0.0))
-            if name == "location" and agree:
+            if name == "location" and household:
                 weight = self._household.get(level, weight)
             if name in TF_COLUMNS and level == "exact":
                 family = (left.surname, right.surname) if agree else ()
