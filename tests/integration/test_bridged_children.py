@@ -222,3 +222,28 @@ def test_a_record_linking_two_namesakes_joins_neither(container: Container) -> N
     assert report.joined == 0
     assert children["L4"] == children["L3"]
     assert len({children["L1"], children["L2"], children["L3"]}) == 3
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(order=st.permutations(("L1", "L2", "L3")), batch_size=st.sampled_from((1, 1000)))
+def test_a_child_known_by_either_name_ends_on_one_child_whatever_the_order(
+    container: Container, engine: Engine, order: list[str], batch_size: int
+) -> None:
+    # Lily Sian Shaw (synthetic, 20,000-child country): "Lily" to one source, "Sian" to
+    # another, "Lily Sian" to a third. "Lily" and "Sian" alone read as twins, so whichever
+    # came first, the other started a child of its own; "Lily Sian" links to both and now
+    # joins them (ADR 0037), as the batch does.
+    delete_all_rows(engine)
+    lily = {**SOPHIA, "given_name": "Lily", **HOME_1}
+    records = {
+        "L1": la_record(record_id="L1", **lily),
+        "L2": la_record(record_id="L2", **{**lily, "given_name": "Sian"}),
+        "L3": la_record(record_id="L3", **lily, other_given_names="Sian"),
+    }
+    load_la(container, [records[r] for r in order], engine=ENGINE, batch_size=batch_size)
+    child = _children(container)
+    assert child["L1"] == child["L2"] == child["L3"]

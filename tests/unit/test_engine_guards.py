@@ -287,6 +287,31 @@ def test_children_with_different_nhs_numbers_or_possible_twins_are_not_joinable(
     assert not engine.joinable([FIRST], [SECOND, {**FIRST, "given_name": "Amelia"}])
 
 
+def test_a_child_known_by_either_name_is_joinable_through_a_record_with_both() -> None:
+    # Lily Sian Shaw (synthetic, 20,000-child country): her health record says "Lily", her
+    # school record "Sian" (a child of its own: the two read as twins), and her benefit
+    # record "Lily Sian" links to both. The batch joins them; the feeds left her two
+    # children. A record of the two known by both names says one child known by either.
+    engine = ModelMatchEngine(hand_model())
+    lily = {**FIRST, "given_name": "Lily"}
+    sian = {**FIRST, "given_name": "Sian"}
+    both = {**lily, "other_given_names": "Sian"}
+    assert not engine.joinable([lily], [sian])
+    assert engine.joinable([lily, both], [sian])
+    assert engine.joinable([lily], [sian, both])
+    # Not a brother and sister (ADR 0014), nor names a letter apart (Finn and Fynn).
+    assert not engine.joinable([lily, both], [{**sian, "sex": "M"}])
+    finn = {**FIRST, "given_name": "Finn", "sex": "M"}
+    fynn = {**finn, "given_name": "Fynn"}
+    model = hand_model()
+    model["tf"]["forename"] |= {"finn": 0.01, "fynn": 0.01}
+    assert not ModelMatchEngine(model).joinable(
+        [finn, {**finn, "other_given_names": "Fynn"}], [fynn]
+    )
+    # A record known by one of the names only joins nothing.
+    assert not engine.joinable([lily, {**lily, "other_given_names": "Rose"}], [sian])
+
+
 def test_a_record_bridges_no_child_it_reaches_through_an_initial_that_fits_a_twin() -> None:
     # Twins Aiden and Arlo Turner (synthetic, 100,000-child country with mixed errors):
     # Aiden's benefit record gave only "A", which fits both, so it went to review as a child

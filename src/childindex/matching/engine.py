@@ -82,12 +82,28 @@ class ModelMatchEngine:
         batch clustering asks before a third record joins them (``linkage.batch``'s
         ``_Clusters.distinct``), and more: not if both hold NHS numbers (or UPNs), none
         shared, nor if the twins rule says any two of their records may be twins
-        (``PairScore.possible_twins``: the batch keeps apart only twins a letter apart, and
-        joins William and Dafydd through a record "William Dafydd")."""
+        (``PairScore.possible_twins``: the batch keeps apart only twins a letter apart).
+        Two records with two different names, one on each child, are no twins' when a
+        record of the two children is known by both names ("William Dafydd" joins William
+        and Dafydd, as the batch joins them), and the two records agree on sex (ADR 0037)."""
         ours, theirs = [features_of(p) for p in left], [features_of(p) for p in right]
         if conflicting_kinds(identifiers_of(ours), identifiers_of(theirs)):
             return False
-        return not any(self.scorer.score(a, b).possible_twins for a in ours for b in theirs)
+        known_as = [set((f.forenames or "").split()) for f in (*ours, *theirs)]
+        return not any(self._twins_apart(a, b, known_as) for a in ours for b in theirs)
+
+    def _twins_apart(self, a: Features, b: Features, known_as: Sequence[set[str]]) -> bool:
+        """Whether ``a`` and ``b`` may be twins, so that their children are never joined."""
+        score = self.scorer.score(a, b)
+        if not score.possible_twins:
+            return False
+        both = {a.forename or "", b.forename or ""}
+        one_child_by_either_name = (
+            score.twin_names == "else"
+            and score.levels.get("sex") != "else"
+            and any(both <= names for names in known_as)
+        )
+        return not one_child_by_either_name
 
     def decide_among(
         self, features: Features, candidates: Iterable[CandidateRecord]
