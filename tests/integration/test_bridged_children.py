@@ -236,7 +236,7 @@ def test_a_child_known_by_either_name_ends_on_one_child_whatever_the_order(
     # Lily Sian Shaw (synthetic, 20,000-child country): "Lily" to one source, "Sian" to
     # another, "Lily Sian" to a third. "Lily" and "Sian" alone read as twins, so whichever
     # came first, the other started a child of its own; "Lily Sian" links to both and now
-    # joins them (ADR 0037), as the batch does.
+    # joins them (ADR 0038), as the batch does.
     delete_all_rows(engine)
     lily = {**SOPHIA, "given_name": "Lily", **HOME_1}
     records = {

@@ -601,7 +601,25 @@ def test_a_birth_year_one_off_is_a_level_of_its_own() -> None:
     assert _dob_level("2015-03-04", "2016-03-04") == "one_char"  # a character first
     assert _dob_level("2019-03-04", "2021-03-04") == "else"
     assert _dob_level("2019-03-04", "2020-03-05") == "else"
-    assert _dob_level("2019-12-31", "2020-01-01") == "else"  # a day apart is not a year
+    assert _dob_level("2019-12-31", "2020-01-01") == "day"  # a day apart is not a year
+
+
+def test_a_birth_date_a_day_apart_is_a_level_of_its_own() -> None:
+    # Gracie Wood born on 31 January, or 1 February on her school record; George Lewis on
+    # the 19th or the 20th (synthetic, 20,000-child country): more than a character apart,
+    # they weighed as two dates (-4 to -6 bits) and her records stayed two children.
+    assert _dob_level("2020-01-31", "2020-02-01") == "day"
+    assert _dob_level("2013-11-20", "2013-11-19") == "day"
+    assert _dob_level("2013-11-12", "2013-11-13") == "one_char"  # a character first
+    assert _dob_level("2013-11-20", "2013-11-18") == "else"
+    # Twins born either side of midnight are still possible twins, kept from one child.
+    scorer = TrainedScorer(hand_model())
+    aidan = dict(CHILD, other_given_names="", birth_date="2019-02-28")
+    aiden = dict(aidan, given_name="Aiden", birth_date="2019-03-01")
+    score = scorer.score(features_of(aidan), features_of(aiden))
+    assert score.levels["dob"] == "day"
+    assert score.possible_twins
+    assert scorer.decision_probability(score) < LINK
 
 
 @given(
@@ -619,6 +637,8 @@ def test_the_date_levels_read_the_same_whichever_record_comes_first(
     assert level == _dob_level(second, first)
     year_apart = days == 0 and abs(years) == 1
     assert (level == "year") == (year_apart and not within_one_edit(first, second))
+    day_apart = abs((b - a).days) == 1
+    assert (level == "day") == (day_apart and not within_one_edit(first, second))
 
 
 _NEAR_DATES = {  # to 2019-03-04

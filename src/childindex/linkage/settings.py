@@ -79,6 +79,8 @@ _SQL: Final[dict[str, dict[str, str]]] = {
         "exact": "dob_l = dob_r",
         "swap": "coalesce(dob_l = dob_swap_r, false) OR coalesce(dob_swap_l = dob_r, false)",
         "one_char": _dl1("dob"),
+        "day": "coalesce(abs(date_diff('day', try_cast(dob_l AS DATE),"
+        " try_cast(dob_r AS DATE))) = 1, false)",
         "year": "substr(dob_l, 5) = substr(dob_r, 5) AND abs(CAST(substr(dob_l, 1, 4) AS INTEGER)"
         " - CAST(substr(dob_r, 1, 4) AS INTEGER)) = 1",
     },
@@ -110,7 +112,7 @@ _SQL: Final[dict[str, dict[str, str]]] = {
 FROM_IDENTIFIERS: Final[dict[str, tuple[str, ...]]] = {
     "forename": ("swapped", "initial", "prefix"),
     "surname": ("swapped",),
-    "dob": ("year",),
+    "dob": ("day", "year"),
 }
 
 

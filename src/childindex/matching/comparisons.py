@@ -11,6 +11,7 @@ Siblings share surname, address, postcode and town, so location is *one* compari
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Final
 
 from childindex.domain.nicknames import may_be_same_name
@@ -135,8 +136,9 @@ def _surnames_differ(l: Features, r: Features) -> str:  # noqa: E741
 
 
 def dob_level(l: Features, r: Features) -> str:  # noqa: E741
-    """exact, swap (day and month exchanged), one_char, year (the same day and month, the
-    years one apart) or else."""
+    """exact, swap (day and month exchanged), one_char, day (a day apart by the calendar,
+    more than a character: the 31st and the 1st, the 20th and the 19th), year (the same day
+    and month, the years one apart) or else."""
     if l.dob is None or r.dob is None:
         return "null"
     if l.dob == r.dob:
@@ -145,7 +147,17 @@ def dob_level(l: Features, r: Features) -> str:  # noqa: E741
         return "swap"
     if within_one_edit(l.dob, r.dob):
         return "one_char"
+    if _day_apart(l.dob, r.dob):
+        return "day"
     return "year" if _year_apart(l.dob, r.dob) else "else"
+
+
+def _day_apart(a: str, b: str) -> bool:
+    """Two ISO dates one day apart (a birth either side of midnight, a day miscounted)."""
+    try:
+        return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) == 1
+    except ValueError:
+        return False
 
 
 def _year_apart(a: str, b: str) -> bool:
@@ -222,7 +234,7 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "middle_names": ("exact", "similar", "else"),
     "surname": ("exact", "swapped", "typo", "shared_part", "soundex", "else"),
-    "dob": ("exact", "swap", "one_char", "year", "else"),
+    "dob": ("exact", "swap", "one_char", "day", "year", "else"),
     "sex": ("exact", "else"),
     "location": ("address", "postcode", "sector", "district", "else"),
     "nhs_number": ("exact", "else"),

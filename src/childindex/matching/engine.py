@@ -85,7 +85,7 @@ class ModelMatchEngine:
         (``PairScore.possible_twins``: the batch keeps apart only twins a letter apart).
         Two records with two different names, one on each child, are no twins' when a
         record of the two children is known by both names ("William Dafydd" joins William
-        and Dafydd, as the batch joins them), and the two records agree on sex (ADR 0037)."""
+        and Dafydd, as the batch joins them), and the two records agree on sex (ADR 0038)."""
         ours, theirs = [features_of(p) for p in left], [features_of(p) for p in right]
         if conflicting_kinds(identifiers_of(ours), identifiers_of(theirs)):
             return False

@@ -87,14 +87,14 @@ def twins_apart(score: PairScore) -> bool:
 
 
 # Birth-date levels twins' records can have besides the same date: one slip of it (day and
-# month swapped, a character, the year), in one family (the surnames agree) or at one
-# address. One child's two records a slip apart in both the date and the forename, into
-# another real name, would take two slips; twins take one (on the 1,000,000-child country,
-# Sara's record with the day and month swapped was linked to her twin Sarah when the rule
-# read only the same date). Anyone else born a slip apart is a stranger, a neighbour in the
-# same postcode too: counted as a twin of the record, he would keep it from its own child
-# (``ModelMatchEngine``'s twin guard), and there are many.
-TWINS_BIRTH_DATE_SLIPS = frozenset({"swap", "one_char", "year"})
+# month swapped, a character, a day apart: either side of midnight, the year), in one family
+# (the surnames agree) or at one address. One child's two records a slip apart in both the
+# date and the forename, into another real name, would take two slips; twins take one (on
+# the 1,000,000-child country, Sara's record with the day and month swapped was linked to
+# her twin Sarah when the rule read only the same date). Anyone else born a slip apart is a
+# stranger, a neighbour in the same postcode too: counted as a twin of the record, he would
+# keep it from its own child (``ModelMatchEngine``'s twin guard), and there are many.
+TWINS_BIRTH_DATE_SLIPS = frozenset({"swap", "one_char", "day", "year"})
 
 
 # Forename levels of a record's pull to one child that another child holding the record's
@@ -124,13 +124,15 @@ def fits_short_form(levels: Mapping[str, str]) -> bool:
 
 def may_be_siblings(left: Features, right: Features, levels: Mapping[str, str]) -> bool:
     """Whether the two records' birth dates could be two brothers' or sisters'. Dates a slip
-    apart within one month (a day mistyped: the 12th for the 21st, the 24th for the 25th)
-    cannot: no two siblings are born in one month on two days. Twins share the day, and the
-    twins rule reads their slips (``TWINS_BIRTH_DATE_SLIPS``). A shared home weighs less
-    between records of one family because siblings share it (``household_u``); where the
-    two cannot be siblings, it weighs as between any two records (ADR 0037)."""
+    apart within one month (a day mistyped: the 12th for the 21st, the 24th for the 25th),
+    or a day apart, cannot: no two siblings are born in one month on two days, nor a day
+    apart. Twins share the day (or are born either side of midnight), and the twins rule
+    reads their slips (``TWINS_BIRTH_DATE_SLIPS``). A shared home weighs less between
+    records of one family because siblings share it (``household_u``); where the two cannot
+    be siblings, it weighs as between any two records (ADR 0037)."""
+    dob = levels.get("dob")
     return not (
-        levels.get("dob") == "one_char" and (left.dob or "")[:7] == (right.dob or "")[:7]
+        dob == "day" or (dob == "one_char" and (left.dob or "")[:7] == (right.dob or "")[:7])
     )
 
 
