@@ -205,7 +205,10 @@ def test_python_levels_equal_splink_levels_for_every_predicted_pair(
 @given(
     st.lists(
         st.sampled_from(
-            [None, "2019-03-04", "2020-03-04", "2020-04-03", "2019-03-05", "2021-03-04"]
+            [
+                *(None, "2019-03-04", "2020-03-04", "2020-04-03", "2019-03-05", "2021-03-04"),
+                *("2019-02-28", "2019-03-01", "2018-12-31", "2019-01-01", "2020-02-29"),
+            ]
         ),
         min_size=2,
         max_size=6,
@@ -214,8 +217,9 @@ def test_python_levels_equal_splink_levels_for_every_predicted_pair(
 def test_python_and_splink_read_birth_dates_alike(
     model: dict[str, Any], dates: list[str | None]
 ) -> None:
-    # The synthetic country has few pairs a year apart on the same day, or with no date:
-    # the same child, every birth date the way a source might give it.
+    # The synthetic country has few pairs a year apart on the same day, a day apart across
+    # a month or a year, or with no date: the same child, every birth date the way a source
+    # might give it.
     child = {"given_name": "Aidan", "family_name": "Smith", "postcode": "AL1 0UB"}
     rows = [
         {"unique_id": f"r{i}", **features_of({**child, "birth_date": born}).as_row()}
