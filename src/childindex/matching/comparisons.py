@@ -154,6 +154,8 @@ def dob_level(l: Features, r: Features) -> str:  # noqa: E741
 
 def _day_apart(a: str, b: str) -> bool:
     """Two ISO dates one day apart (a birth either side of midnight, a day miscounted)."""
+    if a[:7] != b[:7] and "01" not in (a[8:], b[8:]):
+        return False  # in two months, and neither the first of one: not a day apart
     try:
         return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) == 1
     except ValueError:
