@@ -17,9 +17,9 @@ from __future__ import annotations
 # compares middle names too (ADR 0020); fs-3 reads names entered the wrong way round and a
 # forename cut short (ADR 0021); fs-4 a birth year one off (ADR 0022); fs-5 compares the
 # carers, only ever against a match (ADR 0025); fs-6 a birth date a day apart (ADR 0039). An
-# older model file scores as it did (no weight for a comparison it lacks; a new level weighs
-# as "else", where it fell before), and `feeds load` reports which one matched, so an
-# operator sees a model to retrain.
+# older model file weighs the comparisons as it did (no weight for a comparison it lacks; a
+# new level weighs as "else", where it fell before), under today's rules (``scoring.py``),
+# and `feeds load` reports which one matched, so an operator sees a model to retrain.
 MODEL_VERSION = "fs-6"
 LINK = 0.95
 REVIEW = 0.80
