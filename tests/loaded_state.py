@@ -173,8 +173,8 @@ class FeedLoads(RuleBasedStateMachine):
         )
         self.records += records
 
-    @rule(pick=st.integers(0, 8))
-    def officer_lifts(self, pick: int) -> None:
+    @rule(pick=st.integers(0, 8), then_rescore=st.booleans())
+    def officer_lifts(self, pick: int, then_rescore: bool) -> None:
         """An officer lifts the shield of a shielded child no source flags: they have judged
         it is none of the shielded children it was queued against, and every open item of
         it is cleared (``shielding.lift_shield``). Loads and screens after it must keep to
@@ -211,10 +211,11 @@ class FeedLoads(RuleBasedStateMachine):
         # The officer judged it is none of the shielded children it was queued against.
         for other in queued_against:
             self._set_apart(_records_of(links, child_id), _records_of(links, other))
+        self._rescore_after(then_rescore)
 
     @precondition(lambda self: self._count(OPEN_ITEMS) > 0)
-    @rule(pick=st.integers(0, 8), action=st.sampled_from(ReviewAction))
-    def officer_decides(self, pick: int, action: ReviewAction) -> None:
+    @rule(pick=st.integers(0, 8), action=st.sampled_from(ReviewAction), then_rescore=st.booleans())
+    def officer_decides(self, pick: int, action: ReviewAction, then_rescore: bool) -> None:
         """An officer of the responsible authority decides an open item of either kind:
         link, not a match, or merge (``review.decide_review``)."""
         first = _first_records(current_links(self.engine))
@@ -257,9 +258,10 @@ class FeedLoads(RuleBasedStateMachine):
             self._set_apart([item.record_id], sides[1])  # the record is not that child
         else:
             self._set_apart(*sides)  # the child is not that shielded child
+        self._rescore_after(then_rescore)
 
-    @rule(pick=st.integers(0, 8), moved=st.integers(0, 8))
-    def officer_splits(self, pick: int, moved: int) -> None:
+    @rule(pick=st.integers(0, 8), moved=st.integers(0, 8), then_rescore=st.booleans())
+    def officer_splits(self, pick: int, moved: int, then_rescore: bool) -> None:
         """An officer splits one record off a child of their authority (``review.split``)."""
         links = current_links(self.engine)
         held: dict[str, list[str]] = {}
@@ -282,10 +284,11 @@ class FeedLoads(RuleBasedStateMachine):
             records=[(Source.HEALTH, record_id)],
             now=FIXED_NOW,
         )
+        self._rescore_after(then_rescore)
 
     @precondition(lambda self: self._count(MERGED) > 0)
-    @rule(pick=st.integers(0, 8))
-    def officer_undoes_a_merge(self, pick: int) -> None:
+    @rule(pick=st.integers(0, 8), then_rescore=st.booleans())
+    def officer_undoes_a_merge(self, pick: int, then_rescore: bool) -> None:
         """An officer undoes a merge, an officer's or a load's (``review.undo_merge_child``),
         whose records have not moved on since."""
         with self.engine.connect() as connection:
@@ -318,7 +321,15 @@ class FeedLoads(RuleBasedStateMachine):
             except (PermissionDenied, NotFound):
                 continue  # another authority's officer decides it
             self._set_apart(back, _records_of(current_links(self.engine), into))
+            self._rescore_after(then_rescore)
             return
+
+    def _rescore_after(self, then_rescore: bool) -> None:
+        """A rescore with a model that links more, straight after an officer's action: a
+        run of steps rarely draws the two together (stop 41), and the rescore is what
+        could undo the action (issue 5, item 8)."""
+        if then_rescore:
+            self.rescore(changed=True)
 
     @rule(changed=st.booleans())
     def rescore(self, changed: bool) -> None:
