@@ -90,9 +90,9 @@ class ModelMatchEngine:
         if conflicting_kinds(identifiers_of(ours), identifiers_of(theirs)):
             return False
         known_as = [set((f.forenames or "").split()) for f in (*ours, *theirs)]
-        return not any(self._twins_apart(a, b, known_as) for a in ours for b in theirs)
+        return not any(self._kept_apart(a, b, known_as) for a in ours for b in theirs)
 
-    def _twins_apart(self, a: Features, b: Features, known_as: Sequence[set[str]]) -> bool:
+    def _kept_apart(self, a: Features, b: Features, known_as: Sequence[set[str]]) -> bool:
         """Whether ``a`` and ``b`` may be twins, so that their children are never joined."""
         score = self.scorer.score(a, b)
         if not score.possible_twins:

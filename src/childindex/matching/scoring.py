@@ -343,9 +343,9 @@ class TrainedScorer:
         """Score one pair; per-comparison weights explain the result."""
         levels = {name: level_of(left, right) for name, level_of in COMPARISONS.items()}
         weights: dict[str, float] = {}
-        # A shared home is weaker evidence within one family, which siblings share.
-        household = levels["surname"] in _SURNAME_AGREES and may_be_siblings(left, right, levels)
         agree = levels["surname"] in _SURNAME_AGREES
+        # A shared home is weaker evidence within one family, which siblings share.
+        household = agree and may_be_siblings(left, right, levels)
         for name, level in levels.items():
             if level == "null":
                 weights[name] = 0.0
