@@ -273,6 +273,28 @@ def test_a_nickname_at_one_twins_home_does_not_outweigh_the_other_twins_own_name
     assert cluster["benefit"] != cluster["theo"]
 
 
+def test_a_slip_of_a_held_childs_name_is_no_twin_pull_when_the_child_holds_the_name() -> None:
+    """A bulk load: the record is a letter from one of a held child's records and has the
+    name of another of its records exactly. The twin guard asked whether the child holding
+    the name exactly could be the one the slip pulls to, and read a held child as never one
+    with itself; so the record's pulls were doubted and it went to review. A cluster is
+    never distinct from itself."""
+    records = {
+        "slip": {**HOME, "given_name": "Aidn", "nhs_number": "9990000018"},
+        "own": {**HOME, "given_name": "Aidan", "upn": "A123456789012"},
+        "record": {**HOME, "given_name": "Aidan"},
+    }
+    features = {uid: features_of(payload) for uid, payload in records.items()}
+    scored = [
+        _Pair(20.0, 0.9999, False, False, "record", "slip", "typo"),
+        _Pair(5.0, 0.97, False, False, "own", "record", "exact"),
+    ]
+    result = cluster_scored(features, scored, {"slip": "C1", "own": "C1"})
+    cluster = result.cluster_of
+    assert cluster["record"] == cluster["own"] == cluster["slip"]
+    assert result.review_pairs == []
+
+
 def test_a_record_its_own_childs_slip_keeps_from_a_namesake_joins_neither() -> None:
     """Two Rahaf Al Hassans born the same day in one district (synthetic, 1,000,000-child
     country), each with an NHS number; one's health record says "Rahsf". Her school record

@@ -97,8 +97,9 @@ class _Clusters:
 
     def distinct(self, ra: str, rb: str) -> bool:
         """Whether two clusters cannot be one child: identifiers conflict, the twins rule
-        keeps them apart, or each holds a child already."""
-        return (
+        keeps them apart, or each holds a child already. A cluster is never distinct from
+        itself, though it holds a child."""
+        return ra != rb and (
             bool(self.conflicts(ra, rb))
             or rb in self.apart.get(ra, ())
             or (ra in self.child and rb in self.child)
