@@ -273,6 +273,60 @@ def test_a_nickname_at_one_twins_home_does_not_outweigh_the_other_twins_own_name
     assert cluster["benefit"] != cluster["theo"]
 
 
+def test_a_record_a_nickname_pull_tore_is_not_joined_by_an_outright_agreement() -> None:
+    """Henry Sean Bailey and Harry Sharma (synthetic, 1,000,000-child country, a bulk load),
+    born the same day next door to each other, each held with an NHS number. Henry's school
+    record says "Harry Sean Bailey", with a UPN: very like Henry (a nickname), and exactly
+    Harry's forename, birth date and postcode, so an outright agreement with him at LINK.
+    The twin guard doubted the nickname; the outright agreement, joined before any guard
+    was asked, then put Henry's record on Harry, over their two UPNs. Online the record
+    goes to review (``engine._doubtful``); so does it in batch."""
+    records = {
+        "henry": {**HOME, "given_name": "Henry", "nhs_number": "9990000018"},
+        "harry": {**HOME, "given_name": "Harry", "nhs_number": "9990000026"},
+        "harry_upn": {**HOME, "given_name": "Harry", "upn": "A123456789012"},
+        "school": {**HOME, "given_name": "Harry", "upn": "B123456789012"},
+    }
+    features = {uid: features_of(payload) for uid, payload in records.items()}
+    scored = [
+        _Pair(50.0, 1.0, True, False, "harry", "harry_upn", "exact"),
+        _Pair(20.0, 0.999999, False, False, "henry", "school", "nickname"),
+        _Pair(5.0, 0.97, True, False, "harry", "school", "exact"),
+    ]
+    for placed in ({}, {"henry": "C1", "harry": "C2", "harry_upn": "C2"}):
+        result = cluster_scored(features, scored, placed)
+        cluster = result.cluster_of
+        assert cluster["harry"] == cluster["harry_upn"] != cluster["henry"]
+        assert cluster["school"] not in {cluster["henry"], cluster["harry"]}
+        assert {(a, b) for a, b, _ in result.review_pairs} >= {
+            ("henry", "school"),
+            ("harry", "school"),
+        }
+
+
+def test_a_record_a_twin_pull_tore_joins_its_own_child_by_an_outright_agreement() -> None:
+    """The other side of the case above: the record agrees outright with its own child's
+    other record, not with the namesake whose exact name tore it. Online its best child is
+    its own, by its name exactly, and it links; so does it in batch (at 1,000,000 children,
+    100 children's records joined this way)."""
+    records = {
+        "slip": {**HOME, "given_name": "Aidn", "nhs_number": "9990000018"},
+        "own": {**HOME, "given_name": "Aidan", "upn": "A123456789012"},
+        "namesake": {**HOME, "given_name": "Aidan", "nhs_number": "9990000026"},
+        "record": {**HOME, "given_name": "Aidan"},
+    }
+    features = {uid: features_of(payload) for uid, payload in records.items()}
+    scored = [
+        _Pair(50.0, 1.0, True, True, "own", "slip", "typo"),
+        _Pair(20.0, 0.9999, False, False, "record", "slip", "typo"),
+        _Pair(10.0, 0.99, False, False, "namesake", "record", "exact"),
+        _Pair(5.0, 0.97, True, False, "own", "record", "exact"),
+    ]
+    for placed in ({}, {"slip": "C1", "own": "C1", "namesake": "C2"}):
+        cluster = cluster_scored(features, scored, placed).cluster_of
+        assert cluster["record"] == cluster["own"] == cluster["slip"] != cluster["namesake"]
+
+
 def test_a_slip_of_a_held_childs_name_is_no_twin_pull_when_the_child_holds_the_name() -> None:
     """A bulk load: the record is a letter from one of a held child's records and has the
     name of another of its records exactly. The twin guard asked whether the child holding

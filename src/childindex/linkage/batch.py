@@ -395,8 +395,10 @@ def cluster_scored(
 
     # Clusters a twin pull tore between two children: the record's own cluster, when the
     # child holding its name exactly is another (a weaker pull to it must not join them
-    # either: online the record goes to review), until an identifier joins it.
-    torn: set[str] = set()
+    # either: online the record goes to review), until an identifier joins it. Each (by
+    # its root then) with the records holding its name exactly that tore it: an outright
+    # agreement with one of them does not join them either.
+    torn: dict[str, set[str]] = {}
 
     def twin_pull(pair: _Pair) -> bool:
         if pair.forename not in PULLED_NAMES:
@@ -409,7 +411,7 @@ def cluster_scored(
                 if clusters.distinct(there, target):
                     pulled = True
                     if there != clusters.find(mine):
-                        torn.add(clusters.find(mine))
+                        torn.setdefault(clusters.find(mine), set()).add(rival)
         return pulled
 
     # Short-form guard: a record whose forename is another's cut short ("R": Rohan) joins
@@ -429,6 +431,13 @@ def cluster_scored(
             for other in fitted[short]
         )
 
+    def rival_pull(pair: _Pair) -> bool:
+        return any(
+            clusters.find(rival) == clusters.find(theirs)
+            for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left))
+            for rival in torn.get(clusters.find(mine), ())
+        )
+
     bands = [list(band) for _, band in groupby(scored, key=_band)]
     # Per band, the pairs that could join on score (not identifiers, not outright).
     linkable = [
@@ -441,9 +450,12 @@ def cluster_scored(
     held: set[str] = set()
     for number, pairs in enumerate(bands):
         # Identifier links and outright agreements first: they may make two clusters one.
+        # An outright agreement does not join a cluster a twin pull tore to the child that
+        # holds its record's name exactly, though (Henry's record "Harry" to Harry next
+        # door): online the record goes to review.
         for pair in pairs:
             if pair.identifier or pair.force:
-                join(pair, unsure=False)
+                join(pair, unsure=not pair.identifier and rival_pull(pair))
         rest = [p for p in pairs if not (p.identifier or p.force)]
         here = linkable[number]
         near = [
@@ -454,12 +466,12 @@ def cluster_scored(
         ]
         ambiguous = clusters.ambiguous(here, near) if len(here) + len(near) > 1 else set()
         held = {r for r in held | ambiguous if clusters.find(r) == r and not any(clusters.ids[r])}
-        torn = {r for r in torn if clusters.find(r) == r}
+        torn = {r: tore for r, tore in torn.items() if clusters.find(r) == r}
         for pair in rest:
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
             # The pull guards first: a twin pull may tear the record's cluster (``torn``).
             pulled = pair.probability >= LINK and (twin_pull(pair) or short_pull(pair))
-            unsure = pulled or bool(roots & (ambiguous | held | torn))
+            unsure = pulled or bool(roots & (ambiguous | held | set(torn)))
             join(pair, unsure=unsure)
     result.cluster_of = {uid: clusters.find(uid) for uid in features}
     # A record linked on its own strength is not queued; one whose best is only "review" is.
