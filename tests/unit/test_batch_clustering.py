@@ -304,14 +304,20 @@ def test_a_record_a_nickname_pull_tore_is_not_joined_by_an_outright_agreement() 
         }
 
 
+# One child's two records: a slip of the name, and the name itself.
+SLIP_AND_NAME = {
+    "slip": {**HOME, "given_name": "Aidn", "nhs_number": "9990000018"},
+    "own": {**HOME, "given_name": "Aidan", "upn": "A123456789012"},
+}
+
+
 def test_a_record_a_twin_pull_tore_joins_its_own_child_by_an_outright_agreement() -> None:
     """The other side of the case above: the record agrees outright with its own child's
     other record, not with the namesake whose exact name tore it. Online its best child is
     its own, by its name exactly, and it links; so does it in batch (at 1,000,000 children,
     100 children's records joined this way)."""
     records = {
-        "slip": {**HOME, "given_name": "Aidn", "nhs_number": "9990000018"},
-        "own": {**HOME, "given_name": "Aidan", "upn": "A123456789012"},
+        **SLIP_AND_NAME,
         "namesake": {**HOME, "given_name": "Aidan", "nhs_number": "9990000026"},
         "record": {**HOME, "given_name": "Aidan"},
     }
@@ -333,11 +339,7 @@ def test_a_slip_of_a_held_childs_name_is_no_twin_pull_when_the_child_holds_the_n
     the name exactly could be the one the slip pulls to, and read a held child as never one
     with itself; so the record's pulls were doubted and it went to review. A cluster is
     never distinct from itself."""
-    records = {
-        "slip": {**HOME, "given_name": "Aidn", "nhs_number": "9990000018"},
-        "own": {**HOME, "given_name": "Aidan", "upn": "A123456789012"},
-        "record": {**HOME, "given_name": "Aidan"},
-    }
+    records = {**SLIP_AND_NAME, "record": {**HOME, "given_name": "Aidan"}}
     features = {uid: features_of(payload) for uid, payload in records.items()}
     scored = [
         _Pair(20.0, 0.9999, False, False, "record", "slip", "typo"),
