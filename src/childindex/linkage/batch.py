@@ -471,7 +471,7 @@ def cluster_scored(
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
             # The pull guards first: a twin pull may tear the record's cluster (``torn``).
             pulled = pair.probability >= LINK and (twin_pull(pair) or short_pull(pair))
-            unsure = pulled or bool(roots & (ambiguous | held | set(torn)))
+            unsure = pulled or bool(roots & (ambiguous | held) or roots & torn.keys())
             join(pair, unsure=unsure)
     result.cluster_of = {uid: clusters.find(uid) for uid in features}
     # A record linked on its own strength is not queued; one whose best is only "review" is.
