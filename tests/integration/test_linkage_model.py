@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 from childindex.domain.identifiers import upn_check_letter
 from childindex.domain.ids import ChildId
 from childindex.linkage import training
-from childindex.linkage.batch import cluster
+from childindex.linkage.batch import blocked_pairs, cluster, features_by_id
 from childindex.linkage.feed_files import read_country, read_truth
 from childindex.linkage.settings import M_FLOOR, PREDICTION_BLOCKS
 from childindex.linkage.training import (
     TrainingTable,
     feature_rows,
+    feature_table,
     forename_shares_by_surname,
     linker_for,
     train,
@@ -251,6 +252,20 @@ def test_batch_clustering_is_precise_and_keeps_twins_apart(
     children_found = len(set(result.cluster_of.values()))
     # Most children's records end up together: far fewer clusters than records.
     assert children_found < 1.1 * len(records_per_person)
+
+
+def test_blocking_with_records_placed_apart_leaves_out_exactly_the_pairs_of_two_placed(
+    rows: list[dict[str, Any]], model: dict[str, Any]
+) -> None:
+    # A bulk load never scores two records already on children: Splink blocks none of
+    # them, and every other pair as before.
+    features = features_by_id(rows)
+    every = blocked_pairs(feature_table(features), model)
+    placed = {row["unique_id"] for row in rows[::2]}
+    apart = blocked_pairs(feature_table(features, placed), model, placed_apart=True)
+    both = {(a, b) for a, b in every if a in placed and b in placed}
+    assert both  # the country has pairs of two placed records to leave out
+    assert sorted(apart) == sorted(set(every) - both)
 
 
 def test_batch_clustering_is_deterministic(

@@ -273,11 +273,12 @@ def features_by_id(rows: Iterable[Mapping[str, Any]]) -> dict[str, Features]:
 
 
 def blocked_pairs(
-    rows: list[dict[str, Any]] | Any, model: Mapping[str, Any]
+    rows: list[dict[str, Any]] | Any, model: Mapping[str, Any], *, placed_apart: bool = False
 ) -> list[tuple[str, str]]:
     """The pairs Splink's blocking rules give that its model does not rule out outright, of
-    ``rows`` (or their table: ``linkage.training.feature_table``)."""
-    linker = linker_for(rows, model)
+    ``rows`` (or their table: ``linkage.training.feature_table``); with ``placed_apart``,
+    no pair of two records already on children (``linkage.training.linker_for``)."""
+    linker = linker_for(rows, model, placed_apart=placed_apart)
     predictions = linker.inference.predict(threshold_match_probability=REVIEW / 10)
     pairs: list[tuple[str, str]] = (
         predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r").fetchall()
@@ -302,9 +303,10 @@ def cluster_features(
     the pairs, then :func:`cluster_scored`. ``placed``: records already on a child (record
     id -> child id), which stay as they are: a pair of two of them is not scored, and the
     clusters are grown around them (:func:`cluster_scored`)."""
-    table = blocked_pairs(feature_table(features), model)
     if placed:
-        table = [(a, b) for a, b in table if a not in placed or b not in placed]
+        table = blocked_pairs(feature_table(features, placed), model, placed_apart=True)
+    else:
+        table = blocked_pairs(feature_table(features), model)
     return cluster_scored(features, score_pairs(table, features, model), placed)
 
 

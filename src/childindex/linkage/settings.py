@@ -186,9 +186,19 @@ PREDICTION_BLOCKS: Final[tuple[str, ...]] = (
 )
 
 
-def prediction_rules() -> list[dict[str, Any]]:
-    """``PREDICTION_BLOCKS`` in the form Splink's settings take."""
-    return [{"blocking_rule": sql, "sql_dialect": "duckdb"} for sql in PREDICTION_BLOCKS]
+# A pair of two records already on children (a bulk load's held ones, column ``placed``).
+PLACED_PAIR = 'l."placed" AND r."placed"'
+
+
+def prediction_rules(*, placed_apart: bool = False) -> list[dict[str, Any]]:
+    """``PREDICTION_BLOCKS`` in the form Splink's settings take; with ``placed_apart``, none
+    blocks a ``PLACED_PAIR``, which a bulk load never scores (their children are decided)."""
+    rules = (
+        [f"({sql}) AND NOT ({PLACED_PAIR})" for sql in PREDICTION_BLOCKS]
+        if placed_apart
+        else PREDICTION_BLOCKS
+    )
+    return [{"blocking_rule": sql, "sql_dialect": "duckdb"} for sql in rules]
 
 
 def settings(fixed: Mapping[str, Mapping[str, float]] | None = None) -> SettingsCreator:

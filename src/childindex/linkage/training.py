@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import groupby, islice
 from operator import attrgetter
@@ -66,15 +66,22 @@ def _arrow(rows: Sequence[Mapping[str, Any]]) -> Any:
     return pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in COLUMNS]))
 
 
-def feature_table(features: Mapping[str, Features]) -> Any:
+def feature_table(features: Mapping[str, Features], placed: Collection[str] | None = None) -> Any:
     """The Splink input table of records' ``features`` (by ``unique_id``): the table of
     their :func:`feature_rows`, made a column at a time. Making a row dict per record first
-    took longer than Splink's blocking of them (2,000,000 records: 15 s)."""
+    took longer than Splink's blocking of them (2,000,000 records: 15 s). With ``placed``
+    (ids of records already on children), a column ``placed`` says which those are, for
+    ``linker_for(placed_apart=True)``."""
     import pyarrow as pa  # noqa: PLC0415 - Splink needs it
 
     every = list(features.values())
     columns = [list(features)] + [list(map(attrgetter(name), every)) for name in COLUMNS[1:]]
-    return pa.table([pa.array(values, type=pa.string()) for values in columns], names=list(COLUMNS))
+    arrays = [pa.array(values, type=pa.string()) for values in columns]
+    names = list(COLUMNS)
+    if placed is not None:
+        arrays.append(pa.array([uid in placed for uid in features], type=pa.bool_()))
+        names.append("placed")
+    return pa.table(arrays, names=names)
 
 
 def _shares(counts: Mapping[str, int]) -> dict[str, float]:
@@ -298,11 +305,14 @@ def linker_for(
     model: Mapping[str, Any] | None = None,
     *,
     levels: bool = False,
+    placed_apart: bool = False,
 ) -> Linker:
     """A DuckDB-backed linker over ``rows`` (or their table: :func:`feature_table`),
     untrained or with a trained model's settings.
 
     ``levels`` keeps each comparison's level (``gamma_<name>``) in predictions.
+    ``placed_apart`` blocks no pair of two records already on children (a table with the
+    column ``placed``: ``feature_table``), so Splink neither compares nor returns them.
     """
     db_api = DuckDBAPI()
     table = _arrow(rows) if isinstance(rows, list) else rows
@@ -314,7 +324,7 @@ def linker_for(
             retain_intermediate_calculation_columns=levels,
             retain_matching_columns=levels,
             # Today's blocking rules, whatever the model was trained with.
-            blocking_rules_to_generate_predictions=prediction_rules(),
+            blocking_rules_to_generate_predictions=prediction_rules(placed_apart=placed_apart),
         )
     return Linker(frame, chosen)
 
