@@ -70,6 +70,11 @@ class ChildRepository(Protocol):
         """Write what ``prepare_held`` worked out."""
         ...
 
+    def set_shielded(self, child: Child) -> None:
+        """Store that ``child`` (as held, but shielded) is shielded, and so are its records:
+        the only thing that changed about it (its identities stay as they are)."""
+        ...
+
     def set_authorities(self, children: Sequence[Child]) -> None:
         """Store each child's ``la_code``, the only thing that changed about it (its
         identity and records did not, so the shield screen's identities stay as they are)."""

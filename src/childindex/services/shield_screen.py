@@ -133,7 +133,7 @@ def shield_child(
 ) -> Child:
     """Shield ``child`` (and so every source record linked to it) and record why."""
     shielded = replace(child, shielded=True)
-    uow.children.save(shielded)
+    uow.children.set_shielded(shielded)
     uow.shields.add_shield(
         child_id=child.child_id.value,
         origin=origin,

@@ -177,6 +177,15 @@ _SHIELD_LINKED_RECORDS = (
 )
 
 
+# ``set_shielded``'s statements, built once (the screen of a load shields thousands).
+_SHIELD_CHILD = (
+    update(ChildRow)
+    .where(ChildRow.child_id == bindparam("key"))
+    .values(shielded=True, details=bindparam("sealed"), updated_at=bindparam("at"))
+)
+_SHIELD_SEARCH_KEYS = update(K).where(K.child_id == bindparam("key")).values(shielded=True)
+
+
 # The columns of a ``search_keys`` row.
 SEARCH_KEY_COLUMNS = (
     "child_id",
@@ -404,6 +413,21 @@ class SqlChildRepository:
                 connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": row["child_id"]})
         if others:
             connection.execute(insert(ShieldIdentityRow), others)
+
+    def set_shielded(self, child: Child) -> None:
+        """``save`` of a held child now shielded, as it writes it: the projection re-sealed,
+        the flag on its search keys and its records shielded (its other identities do not
+        depend on the flag). Three statements; ``save`` would read and open every record
+        of the child again to work out identities that are already stored."""
+        if not child.shielded:
+            msg = f"set_shielded of {child.child_id.value}, which is not shielded"
+            raise ValueError(msg)
+        connection = self._session.connection()
+        key = child.child_id.value
+        sealed = self._cipher.seal_json(child_to_json(child))
+        connection.execute(_SHIELD_CHILD, {"key": key, "sealed": sealed, "at": self._clock()})
+        connection.execute(_SHIELD_SEARCH_KEYS, {"key": key})
+        connection.execute(_SHIELD_LINKED_RECORDS, {"linked_to": key})
 
     def set_authorities(self, children: Sequence[Child]) -> None:
         """Re-seal each child's projection with its ``la_code``, and set that on its search
