@@ -16,8 +16,10 @@ from sqlalchemy import Engine, text
 from app_fixtures import FIXED_NOW, make_health_record
 from childindex.domain.errors import Halted
 from childindex.domain.halt import HaltState
+from childindex.domain.ids import ChildId
 from childindex.domain.source_record import Source
 from childindex.linkage.feed_files import read_truth
+from childindex.services import shielding
 from childindex.services.ports import UnitOfWorkFactory
 from feed_state import delete_all_rows, load_lines, state, valid_nhs
 from first_load_helpers import (
@@ -33,7 +35,7 @@ from first_load_helpers import (
     shielded_peoples_records,
     trained_country,
 )
-from shield_fixtures import la_record
+from shield_fixtures import ADMIN, la_record
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +165,49 @@ def test_a_visible_child_given_another_identity_is_screened_against_the_shielded
     assert links[("la", "L1")][0] == links[("health", "H2")][0], "joined by its NHS number"
     assert links[("health", "H2")][1], "the child given that identity must be shielded"
     assert screened_again(factory, engine) == []
+
+
+def test_a_walk_in_a_bulk_load_leaves_visible_a_child_an_officer_judged_apart(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    """An officer judged look-alike L is not shielded child A and lifted L's shield. A bulk
+    load then gives A a record, and the walk from A meets L: it must leave L visible, as
+    the walk of any other write would. The load reads the officers' decisions once; none
+    can change while it holds the screen lock (ADR 0013)."""
+    _, model = country
+    factory = factory_for(engine, model)
+    nhs = valid_nhs(2)
+    amara = {"given_name": "Amara", "birth_date": "2015-03-14"}
+    lines = [
+        make_health_record(
+            record_id="A", family_name="Okafor", nhs_number=nhs[0], sensitive=True, **amara
+        ),
+        make_health_record(record_id="L", family_name="Okafur", nhs_number=nhs[1], **amara),
+    ]
+    load_lines(factory, [json.dumps(line) for line in lines], batch_size=10)
+    held = current_links(engine)
+    (a, a_shielded), (look_alike, shielded) = held[("health", "A")], held[("health", "L")]
+    assert a != look_alike
+    assert a_shielded
+    assert shielded, "the screen shields the look-alike"
+    lifted = shielding.lift_shield(
+        uow=factory(),
+        viewer=ADMIN,
+        child_id=ChildId(look_alike),
+        reason="not the shielded child it was queued against",
+        now=FIXED_NOW,
+    )
+    assert not lifted.shielded
+
+    named = la_record(record_id="LA1", family_name="Okafor", nhs_number=nhs[0], **amara)
+    report = run_first_load(
+        factory, model, {Source.LA: json.dumps(named).encode() + b"\n"}, bulk=True
+    )
+
+    links = current_links(engine)
+    assert links[("la", "LA1")][0] == a, "the record joins A, so A's walk runs"
+    assert report.screened_children == 0
+    assert links[("health", "L")] == (look_alike, False), "an officer judged L is not A"
 
 
 def test_a_bulk_load_is_refused_while_updates_are_halted(

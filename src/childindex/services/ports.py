@@ -357,6 +357,10 @@ class ShieldStore(Protocol):
         """Shielded children an officer has found ``child_id`` is not."""
         ...
 
+    def every_cleared_pair(self) -> dict[str, frozenset[str]]:
+        """``cleared_pairs`` of every child that has any, read at once."""
+        ...
+
     def caution_items(self, *, la_codes: frozenset[str] | None) -> list[CautionItem]:
         """Open items, all (``None``) or only those of ``la_codes``."""
         ...

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from childindex.domain.child import Child
 from childindex.domain.errors import Conflict
@@ -77,6 +77,9 @@ class LoadMemory:
     visible: ShieldedIndex
     shielded: ShieldedIndex
     weight: PairWeight | None
+    # ``ShieldStore.cleared_pairs`` of every child, read once: an officer's decision is an
+    # edit, which waits for the screen lock the load holds (ADR 0013).
+    cleared: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def read(
@@ -89,6 +92,7 @@ class LoadMemory:
             ShieldedIndex(uow.shields.visible_entries()),
             ShieldedIndex(uow.shields.shielded_entries()),
             model_weight(uow, known=features),
+            uow.shields.every_cleared_pair(),
         )
 
     def profiles_of(self, child_id: str) -> list[ScreenProfile]:
@@ -120,6 +124,13 @@ def _candidates(
         return uow.shields.candidates(keys, shielded=shielded, dates_alone=dates_alone)
     index = memory.shielded if shielded else memory.visible
     return index.candidates(keys, dates_alone=dates_alone)
+
+
+def _cleared(uow: UnitOfWork, memory: LoadMemory | None, child_id: str) -> frozenset[str]:
+    """``ShieldStore.cleared_pairs``, of the load's ``memory`` where there is one."""
+    if memory is None:
+        return uow.shields.cleared_pairs(child_id)
+    return memory.cleared.get(child_id, frozenset())
 
 
 def shield_child(
@@ -276,7 +287,7 @@ class _Walk:
         ``profiles``) and queue each that this makes stronger than it was. ``ahead``: the
         cautions against some of ``profiles``, worked out ahead (``StepsAhead``)."""
         # Neither the child walked from, nor the start, nor one an officer has cleared.
-        skip = {parent, self.start, *self.uow.shields.cleared_pairs(parent)}
+        skip = {parent, self.start, *_cleared(self.uow, self.memory, parent)}
         found: dict[str, Caution] = {}
         for profile in profiles:
             known = None if ahead is None else ahead.get(profile)
@@ -500,7 +511,7 @@ def screen_child(
     weight = model_weight(uow) if memory is None else memory.weight
     cautions = _best(rule.cautions(p, shielded, weight=weight) for p in (profile, *identities))
     if cautions:  # only then is it worth asking which pairs an officer has cleared
-        cleared = uow.shields.cleared_pairs(profile.child_id)
+        cleared = _cleared(uow, memory, profile.child_id)
         cautions = [c for c in cautions if c.shielded_child_id not in cleared]
     if cautions and not child.shielded:
         child = shield_child(

@@ -67,6 +67,17 @@ K = SearchKeyRow
 R = CautionItemRow
 S = ShieldRow
 _OPEN_ITEM = CautionItemRow.status == CautionStatus.OPEN.value
+# The statements a load's screen runs thousands of times, built once and run on the
+# connection: built for each call through the ORM, they cost more than SQLite's work.
+_OPEN_ITEM_OF_PAIR = select(R.id).where(
+    R.child_id == bindparam("child"), R.shielded_child_id == bindparam("shielded"), _OPEN_ITEM
+)
+_QUEUE_ITEM = insert(R)
+_CLEARED = select(R.child_id, R.shielded_child_id).where(R.status == CautionStatus.CLEARED.value)
+_CLEARED_OF = _CLEARED.where(
+    or_(R.child_id == bindparam("child"), R.shielded_child_id == bindparam("child"))
+)
+_ADD_SHIELD = insert(S).returning(S.id)
 # An item follows a child merged away (built once: a rescore retires thousands of children).
 _FOLLOW_MERGE = tuple(
     update(CautionItemRow)
@@ -293,6 +304,19 @@ _IDENTITY = (
 _SHOWN_ROW = _PROFILE.add_columns(literal(None, Integer()).label("identity"))
 _OTHER_ROW = _IDENTITY.add_columns(IDS.id.label("identity"))
 
+# The statements a load's screen runs for each child it walks from or shields, built once
+# (as ``_OPEN_ITEM_OF_PAIR``).
+_PROFILE_OF = _PROFILE.where(K.child_id == bindparam("child"))
+_IDENTITIES_OF = _IDENTITY.where(K.child_id == bindparam("child")).order_by(IDS.id)
+_SHIELDED_ENTRIES_OF = (
+    _PROFILE.add_columns(K.birth_year, K.given_sound, K.family_sound, K.initials).where(
+        K.child_id.in_(bindparam("ids", expanding=True)), K.shielded.is_(True)
+    ),
+    _IDENTITY.add_columns(IDS.birth_year, IDS.given_sound, IDS.family_sound, IDS.initials).where(
+        IDS.child_id.in_(bindparam("ids", expanding=True)), K.shielded.is_(True)
+    ),
+)
+
 
 def _candidates(
     keys: BlockingKeys, *, shielded: bool, dialect: str, dates_alone: bool = False
@@ -356,7 +380,7 @@ class SqlShieldStore:
 
     def profile(self, child_id: str) -> ScreenProfile | None:
         """The screen's view of one active child, or None."""
-        row = self._session.execute(_PROFILE.where(K.child_id == child_id)).first()
+        row = self._session.connection().execute(_PROFILE_OF, {"child": child_id}).first()
         return _profile(row) if row is not None else None
 
     def candidates(
@@ -378,8 +402,8 @@ class SqlShieldStore:
 
     def identities(self, child_id: str) -> list[ScreenProfile]:
         """A child's other identities (ADR 0012), as profiles of that child."""
-        statement = _IDENTITY.where(K.child_id == child_id).order_by(IDS.id)
-        return [_profile(row) for row in self._session.execute(statement)]
+        rows = self._session.connection().execute(_IDENTITIES_OF, {"child": child_id})
+        return [_profile(row) for row in rows]
 
     def shielded_profiles(self) -> Iterator[ScreenProfile]:
         """Every active shielded child, in child ID order."""
@@ -398,17 +422,12 @@ class SqlShieldStore:
             else sorted(only)
         )
         found: list[ScreenEntry] = []
+        connection = self._session.connection()
         for chunk in in_chunks(ids):
-            statement = _PROFILE.add_columns(
-                K.birth_year, K.given_sound, K.family_sound, K.initials
-            ).where(K.child_id.in_(chunk), K.shielded.is_(True))
-            others = _IDENTITY.add_columns(
-                IDS.birth_year, IDS.given_sound, IDS.family_sound, IDS.initials
-            ).where(IDS.child_id.in_(chunk), K.shielded.is_(True))
             found += [
                 ScreenEntry(_profile(row), row[11], row[12], row[13], row[14])
-                for query in (statement, others)
-                for row in self._session.execute(query)
+                for query in _SHIELDED_ENTRIES_OF
+                for row in connection.execute(query, {"ids": chunk})
             ]
         return found
 
@@ -445,9 +464,7 @@ class SqlShieldStore:
             "set_at": at or self._clock(),
             "review_date": review_date,
         }
-        key: int = self._session.execute(
-            insert(ShieldRow).returning(ShieldRow.id), values
-        ).scalar_one()
+        key: int = self._session.connection().execute(_ADD_SHIELD, values).scalar_one()
         return key
 
     def active_shields(self, child_id: str) -> list[ShieldInfo]:
@@ -510,17 +527,12 @@ class SqlShieldStore:
 
     def queue_caution(self, *, child_id: str, caution: Caution, at: datetime | None = None) -> bool:
         """Queue a caution item unless one for this pair is already open; True if queued."""
-        already = self._session.scalar(
-            select(R.id).where(
-                R.child_id == child_id,
-                R.shielded_child_id == caution.shielded_child_id,
-                R.status == CautionStatus.OPEN.value,
-            )
-        )
-        if already is not None:
+        connection = self._session.connection()
+        pair = {"child": child_id, "shielded": caution.shielded_child_id}
+        if connection.scalar(_OPEN_ITEM_OF_PAIR, pair) is not None:
             return False
-        self._session.execute(
-            insert(R),
+        connection.execute(
+            _QUEUE_ITEM,
             {
                 "kind": "caution",
                 "child_id": child_id,
@@ -535,13 +547,16 @@ class SqlShieldStore:
 
     def cleared_pairs(self, child_id: str) -> frozenset[str]:
         """Shielded children an officer has found ``child_id`` is not (either way round)."""
-        rows = self._session.execute(
-            select(R.child_id, R.shielded_child_id).where(
-                R.status == CautionStatus.CLEARED.value,
-                or_(R.child_id == child_id, R.shielded_child_id == child_id),
-            )
-        )
+        rows = self._session.connection().execute(_CLEARED_OF, {"child": child_id})
         return frozenset(b if a == child_id else a for a, b in rows)
+
+    def every_cleared_pair(self) -> dict[str, frozenset[str]]:
+        """``cleared_pairs`` of every child that has any, read at once."""
+        found: dict[str, set[str]] = {}
+        for a, b in self._session.connection().execute(_CLEARED):
+            found.setdefault(a, set()).add(b)
+            found.setdefault(b, set()).add(a)
+        return {child_id: frozenset(others) for child_id, others in found.items()}
 
     def caution_items(self, *, la_codes: frozenset[str] | None) -> list[CautionItem]:
         """Open items, all of them (``None``) or only those of ``la_codes``."""
