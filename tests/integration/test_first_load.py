@@ -19,7 +19,7 @@ from childindex.domain.source_record import Source
 from childindex.linkage.feed_files import read_truth
 from childindex.services.first_load import FirstLoadRefused
 from childindex.services.ports import UnitOfWorkFactory
-from feed_state import load_lines, state
+from feed_state import forget_planner_statistics, load_lines, planner_rows, state, valid_nhs
 from first_load_helpers import (
     FILES,
     current_links,
@@ -137,3 +137,32 @@ def test_a_first_load_rejects_bad_lines_by_file_line_and_field_and_loads_later_v
         ).scalar_one()
     assert versions == 2
     assert list(current_links(engine)) == [("health", "H1")]
+
+
+def test_a_load_leaves_planner_statistics_that_count_every_row_it_wrote(
+    engine: Engine, uow_factory: UnitOfWorkFactory, country: tuple[Path, dict[str, Any]]
+) -> None:
+    # The statistics are taken once every incoming record is written (the screens need
+    # them), and again at the end only when later versions of records added rows since.
+    _, model = country
+    factory = factory_for(engine, model)
+    forget_planner_statistics(engine)
+    nhs = valid_nhs(3)
+    first = make_health_record(record_id="H1", nhs_number=nhs[0], updated_at="2026-01-01T00:00:00Z")
+    later = dict(first, address_line1="3 New Street", updated_at="2026-02-01T00:00:00Z")
+    other = make_health_record(record_id="H2", given_name="Zara", nhs_number=nhs[1])
+    data = "\n".join(json.dumps(r) for r in (first, other, later)).encode() + b"\n"
+    run_first_load(factory, model, {Source.HEALTH: data})
+    _assert_planner_counts(engine, versions=3)
+
+    more = make_health_record(record_id="H3", given_name="Kwame", sex="M", nhs_number=nhs[2])
+    run_first_load(factory, model, {Source.HEALTH: json.dumps(more).encode() + b"\n"}, bulk=True)
+    _assert_planner_counts(engine, versions=4)
+
+
+def _assert_planner_counts(engine: Engine, *, versions: int) -> None:
+    with engine.connect() as connection:
+        for table in ("source_records", "source_record_versions", "links", "children"):
+            held = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            assert planner_rows(connection, table) == held, table
+        assert planner_rows(connection, "source_record_versions") == versions
