@@ -308,23 +308,17 @@ _OTHER_ROW = _IDENTITY.add_columns(IDS.id.label("identity"))
 # (as ``_OPEN_ITEM_OF_PAIR``).
 _PROFILE_OF = _PROFILE.where(K.child_id == bindparam("child"))
 _IDENTITIES_OF = _IDENTITY.where(K.child_id == bindparam("child")).order_by(IDS.id)
+# A child's screen entries: its shown identity's, then its other identities'.
+_ENTRIES = (
+    _PROFILE.add_columns(K.birth_year, K.given_sound, K.family_sound, K.initials),
+    _IDENTITY.add_columns(IDS.birth_year, IDS.given_sound, IDS.family_sound, IDS.initials),
+)
 # Every visible child's entries (a load's screen memory: about 1,000,000 rows at 1,000,000
 # children, read on the connection, without the ORM's work on each row).
-_VISIBLE_ENTRIES = (
-    _PROFILE.add_columns(K.birth_year, K.given_sound, K.family_sound, K.initials).where(
-        K.shielded.is_(False)
-    ),
-    _IDENTITY.add_columns(IDS.birth_year, IDS.given_sound, IDS.family_sound, IDS.initials).where(
-        K.shielded.is_(False)
-    ),
-)
-_SHIELDED_ENTRIES_OF = (
-    _PROFILE.add_columns(K.birth_year, K.given_sound, K.family_sound, K.initials).where(
-        K.child_id.in_(bindparam("ids", expanding=True)), K.shielded.is_(True)
-    ),
-    _IDENTITY.add_columns(IDS.birth_year, IDS.given_sound, IDS.family_sound, IDS.initials).where(
-        IDS.child_id.in_(bindparam("ids", expanding=True)), K.shielded.is_(True)
-    ),
+_VISIBLE_ENTRIES = tuple(query.where(K.shielded.is_(False)) for query in _ENTRIES)
+_SHIELDED_ENTRIES_OF = tuple(
+    query.where(K.child_id.in_(bindparam("ids", expanding=True)), K.shielded.is_(True))
+    for query in _ENTRIES
 )
 
 
