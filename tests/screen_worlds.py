@@ -97,6 +97,16 @@ ON_THE_DATABASE = settings(
 
 
 World = list[tuple[Child, list[SourceRecord]]]
+# The rows of what a save of children writes for the screen, in a comparable order: their
+# search keys and other identities (``test_save_held.py``, ``test_set_shielded.py``).
+SCREEN_ROWS = {
+    "child_search_keys": "SELECT * FROM child_search_keys ORDER BY child_id",
+    "shield_identities": (
+        "SELECT child_id, given_key, family_key, birth_date, postcode, nhs_number, upn, "
+        "birth_year, given_sound, family_sound, initials, birth_day_month, sex "
+        "FROM shield_identities ORDER BY 1, 2, 3, 4, 5, 6, 7"
+    ),
+}
 # A screen shield's strength (1: shielded by a source); below 1/3 a walk asks the dates alone.
 STRENGTHS = st.sampled_from([1.0, 1.0, 0.7, 0.45, 0.3])
 

@@ -15,16 +15,11 @@ from childindex.domain.child import Child
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
 from feed_state import delete_all_rows
-from screen_worlds import ON_THE_DATABASE, child_of, identities, worlds
+from screen_worlds import ON_THE_DATABASE, SCREEN_ROWS, child_of, identities, worlds
 
 World = list[tuple[Child, list[SourceRecord]]]
 TABLES = {
-    "child_search_keys": "SELECT * FROM child_search_keys ORDER BY child_id",
-    "shield_identities": (
-        "SELECT child_id, given_key, family_key, birth_date, postcode, nhs_number, upn, "
-        "birth_year, given_sound, family_sound, initials, birth_day_month, sex "
-        "FROM shield_identities ORDER BY 1, 2, 3, 4, 5, 6, 7"
-    ),
+    **SCREEN_ROWS,
     # A held child keeps the time it was made; one made here was made when it was written.
     "children": (
         "SELECT child_id, status, la_code, shielded, created_at = updated_at AS made_here "

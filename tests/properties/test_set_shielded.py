@@ -14,15 +14,10 @@ from sqlalchemy import Engine, text
 
 from childindex.domain.child import Child
 from childindex.storage.unit_of_work import SqlUnitOfWorkFactory
-from screen_worlds import ON_THE_DATABASE, World, child_of, stored_world, worlds
+from screen_worlds import ON_THE_DATABASE, SCREEN_ROWS, World, child_of, stored_world, worlds
 
 TABLES = {
-    "child_search_keys": "SELECT * FROM child_search_keys ORDER BY child_id",
-    "shield_identities": (
-        "SELECT child_id, given_key, family_key, birth_date, postcode, nhs_number, upn, "
-        "birth_year, given_sound, family_sound, initials, birth_day_month, sex "
-        "FROM shield_identities ORDER BY 1, 2, 3, 4, 5, 6, 7"
-    ),
+    **SCREEN_ROWS,
     "children": "SELECT child_id, status, la_code, shielded FROM children ORDER BY child_id",
     "source_records": "SELECT source, record_id, shielded FROM source_records ORDER BY 1, 2",
 }
