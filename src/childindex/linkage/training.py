@@ -311,8 +311,9 @@ def linker_for(
     untrained or with a trained model's settings.
 
     ``levels`` keeps each comparison's level (``gamma_<name>``) in predictions.
-    ``placed_apart`` blocks no pair of two records already on children (a table with the
-    column ``placed``: ``feature_table``), so Splink neither compares nor returns them.
+    ``placed_apart`` (with a model) blocks no pair of two records already on children (a
+    table with the column ``placed``: ``feature_table``), so Splink neither compares nor
+    returns them.
     """
     db_api = DuckDBAPI()
     table = _arrow(rows) if isinstance(rows, list) else rows
