@@ -90,7 +90,7 @@ def set_shield(
         child = _responsible(uow, viewer, child_id, Permission.CHILD_SHIELD_SET)
         before = uow.shields.profile(child_id.value) if child.shielded else None
         if not child.shielded:
-            uow.children.save(replace(child, shielded=True))
+            uow.children.set_shielded(replace(child, shielded=True))
         uow.shields.add_shield(
             child_id=child_id.value,
             origin=ShieldOrigin.OFFICER,
