@@ -303,10 +303,8 @@ def cluster_features(
     the pairs, then :func:`cluster_scored`. ``placed``: records already on a child (record
     id -> child id), which stay as they are: a pair of two of them is not scored, and the
     clusters are grown around them (:func:`cluster_scored`)."""
-    if placed:
-        table = blocked_pairs(feature_table(features, placed), model, placed_apart=True)
-    else:
-        table = blocked_pairs(feature_table(features), model)
+    held = placed or None  # none held: no column, and today's rules as they are
+    table = blocked_pairs(feature_table(features, held), model, placed_apart=held is not None)
     return cluster_scored(features, score_pairs(table, features, model), placed)
 
 
