@@ -308,17 +308,23 @@ def cluster_features(
     return cluster_scored(features, score_pairs(table, features, model), placed)
 
 
-def _rivals(scored: Iterable[_Pair]) -> defaultdict[str, list[str]]:
+def _rivals(
+    scored: Iterable[_Pair],
+) -> tuple[defaultdict[str, list[str]], defaultdict[str, list[str]]]:
     """Each record's rivals for the twin guard (``cluster_scored``): records it matches by
-    forename exactly at LINK on score alone, and those the twins rule says may be its twin."""
+    forename exactly at LINK on score alone, and those the twins rule says may be its twin;
+    and, apart, the first of them only (its namesakes)."""
     rivals: defaultdict[str, list[str]] = defaultdict(list)
+    namesakes: defaultdict[str, list[str]] = defaultdict(list)
     for pair in scored:
-        if (
-            pair.forename == "exact" and pair.probability >= LINK and not pair.identifier
-        ) or pair.twins:
+        named = pair.forename == "exact" and pair.probability >= LINK and not pair.identifier
+        if named:
+            namesakes[pair.left].append(pair.right)
+            namesakes[pair.right].append(pair.left)
+        if named or pair.twins:
             rivals[pair.left].append(pair.right)
             rivals[pair.right].append(pair.left)
-    return rivals
+    return rivals, namesakes
 
 
 def _fitted(scored: Iterable[_Pair]) -> defaultdict[str, set[str]]:
@@ -391,7 +397,7 @@ def cluster_scored(
     # children kept apart by identifiers; or a letter off both, the other twin's a name the
     # twins rule capped ("Fnn": a slip of the common Finn, and as like his twin Fynn).
     # Which twin it is, an officer decides.
-    rivals = _rivals(scored)
+    rivals, namesakes = _rivals(scored)
 
     # Clusters a twin pull tore between two children: the record's own cluster, when the
     # child holding its name exactly is another (a weaker pull to it must not join them
@@ -400,15 +406,20 @@ def cluster_scored(
     # agreement with one of them does not join them either.
     torn: dict[str, set[str]] = {}
 
+    # The other side of the pull is the record's cluster, and the clusters of the records
+    # holding its name exactly at LINK: the child it will be on once they join, later (Elle's
+    # health record, pulled by Ella's benefit record before Elle's other records joined it).
     def twin_pull(pair: _Pair) -> bool:
         if pair.forename not in PULLED_NAMES:
             return False
         pulled = False
         for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
-            target = clusters.find(theirs)
+            targets = {clusters.find(theirs)} | {
+                clusters.find(n) for n in namesakes.get(theirs, ())
+            }
             for rival in rivals.get(mine, ()):
                 there = clusters.find(rival)
-                if clusters.distinct(there, target):
+                if any(clusters.distinct(there, target) for target in targets):
                     pulled = True
                     if there != clusters.find(mine):
                         torn.setdefault(clusters.find(mine), set()).add(rival)
