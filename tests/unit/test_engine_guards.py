@@ -417,3 +417,29 @@ def test_a_stranger_born_a_slip_apart_does_not_keep_a_record_from_its_own_child(
     held += _child(stranger, {**next_door, "given_name": "Aidan", "birth_date": "2022-03-01"})
     decision = engine.decide_among(features_of({**boy, "given_name": "Aiden"}), held)
     assert (decision.kind, decision.child_id) == (MatchKind.LINK, own)
+
+
+def _forename_weighed(level: str, m: float) -> dict[str, Any]:
+    """:func:`hand_model` with "sara" and "sarah" common names (so twins, never slips of
+    each other) and the forename's ``level`` weighing more (m, against u 0.01)."""
+    model = hand_model()
+    model["tf"]["forename"].update({"sara": 0.01, "sarah": 0.01})
+    model["levels"]["forename"][level] = {"m": m, "u": 0.01}
+    return model
+
+
+def test_a_name_cut_short_a_letter_from_one_twins_and_fitting_the_others_goes_to_review() -> None:
+    # Twins Sara and Sarah Fox (synthetic, generator seed 868); Sara's benefit record says
+    # "Sar", her name cut short: a letter from "Sara" (the level is a typo) and the start of
+    # "Sarah" (a prefix). The stronger level took it to its twin; which twin it is, an
+    # officer decides, whichever level weighs more.
+    sara, sarah = ChildId.new(), ChildId.new()
+    girl = {**BASE, "family_name": "Fox", **_home("BH3 5QL", "26 Wellington Walk")}
+    held = _child(sara, {**girl, "given_name": "Sara", "nhs_number": "9990000018"})
+    held += _child(sarah, {**girl, "given_name": "Sarah", "nhs_number": "9990000026"})
+    record = features_of({**girl, "given_name": "Sar"})
+    for level in ("prefix", "typo"):
+        engine = ModelMatchEngine(_forename_weighed(level, 0.5))
+        for alone in (held[:1], held[1:]):
+            assert engine.decide_among(record, alone).kind is MatchKind.LINK, level
+        assert engine.decide_among(record, held).kind is MatchKind.REVIEW, level

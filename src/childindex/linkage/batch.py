@@ -249,7 +249,7 @@ def _scores(
         strength = scorer.decision_strength(score, probability)
         forename = score.levels["forename"]
         twins = twins_apart(score)
-        fits = fits_short_form(score.levels)
+        fits = fits_short_form(score.levels, features[left], features[right])
         scores.append((strength, probability, force, False, forename, twins, fits))
     return scores
 
@@ -345,6 +345,33 @@ def _linked(result: BatchResult, linked: set[str], pair: _Pair) -> None:
         result.joined_by.setdefault(uid, (pair.probability, pair.identifier))
 
 
+def _twin_pull(
+    pair: _Pair,
+    clusters: _Clusters,
+    rivals: Mapping[str, list[str]],
+    namesakes: Mapping[str, list[str]],
+    torn: dict[str, set[str]],
+) -> bool:
+    """The twin guard of :func:`cluster_scored` on ``pair``: whether a record of it is held
+    by a rival (``_rivals``) that cannot be one child with the other side, noting in
+    ``torn`` the record's cluster the rival tore. The other side is the record's cluster and
+    the clusters of the records holding its name exactly at LINK: the child it will be on
+    once they join, later (Elle's health record, pulled by Ella's benefit record before
+    Elle's other records joined it)."""
+    if pair.forename not in PULLED_NAMES:
+        return False
+    pulled = False
+    for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
+        targets = {clusters.find(theirs)} | {clusters.find(n) for n in namesakes.get(theirs, ())}
+        for rival in rivals.get(mine, ()):
+            there = clusters.find(rival)
+            if any(clusters.distinct(there, target) for target in targets):
+                pulled = True
+                if there != clusters.find(mine):
+                    torn.setdefault(clusters.find(mine), set()).add(rival)
+    return pulled
+
+
 def cluster_scored(
     features: Mapping[str, Features],
     scored: list[_Pair],
@@ -406,39 +433,27 @@ def cluster_scored(
     # agreement with one of them does not join them either.
     torn: dict[str, set[str]] = {}
 
-    # The other side of the pull is the record's cluster, and the clusters of the records
-    # holding its name exactly at LINK: the child it will be on once they join, later (Elle's
-    # health record, pulled by Ella's benefit record before Elle's other records joined it).
-    def twin_pull(pair: _Pair) -> bool:
-        if pair.forename not in PULLED_NAMES:
-            return False
-        pulled = False
-        for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
-            targets = {clusters.find(theirs)} | {
-                clusters.find(n) for n in namesakes.get(theirs, ())
-            }
-            for rival in rivals.get(mine, ()):
-                there = clusters.find(rival)
-                if any(clusters.distinct(there, target) for target in targets):
-                    pulled = True
-                    if there != clusters.find(mine):
-                        torn.setdefault(clusters.find(mine), set()).add(rival)
-        return pulled
-
     # Short-form guard: a record whose forename is another's cut short ("R": Rohan) joins
     # no cluster while it fits a record of another cluster, born the same day in the same
     # family or home, by another name (Rohit): which twin it is, an officer decides.
     fitted = _fitted(scored)
 
     def short_pull(pair: _Pair) -> bool:
-        if pair.forename not in SHORT_FORMS:
+        # A name cut short: a prefix or an initial, or a letter dropped from its end, which
+        # the comparison reads as a typo (a typo that fits: ``fits_short_form``).
+        if pair.forename not in SHORT_FORMS and not (pair.forename == "typo" and pair.fits):
             return False
         short, long = sorted(
             (pair.left, pair.right), key=lambda uid: len(features[uid].forename or "")
         )
         name, target = features[long].forename, clusters.find(long)
+        # A letter off may as well be a letter added ("Amariu" for Amari): the records
+        # holding the shorter name itself are its own name's, not another name it fits.
+        own = features[short].forename if pair.forename == "typo" else None
         return any(
-            clusters.find(other) != target and different_names(features[other].forename, name)
+            clusters.find(other) != target
+            and features[other].forename != own
+            and different_names(features[other].forename, name)
             for other in fitted[short]
         )
 
@@ -481,7 +496,9 @@ def cluster_scored(
         for pair in rest:
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
             # The pull guards first: a twin pull may tear the record's cluster (``torn``).
-            pulled = pair.probability >= LINK and (twin_pull(pair) or short_pull(pair))
+            pulled = pair.probability >= LINK and (
+                _twin_pull(pair, clusters, rivals, namesakes, torn) or short_pull(pair)
+            )
             unsure = pulled or bool(roots & (ambiguous | held) or roots & torn.keys())
             join(pair, unsure=unsure)
     result.cluster_of = {uid: clusters.find(uid) for uid in features}

@@ -32,6 +32,7 @@ from childindex.matching.ports import (
 from childindex.matching.scoring import (
     SHORT_FORMS,
     TrainedScorer,
+    cut_short,
     different_names,
     fits_short_form,
     outright,
@@ -174,7 +175,7 @@ class ModelMatchEngine:
             score = self.scorer.score(features, other)
             if twins_apart(score):
                 twins.add(found.child_id)
-            if fits_short_form(score.levels) and other.forename is not None:
+            if fits_short_form(score.levels, features, other) and other.forename is not None:
                 fitted.setdefault(found.child_id, set()).add(other.forename)
             verdict = identifier_verdict(features, other)
             probability = self.scorer.decision_probability(score)
@@ -194,6 +195,7 @@ class ModelMatchEngine:
                 outright(score.levels),
                 score.levels["forename"],
                 other,
+                cut_short(features, other, score.levels),
             )
             held = best.get(found.child_id)
             if held is None or mine.rank > held.rank:
@@ -239,7 +241,7 @@ class ModelMatchEngine:
         return not any(
             other_child != child
             and different_names(other.forename, features.forename)
-            and fits_short_form(self.scorer.score(short, other).levels)
+            and fits_short_form(self.scorer.score(short, other).levels, short, other)
             for other_child, other in seen
         )
 
@@ -259,10 +261,11 @@ def _doubtful(
     (first, best), others = linked[0], linked[1:]
     if others and best.strength - others[0][1].strength < AMBIGUOUS_BITS:
         return True
-    if best.forename in SHORT_FORMS:
-        # A short form ("R") fitting another child, born the same day in the same family
-        # or home, by another name (Rohan, Rohit): which one it is, an officer decides.
-        return _fits_another(first, fitted)
+    if best.short and _fits_another(first, fitted):
+        # A short form ("R", or "Sar" a letter from Sara) fitting another child, born the
+        # same day in the same family or home, by another name (Rohan, Rohit; Sarah):
+        # which one it is, an officer decides.
+        return True
     if best.forename == "typo":
         # Twin guard: the best has a forename a letter off, another the same one, or a name
         # a letter off that the twins rule capped ("Fnn" between Finn and his twin Fynn).
@@ -304,6 +307,7 @@ class _Best:
     outright: bool
     forename: str  # the forename comparison's level
     features: Features  # the record's
+    short: bool = False  # one forename is the other cut short (``cut_short``)
 
     @property
     def rank(self) -> tuple[bool, bool, bool, float]:

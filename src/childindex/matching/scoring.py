@@ -108,12 +108,25 @@ PULLED_NAMES = frozenset({"typo", "nickname"})
 SHORT_FORMS = frozenset({"prefix", "initial"})
 
 
-def fits_short_form(levels: Mapping[str, str]) -> bool:
-    """The pair's forenames are one name, or one the other cut short, with the same birth
-    date in the same family or at the same home: a short form on one of them cannot tell
-    this record from another such (twins Rohan and Rohit are both "R")."""
+def cut_short(left: Features, right: Features, levels: Mapping[str, str]) -> bool:
+    """One forename is the other cut short: an initial or a prefix, or the other with its
+    last letter dropped, which the comparison reads as a typo ("Sar" for Sara: a letter from
+    Sara and the start of Sarah, her twin's name)."""
+    level = levels.get("forename")
+    if level in SHORT_FORMS:
+        return True
+    if level != "typo" or not left.forename or not right.forename:
+        return False
+    short, long = sorted((left.forename, right.forename), key=len)
+    return len(short) >= 2 and len(long) == len(short) + 1 and long.startswith(short)
+
+
+def fits_short_form(levels: Mapping[str, str], left: Features, right: Features) -> bool:
+    """The pair's forenames are one name, or one the other cut short (:func:`cut_short`),
+    with the same birth date in the same family or at the same home: a short form on one of
+    them cannot tell this record from another such (twins Rohan and Rohit are both "R")."""
     return (
-        levels.get("forename") in SHORT_FORMS | {"exact"}
+        (levels.get("forename") == "exact" or cut_short(left, right, levels))
         and levels.get("dob") == "exact"
         and (
             levels.get("surname") in _SURNAME_AGREES
