@@ -326,7 +326,10 @@ def _twins(rows: list[dict[str, Any]], truth: dict[str, str]) -> set[tuple[str, 
 @example(seed=168)  # Kian and Kyan Moore: his UPN, and no UPN on Kyan's records
 @example(seed=1010)  # Amir and Amira Dawson: his school record (a UPN only) was put on her
 @example(seed=565)  # Sara and Sarah Mensah: the case left open in batch (ADR 0036)
-@example(seed=2059)  # P00000187 and P00000188: batch put a school record on the other twin
+@example(seed=2059)  # Ella and Elle: batch put a benefit record on the other twin
+@example(seed=868)  # Sara and Sarah Fox: "Sar", a letter from Sara, went to Sarah
+@example(seed=2188)  # Fraser Lewis known as Lewis at school, beside his twin Lewis
+@example(seed=1310)  # Henry known as Harry at school, beside his twin Harry
 def test_twins_from_the_synthetic_generator_are_never_auto_linked(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest, seed: int
 ) -> None:

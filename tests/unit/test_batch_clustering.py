@@ -3,6 +3,7 @@ handful of records is scored with the hand-made model and clustered."""
 
 from __future__ import annotations
 
+import math
 from itertools import combinations
 from typing import Any
 
@@ -442,6 +443,40 @@ def test_a_name_cut_short_that_fits_both_twins_joins_neither() -> None:
         assert doubted >= {"sara_health", "sarah_health"}, level
 
 
+def test_a_child_registered_twice_is_joined_through_his_two_health_records() -> None:
+    """Arthur Wood (synthetic, 100,000-child country) has two health records, under two NHS
+    numbers, and two school records under one UPN, one saying "Artjur". Two NHS numbers
+    are joined only where the two records holding them agree outright (ADR 0041): his
+    benefit record's agreement with the second is not enough. Then the typo pair inside
+    his cluster ("Artjur" and his benefit record) tore it from the second health record,
+    whose name the benefit record holds exactly, and the two health records' own outright
+    agreement went to review. A pair already in one cluster pulls nothing."""
+    boy = {**HOME, "family_name": "Wood", "given_name": "Arthur"}
+    records = {
+        "health": {**boy, "nhs_number": "9990000018"},
+        "again": {**boy, "nhs_number": "9990000026"},
+        "benefit": boy,
+        "school": {**boy, "upn": "A123456789012"},
+        "slip": {**boy, "given_name": "Artjur", "upn": "A123456789012"},
+    }
+    features = {uid: features_of(payload) for uid, payload in records.items()}
+    exact = {"forename": "exact", "fits": True}
+    scored = [  # as the trained model scored them, strongest first
+        _Pair(math.inf, 1.0, True, True, "school", "slip"),
+        _Pair(16.3, 1.0, True, False, "benefit", "health", **exact),
+        _Pair(16.3, 1.0, True, False, "benefit", "again", **exact),
+        _Pair(16.3, 1.0, True, False, "benefit", "school", **exact),
+        _Pair(16.3, 1.0, True, False, "health", "school", **exact),
+        _Pair(16.3, 1.0, True, False, "again", "school", **exact),
+        _Pair(14.4, 1.0, False, False, "benefit", "slip", "typo"),
+        _Pair(14.4, 1.0, False, False, "health", "slip", "typo"),
+        _Pair(14.4, 1.0, False, False, "again", "slip", "typo"),
+        _Pair(13.9, 0.9999, True, False, "health", "again", **exact),
+    ]
+    result = cluster_scored(features, scored)
+    assert len(set(result.cluster_of.values())) == 1
+
+
 def test_a_record_with_a_letter_added_to_the_name_joins_its_own_child() -> None:
     """The other side of the case above: "Amariu" is Amari with a letter added, and Amari
     her name cut short just as "Sar" is Sara's. Amari's own records hold her name exactly;
@@ -455,6 +490,34 @@ def test_a_record_with_a_letter_added_to_the_name_joins_its_own_child() -> None:
     }
     _, result = _cluster(records)
     assert len(set(result.cluster_of.values())) == 1
+
+
+def test_a_school_record_with_another_upn_than_a_namesakes_does_not_join_him() -> None:
+    """Twins Fraser Lewis and Lewis Ruaridh Murray (synthetic, generator seed 2188): Fraser
+    is known at school by his middle name, so the school holds two "Lewis Murray"s born the
+    same day at one home, under two UPNs. Fraser's school record agrees outright with
+    Lewis's records and once joined them over the UPNs, as a child registered twice joins
+    over two NHS numbers. A pupil keeps one UPN for life: two are two pupils (ADR 0041)."""
+    boy = {**HOME, "family_name": "Murray"}
+    records = {
+        "lewis_health": {**boy, "given_name": "Lewis", "other_given_names": "Ruaridh",
+                         "nhs_number": "9990000018"},
+        "lewis_school": {**boy, "given_name": "Lewis", "other_given_names": "Ruaridh",
+                         "upn": "A123456789012"},
+        "fraser_health": {**boy, "given_name": "Fraser", "other_given_names": "Lewis",
+                          "nhs_number": "9990000026"},
+        "fraser_school": {**boy, "given_name": "Lewis", "upn": "A123456789013"},
+    }  # fmt: skip
+    _, result = _cluster(records)
+    cluster = result.cluster_of
+    assert cluster["lewis_health"] == cluster["lewis_school"]
+    assert cluster["fraser_school"] != cluster["lewis_school"]
+    # Two NHS numbers (a child registered twice) still join on an outright agreement.
+    records["fraser_school"] = {**boy, "given_name": "Lewis", "other_given_names": "Ruaridh",
+                                "nhs_number": "9990000034"}  # fmt: skip
+    _, result = _cluster(records)
+    cluster = result.cluster_of
+    assert cluster["fraser_school"] == cluster["lewis_school"] == cluster["lewis_health"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -443,3 +443,49 @@ def test_a_name_cut_short_a_letter_from_one_twins_and_fitting_the_others_goes_to
         for alone in (held[:1], held[1:]):
             assert engine.decide_among(record, alone).kind is MatchKind.LINK, level
         assert engine.decide_among(record, held).kind is MatchKind.REVIEW, level
+
+
+def test_a_school_record_with_another_upn_than_the_namesakes_is_never_linked_to_it() -> None:
+    # Twins Fraser Lewis and Lewis Ruaridh Murray (synthetic, generator seed 2188): Fraser is
+    # known at school by his middle name, so the school holds two "Lewis Murray"s born the
+    # same day at one home, with two UPNs. A pupil keeps one UPN for life: the record is
+    # not Lewis's, however outright it agrees with him (ADR 0041).
+    lewis, fraser = ChildId.new(), ChildId.new()
+    boy = {**BASE, "family_name": "Murray", "sex": "M", **_home("BB2 3FB", "50 Mill Walk")}
+    held = _child(
+        lewis,
+        {**boy, "given_name": "Lewis", "other_given_names": "Ruaridh", "nhs_number": "9990000018"},
+        {**boy, "given_name": "Lewis", "other_given_names": "Ruaridh", "upn": "A123456789012"},
+    )
+    held += _child(
+        fraser,
+        {**boy, "given_name": "Fraser", "other_given_names": "Lewis", "nhs_number": "9990000026"},
+    )
+    record = features_of({**boy, "given_name": "Lewis", "upn": "A123456789013"})
+    engine = ModelMatchEngine(hand_model())
+    decision = engine.decide_among(record, held)
+    assert not (decision.kind is MatchKind.LINK and decision.child_id == lewis), decision
+    # Without a UPN, nothing tells the record from Lewis's own.
+    plain = features_of({**boy, "given_name": "Lewis"})
+    assert engine.decide_among(plain, held[:2]).kind is MatchKind.LINK
+
+
+def test_a_second_nhs_number_links_only_outright_with_a_record_holding_the_first() -> None:
+    # Twins Henry and Harry Watts (synthetic, generator seed 1310); Henry is known as Harry
+    # at school. Only Henry held, Harry's health record (his own NHS number) agreed outright
+    # with Henry's school record "Harry" (no NHS number) and was linked over Henry's NHS
+    # number as a second registration. A child registered twice is two health records that
+    # agree outright; the school record says nothing of registrations (ADR 0041).
+    henry = ChildId.new()
+    boy = {**BASE, "family_name": "Watts", "sex": "M", **_home("BB1 0UE", "30 Vicarage Road")}
+    held = _child(
+        henry,
+        {**boy, "given_name": "Henry", "nhs_number": "9990000018"},
+        {**boy, "given_name": "Harry", "upn": "A123456789012"},
+    )
+    harry = features_of({**boy, "given_name": "Harry", "nhs_number": "9990000026"})
+    engine = ModelMatchEngine(hand_model())
+    assert engine.decide_among(harry, held).kind is not MatchKind.LINK
+    # Henry's second registration, under his own name, is linked.
+    again = features_of({**boy, "given_name": "Henry", "nhs_number": "9990000034"})
+    assert engine.decide_among(again, held).kind is MatchKind.LINK

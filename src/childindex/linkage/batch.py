@@ -26,6 +26,7 @@ from childindex.matching.identifier_rule import (
     conflicting_kinds,
     identifier_verdict,
     identifiers_of,
+    joinable_on_score,
 )
 from childindex.matching.scoring import (
     PULLED_NAMES,
@@ -109,12 +110,14 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        # Two clusters each holding NHS numbers (or UPNs), none shared: two registrations
-        # of one child, or two children. Only an identifier link or a pair strong enough
-        # to force it joins them, and never over both kinds of identifier at once (a
-        # re-registered child keeps its UPN; namesakes at two schools do not share one).
+        # Two clusters each holding NHS numbers, none shared: two registrations of one
+        # child, or two children. Only an identifier link or a pair strong enough to force
+        # it joins them, and never over both kinds of identifier at once. Two UPNs none
+        # shared are two pupils: only an identifier link joins them (ADR 0041).
         conflicts = self.conflicts(ra, rb)
-        if conflicts > 1 or (conflicts and not force):
+        if conflicts > 1 or (
+            not identifier and not joinable_on_score(self.ids[ra], self.ids[rb], outright=force)
+        ):
             return False
         # Possible twins (Finn and Fynn) are joined by a shared identifier only, never by a
         # third record that looks like both ("Fnn"): online they are two children, and a
@@ -357,8 +360,8 @@ def _twin_pull(
     ``torn`` the record's cluster the rival tore. The other side is the record's cluster and
     the clusters of the records holding its name exactly at LINK: the child it will be on
     once they join, later (Elle's health record, pulled by Ella's benefit record before
-    Elle's other records joined it)."""
-    if pair.forename not in PULLED_NAMES:
+    Elle's other records joined it). A pair already in one cluster pulls nothing."""
+    if pair.forename not in PULLED_NAMES or clusters.find(pair.left) == clusters.find(pair.right):
         return False
     pulled = False
     for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
@@ -408,10 +411,15 @@ def cluster_scored(
     bridging: set[tuple[str, str]] = set()
 
     def join(pair: _Pair, *, unsure: bool) -> None:
+        # Two NHS numbers are one child registered twice only where two records holding
+        # them agree outright (``identifier_rule.joinable_on_score``).
+        numbered = bool(features[pair.left].nhs_number and features[pair.right].nhs_number)
         if (
             pair.probability >= LINK
             and not unsure
-            and clusters.union(pair.left, pair.right, force=pair.force, identifier=pair.identifier)
+            and clusters.union(
+                pair.left, pair.right, force=pair.force and numbered, identifier=pair.identifier
+            )
         ):
             _linked(result, linked, pair)
         elif pair.probability >= REVIEW:

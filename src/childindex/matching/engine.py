@@ -21,6 +21,7 @@ from childindex.matching.identifier_rule import (
     conflicting_kinds,
     identifier_verdict,
     identifiers_of,
+    joinable_on_score,
 )
 from childindex.matching.ports import (
     Candidate,
@@ -150,8 +151,9 @@ class ModelMatchEngine:
         the record may join it to another (``_bridgeable``).
 
         The batch clustering's guards apply per child too (ADR 0008): a child holding NHS
-        numbers (or UPNs) none of which is the record's is linked only by an identifier or
-        an outright agreement, never over both kinds; a child any of whose records the
+        numbers none of which is the record's is linked only by an identifier or an
+        outright agreement, and one holding UPNs none of which is the record's only by an
+        identifier (ADR 0041); a child any of whose records the
         twins rule says may be the record's twin, a letter apart (``twins_apart``), is
         linked only by an identifier, however well another of its records matches (one
         with the day and month of birth swapped); and when two children are at or above
@@ -169,10 +171,15 @@ class ModelMatchEngine:
         # ("R": Rohan) born the same day in the same family or home (``fits_short_form``).
         fitted: dict[ChildId, set[str]] = {}
         seen: list[tuple[ChildId, Features]] = []
+        # Children a record of which holding an NHS number agrees with the record outright:
+        # where the numbers differ, a child registered twice (``joinable_on_score``).
+        registered: set[ChildId] = set()
         for found in candidates:
             other = found.features
             seen.append((found.child_id, other))
             score = self.scorer.score(features, other)
+            if other.nhs_number and outright(score.levels):
+                registered.add(found.child_id)
             if twins_apart(score):
                 twins.add(found.child_id)
             if fits_short_form(score.levels, features, other) and other.forename is not None:
@@ -192,7 +199,6 @@ class ModelMatchEngine:
                 verdict,
                 candidate,
                 strength,
-                outright(score.levels),
                 score.levels["forename"],
                 other,
                 cut_short(features, other, score.levels),
@@ -208,8 +214,10 @@ class ModelMatchEngine:
         its_ids = identifiers_of([features])
         for child_id, held in best.items():
             if held.verdict is not IdentifierVerdict.LINK and held.probability >= LINK:
-                conflicts = conflicting_kinds(its_ids, ids[child_id])
-                if conflicts > 1 or (conflicts and not held.outright) or child_id in twins:
+                joinable = joinable_on_score(
+                    its_ids, ids[child_id], outright=child_id in registered
+                )
+                if not joinable or child_id in twins:
                     best[child_id] = held.capped()
         ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
         if _doubtful(ranked, ids, twins, fitted):
@@ -304,7 +312,6 @@ class _Best:
     verdict: IdentifierVerdict
     candidate: Candidate
     strength: float
-    outright: bool
     forename: str  # the forename comparison's level
     features: Features  # the record's
     short: bool = False  # one forename is the other cut short (``cut_short``)

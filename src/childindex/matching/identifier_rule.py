@@ -57,3 +57,15 @@ def conflicting_kinds(left: tuple[set[str], set[str]], right: tuple[set[str], se
     return sum(
         1 for ours, theirs in zip(left, right, strict=True) if ours and theirs and not ours & theirs
     )
+
+
+def joinable_on_score(
+    left: tuple[set[str], set[str]], right: tuple[set[str], set[str]], *, outright: bool
+) -> bool:
+    """Whether two sides (:func:`identifiers_of`) may be joined by a pair that shares no
+    identifier. NHS numbers none shared are a child registered twice or two children: only
+    a pair that agrees ``outright`` (forename and birth date) joins them. UPNs none shared
+    never: a pupil keeps one UPN for life, so a school holding two for one name, birth date
+    and home holds two pupils (twins, one known by the other's name; ADR 0041)."""
+    nhs_apart, upns_apart = (bool(a and b and not a & b) for a, b in zip(left, right, strict=True))
+    return not upns_apart and (outright or not nhs_apart)
