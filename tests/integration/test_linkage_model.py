@@ -330,6 +330,7 @@ def _twins(rows: list[dict[str, Any]], truth: dict[str, str]) -> set[tuple[str, 
 @example(seed=868)  # Sara and Sarah Fox: "Sar", a letter from Sara, went to Sarah
 @example(seed=2188)  # Fraser Lewis known as Lewis at school, beside his twin Lewis
 @example(seed=1310)  # Henry known as Harry at school, beside his twin Harry
+@example(seed=1865)  # Sara and Sarah Polat: online, "Sara" went to Sarah by a prefix
 def test_twins_from_the_synthetic_generator_are_never_auto_linked(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest, seed: int
 ) -> None:

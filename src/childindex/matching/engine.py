@@ -269,10 +269,14 @@ def _doubtful(
     (first, best), others = linked[0], linked[1:]
     if others and best.strength - others[0][1].strength < AMBIGUOUS_BITS:
         return True
-    if best.short and _fits_another(first, fitted):
+    if best.short and (
+        _fits_another(first, fitted) or any(b.forename in {"exact", "typo"} for _, b in others)
+    ):
         # A short form ("R", or "Sar" a letter from Sara) fitting another child, born the
-        # same day in the same family or home, by another name (Rohan, Rohit; Sarah):
-        # which one it is, an officer decides.
+        # same day in the same family or home, by another name (Rohan, Rohit; Sarah), or
+        # while another child at LINK holds the name itself or a letter off it ("Sara": the
+        # start of Sarah's "Sarahh", a letter from Sara's "Sarra"): which one it is, an
+        # officer decides.
         return True
     if best.forename == "typo":
         # Twin guard: the best has a forename a letter off, another the same one, or a name
