@@ -111,9 +111,10 @@ class _Clusters:
         if ra == rb:
             return True
         # Two clusters each holding NHS numbers, none shared: two registrations of one
-        # child, or two children. Only an identifier link or a pair strong enough to force
-        # it joins them, and never over both kinds of identifier at once. Two UPNs none
-        # shared are two pupils: only an identifier link joins them (ADR 0041).
+        # child, or two children. Only an identifier link, or two records holding the two
+        # numbers that agree outright (``force``), joins them, and never over both kinds of
+        # identifier at once. Two UPNs none shared are two pupils: only an identifier link
+        # joins them (ADR 0041).
         conflicts = self.conflicts(ra, rb)
         if conflicts > 1 or (
             not identifier and not joinable_on_score(self.ids[ra], self.ids[rb], outright=force)

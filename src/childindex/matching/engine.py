@@ -151,8 +151,9 @@ class ModelMatchEngine:
         the record may join it to another (``_bridgeable``).
 
         The batch clustering's guards apply per child too (ADR 0008): a child holding NHS
-        numbers none of which is the record's is linked only by an identifier or an
-        outright agreement, and one holding UPNs none of which is the record's only by an
+        numbers none of which is the record's is linked only by an identifier or by an
+        outright agreement with one of its records holding an NHS number (a child
+        registered twice), and one holding UPNs none of which is the record's only by an
         identifier (ADR 0041); a child any of whose records the
         twins rule says may be the record's twin, a letter apart (``twins_apart``), is
         linked only by an identifier, however well another of its records matches (one
@@ -162,7 +163,8 @@ class ModelMatchEngine:
         twin (twins), or only as a nickname while another child with identifiers in
         conflict has it exactly (twins Theo and Theodore, ADR 0024), or the record's
         forename is an initial or a name cut short that fits two children born the same day
-        in one family or home by different names (ADR 0021), none is linked automatically
+        in one family or home by different names, or fits the best while another child
+        holds it exactly or a letter off (ADR 0021), none is linked automatically
         (``_doubtful``).
         """
         best: dict[ChildId, _Best] = {}
@@ -262,7 +264,8 @@ def _doubtful(
 ) -> bool:
     """Whether the best child at LINK (of ``ranked``, best first) is in doubt, so that no
     child is linked on score: another within ``AMBIGUOUS_BITS``; the record's short form
-    fits another child too; or the twin guard (below)."""
+    fits another child too, or another holds it exactly or a letter off; or the twin guard
+    (below)."""
     linked = [(c, b) for c, b in ranked if b.probability >= LINK]
     if not linked or linked[0][1].verdict is IdentifierVerdict.LINK:
         return False
