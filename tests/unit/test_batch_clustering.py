@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from childindex.linkage.batch import BatchResult, _Pair, cluster_scored, score_pairs
 from childindex.matching.features import Features, features_of
-from childindex.matching.scoring import TrainedScorer
+from childindex.matching.scoring import TrainedScorer, outright
 from childindex.matching.thresholds import AMBIGUOUS_BITS
 from matching_model import hand_model
 
@@ -112,6 +112,29 @@ def test_records_the_twins_rule_keeps_apart_are_never_one_child(
         score = scorer.score(features[left], features[right])
         if score.possible_twins and score.levels["forename"] == "typo":
             assert result.cluster_of[left] != result.cluster_of[right], (left, right)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(record, min_size=2, max_size=7))
+def test_a_child_holds_one_upn_and_two_nhs_numbers_only_through_two_health_records(
+    drawn: list[dict[str, Any]],
+) -> None:
+    """With each record's identifiers its own, no cluster holds two UPNs (a pupil keeps
+    one for life), and one holding two NHS numbers holds two records with them that agree
+    outright: a child registered twice (ADR 0041)."""
+    features, result = _cluster(_payloads(drawn))
+    scorer = TrainedScorer(MODEL)
+    members: dict[str, list[str]] = {}
+    for uid, root in result.cluster_of.items():
+        members.setdefault(root, []).append(uid)
+    for uids in members.values():
+        assert len({features[u].upn for u in uids if features[u].upn}) <= 1, uids
+        numbered = [u for u in uids if features[u].nhs_number]
+        if len(numbered) > 1:
+            assert any(
+                outright(scorer.score(features[a], features[b]).levels)
+                for a, b in combinations(numbered, 2)
+            ), uids
 
 
 @settings(max_examples=300, deadline=None)
