@@ -51,12 +51,22 @@ def identifiers_of(records: Iterable[Features]) -> tuple[set[str], set[str]]:
     return held
 
 
+def _kinds_apart(
+    left: tuple[set[str], set[str]], right: tuple[set[str], set[str]]
+) -> tuple[bool, bool]:
+    """Per identifier kind (NHS number, UPN; from :func:`identifiers_of`): whether both
+    sides hold some, none shared."""
+
+    def apart(ours: set[str], theirs: set[str]) -> bool:
+        return bool(ours and theirs and not ours & theirs)
+
+    return apart(left[0], right[0]), apart(left[1], right[1])
+
+
 def conflicting_kinds(left: tuple[set[str], set[str]], right: tuple[set[str], set[str]]) -> int:
     """How many identifier kinds (NHS number, UPN; from :func:`identifiers_of`) both sides
     hold, none shared: two registrations of one child, or two children."""
-    return sum(
-        1 for ours, theirs in zip(left, right, strict=True) if ours and theirs and not ours & theirs
-    )
+    return sum(_kinds_apart(left, right))
 
 
 def joinable_on_score(
@@ -64,8 +74,9 @@ def joinable_on_score(
 ) -> bool:
     """Whether two sides (:func:`identifiers_of`) may be joined by a pair that shares no
     identifier. NHS numbers none shared are a child registered twice or two children: only
-    a pair that agrees ``outright`` (forename and birth date) joins them. UPNs none shared
+    where ``outright``, two records holding them agree outright (forename, birth date, and
+    address or postcode), are they joined. UPNs none shared
     never: a pupil keeps one UPN for life, so a school holding two for one name, birth date
     and home holds two pupils (twins, one known by the other's name; ADR 0041)."""
-    nhs_apart, upns_apart = (bool(a and b and not a & b) for a, b in zip(left, right, strict=True))
+    nhs_apart, upns_apart = _kinds_apart(left, right)
     return not upns_apart and (outright or not nhs_apart)
