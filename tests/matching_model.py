@@ -36,6 +36,15 @@ def hand_model(**household: float) -> dict[str, Any]:
     }
 
 
+def forename_weighed(level: str, m: float, *common: str) -> dict[str, Any]:
+    """:func:`hand_model` with the forename's ``level`` weighing more (m, against u 0.01),
+    and the forenames ``common`` common names (so twins' names, never slips of each other)."""
+    model = hand_model()
+    model["tf"]["forename"].update(dict.fromkeys(common, 0.01))
+    model["levels"]["forename"][level] = {"m": m, "u": 0.01}
+    return model
+
+
 def review_band_pair(
     prefix: str = "L",
     *,

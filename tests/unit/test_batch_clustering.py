@@ -14,7 +14,7 @@ from childindex.linkage.batch import BatchResult, _Pair, cluster_scored, score_p
 from childindex.matching.features import Features, features_of
 from childindex.matching.scoring import TrainedScorer, outright
 from childindex.matching.thresholds import AMBIGUOUS_BITS
-from matching_model import hand_model
+from matching_model import forename_weighed, hand_model
 
 MODEL = hand_model()  # "aidan" and "aiden" are common names in it: both real names
 HOME = {
@@ -453,9 +453,7 @@ def test_a_name_cut_short_that_fits_both_twins_joins_neither() -> None:
     }
     features = {uid: features_of(payload) for uid, payload in records.items()}
     for level in ("prefix", "typo"):
-        model = hand_model()
-        model["tf"]["forename"].update({"sara": 0.01, "sarah": 0.01})
-        model["levels"]["forename"][level] = {"m": 0.5, "u": 0.01}
+        model = forename_weighed(level, 0.5, "sara", "sarah")
         scored = score_pairs(combinations(sorted(features), 2), features, model)
         result = cluster_scored(features, scored)
         cluster = result.cluster_of

@@ -11,7 +11,7 @@ from childindex.domain.ids import ChildId
 from childindex.matching.engine import ModelMatchEngine
 from childindex.matching.features import features_of
 from childindex.matching.ports import CandidateRecord, MatchKind
-from matching_model import hand_model
+from matching_model import forename_weighed, hand_model
 
 BASE: dict[str, Any] = {
     "given_name": "Sophia",
@@ -419,15 +419,6 @@ def test_a_stranger_born_a_slip_apart_does_not_keep_a_record_from_its_own_child(
     assert (decision.kind, decision.child_id) == (MatchKind.LINK, own)
 
 
-def _forename_weighed(level: str, m: float) -> dict[str, Any]:
-    """:func:`hand_model` with "sara" and "sarah" common names (so twins, never slips of
-    each other) and the forename's ``level`` weighing more (m, against u 0.01)."""
-    model = hand_model()
-    model["tf"]["forename"].update({"sara": 0.01, "sarah": 0.01})
-    model["levels"]["forename"][level] = {"m": m, "u": 0.01}
-    return model
-
-
 def test_a_name_cut_short_a_letter_from_one_twins_and_fitting_the_others_goes_to_review() -> None:
     # Twins Sara and Sarah Fox (synthetic, generator seed 868); Sara's benefit record says
     # "Sar", her name cut short: a letter from "Sara" (the level is a typo) and the start of
@@ -439,7 +430,7 @@ def test_a_name_cut_short_a_letter_from_one_twins_and_fitting_the_others_goes_to
     held += _child(sarah, {**girl, "given_name": "Sarah", "nhs_number": "9990000026"})
     record = features_of({**girl, "given_name": "Sar"})
     for level in ("prefix", "typo"):
-        engine = ModelMatchEngine(_forename_weighed(level, 0.5))
+        engine = ModelMatchEngine(forename_weighed(level, 0.5, "sara", "sarah"))
         for alone in (held[:1], held[1:]):
             assert engine.decide_among(record, alone).kind is MatchKind.LINK, level
         assert engine.decide_among(record, held).kind is MatchKind.REVIEW, level
@@ -506,9 +497,7 @@ def test_a_name_cut_short_of_one_child_and_a_letter_from_anothers_goes_to_review
         {**girl, "given_name": "Sarahh", "nhs_number": "9990000026"},
         {**girl, "given_name": "Sarah"},
     )
-    model = hand_model()
-    model["levels"]["forename"]["prefix"] = {"m": 0.5, "u": 0.01}
-    engine = ModelMatchEngine(model)
+    engine = ModelMatchEngine(forename_weighed("prefix", 0.5))
     record = features_of({**girl, "given_name": "Sara"})
     for alone in (held[:1], held[1:]):
         assert engine.decide_among(record, alone).kind is MatchKind.LINK
