@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, combinations, groupby
@@ -106,6 +106,17 @@ class _Clusters:
             or (ra in self.child and rb in self.child)
         )
 
+    def joinable(self, ra: str, rb: str, *, force: bool) -> bool:
+        """Whether a pair sharing no identifier may join clusters ``ra`` and ``rb``: their
+        identifiers allow it (``identifier_rule.joinable_on_score``; ``force``: two records
+        holding their NHS numbers agree outright), the twins rule does not keep them apart,
+        and they do not each hold a child already."""
+        return ra == rb or (
+            joinable_on_score(self.ids[ra], self.ids[rb], outright=force)
+            and rb not in self.apart.get(ra, ())
+            and not (ra in self.child and rb in self.child)
+        )
+
     def union(self, a: str, b: str, *, force: bool, identifier: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
@@ -114,19 +125,15 @@ class _Clusters:
         # child, or two children. Only an identifier link, or two records holding the two
         # numbers that agree outright (``force``), joins them, and never over both kinds of
         # identifier at once. Two UPNs none shared are two pupils: only an identifier link
-        # joins them (ADR 0041).
-        conflicts = self.conflicts(ra, rb)
-        if conflicts > 1 or (
-            not identifier and not joinable_on_score(self.ids[ra], self.ids[rb], outright=force)
-        ):
+        # joins them (ADR 0041). Possible twins (Finn and Fynn) are joined by a shared
+        # identifier only, never by a third record that looks like both ("Fnn"): online
+        # they are two children, and a record pulled to both goes to review
+        # (``ModelMatchEngine.score_children``). Two children held already are never joined
+        # here.
+        if self.conflicts(ra, rb) > 1 or (ra in self.child and rb in self.child):
             return False
-        # Possible twins (Finn and Fynn) are joined by a shared identifier only, never by a
-        # third record that looks like both ("Fnn"): online they are two children, and a
-        # record pulled to both goes to review (``ModelMatchEngine.score_children``).
-        if rb in self.apart.get(ra, ()) and not identifier:
+        if not identifier and not self.joinable(ra, rb, force=force):
             return False
-        if ra in self.child and rb in self.child:
-            return False  # two children held already: never joined here
         self._merge(ra, rb)
         return True
 
@@ -147,29 +154,47 @@ class _Clusters:
                 self.apart[other].add(big)
                 self.apart[big].add(other)
 
-    def ambiguous(self, pairs: list[_Pair], near: list[_Pair]) -> set[str]:
+    def ambiguous(
+        self,
+        pairs: list[_Pair],
+        near: list[_Pair],
+        forced: Callable[[_Pair], bool] | None = None,
+    ) -> set[str]:
         """Clusters with no identifier of their own that ``pairs`` (one band) would join to
         two clusters that cannot be one child (``distinct``), pulled to both within
         ``AMBIGUOUS_BITS``: which one is a coin toss. ``near`` (the bands either side)
         counts too, so two pulls a fraction of a bit apart across a band's edge are equally
-        strong, as online. (A cluster with an identifier is kept apart by it.)"""
+        strong, as online. (A cluster with an identifier is kept apart by it.)
+
+        With ``forced``, the pairs are outright agreements (``forced(pair)``: one that may
+        join across two NHS numbers), and clusters with identifiers count too: pulled alike
+        to two clusters that can never be one child (two UPNs: two pupils; the twins rule),
+        which its own identifiers do not tell apart. Twins of one name (Leo and Léo), each
+        with his own NHS number and UPN: which health record is whose school record's,
+        nothing in the records says (ADR 0042)."""
         pulls: defaultdict[str, list[tuple[float, bool, str]]] = defaultdict(list)
         for pair, here in chain(((p, True) for p in pairs), ((p, False) for p in near)):
             ra, rb = self.find(pair.left), self.find(pair.right)
-            if ra == rb:
+            if ra == rb or (forced and not self.joinable(ra, rb, force=forced(pair))):
                 continue
-            if not any(self.ids[ra]):
+            if forced or not any(self.ids[ra]):
                 pulls[ra].append((pair.strength, here, rb))
-            if not any(self.ids[rb]):
+            if forced or not any(self.ids[rb]):
                 pulls[rb].append((pair.strength, here, ra))
+        apart = self.distinct if forced is None else self.never_one
         return {
             root
             for root, found in pulls.items()
             if any(
-                (here or there) and p != q and abs(s - t) < AMBIGUOUS_BITS and self.distinct(p, q)
+                (here or there) and p != q and abs(s - t) < AMBIGUOUS_BITS and apart(p, q)
                 for (s, here, p), (t, there, q) in combinations(found, 2)
             )
         }
+
+    def never_one(self, ra: str, rb: str) -> bool:
+        """Whether no pair sharing no identifier can ever join two clusters (``joinable``
+        even outright)."""
+        return not self.joinable(ra, rb, force=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,6 +401,19 @@ def _twin_pull(
     return pulled
 
 
+def _pulled_alike(
+    clusters: _Clusters,
+    bands: list[list[_Pair]],
+    number: int,
+    forced: Callable[[_Pair], bool] | None = None,
+) -> set[str]:
+    """``_Clusters.ambiguous`` over band ``number`` of ``bands``, the bands either side
+    near."""
+    here = bands[number]
+    near = [p for side in (number - 1, number + 1) if 0 <= side < len(bands) for p in bands[side]]
+    return clusters.ambiguous(here, near, forced) if here and len(here) + len(near) > 1 else set()
+
+
 def cluster_scored(
     features: Mapping[str, Features],
     scored: list[_Pair],
@@ -394,7 +432,9 @@ def cluster_scored(
     Within a band of equally strong pairs, a cluster that would join two clusters that
     cannot be one child joins neither: its pairs go to review (namesakes: same name and
     birth date, no identifier and an address matching neither), and so do its weaker pairs
-    in later bands.
+    in later bands. So does a cluster, identifiers or none, that outright agreements pull
+    alike to two clusters that can never be one child (two pupils: twins of one name, Leo
+    and Léo; ADR 0042).
     """
     if placed:  # two placed records: their children are decided
         scored = [p for p in scored if p.left not in placed or p.right not in placed]
@@ -411,15 +451,19 @@ def cluster_scored(
     # join the children (ADR 0023), a bulk load leaves it to an officer, so each is doubted.
     bridging: set[tuple[str, str]] = set()
 
-    def join(pair: _Pair, *, unsure: bool) -> None:
+    def forced(pair: _Pair) -> bool:
         # Two NHS numbers are one child registered twice only where two records holding
         # them agree outright (``identifier_rule.joinable_on_score``).
-        numbered = bool(features[pair.left].nhs_number and features[pair.right].nhs_number)
+        return pair.force and bool(
+            features[pair.left].nhs_number and features[pair.right].nhs_number
+        )
+
+    def join(pair: _Pair, *, unsure: bool) -> None:
         if (
             pair.probability >= LINK
             and not unsure
             and clusters.union(
-                pair.left, pair.right, force=pair.force and numbered, identifier=pair.identifier
+                pair.left, pair.right, force=forced(pair), identifier=pair.identifier
             )
         ):
             _linked(result, linked, pair)
@@ -466,6 +510,9 @@ def cluster_scored(
             for other in fitted[short]
         )
 
+    def doubt(pair: _Pair) -> bool:
+        return bool({clusters.find(pair.left), clusters.find(pair.right)} & doubted)
+
     def rival_pull(pair: _Pair) -> bool:
         return any(
             clusters.find(rival) == clusters.find(theirs)
@@ -474,32 +521,33 @@ def cluster_scored(
         )
 
     bands = [list(band) for _, band in groupby(scored, key=_band)]
-    # Per band, the pairs that could join on score (not identifiers, not outright).
+    # Per band, the pairs that could join on score (not identifiers, not outright), and
+    # the outright agreements.
     linkable = [
         [p for p in band if p.probability >= LINK and not (p.identifier or p.force)]
         for band in bands
     ]
+    agreed = [[p for p in band if p.force and not p.identifier] for band in bands]
     # Clusters (by root) with no identifier found pulled alike to two that cannot be one
     # child: a weaker pull in a later band does not join them either (online, the record
     # goes to review whatever its weaker candidates), until an identifier joins them.
     held: set[str] = set()
+    # Clusters (by root) found pulled outright alike to two that can never be one child
+    # (Leo and Léo): no pair sharing no identifier joins them, weaker or later.
+    doubted: set[str] = set()
     for number, pairs in enumerate(bands):
+        doubted = {clusters.find(r) for r in doubted} | _pulled_alike(
+            clusters, agreed, number, forced
+        )
         # Identifier links and outright agreements first: they may make two clusters one.
         # An outright agreement does not join a cluster a twin pull tore to the child that
         # holds its record's name exactly, though (Henry's record "Harry" to Harry next
         # door): online the record goes to review.
         for pair in pairs:
             if pair.identifier or pair.force:
-                join(pair, unsure=not pair.identifier and rival_pull(pair))
+                join(pair, unsure=not pair.identifier and (rival_pull(pair) or doubt(pair)))
         rest = [p for p in pairs if not (p.identifier or p.force)]
-        here = linkable[number]
-        near = [
-            p
-            for side in (number - 1, number + 1)
-            if here and 0 <= side < len(bands)
-            for p in linkable[side]
-        ]
-        ambiguous = clusters.ambiguous(here, near) if len(here) + len(near) > 1 else set()
+        ambiguous = _pulled_alike(clusters, linkable, number)
         held = {r for r in held | ambiguous if clusters.find(r) == r and not any(clusters.ids[r])}
         torn = {r: tore for r, tore in torn.items() if clusters.find(r) == r}
         for pair in rest:
@@ -508,7 +556,9 @@ def cluster_scored(
             pulled = pair.probability >= LINK and (
                 _twin_pull(pair, clusters, rivals, namesakes, torn) or short_pull(pair)
             )
-            unsure = pulled or bool(roots & (ambiguous | held) or roots & torn.keys())
+            unsure = (
+                pulled or doubt(pair) or bool(roots & (ambiguous | held) or roots & torn.keys())
+            )
             join(pair, unsure=unsure)
     result.cluster_of = {uid: clusters.find(uid) for uid in features}
     # A record linked on its own strength is not queued; one whose best is only "review" is.
