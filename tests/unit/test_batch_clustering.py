@@ -577,6 +577,37 @@ def test_twins_of_one_name_are_not_joined_by_the_order_of_equal_pairs() -> None:
     assert len(set(result.cluster_of.values())) == 1
 
 
+def test_a_pupil_pulled_outright_alike_to_two_held_children_is_queued_against_both() -> None:
+    """Poppy Thompson (synthetic, the 1,000,000-child country) is held as two children: a
+    health record under one NHS number, and an LA record with another, joined to her second
+    health record. Her two school records, one UPN, agree outright with both children as
+    strongly: which is hers is an officer's to say (a bulk load never joins two held
+    children). The school records were left apart, as one new child, but not queued: each
+    was linked, to the other, by their UPN."""
+    girl = {**HOME, "sex": "F", "given_name": "Poppy", "family_name": "Thompson"}
+    records = {
+        "health": {**girl, "nhs_number": "9990000018"},
+        "la": {**girl, "nhs_number": "9990000026"},
+        "school": {**girl, "upn": "A123456789012"},
+        "moved": {**girl, "upn": "A123456789012"},
+    }
+    features = {uid: features_of(payload) for uid, payload in records.items()}
+    exact = {"forename": "exact", "fits": True}
+    scored = [  # as the trained model scored them, strongest first
+        _Pair(math.inf, 1.0, True, True, "moved", "school"),
+        _Pair(17.2, 1.0, True, False, "health", "moved", **exact),
+        _Pair(17.2, 1.0, True, False, "health", "school", **exact),
+        _Pair(17.2, 1.0, True, False, "la", "moved", **exact),
+        _Pair(17.2, 1.0, True, False, "la", "school", **exact),
+    ]
+    result = cluster_scored(features, scored, placed={"health": "C1", "la": "C2"})
+    cluster = result.cluster_of
+    assert cluster["school"] == cluster["moved"]
+    assert cluster["school"] not in {cluster["health"], cluster["la"]}
+    queued = {frozenset((a, b)) for a, b, _ in result.review_pairs}
+    assert {frozenset(("school", "health")), frozenset(("school", "la"))} <= queued
+
+
 alike = st.fixed_dictionaries(
     {
         "given_name": st.sampled_from(("Leo", "Léo")),

@@ -447,9 +447,11 @@ def cluster_scored(
     # linked.
     linked: set[str] = set(placed or ())
 
-    # Pairs at LINK between two children held apart (``placed``): where a feed load would
-    # join the children (ADR 0023), a bulk load leaves it to an officer, so each is doubted.
-    bridging: set[tuple[str, str]] = set()
+    # Pairs queued whatever links their records have: at LINK between two children held
+    # apart (``placed``), where a feed load would join the children (ADR 0023) and a bulk
+    # load leaves it to an officer; and at LINK from a doubted cluster (below), which may be
+    # records linked to each other by an identifier (two school records, one UPN).
+    kept: set[tuple[str, str]] = set()
 
     def forced(pair: _Pair) -> bool:
         # Two NHS numbers are one child registered twice only where two records holding
@@ -469,8 +471,10 @@ def cluster_scored(
             _linked(result, linked, pair)
         elif pair.probability >= REVIEW:
             result.review_pairs.append((pair.left, pair.right, pair.probability))
-            if pair.probability >= LINK and clusters.both_placed(pair.left, pair.right):
-                bridging.add((pair.left, pair.right))
+            if pair.probability >= LINK and (
+                clusters.both_placed(pair.left, pair.right) or doubt(pair)
+            ):
+                kept.add((pair.left, pair.right))
 
     # Twin guard: a record held exactly by one child's forename and only a letter off by
     # another's (Zara, Zora), or only as a nickname (Theodore, Theo), both at LINK, the two
@@ -566,6 +570,6 @@ def cluster_scored(
         (a, b, p)
         for a, b, p in result.review_pairs
         if clusters.find(a) != clusters.find(b)
-        and ((a, b) in bridging or not (a in linked and b in linked))
+        and ((a, b) in kept or not (a in linked and b in linked))
     ]
     return result
