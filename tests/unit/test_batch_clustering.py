@@ -26,6 +26,12 @@ HOME = {
 }
 
 
+def _agreed(strength: float, left: str, right: str, probability: float = 1.0) -> _Pair:
+    """A pair agreeing outright (forename and birth date exact, one home), as the trained
+    model scored it."""
+    return _Pair(strength, probability, True, False, left, right, forename="exact", fits=True)
+
+
 def _cluster(records: dict[str, dict[str, Any]]) -> tuple[dict[str, Features], BatchResult]:
     features = {uid: features_of(payload) for uid, payload in records.items()}
     scored = score_pairs(combinations(sorted(features), 2), features, MODEL)
@@ -481,18 +487,17 @@ def test_a_child_registered_twice_is_joined_through_his_two_health_records() -> 
         "slip": {**boy, "given_name": "Artjur", "upn": "A123456789012"},
     }
     features = {uid: features_of(payload) for uid, payload in records.items()}
-    exact = {"forename": "exact", "fits": True}
     scored = [  # as the trained model scored them, strongest first
         _Pair(math.inf, 1.0, True, True, "school", "slip"),
-        _Pair(16.3, 1.0, True, False, "benefit", "health", **exact),
-        _Pair(16.3, 1.0, True, False, "benefit", "again", **exact),
-        _Pair(16.3, 1.0, True, False, "benefit", "school", **exact),
-        _Pair(16.3, 1.0, True, False, "health", "school", **exact),
-        _Pair(16.3, 1.0, True, False, "again", "school", **exact),
+        _agreed(16.3, "benefit", "health"),
+        _agreed(16.3, "benefit", "again"),
+        _agreed(16.3, "benefit", "school"),
+        _agreed(16.3, "health", "school"),
+        _agreed(16.3, "again", "school"),
         _Pair(14.4, 1.0, False, False, "benefit", "slip", "typo"),
         _Pair(14.4, 1.0, False, False, "health", "slip", "typo"),
         _Pair(14.4, 1.0, False, False, "again", "slip", "typo"),
-        _Pair(13.9, 0.9999, True, False, "health", "again", **exact),
+        _agreed(13.9, "health", "again", probability=0.9999),
     ]
     result = cluster_scored(features, scored)
     assert len(set(result.cluster_of.values())) == 1
@@ -558,12 +563,11 @@ def test_twins_of_one_name_are_not_joined_by_the_order_of_equal_pairs() -> None:
         "school_a": {**boy, "upn": "A123456789013"},
     }
     features = {uid: features_of(payload) for uid, payload in records.items()}
-    exact = {"forename": "exact", "fits": True}
     pairs = [(a, b) for a, b in combinations(sorted(records), 2) if a[:5] != b[:5]]
     scored = [  # as the trained model scored them, strongest first
-        *(_Pair(19.5, 1.0, True, False, a, b, **exact) for a, b in pairs),
-        _Pair(16.4, 1.0, True, False, "health_a", "health_b", **exact),
-        _Pair(14.3, 1.0, True, False, "school_a", "school_b", **exact),
+        *(_agreed(19.5, a, b) for a, b in pairs),
+        _agreed(16.4, "health_a", "health_b"),
+        _agreed(14.3, "school_a", "school_b"),
     ]
     result = cluster_scored(features, scored)
     assert len(set(result.cluster_of.values())) == len(records)
@@ -592,13 +596,12 @@ def test_a_pupil_pulled_outright_alike_to_two_held_children_is_queued_against_bo
         "moved": {**girl, "upn": "A123456789012"},
     }
     features = {uid: features_of(payload) for uid, payload in records.items()}
-    exact = {"forename": "exact", "fits": True}
     scored = [  # as the trained model scored them, strongest first
         _Pair(math.inf, 1.0, True, True, "moved", "school"),
-        _Pair(17.2, 1.0, True, False, "health", "moved", **exact),
-        _Pair(17.2, 1.0, True, False, "health", "school", **exact),
-        _Pair(17.2, 1.0, True, False, "la", "moved", **exact),
-        _Pair(17.2, 1.0, True, False, "la", "school", **exact),
+        _agreed(17.2, "health", "moved"),
+        _agreed(17.2, "health", "school"),
+        _agreed(17.2, "la", "moved"),
+        _agreed(17.2, "la", "school"),
     ]
     result = cluster_scored(features, scored, placed={"health": "C1", "la": "C2"})
     cluster = result.cluster_of
