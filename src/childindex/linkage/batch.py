@@ -172,24 +172,46 @@ class _Clusters:
         which its own identifiers do not tell apart. Twins of one name (Leo and Léo), each
         with his own NHS number and UPN: which health record is whose school record's,
         nothing in the records says (ADR 0042)."""
-        pulls: defaultdict[str, list[tuple[float, bool, str]]] = defaultdict(list)
+        outright = forced is not None
+        pulls: defaultdict[str, list[tuple[float, bool, str, _Pair]]] = defaultdict(list)
+        parent, find, parts = self.parent, self.find, self._parts
         for pair, here in chain(((p, True) for p in pairs), ((p, False) for p in near)):
-            ra, rb = self.find(pair.left), self.find(pair.right)
-            if ra == rb or (forced and not self.joinable(ra, rb, force=forced(pair))):
+            ra, rb = parent[pair.left], parent[pair.right]  # the root, most often
+            if parent[ra] != ra:
+                ra = find(ra)
+            if parent[rb] != rb:
+                rb = find(rb)
+            if ra == rb:
                 continue
-            if forced or not any(self.ids[ra]):
-                pulls[ra].append((pair.strength, here, rb))
-            if forced or not any(self.ids[rb]):
-                pulls[rb].append((pair.strength, here, ra))
-        apart = self.distinct if forced is None else self.never_one
-        return {
-            root
-            for root, found in pulls.items()
+            # Only a pull to a cluster that may be parted from another counts, and a pull
+            # from a band near only to a cluster pulled in this band.
+            for mine, theirs in ((ra, rb), (rb, ra)):
+                if (
+                    (here or mine in pulls)
+                    and (outright or not any(self.ids[mine]))
+                    and parts(theirs, outright=outright)
+                ):
+                    pulls[mine].append((pair.strength, here, theirs, pair))
+        apart = self.never_one if outright else self.distinct
+        torn: set[str] = set()
+        for root, found in pulls.items():
+            if len({target for _, _, target, _ in found}) < 2:
+                continue  # most are: pulled to one cluster
+            if forced is not None:  # only pulls the cluster could take count
+                found = [f for f in found if self.joinable(root, f[2], force=forced(f[3]))]  # noqa: PLW2901
             if any(
                 (here or there) and p != q and abs(s - t) < AMBIGUOUS_BITS and apart(p, q)
-                for (s, here, p), (t, there, q) in combinations(found, 2)
-            )
-        }
+                for (s, here, p, _), (t, there, q, _) in combinations(found, 2)
+            ):
+                torn.add(root)
+        return torn
+
+    def _parts(self, root: str, *, outright: bool) -> bool:
+        """Whether the cluster ``root`` may be ``distinct`` from another (``never_one`` if
+        ``outright``): it holds identifiers (outright, a UPN: two NHS numbers may be one
+        child registered twice), or a child, or is kept apart from another cluster."""
+        held = self.ids[root][1] if outright else any(self.ids[root])
+        return bool(held) or root in self.child or bool(self.apart.get(root))
 
     def never_one(self, ra: str, rb: str) -> bool:
         """Whether no pair sharing no identifier can ever join two clusters (``joinable``
@@ -515,7 +537,9 @@ def cluster_scored(
         )
 
     def doubt(pair: _Pair) -> bool:
-        return bool({clusters.find(pair.left), clusters.find(pair.right)} & doubted)
+        return bool(doubted) and bool(
+            {clusters.find(pair.left), clusters.find(pair.right)} & doubted
+        )
 
     def rival_pull(pair: _Pair) -> bool:
         return any(
