@@ -193,18 +193,21 @@ class _Clusters:
                 ):
                     pulls[mine].append((pair.strength, here, theirs, pair))
         apart = self.never_one if outright else self.distinct
-        torn: set[str] = set()
+        tossed: set[str] = set()
         for root, found in pulls.items():
             if len({target for _, _, target, _ in found}) < 2:
                 continue  # most are: pulled to one cluster
-            if forced is not None:  # only pulls the cluster could take count
-                found = [f for f in found if self.joinable(root, f[2], force=forced(f[3]))]  # noqa: PLW2901
+            counted = (  # outright, only pulls the cluster could take
+                found
+                if forced is None
+                else [f for f in found if self.joinable(root, f[2], force=forced(f[3]))]
+            )
             if any(
                 (here or there) and p != q and abs(s - t) < AMBIGUOUS_BITS and apart(p, q)
-                for (s, here, p, _), (t, there, q, _) in combinations(found, 2)
+                for (s, here, p, _), (t, there, q, _) in combinations(counted, 2)
             ):
-                torn.add(root)
-        return torn
+                tossed.add(root)
+        return tossed
 
     def _parts(self, root: str, *, outright: bool) -> bool:
         """Whether the cluster ``root`` may be ``distinct`` from another (``never_one`` if
