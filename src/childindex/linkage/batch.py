@@ -96,15 +96,13 @@ class _Clusters:
         """How many identifier kinds (NHS number, UPN) both clusters hold, none shared."""
         return conflicting_kinds(self.ids[ra], self.ids[rb])
 
-    def distinct(self, ra: str, rb: str) -> bool:
-        """Whether two clusters cannot be one child: identifiers conflict, the twins rule
-        keeps them apart, or each holds a child already. A cluster is never distinct from
-        itself, though it holds a child."""
-        return ra != rb and (
-            bool(self.conflicts(ra, rb))
-            or rb in self.apart.get(ra, ())
-            or (ra in self.child and rb in self.child)
-        )
+    def distinct(self, ra: str, rb: str, *, outright: bool = False) -> bool:
+        """Whether two clusters cannot be one child: no pair sharing no identifier may join
+        them (``joinable``: identifiers conflict, the twins rule keeps them apart, or each
+        holds a child already). ``outright``: not even two records holding their NHS numbers
+        agreeing outright; such clusters can never be one child but by an identifier. A
+        cluster is never distinct from itself, though it holds a child."""
+        return not self.joinable(ra, rb, force=outright)
 
     def joinable(self, ra: str, rb: str, *, force: bool) -> bool:
         """Whether a pair sharing no identifier may join clusters ``ra`` and ``rb``: their
@@ -168,10 +166,10 @@ class _Clusters:
 
         With ``forced``, the pairs are outright agreements (``forced(pair)``: one that may
         join across two NHS numbers), and clusters with identifiers count too: pulled alike
-        to two clusters that can never be one child (two UPNs: two pupils; the twins rule),
-        which its own identifiers do not tell apart. Twins of one name (Leo and Léo), each
-        with his own NHS number and UPN: which health record is whose school record's,
-        nothing in the records says (ADR 0042)."""
+        to two clusters that can never be one child (``distinct`` even outright: two UPNs,
+        two pupils; the twins rule), which its own identifiers do not tell apart. Twins of
+        one name (Leo and Léo), each with his own NHS number and UPN: which health record is
+        whose school record's, nothing in the records says (ADR 0042)."""
         outright = forced is not None
         pulls: defaultdict[str, list[tuple[float, bool, str, _Pair]]] = defaultdict(list)
         parent, find, parts = self.parent, self.find, self._parts
@@ -192,7 +190,6 @@ class _Clusters:
                     and parts(theirs, outright=outright)
                 ):
                     pulls[mine].append((pair.strength, here, theirs, pair))
-        apart = self.never_one if outright else self.distinct
         tossed: set[str] = set()
         for root, found in pulls.items():
             if len({target for _, _, target, _ in found}) < 2:
@@ -203,23 +200,21 @@ class _Clusters:
                 else [f for f in found if self.joinable(root, f[2], force=forced(f[3]))]
             )
             if any(
-                (here or there) and p != q and abs(s - t) < AMBIGUOUS_BITS and apart(p, q)
+                (here or there)
+                and p != q
+                and abs(s - t) < AMBIGUOUS_BITS
+                and self.distinct(p, q, outright=outright)
                 for (s, here, p, _), (t, there, q, _) in combinations(counted, 2)
             ):
                 tossed.add(root)
         return tossed
 
     def _parts(self, root: str, *, outright: bool) -> bool:
-        """Whether the cluster ``root`` may be ``distinct`` from another (``never_one`` if
-        ``outright``): it holds identifiers (outright, a UPN: two NHS numbers may be one
+        """Whether the cluster ``root`` may be ``distinct`` from another (with ``outright``
+        too): it holds identifiers (outright, a UPN: two NHS numbers may be one
         child registered twice), or a child, or is kept apart from another cluster."""
         held = self.ids[root][1] if outright else any(self.ids[root])
         return bool(held) or root in self.child or bool(self.apart.get(root))
-
-    def never_one(self, ra: str, rb: str) -> bool:
-        """Whether no pair sharing no identifier can ever join two clusters (``joinable``
-        even outright)."""
-        return not self.joinable(ra, rb, force=True)
 
 
 @dataclass(frozen=True, slots=True)
