@@ -4,7 +4,7 @@ handful of records is scored with the hand-made model and clustered."""
 from __future__ import annotations
 
 import math
-from itertools import combinations
+from itertools import combinations, product
 from typing import Any
 
 from hypothesis import example, given, settings
@@ -598,10 +598,7 @@ def test_a_pupil_pulled_outright_alike_to_two_held_children_is_queued_against_bo
     features = {uid: features_of(payload) for uid, payload in records.items()}
     scored = [  # as the trained model scored them, strongest first
         _Pair(math.inf, 1.0, True, True, "moved", "school"),
-        _agreed(17.2, "health", "moved"),
-        _agreed(17.2, "health", "school"),
-        _agreed(17.2, "la", "moved"),
-        _agreed(17.2, "la", "school"),
+        *(_agreed(17.2, a, b) for a, b in product(("health", "la"), ("moved", "school"))),
     ]
     result = cluster_scored(features, scored, placed={"health": "C1", "la": "C2"})
     cluster = result.cluster_of
