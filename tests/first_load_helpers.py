@@ -69,13 +69,16 @@ def run_first_load(
     bulk: bool = False,
     screen_ahead_from: int = first_load.SCREEN_AHEAD_FROM,
     write_ahead: bool = False,
+    wait_ahead: bool = False,
 ) -> first_load.FirstLoadReport:
     """A first load of ``files`` (source -> content), through the real readers; a bulk load
     (onto whatever the index holds) if ``bulk``. ``screen_ahead_from``: as
     ``load_at_once``'s (0: a second process rules out screens however few there are).
     ``write_ahead``: second processes work out the rows of every chunk written and (in a
     bulk load) the features of every incoming record, and the load waits for each chunk
-    (``services/work_ahead.py``); else the load works them out itself."""
+    (``services/work_ahead.py``); else the load works them out itself. ``wait_ahead`` (or
+    ``write_ahead``): the load waits for each answer of the screens' second process too,
+    however busy the machine."""
     feeds = [
         first_load.FeedFile(
             source,
@@ -99,7 +102,7 @@ def run_first_load(
         screen_ahead_from=screen_ahead_from,
         write_ahead_from=0 if write_ahead else sys.maxsize,
         features_ahead_from=0 if write_ahead else sys.maxsize,
-        wait_for_ahead=write_ahead,
+        wait_for_ahead=write_ahead or wait_ahead,
     )
 
 

@@ -286,7 +286,12 @@ def test_walks_stepping_first_from_a_second_process_end_as_walks_stepping_alone(
         delete_all_rows(engine)
         run_first_load(factory, model, _files(directory, Source.HEALTH))
         report = run_first_load(
-            factory, model, _files(directory, *OTHERS), bulk=True, screen_ahead_from=ahead_from
+            factory,
+            model,
+            _files(directory, *OTHERS),
+            bulk=True,
+            screen_ahead_from=ahead_from,
+            wait_ahead=True,  # every answer crosses, however busy the machine
         )
         outcomes.append(_outcome(engine))
         ahead.append((report.screens_ahead, report.compared_ahead))

@@ -252,8 +252,9 @@ def load_at_once(
     out the rows of each chunk ahead of writing it (``services/work_ahead.py``).
     ``features_ahead_from``: with this many incoming records or more in a bulk load, a
     second process works out their features while the load reads the records held. With
-    ``wait_for_ahead``, the load waits for each chunk's rows and features from them (the
-    tests': they all cross from the second processes)."""
+    ``wait_for_ahead``, the load waits for each chunk's rows and features from them, and
+    for each answer of the screens' (the tests': they all cross from the second
+    processes)."""
     result = FirstLoadReport()
     with uow_factory() as uow:
         ensure_not_halted(uow)  # the halt lock, then the screen lock (ADR 0013)
@@ -299,7 +300,15 @@ def load_at_once(
         on_phase(
             f"screening {sum(m.child.shielded for m in children.children):,} shielded children"
         )
-        _screen(uow, children, rule, result, on_phase, ahead_from=screen_ahead_from)
+        _screen(
+            uow,
+            children,
+            rule,
+            result,
+            on_phase,
+            ahead_from=screen_ahead_from,
+            wait=wait_for_ahead,
+        )
         for item in later:  # later versions of a record, as ``feeds load`` loads them
             _one_by_one(uow, item, engine=engine, actor=actor, rule=rule)
         for feed, report in result.files:
@@ -726,6 +735,7 @@ def _screen(
     on_phase: Callable[[str], None],
     *,
     ahead_from: int,
+    wait: bool = False,
 ) -> None:
     """Screen every shielded child the load made or grew, in load order of its first
     record, as a write to it would (see the module). Its walks ask the visible and the
@@ -733,7 +743,7 @@ def _screen(
     store for about a thousand at 1,000,000 children, most of them visible even when only
     the shielded are wanted. The memory is kept as the store is after each screen. With
     ``ahead_from`` shielded children or more, a fork of this process works out the first
-    steps of their walks ahead (``services/screen_ahead.py``). Then
+    steps of their walks ahead (``services/screen_ahead.py``; ``wait``: for each). Then
     every visible child the load made or grew is compared with the shielded children no walk
     started from or reached (on an index empty before, there are none): one that might be
     one is screened as a write would screen it. The fork answers ahead, chunk by chunk, which
@@ -766,7 +776,7 @@ def _screen(
     # walks shield are passed over then).
     visible = [one for one in made.children if not one.child.shielded]
     if starts and len(starts) >= ahead_from:
-        memory, ahead = _ahead(uow, made, rule, starts, visible)
+        memory, ahead = _ahead(uow, made, rule, starts, visible, wait=wait)
     try:
         for number, one in enumerate(starts):
             if number and number % SCREEN_PROGRESS == 0:
@@ -815,7 +825,13 @@ def _screen(
 
 
 def _ahead(
-    uow: UnitOfWork, made: _Clustered, rule: ShieldRule, starts: list[_Made], visible: list[_Made]
+    uow: UnitOfWork,
+    made: _Clustered,
+    rule: ShieldRule,
+    starts: list[_Made],
+    visible: list[_Made],
+    *,
+    wait: bool,
 ) -> tuple[LoadMemory, ScreenAhead]:
     """The screens' memory, and a second process working out, from it, the first steps of
     the walk from each of ``starts``, and which of ``visible`` might be a shielded child
@@ -827,7 +843,7 @@ def _ahead(
     children = [one.child.child_id.value for one in starts]
     compared = [one.child.child_id.value for one in visible]
     return memory, ScreenAhead(
-        memory, rule, children, weight=gate, known=known.keys(), visible=compared
+        memory, rule, children, weight=gate, known=known.keys(), visible=compared, wait=wait
     )
 
 

@@ -183,7 +183,11 @@ class ScreenAhead:
 
     Then, for the comparison after the walks, which of the ``visible`` children (in the
     order the load compares them, :data:`APART_CHUNK` at a time) might be one of the
-    shielded children held apart from ``children`` (:meth:`might_be`)."""
+    shielded children held apart from ``children`` (:meth:`might_be`).
+
+    With ``wait``, the load waits for each answer from the fork (unless the fork has ended)
+    instead of going on past it: the tests', so that every answer crosses however busy the
+    machine is."""
 
     def __init__(
         self,
@@ -194,7 +198,9 @@ class ScreenAhead:
         weight: PairWeight | None = None,
         known: Collection[str] | None = None,
         visible: Sequence[str] = (),
+        wait: bool = False,
     ) -> None:
+        self._wait = wait
         self._pid: int | None = None
         self._answers: Connection | None = None
         self._ready: dict[int, StepsAhead | None] = {}
@@ -214,8 +220,8 @@ class ScreenAhead:
         """The steps of the walk from child ``number`` (its index in ``children``) that the
         fork has worked out: its first, and its second if the fork was well ahead; None if
         not (yet): the walk then takes them itself, and the fork goes on past it."""
-        _AT.pack_into(self._at, _WALK, number)
-        self._receive()
+        _AT.pack_into(self._at, _WALK, number - 1 if self._wait else number)
+        self._receive((_STEP, number))
         return self._ready.pop(number, None)
 
     def answers_for(self, apart: Iterable[ScreenProfile]) -> bool:
@@ -230,20 +236,23 @@ class ScreenAhead:
         if the fork has not answered (yet): the load then compares each itself, and the
         fork goes on past it. Ask only where :meth:`answers_for` the comparison."""
         _AT.pack_into(self._at, _WALK, _PAST)  # the walks are done
-        _AT.pack_into(self._at, _CHUNK, chunk)
-        self._receive()
+        _AT.pack_into(self._at, _CHUNK, chunk - 1 if self._wait else chunk)
+        self._receive((_APART, chunk))
         return self._flagged.pop(chunk, None)
 
-    def _receive(self) -> None:
-        """Hold each answer the fork has sent, but those the load has gone past."""
+    def _receive(self, wanted: tuple[str, int]) -> None:
+        """Hold each answer the fork has sent, but those the load has gone past; with
+        ``wait``, until the ``wanted`` one (its kind and number) has come."""
         walk, chunk = (_AT.unpack_from(self._at, at)[0] for at in (_WALK, _CHUNK))
-        while self._answers is not None and self._answers.poll():
+        came = wanted[1] in (self._ready if wanted[0] == _STEP else self._flagged)
+        while self._answers is not None and (self._answers.poll() or (self._wait and not came)):
             try:
                 kind, number, answer = self._answers.recv()
             except EOFError:  # the fork has ended
                 self._answers.close()
                 self._answers = None
                 break
+            came = came or (kind, number) == wanted
             if kind == _STEP and number >= walk:
                 self._ready[number] = answer
             elif kind == _APART and number >= chunk:
