@@ -502,3 +502,24 @@ def test_a_name_cut_short_of_one_child_and_a_letter_from_anothers_goes_to_review
     for alone in (held[:1], held[1:]):
         assert engine.decide_among(record, alone).kind is MatchKind.LINK
     assert engine.decide_among(record, held).kind is MatchKind.REVIEW
+
+
+def _cheung(given: str, **fields: str) -> dict[str, Any]:
+    girl = {**BASE, "family_name": "Cheung", "birth_date": "2024-03-23"}
+    return {**girl, "given_name": given, **fields}
+
+
+def test_a_middle_name_at_one_twins_home_does_not_outweigh_the_other_twins_own_name() -> None:
+    """Twins Mai Ling Cheung and Ling Cheung (synthetic, generator seed 451): Ling's benefit
+    record, at home, was linked to Mai Ling, known by her middle name as ADR 0038 allows,
+    while Ling's own health record (no address on it) holds "Ling" exactly. A child reached
+    by a middle name while another, who cannot be the same child, holds the name itself
+    goes to an officer, as one reached by a nickname does."""
+    engine = ModelMatchEngine(hand_model())
+    mai, ling = ChildId.new(), ChildId.new()
+    home = _home("BH2 3UF", "4 Elm Close")
+    held = _child(mai, _cheung("Mai", other_given_names="Ling", nhs_number="9990000018", **home))
+    record = features_of(_cheung("Ling", **home))
+    assert engine.decide_among(record, held).kind is MatchKind.LINK  # Mai Ling alone: linked
+    held += _child(ling, _cheung("Ling", nhs_number="9990000026"))
+    assert engine.decide_among(record, held).kind is MatchKind.REVIEW

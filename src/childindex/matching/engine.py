@@ -31,6 +31,7 @@ from childindex.matching.ports import (
     MatchKind,
 )
 from childindex.matching.scoring import (
+    ANOTHER_NAME,
     SHORT_FORMS,
     TrainedScorer,
     cut_short,
@@ -287,9 +288,10 @@ def _doubtful(
         return any(b.forename == "exact" for _, b in others) or any(
             c in twins for c, _ in ranked[1:]
         )
-    if best.forename == "nickname":
-        # The best only by a nickname (Theo, for the record's Theodore) while another
-        # child, who cannot be the same (identifiers in conflict), has the name itself.
+    if best.forename in ANOTHER_NAME:
+        # The best only by a nickname (Theo, for the record's Theodore) or a middle name
+        # (Mai Ling, for the record's Ling: ADR 0043) while another child, who cannot be
+        # the same (identifiers in conflict), has the name itself.
         return any(
             b.forename == "exact" and conflicting_kinds(ids[first], ids[c]) for c, b in others
         )

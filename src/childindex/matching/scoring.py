@@ -99,9 +99,13 @@ TWINS_BIRTH_DATE_SLIPS = frozenset({"swap", "one_char", "day", "year"})
 
 # Forename levels of a record's pull to one child that another child holding the record's
 # forename exactly makes doubtful, when the two cannot be one child: a letter off (Zara,
-# Zora) or a nickname (Theodore's record at his twin Theo's home: on the 1,000,000-child
-# country the address outweighed the name).
-PULLED_NAMES = frozenset({"typo", "nickname"})
+# Zora), a nickname (Theodore's record at his twin Theo's home: on the 1,000,000-child
+# country the address outweighed the name) or a middle name (Ling's record at home, and
+# her twin Mai Ling: ADR 0043).
+PULLED_NAMES = frozenset({"typo", "nickname", "other_names"})
+# Of those, the names another name: a child reached by one is in doubt only where the
+# child holding the record's name exactly cannot be the same child (``engine._doubtful``).
+ANOTHER_NAME = frozenset({"nickname", "other_names"})
 
 
 # Forename levels where one name is the other cut short: "J" or "Jo" fits Jack and James.
