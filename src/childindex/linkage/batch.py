@@ -228,6 +228,7 @@ class _Pair:
     forename: str = "null"  # the forename comparison's level
     twins: bool = False  # possible twins a letter apart (``twins_apart``)
     fits: bool = False  # one forename fits the other, same birth date (``fits_short_form``)
+    sex_differs: bool = False  # the two records' sexes differ (ADR 0044)
 
 
 def _band(pair: _Pair) -> float:
@@ -244,7 +245,7 @@ SCORE_AHEAD_FROM = 200_000
 SCORE_CHUNK = 20_000
 # A pair's score without its records: what the second process sends (a ``_Pair``'s fields
 # from ``strength`` on, but ``left`` and ``right``).
-_Scored = tuple[float, float, bool, bool, str, bool, bool]
+_Scored = tuple[float, float, bool, bool, str, bool, bool, bool]
 
 
 def score_pairs(
@@ -286,7 +287,7 @@ def _scores(
     for left, right in pairs:
         verdict = identifier_verdict(features[left], features[right])
         if verdict is IdentifierVerdict.LINK:
-            scores.append((math.inf, 1.0, True, True, "null", False, False))
+            scores.append((math.inf, 1.0, True, True, "null", False, False, False))
             continue
         score = scorer.score(features[left], features[right])
         probability = scorer.decision_probability(score)
@@ -299,17 +300,16 @@ def _scores(
         forename = score.levels["forename"]
         twins = twins_apart(score)
         fits = fits_short_form(score.levels, features[left], features[right])
-        scores.append((strength, probability, force, False, forename, twins, fits))
+        sex = score.levels["sex"] == "else"
+        scores.append((strength, probability, force, False, forename, twins, fits, sex))
     return scores
 
 
 def _with_records(pairs: list[tuple[str, str]], scores: list[_Scored]) -> list[_Pair]:
     """Each of ``pairs`` with its score."""
     return [
-        _Pair(strength, probability, force, identifier, left, right, forename, twins, fits)
-        for (left, right), (strength, probability, force, identifier, forename, twins, fits) in zip(
-            pairs, scores, strict=True
-        )
+        _Pair(score[0], score[1], score[2], score[3], left, right, *score[4:])
+        for (left, right), score in zip(pairs, scores, strict=True)
     ]
 
 
@@ -406,8 +406,11 @@ def _twin_pull(
     ``torn`` the record's cluster the rival tore. The other side is the record's cluster and
     the clusters of the records holding its name exactly at LINK: the child it will be on
     once they join, later (Elle's health record, pulled by Ella's benefit record before
-    Elle's other records joined it). A pair already in one cluster pulls nothing."""
-    if pair.forename not in PULLED_NAMES or clusters.find(pair.left) == clusters.find(pair.right):
+    Elle's other records joined it). A pair already in one cluster pulls nothing. Pulls by a
+    name not the record's own (``PULLED_NAMES``), and pulls with the sexes different
+    (Louise's record "Louis" to her twin Louis: ADR 0044), are asked about."""
+    pulled_by = pair.forename in PULLED_NAMES or pair.sex_differs
+    if not pulled_by or clusters.find(pair.left) == clusters.find(pair.right):
         return False
     pulled = False
     for mine, theirs in ((pair.left, pair.right), (pair.right, pair.left)):
@@ -499,8 +502,9 @@ def cluster_scored(
     # Twin guard: a record held exactly by one child's forename and only a letter off by
     # another's (Zara, Zora), or only as a nickname (Theodore, Theo), both at LINK, the two
     # children kept apart by identifiers; or a letter off both, the other twin's a name the
-    # twins rule capped ("Fnn": a slip of the common Finn, and as like his twin Fynn).
-    # Which twin it is, an officer decides.
+    # twins rule capped ("Fnn": a slip of the common Finn, and as like his twin Fynn); or
+    # held by one child but for the sex while a possible twin of it is another ("Louis",
+    # F, between Louis and Louise: ADR 0044). Which twin it is, an officer decides.
     rivals, namesakes = _rivals(scored)
 
     # Clusters a twin pull tore between two children: the record's own cluster, when the

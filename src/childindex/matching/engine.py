@@ -165,8 +165,9 @@ class ModelMatchEngine:
         conflict has it exactly (twins Theo and Theodore, ADR 0024), or the record's
         forename is an initial or a name cut short that fits two children born the same day
         in one family or home by different names, or fits the best while another child
-        holds it exactly or a letter off (ADR 0021), none is linked automatically
-        (``_doubtful``).
+        holds it exactly or a letter off (ADR 0021), or the best's sex differs from the
+        record's while another child holds a possible twin of it (ADR 0044), none is
+        linked automatically (``_doubtful``).
         """
         best: dict[ChildId, _Best] = {}
         twins: set[ChildId] = set()  # children holding a possible twin of the record
@@ -205,6 +206,7 @@ class ModelMatchEngine:
                 score.levels["forename"],
                 other,
                 cut_short(features, other, score.levels),
+                score.levels["sex"] == "else",
             )
             held = best.get(found.child_id)
             if held is None or mine.rank > held.rank:
@@ -265,8 +267,8 @@ def _doubtful(
 ) -> bool:
     """Whether the best child at LINK (of ``ranked``, best first) is in doubt, so that no
     child is linked on score: another within ``AMBIGUOUS_BITS``; the record's short form
-    fits another child too, or another holds it exactly or a letter off; or the twin guard
-    (below)."""
+    fits another child too, or another holds it exactly or a letter off; the best's sex
+    differs while another child may be the record's twin; or the twin guard (below)."""
     linked = [(c, b) for c, b in ranked if b.probability >= LINK]
     if not linked or linked[0][1].verdict is IdentifierVerdict.LINK:
         return False
@@ -282,20 +284,23 @@ def _doubtful(
         # start of Sarah's "Sarahh", a letter from Sara's "Sarra"): which one it is, an
         # officer decides.
         return True
+    # Another child holds a possible twin of the record, a letter apart; or, who cannot be
+    # the same child (identifiers in conflict), the record's name itself.
+    twin_held = any(c in twins for c, _ in ranked[1:])
+    name_held_apart = any(
+        b.forename == "exact" and conflicting_kinds(ids[first], ids[c]) for c, b in others
+    )
     if best.forename == "typo":
         # Twin guard: the best has a forename a letter off, another the same one, or a name
         # a letter off that the twins rule capped ("Fnn" between Finn and his twin Fynn).
-        return any(b.forename == "exact" for _, b in others) or any(
-            c in twins for c, _ in ranked[1:]
-        )
-    if best.forename in ANOTHER_NAME:
-        # The best only by a nickname (Theo, for the record's Theodore) or a middle name
-        # (Mai Ling, for the record's Ling: ADR 0043) while another child, who cannot be
-        # the same (identifiers in conflict), has the name itself.
-        return any(
-            b.forename == "exact" and conflicting_kinds(ids[first], ids[c]) for c, b in others
-        )
-    return False
+        return twin_held or any(b.forename == "exact" for _, b in others)
+    # The best only by a nickname (Theo, for the record's Theodore) or a middle name (Mai
+    # Ling, for the record's Ling: ADR 0043) while another child who cannot be the same has
+    # the name itself; or the best but for the sex ("Louis", F, to Louis) while another
+    # holds a possible twin (Louise) or the name (ADR 0044).
+    return (best.forename in ANOTHER_NAME and name_held_apart) or (
+        best.sex_differs and (twin_held or name_held_apart)
+    )
 
 
 def _fits_another(best: ChildId, fitted: Mapping[ChildId, set[str]]) -> bool:
@@ -324,6 +329,7 @@ class _Best:
     forename: str  # the forename comparison's level
     features: Features  # the record's
     short: bool = False  # one forename is the other cut short (``cut_short``)
+    sex_differs: bool = False  # the sexes differ (ADR 0044)
 
     @property
     def rank(self) -> tuple[bool, bool, bool, float]:

@@ -159,14 +159,17 @@ def different_names(left: str | None, right: str | None) -> bool:
 
 
 def outright(levels: Mapping[str, str]) -> bool:
-    """Forename and birth date exact and the same address or postcode: strong enough to join
-    two registrations of one child that carry different NHS numbers. The same postcode
-    sector is not: namesakes born the same day live a few streets apart in a big country
-    (ADR 0008; on the 100,000-child country one such pair was merged)."""
+    """Forename and birth date exact and the same address or postcode, the sex not
+    different: strong enough to join two registrations of one child that carry different
+    NHS numbers. The same postcode sector is not: namesakes born the same day live a few
+    streets apart in a big country (ADR 0008; on the 100,000-child country one such pair was
+    merged). Nor is a different sex: Louise's record "Louis", a letter dropped, is her twin
+    brother's but for it (ADR 0044)."""
     return (
         levels.get("forename") == "exact"
         and levels.get("dob") == "exact"
         and levels.get("location") in {"address", "postcode"}
+        and levels.get("sex") != "else"
     )
 
 
