@@ -166,8 +166,8 @@ class ModelMatchEngine:
         forename is an initial or a name cut short that fits two children born the same day
         in one family or home by different names, or fits the best while another child
         holds it exactly or a letter off (ADR 0021), or the best's sex differs from the
-        record's while another child holds a possible twin of it (ADR 0044), none is
-        linked automatically (``_doubtful``).
+        record's while another child holds a possible twin of it, or its name and cannot be
+        the same child (ADR 0044), none is linked automatically (``_doubtful``).
         """
         best: dict[ChildId, _Best] = {}
         twins: set[ChildId] = set()  # children holding a possible twin of the record
@@ -267,8 +267,8 @@ def _doubtful(
 ) -> bool:
     """Whether the best child at LINK (of ``ranked``, best first) is in doubt, so that no
     child is linked on score: another within ``AMBIGUOUS_BITS``; the record's short form
-    fits another child too, or another holds it exactly or a letter off; the best's sex
-    differs while another child may be the record's twin; or the twin guard (below)."""
+    fits another child too, or another holds it exactly or a letter off; or the twin guard
+    (below), the best's sex differing too."""
     linked = [(c, b) for c, b in ranked if b.probability >= LINK]
     if not linked or linked[0][1].verdict is IdentifierVerdict.LINK:
         return False
