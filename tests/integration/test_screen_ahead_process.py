@@ -104,17 +104,3 @@ def test_a_chunk_passed_has_no_answer_from_the_fork() -> None:
     finally:
         ahead.close()
 
-
-def test_a_load_that_waits_has_each_answer_without_giving_the_fork_time() -> None:
-    memory = _memory()
-    ahead = ScreenAhead(memory, DEFAULT_RULE, ["Q", "unheld"], visible=["V"], wait=True)
-    try:
-        steps = [ahead.steps(number) for number in (0, 1)]
-        found = ahead.might_be(0)
-        beyond = ahead.might_be(1)  # no such chunk: waits only until the fork has ended
-    finally:
-        ahead.close()
-    assert steps == [first_step(memory, DEFAULT_RULE, "Q"), None]
-    assert steps[0] is not None
-    assert found == {"V"}
-    assert beyond is None
