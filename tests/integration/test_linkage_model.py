@@ -339,7 +339,40 @@ def test_twins_from_the_synthetic_generator_are_never_auto_linked(
     record of one twin to the other (at most REVIEW). (Left open: ADR 0008, a twin's very
     first record, with no identifier and a rare forename a letter from the other twin's,
     when only the other twin is held; ADR 0036, the same record in batch.)"""
-    model: dict[str, Any] = request.getfixturevalue("model")
+    _twins_kept_apart(request.getfixturevalue("model"), tmp_path_factory, seed)
+
+
+@pytest.fixture(scope="module")
+def model_20k(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A model trained on 20,000 children: it weighs the fields as a country of a realistic
+    size does (a different sex, a name among the other's given names), where the 1,500
+    children of ``model`` teach it otherwise."""
+    out = tmp_path_factory.mktemp("country20k")
+    generate(20_000, 7, out)
+    return train(feature_rows(read_country(out)), seed=3)
+
+
+@settings(
+    max_examples=2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=False,
+)
+@given(seed=st.integers(min_value=100, max_value=10_000))
+@example(seed=1198)  # Louise's health record "Louis", F, went to her twin Louis (ADR 0044)
+@example(seed=2740)  # Louise's benefit claim "Louis", F, went to her twin Louis (ADR 0044)
+def test_twins_are_never_auto_linked_by_a_model_trained_on_a_bigger_country(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest, seed: int
+) -> None:
+    """As above, with the model trained on 20,000 children."""
+    _twins_kept_apart(request.getfixturevalue("model_20k"), tmp_path_factory, seed)
+
+
+def _twins_kept_apart(
+    model: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, seed: int
+) -> None:
+    """The twins of the generator's country of ``seed`` (600 children) are never one child
+    in batch, nor is a record of one linked to the other online."""
     out = tmp_path_factory.mktemp("twins")
     generate(600, seed, out)
     truth = read_truth(out)
