@@ -103,4 +103,3 @@ def test_a_chunk_passed_has_no_answer_from_the_fork() -> None:
         assert ahead.might_be(0) is None  # passed: the load compares them itself
     finally:
         ahead.close()
-
