@@ -35,6 +35,7 @@ from childindex.matching.scoring import (
     different_names,
     fits_short_form,
     outright,
+    sexes_differ,
     twins_apart,
 )
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
@@ -300,7 +301,7 @@ def _scores(
         forename = score.levels["forename"]
         twins = twins_apart(score)
         fits = fits_short_form(score.levels, features[left], features[right])
-        sex = score.levels["sex"] == "else"
+        sex = sexes_differ(score.levels)
         scores.append((strength, probability, force, False, forename, twins, fits, sex))
     return scores
 

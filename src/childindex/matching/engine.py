@@ -39,6 +39,7 @@ from childindex.matching.scoring import (
     fits_short_form,
     outright,
     resemblance_weight,
+    sexes_differ,
     twins_apart,
 )
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
@@ -103,7 +104,7 @@ class ModelMatchEngine:
         both = {a.forename or "", b.forename or ""}
         one_child_by_either_name = (
             score.twin_names == "else"
-            and score.levels.get("sex") != "else"
+            and not sexes_differ(score.levels)
             and any(both <= names for names in known_as)
         )
         return not one_child_by_either_name
@@ -206,7 +207,7 @@ class ModelMatchEngine:
                 score.levels["forename"],
                 other,
                 cut_short(features, other, score.levels),
-                score.levels["sex"] == "else",
+                sexes_differ(score.levels),
             )
             held = best.get(found.child_id)
             if held is None or mine.rank > held.rank:

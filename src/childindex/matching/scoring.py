@@ -158,6 +158,11 @@ def different_names(left: str | None, right: str | None) -> bool:
     return bool(left and right and left != right and not may_be_same_name(left, right))
 
 
+def sexes_differ(levels: Mapping[str, str]) -> bool:
+    """Both records give a sex, and not the same one."""
+    return levels.get("sex") == "else"
+
+
 def outright(levels: Mapping[str, str]) -> bool:
     """Forename and birth date exact and the same address or postcode, the sex not
     different: strong enough to join two registrations of one child that carry different
@@ -169,7 +174,7 @@ def outright(levels: Mapping[str, str]) -> bool:
         levels.get("forename") == "exact"
         and levels.get("dob") == "exact"
         and levels.get("location") in {"address", "postcode"}
-        and levels.get("sex") != "else"
+        and not sexes_differ(levels)
     )
 
 
@@ -297,7 +302,7 @@ class TrainedScorer:
         if levels.get("forename") == "nickname":
             # A boy and a girl whose names meet only in a short form either could have
             # (Charlie: Charles or Charlotte) are a brother and sister (ADR 0014).
-            return levels.get("sex") == "else" and left.forename_canon != right.forename_canon
+            return sexes_differ(levels) and left.forename_canon != right.forename_canon
         if levels.get("forename") not in _TWIN_NAMES:
             return False
         if _middle_names(left) & _middle_names(right):
