@@ -32,6 +32,7 @@ from childindex.matching.scoring import (
     PULLED_NAMES,
     SHORT_FORMS,
     TrainedScorer,
+    attested_names,
     different_names,
     fits_short_form,
     outright,
@@ -264,7 +265,7 @@ def score_pairs(
     the tests'). A pair's score is a function of the pair, the features and the model alone,
     so whichever process scores it, it is the same."""
     pairs = list(table)
-    scorer = TrainedScorer(model)
+    scorer = TrainedScorer(model, attested=attested_names(features))
     half = len(pairs) // 2 if len(pairs) >= ahead_from else len(pairs)
     later = [pairs[start : start + chunk] for start in range(half, len(pairs), chunk)]
     work = partial(_scores, scorer, features)

@@ -20,8 +20,10 @@ child's, as the model weighs it.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from childindex.domain.nicknames import may_be_same_name
@@ -185,10 +187,40 @@ def resemblance_weight(score: PairScore) -> float:
     return score.match_weight - sum(score.weights.get(name, 0.0) for name in AGAINST_ONLY)
 
 
-class TrainedScorer:
-    """Scores pairs with the weights of a trained model document."""
+# Forenames spelt alike by records of two sources at one birth date or one postcode: names
+# in use, not slips (``attested_names``).
+Attested = frozenset[tuple[str, str, str]]
 
-    def __init__(self, model: Mapping[str, Any]) -> None:
+
+def attested_names(features: Mapping[str, Features]) -> Attested:
+    """Each forename that records of at least two sources spell alike with one birth date,
+    or at one postcode, of ``features`` by ``"source:record_id"``. Sources slip
+    independently, so two of them do not make the same slip for one child: a name so spelt
+    is in use, be it ever so rare (ADR 0045). (A slip of the birth date in one record, or a
+    move in another, leaves the other key; the surname is not asked, as either record may
+    misspell it.)"""
+    by_source: defaultdict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for uid, record in features.items():
+        forename = record.forename
+        if forename:
+            keys = by_source[uid.partition(":")[0]]
+            if record.dob:
+                keys.add(("dob", forename, record.dob))
+            if record.postcode:
+                keys.add(("postcode", forename, record.postcode))
+    attested: set[tuple[str, str, str]] = set()
+    for one, other in combinations(by_source.values(), 2):
+        attested |= one & other
+    return frozenset(attested)
+
+
+class TrainedScorer:
+    """Scores pairs with the weights of a trained model document. ``attested``: names in
+    use by the records being clustered together (``attested_names``), which the twins rule
+    reads as real names however rarely the model saw them (batch clustering's)."""
+
+    def __init__(self, model: Mapping[str, Any], attested: Attested = frozenset()) -> None:
+        self._attested = attested
         self.model_version = str(model["model_version"])
         prior = float(model["prior"])
         self._prior_weight = math.log2(prior / (1 - prior))
@@ -318,6 +350,17 @@ class TrainedScorer:
                 right.forename,
                 SHORT_FORM_RATIO if levels["forename"] == "prefix" else SLIP_RATIO,
             )
+            or self._both_attested(left, right)
+        )
+
+    def _both_attested(self, left: Features, right: Features) -> bool:
+        """Both forenames are names in use: each spelt alike by two sources at its record's
+        birth date or postcode (``attested_names``; ADR 0045)."""
+        attested = self._attested
+        return bool(attested) and all(
+            ("dob", f.forename, f.dob) in attested
+            or ("postcode", f.forename, f.postcode) in attested
+            for f in (left, right)
         )
 
     def _family_tf(self, forename: str, tf: float, *surnames: str | None) -> float:
