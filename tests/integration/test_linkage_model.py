@@ -384,6 +384,19 @@ def _spelt(records: list[tuple[str, str, dict[str, Any]]]) -> tuple[str, set[str
     return name, {source for source, _, fields in records if fields["given_name"] == name}
 
 
+def _a_slip_between(records: list[tuple[str, str, dict[str, Any]]], name: str, given: str) -> bool:
+    """Whether a record of one twin misspells her ``name`` a letter from ``given`` too, the
+    other twin's ("Aav" between Ava and Aava, seed 237): nothing in its name tells whose it
+    is, and the rest of it (a home both twins share, at one time or another) may favour
+    either. Left open (ADR 0045); one pulled alike to both goes to an officer
+    (``test_a_slip_a_letter_from_both_twins_with_an_identifier_joins_neither``)."""
+    other = features_of({"given_name": given})
+    return any(
+        fields["given_name"] != name and compare(features_of(fields), other)["forename"] == "typo"
+        for _, _, fields in records
+    )
+
+
 @settings(_TWINS, max_examples=3)
 @given(seed=_SEEDS, edit=_EDITS)
 @example(seed=111, edit=("swap", 1))  # Kain beside his twin Kian; a record of his spells "Alii"
@@ -416,14 +429,7 @@ def test_twins_a_letter_apart_in_a_name_no_country_has_are_never_auto_linked(
         spellings = {fields["given_name"] for _, _, fields in by_person[a]}
         if len(sources) < 2 or given in spellings or len({s for s, _, _ in by_person[b]}) < 2:
             continue
-        if any(
-            fields["given_name"] != name and (fields.get("nhs_number") or fields.get("upn"))
-            for _, _, fields in by_person[a]
-        ):
-            # Left open (ADR 0045): a slip in a's name, a letter from both names, on a record
-            # whose identifier nothing of b's contradicts (seed 147: "Noaqh", with Noah's NHS
-            # number, between Noah and Noaah). A cluster with an identifier is not tossed as
-            # pulled alike to two (``_Clusters.ambiguous``).
+        if _a_slip_between(by_person[a], name, given):
             continue
         renamed[b] = a
         for _, _, fields in by_person[b]:

@@ -802,3 +802,33 @@ def test_a_slip_one_source_makes_or_repeats_is_still_the_childs() -> None:
         records = kian | {uid: {**child, "given_name": "Kain"} for uid in slips}
         _, result = _cluster(records)
         assert len(set(result.cluster_of.values())) == 1, slips
+
+
+def test_a_slip_a_letter_from_both_twins_with_an_identifier_joins_neither() -> None:
+    """Twins Kian and Kain, each name spelt alike by two sources, Kain's records with no
+    identifier. Kian's health record says "Kan", a letter from both names, with his NHS
+    number: nothing of Kain's contradicts the number, so it was free to join either twin,
+    and joined the one whose record ids sorted first. Pulled alike to two children that
+    cannot be one, it joins neither (as a record with no identifier does), and an officer
+    decides. Both ways round."""
+    twins = {**HOME, "family_name": "Ali"}
+    for number in ("1", "3"):  # Kian's record ids before Kain's, then after
+        records = {
+            "health:2": {**twins, "given_name": "Kan", "nhs_number": "9990000018"},
+            f"school:{number}": {**twins, "given_name": "Kian", "upn": "A123456789012"},
+            f"benefit:{number}": {**twins, "given_name": "Kian"},
+            "health:4": {**twins, "given_name": "Kain"},
+            "benefit:4": {**twins, "given_name": "Kain"},
+        }
+        _, result = _cluster(records)
+        cluster = result.cluster_of
+        kian = {cluster[f"school:{number}"], cluster[f"benefit:{number}"]}
+        kain = {cluster["health:4"], cluster["benefit:4"]}
+        assert len(kian) == len(kain) == 1, number
+        assert kian != kain, number
+        assert cluster["health:2"] not in kian | kain, number
+        queued = {frozenset((a, b)) for a, b, _ in result.review_pairs}
+        assert {
+            frozenset(("health:2", "health:4")),
+            frozenset(("health:2", f"school:{number}")),
+        } <= queued

@@ -184,11 +184,14 @@ class _Clusters:
             if ra == rb:
                 continue
             # Only a pull to a cluster that may be parted from another counts, and a pull
-            # from a band near only to a cluster pulled in this band.
+            # from a band near only to a cluster pulled in this band. A cluster with an
+            # identifier counts its pulls to clusters the twins rule keeps apart (a slip a
+            # letter from both twins' names, with an identifier nothing of either twin's
+            # contradicts: ADR 0045).
             for mine, theirs in ((ra, rb), (rb, ra)):
                 if (
                     (here or mine in pulls)
-                    and (outright or not any(self.ids[mine]))
+                    and (outright or not any(self.ids[mine]) or self.apart.get(theirs))
                     and parts(theirs, outright=outright)
                 ):
                     pulls[mine].append((pair.strength, here, theirs, pair))
@@ -196,10 +199,16 @@ class _Clusters:
         for root, found in pulls.items():
             if len({target for _, _, target, _ in found}) < 2:
                 continue  # most are: pulled to one cluster
-            counted = (  # outright, only pulls the cluster could take
+            # Only pulls the cluster could take: outright, by the pair's force; else, with
+            # identifiers of its own, by them.
+            counted = (
                 found
-                if forced is None
-                else [f for f in found if self.joinable(root, f[2], force=forced(f[3]))]
+                if forced is None and not any(self.ids[root])
+                else [
+                    f
+                    for f in found
+                    if self.joinable(root, f[2], force=forced is not None and forced(f[3]))
+                ]
             )
             if any(
                 (here or there)
