@@ -385,14 +385,16 @@ def _spelt(records: list[tuple[str, str, dict[str, Any]]]) -> tuple[str, set[str
 
 
 def _a_slip_between(records: list[tuple[str, str, dict[str, Any]]], name: str, given: str) -> bool:
-    """Whether a record of one twin misspells her ``name`` a letter from ``given`` too, the
-    other twin's ("Aav" between Ava and Aava, seed 237): nothing in its name tells whose it
-    is, and the rest of it (a home both twins share, at one time or another) may favour
-    either. Left open (ADR 0045); one pulled alike to both goes to an officer
+    """Whether a record of one twin spells her ``name`` otherwise, in a way that fits
+    ``given``, the other twin's, too: a letter from it ("Aav" between Ava and Aava, seed
+    237), or its start ("Will" between William and Willliam, seed 280). Nothing in its name
+    tells whose it is, and the rest of it (a home both twins share, at one time or another)
+    may favour either. Left open (ADR 0045); one pulled alike to both goes to an officer
     (``test_a_slip_a_letter_from_both_twins_with_an_identifier_joins_neither``)."""
     other = features_of({"given_name": given})
     return any(
-        fields["given_name"] != name and compare(features_of(fields), other)["forename"] == "typo"
+        fields["given_name"] != name
+        and compare(features_of(fields), other)["forename"] in {"typo", "prefix", "nickname"}
         for _, _, fields in records
     )
 
