@@ -189,7 +189,13 @@ def resemblance_weight(score: PairScore) -> float:
 
 # Forenames spelt alike by records of two sources at one birth date or one postcode: names
 # in use, not slips (``attested_names``).
-Attested = frozenset[tuple[str, str, str]]
+Attested = frozenset[tuple[str, str | None, str | None]]
+
+
+def _name_keys(record: Features) -> tuple[tuple[str, str | None, str | None], ...]:
+    """The keys ``attested_names`` counts ``record``'s forename by: with its birth date, and
+    with its postcode (one whose value is None counts for nothing)."""
+    return (("dob", record.forename, record.dob), ("postcode", record.forename, record.postcode))
 
 
 def attested_names(features: Mapping[str, Features]) -> Attested:
@@ -199,16 +205,11 @@ def attested_names(features: Mapping[str, Features]) -> Attested:
     is in use, be it ever so rare (ADR 0045). (A slip of the birth date in one record, or a
     move in another, leaves the other key; the surname is not asked, as either record may
     misspell it.)"""
-    by_source: defaultdict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    by_source: defaultdict[str, set[tuple[str, str | None, str | None]]] = defaultdict(set)
     for uid, record in features.items():
-        forename = record.forename
-        if forename:
-            keys = by_source[uid.partition(":")[0]]
-            if record.dob:
-                keys.add(("dob", forename, record.dob))
-            if record.postcode:
-                keys.add(("postcode", forename, record.postcode))
-    attested: set[tuple[str, str, str]] = set()
+        if record.forename:
+            by_source[uid.partition(":")[0]].update(k for k in _name_keys(record) if k[2])
+    attested: set[tuple[str, str | None, str | None]] = set()
     for one, other in combinations(by_source.values(), 2):
         attested |= one & other
     return frozenset(attested)
@@ -358,9 +359,7 @@ class TrainedScorer:
         birth date or postcode (``attested_names``; ADR 0045)."""
         attested = self._attested
         return bool(attested) and all(
-            ("dob", f.forename, f.dob) in attested
-            or ("postcode", f.forename, f.postcode) in attested
-            for f in (left, right)
+            any(key in attested for key in _name_keys(f)) for f in (left, right)
         )
 
     def _family_tf(self, forename: str, tf: float, *surnames: str | None) -> float:
