@@ -29,10 +29,12 @@ from childindex.matching.identifier_rule import (
     joinable_on_score,
 )
 from childindex.matching.scoring import (
+    FITTING_NAMES,
     PULLED_NAMES,
     SHORT_FORMS,
     TrainedScorer,
     attested_names,
+    born_apart_the_same_day,
     different_names,
     fits_short_form,
     outright,
@@ -397,6 +399,44 @@ def _fitted(scored: Iterable[_Pair]) -> defaultdict[str, set[str]]:
     return fitted
 
 
+def _between(
+    scored: Iterable[_Pair], features: Mapping[str, Features]
+) -> defaultdict[str, list[tuple[str, str]]]:
+    """Each record whose forename fits, exactly neither, the names of two records born the
+    same day under two different names, both pairs at REVIEW or above: those two records
+    ("Aav" between Ava and Aava, "Will" between William and Willliam). Where they are two
+    children (``_Clusters.distinct``), nothing in its name says whose it is (ADR 0046)."""
+    fits: defaultdict[str, list[str]] = defaultdict(list)
+    for pair in scored:
+        if pair.forename in FITTING_NAMES and pair.probability >= REVIEW and not pair.identifier:
+            fits[pair.left].append(pair.right)
+            fits[pair.right].append(pair.left)
+    between: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
+    for uid, others in fits.items():
+        for x, y in combinations(others, 2):
+            if born_apart_the_same_day(features[x], features[y]):
+                between[uid].append((x, y))
+    return between
+
+
+def _between_pull(
+    pair: _Pair, clusters: _Clusters, between: Mapping[str, list[tuple[str, str]]]
+) -> bool:
+    """The between-twins guard of :func:`cluster_scored` on ``pair``: whether a record of
+    it, joined by a name it does not hold, is between two records (``_between``) on two
+    clusters that cannot be one child, neither its own. The other fields (a home the twins
+    share, at one time or another) favour whichever twin's records are newer there."""
+    if pair.forename == "exact" or not between:
+        return False
+    for uid in (pair.left, pair.right):
+        mine = clusters.find(uid)
+        for x, y in between.get(uid, ()):
+            there, other = clusters.find(x), clusters.find(y)
+            if mine not in (there, other) and clusters.distinct(there, other):
+                return True
+    return False
+
+
 def _linked(result: BatchResult, linked: set[str], pair: _Pair) -> None:
     """Note that ``pair`` joined its records' clusters (the first such pair of a record is
     its strongest: pairs join strongest first)."""
@@ -549,6 +589,11 @@ def cluster_scored(
             for other in fitted[short]
         )
 
+    # Between-twins guard: a record whose name fits two children's born the same day,
+    # exactly neither ("Aav": Ava and Aava), joins neither by a name it does not hold while
+    # they stand apart (``_between_pull``). Which twin it is, an officer decides.
+    between = _between(scored, features)
+
     def doubt(pair: _Pair) -> bool:
         return bool(doubted) and bool(
             {clusters.find(pair.left), clusters.find(pair.right)} & doubted
@@ -595,7 +640,9 @@ def cluster_scored(
             roots = {clusters.find(pair.left), clusters.find(pair.right)}
             # The pull guards first: a twin pull may tear the record's cluster (``torn``).
             pulled = pair.probability >= LINK and (
-                _twin_pull(pair, clusters, rivals, namesakes, torn) or short_pull(pair)
+                _twin_pull(pair, clusters, rivals, namesakes, torn)
+                or short_pull(pair)
+                or _between_pull(pair, clusters, between)
             )
             unsure = (
                 pulled or doubt(pair) or bool(roots & (ambiguous | held) or roots & torn.keys())

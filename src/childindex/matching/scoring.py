@@ -113,6 +113,19 @@ ANOTHER_NAME = frozenset({"nickname", "other_names"})
 # Forename levels where one name is the other cut short: "J" or "Jo" fits Jack and James.
 SHORT_FORMS = frozenset({"prefix", "initial"})
 
+# Forename levels at which a record's name fits another's without being it: a letter off, a
+# nickname, a middle name, or cut short. A record whose name so fits the names of two
+# children born the same day, exactly neither ("Will": William and his twin Willliam), is
+# neither's until an officer says (``born_apart_the_same_day``; ADR 0046).
+FITTING_NAMES = PULLED_NAMES | SHORT_FORMS
+
+
+def born_apart_the_same_day(left: Features, right: Features) -> bool:
+    """Two records born the same day under different forenames: twins, when they are two
+    children, and a record whose forename fits both names is no more one's than the
+    other's, whatever its address says (the twins share one, at one time or another)."""
+    return bool(left.dob) and left.dob == right.dob and left.forename != right.forename
+
 
 def cut_short(left: Features, right: Features, levels: Mapping[str, str]) -> bool:
     """One forename is the other cut short: an initial or a prefix, or the other with its
