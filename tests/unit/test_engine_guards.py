@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import Any
 
 from hypothesis import given, settings
@@ -9,8 +10,9 @@ from hypothesis import strategies as st
 
 from childindex.domain.ids import ChildId
 from childindex.matching.engine import ModelMatchEngine
-from childindex.matching.features import features_of
+from childindex.matching.features import Features, features_of
 from childindex.matching.ports import CandidateRecord, MatchKind
+from childindex.matching.thresholds import REVIEW
 from matching_model import forename_weighed, hand_model
 
 BASE: dict[str, Any] = {
@@ -555,3 +557,75 @@ def test_a_record_with_its_sex_wrong_still_links_to_its_only_child() -> None:
     held = _child(louis, _reynolds("Louis", "M", nhs_number="9990000018"))
     decision = engine.decide_among(features_of(_reynolds("Louis", "F")), held)
     assert (decision.kind, decision.child_id) == (MatchKind.LINK, louis)
+
+
+def test_a_name_that_fits_two_twins_names_goes_to_review_whatever_the_address() -> None:
+    """Twins William and Willliam (synthetic, generator seed 280 with Willliam's name made
+    up), each held. The family moved: William's record is at the old home, Willliam's at
+    the new one, and so is a school record "Will": William's nickname, and the start of
+    Willliam. The address linked it to Willliam. Its name fits both twins' and is
+    neither's: an officer decides (ADR 0046). With William alone held, it is his, and so it
+    is when a record of his at that home holds the name itself."""
+    engine = ModelMatchEngine(hand_model())
+    william, willliam = ChildId.new(), ChildId.new()
+    boy = {**BASE, "sex": "M", "given_name": "William"}
+    held = _child(william, {**boy, **_home("B1 1GQ", "8 Chapel Walk")})
+    held += _child(
+        willliam, {**boy, "given_name": "Willliam", **_home("BH1 6YR", "60 Green Gardens")}
+    )
+    record = features_of({**boy, "given_name": "Will", **_home("BH1 6YR", "60 Green Gardens")})
+    assert engine.decide_among(record, held[:1]).kind is MatchKind.LINK  # alone: linked
+    decision = engine.decide_among(record, held)
+    assert decision.kind is MatchKind.REVIEW
+    assert {c.child_id for c in decision.candidates} == {william, willliam}
+    # A record of William's at the new home says "Will" too: the name is his.
+    held += _child(william, {**boy, "given_name": "Will", **_home("BH1 6YR", "60 Green Gardens")})
+    decision = engine.decide_among(record, held)
+    assert (decision.kind, decision.child_id) == (MatchKind.LINK, william)
+
+
+_kin = st.fixed_dictionaries(
+    {
+        "given_name": st.sampled_from(("Aidan", "Aiden", "Aidn", "Aid", "Oliver")),
+        "birth_date": st.sampled_from(("2022-01-03", "2022-03-01")),
+        "address_line1": st.sampled_from(("60 Green Gardens", "8 Chapel Walk")),
+        "sex": st.sampled_from(("M", "U")),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(probe=_kin, held=st.lists(st.tuples(st.booleans(), _kin), min_size=2, max_size=5))
+def test_a_record_whose_name_fits_two_childrens_born_the_same_day_is_never_linked_on_score(
+    probe: dict[str, Any], held: list[tuple[bool, dict[str, Any]]]
+) -> None:
+    """A record whose forename fits (a letter off, cut short, a nickname) the forenames of
+    two children's records born the same day, each at REVIEW or above, and neither child
+    holds its forename, is linked to neither, however the rest of it pulls ("Aidn": Aidan
+    and Aiden; "Aid": both cut short; ADR 0046)."""
+    engine = ModelMatchEngine(hand_model())
+    children = (ChildId.new(), ChildId.new())
+    home = {**BASE, "postcode": "BH1 6YR"}
+    records = [
+        CandidateRecord(children[second], "la", f"L{n}", {**home, **fields})
+        for n, (second, fields) in enumerate(held)
+    ]
+    record = features_of({**home, **probe})
+    fitting = {"typo", "nickname", "other_names", "prefix", "initial"}
+    fits: list[tuple[ChildId, Features]] = []
+    for candidate in records:
+        other = features_of(candidate.payload)
+        if other.forename == record.forename:
+            return  # a child holds the record's name
+        score = engine.scorer.score(record, other)
+        if (
+            score.levels["forename"] in fitting
+            and engine.scorer.decision_probability(score) >= REVIEW
+        ):
+            fits.append((candidate.child_id, other))
+    between = any(
+        a != b and x.dob == y.dob and x.forename != y.forename
+        for (a, x), (b, y) in combinations(fits, 2)
+    )
+    if between:
+        assert engine.decide_among(record, records).kind is not MatchKind.LINK

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import combinations
 from typing import Any
 
 from childindex.domain.ids import ChildId
@@ -32,8 +33,10 @@ from childindex.matching.ports import (
 )
 from childindex.matching.scoring import (
     ANOTHER_NAME,
+    FITTING_NAMES,
     SHORT_FORMS,
     TrainedScorer,
+    born_apart_the_same_day,
     cut_short,
     different_names,
     fits_short_form,
@@ -175,6 +178,11 @@ class ModelMatchEngine:
         # Per child, the forenames of its records the record's forename fits as a short form
         # ("R": Rohan) born the same day in the same family or home (``fits_short_form``).
         fitted: dict[ChildId, set[str]] = {}
+        # Per child, its records whose forenames the record's fits, not being them
+        # (``FITTING_NAMES``), at REVIEW or above (``_fits_two``); and the children holding
+        # the record's forename itself at REVIEW or above.
+        fitting: dict[ChildId, list[Features]] = {}
+        named: set[ChildId] = set()
         seen: list[tuple[ChildId, Features]] = []
         # Children a record of which holding an NHS number agrees with the record outright:
         # where the numbers differ, a child registered twice (``joinable_on_score``).
@@ -193,6 +201,8 @@ class ModelMatchEngine:
             probability = self.scorer.decision_probability(score)
             if verdict is IdentifierVerdict.REVIEW:
                 probability = min(probability, REVIEW)
+            if probability >= REVIEW:
+                _note_name(score.levels["forename"], found.child_id, other, named, fitting)
             strength = (
                 math.inf
                 if verdict is IdentifierVerdict.LINK
@@ -226,7 +236,7 @@ class ModelMatchEngine:
                 if not joinable or child_id in twins:
                     best[child_id] = held.capped()
         ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
-        if _doubtful(ranked, ids, twins, fitted):
+        if _doubtful(ranked, ids, twins, fitted, fitting=fitting, named=named):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
         return {
             c: (
@@ -265,6 +275,9 @@ def _doubtful(
     ids: Mapping[ChildId, tuple[set[str], set[str]]],
     twins: Collection[ChildId],
     fitted: Mapping[ChildId, set[str]],
+    *,
+    fitting: Mapping[ChildId, list[Features]],
+    named: Collection[ChildId],
 ) -> bool:
     """Whether the best child at LINK (of ``ranked``, best first) is in doubt, so that no
     child is linked on score: another within ``AMBIGUOUS_BITS``; the record's short form
@@ -275,6 +288,11 @@ def _doubtful(
         return False
     (first, best), others = linked[0], linked[1:]
     if others and best.strength - others[0][1].strength < AMBIGUOUS_BITS:
+        return True
+    if first not in named and _fits_two(fitting):
+        # The record's name fits the names of two children's records born the same day,
+        # and the best holds it only as another name ("Will": William and his twin
+        # Willliam): whatever the address says, an officer decides (ADR 0046).
         return True
     if best.short and (
         _fits_another(first, fitted) or any(b.forename in {"exact", "typo"} for _, b in others)
@@ -301,6 +319,32 @@ def _doubtful(
     # holds a possible twin (Louise) or the name (ADR 0044).
     return (best.forename in ANOTHER_NAME and name_held_apart) or (
         best.sex_differs and (twin_held or name_held_apart)
+    )
+
+
+def _note_name(
+    level: str,
+    child: ChildId,
+    other: Features,
+    named: set[ChildId],
+    fitting: dict[ChildId, list[Features]],
+) -> None:
+    """Note a child's record at REVIEW or above by the forename comparison's ``level``: in
+    ``named`` if it holds the record's forename, in ``fitting`` if the record's fits it."""
+    if level == "exact":
+        named.add(child)
+    elif level in FITTING_NAMES:
+        fitting.setdefault(child, []).append(other)
+
+
+def _fits_two(fitting: Mapping[ChildId, list[Features]]) -> bool:
+    """Whether records of two children, born the same day under different forenames, are
+    among those whose forename the record's fits (``FITTING_NAMES``) at REVIEW or above."""
+    return any(
+        born_apart_the_same_day(mine, theirs)
+        for (_, ours), (_, others) in combinations(fitting.items(), 2)
+        for mine in ours
+        for theirs in others
     )
 
 
