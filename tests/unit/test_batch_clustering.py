@@ -884,13 +884,10 @@ def test_a_slip_a_letter_from_both_twins_with_an_identifier_joins_neither() -> N
         } <= queued
 
 
-def test_a_slip_that_fits_both_twins_names_joins_neither_though_the_address_favours_one() -> None:
-    """Twins Kian and Kain, each name spelt alike by two sources, no identifiers. The family
-    moved: Kian's records are at the old home, Kain's at the new one, and so is a record
-    that says "Kan", a letter from both names. The address pulled it to Kain, more strongly
-    than its name pulled it to either: it joined him. Its name fits both twins' and is
-    neither's, and twins share a home, at one time or another: it joins neither, and an
-    officer decides (generator seed 237: "Aav" between Ava and Aava; ADR 0046)."""
+def _moved_twins(third: str) -> BatchResult:
+    """Twins Kian and Kain, each name spelt alike by two sources, no identifiers, after a
+    move: Kian's records at the old home, Kain's at the new one, and a record at the new
+    home (``la:3``) whose forename is ``third``; clustered."""
     old = {**HOME, "family_name": "Ali", "postcode": "LS6 9ZZ", "address_line1": "9 Low Road"}
     new = {**HOME, "family_name": "Ali"}
     records = {
@@ -898,9 +895,18 @@ def test_a_slip_that_fits_both_twins_names_joins_neither_though_the_address_favo
         "benefit:1": {**old, "given_name": "Kian"},
         "health:2": {**new, "given_name": "Kain"},
         "benefit:2": {**new, "given_name": "Kain"},
-        "la:3": {**new, "given_name": "Kan"},
+        "la:3": {**new, "given_name": third},
     }
-    _, result = _cluster(records)
+    return _cluster(records)[1]
+
+
+def test_a_slip_that_fits_both_twins_names_joins_neither_though_the_address_favours_one() -> None:
+    """The twins of ``_moved_twins``, and a record at the new home that says "Kan", a letter
+    from both names. The address pulled it to Kain, more strongly than its name pulled it
+    to either: it joined him. Its name fits both twins' and is neither's, and twins share a
+    home, at one time or another: it joins neither, and an officer decides (generator seed
+    237: "Aav" between Ava and Aava; ADR 0046)."""
+    result = _moved_twins("Kan")
     cluster = result.cluster_of
     assert cluster["school:1"] == cluster["benefit:1"]
     assert cluster["health:2"] == cluster["benefit:2"]
@@ -914,15 +920,5 @@ def test_a_slip_that_fits_both_twins_names_joins_neither_though_the_address_favo
 def test_a_slip_of_one_twins_name_only_joins_that_twin() -> None:
     """The same twins, and a record "Kiann" at the new home: a letter from Kian's name and
     two from Kain's. It fits one twin's name only, so it is Kian's, whatever the address."""
-    old = {**HOME, "family_name": "Ali", "postcode": "LS6 9ZZ", "address_line1": "9 Low Road"}
-    new = {**HOME, "family_name": "Ali"}
-    records = {
-        "school:1": {**old, "given_name": "Kian"},
-        "benefit:1": {**old, "given_name": "Kian"},
-        "health:2": {**new, "given_name": "Kain"},
-        "benefit:2": {**new, "given_name": "Kain"},
-        "la:3": {**new, "given_name": "Kiann"},
-    }
-    _, result = _cluster(records)
-    cluster = result.cluster_of
+    cluster = _moved_twins("Kiann").cluster_of
     assert cluster["la:3"] == cluster["school:1"] != cluster["health:2"]
