@@ -247,3 +247,61 @@ def test_a_child_known_by_either_name_ends_on_one_child_whatever_the_order(
     load_la(container, [records[r] for r in order], engine=ENGINE, batch_size=batch_size)
     child = _children(container)
     assert child["L1"] == child["L2"] == child["L3"]
+
+
+HOME_3 = {"address_line1": "5 Rowan Drive", "postcode": "ZZ3 3CC"}
+# Two girls born the same day: Amelia Sophia Lewis at the third home, Sophia Lewis at the
+# second, each with her NHS number.
+AMELIA_SOPHIA = la_record(
+    record_id="L1", **{**SOPHIA, "given_name": "Amelia"}, other_given_names="Sophia", **HOME_3,
+    nhs_number="9990000026",
+)  # fmt: skip
+OTHER_SOPHIA = la_record(record_id="L2", **SOPHIA, **HOME_2, nhs_number="9990000050")
+
+
+def _a_record_in_review(container: Container) -> dict[str, ChildId | None]:
+    """The two girls, and a record "Sophia Lewis" at the third home with a UPN (``L3``),
+    like both (the one's middle name at its home, the other's name elsewhere): it waits on
+    a child of its own for an officer, the item proposing Amelia Sophia. The children."""
+    doubted = la_record(record_id="L3", **SOPHIA, **HOME_3, upn="A123456789012")
+    load_la(container, [AMELIA_SOPHIA, OTHER_SOPHIA, doubted], engine=ENGINE)
+    children = _children(container)
+    with container.uow_factory() as uow:
+        proposed = {i.candidate_child_id for i in uow.reviews.all_open() if i.record_id == "L3"}
+    assert len({children["L1"], children["L2"], children["L3"]}) == 3
+    assert proposed == {children["L1"]}
+    return children
+
+
+def test_a_child_holding_a_record_in_review_is_not_joined_to_a_third_child(
+    container: Container,
+) -> None:
+    """A later record of the other Sophia's at her home links to her, and on its own to the
+    child holding the record in review: it joined the two, deciding what the officer has
+    yet to (on the 100,000-child country, a school record "Dafydd Davies" in review against
+    William Dafydd Davies at its home was joined, through a benefit claim, to Dafydd
+    Davies in another town). A child holding a record in an open item proposing it as
+    another child is not the machine's to build on (ADR 0047)."""
+    _a_record_in_review(container)
+    report = load_la(
+        container, [{**OTHER_SOPHIA, "record_id": "L4", "nhs_number": None}], engine=ENGINE
+    )
+    after = _children(container)
+    assert after["L4"] == after["L2"]
+    assert len({after["L1"], after["L2"], after["L3"]}) == 3
+    assert report.joined == 0
+
+
+def test_a_child_holding_a_record_in_review_is_joined_to_the_child_the_item_proposes(
+    container: Container,
+) -> None:
+    """A later record of Amelia Sophia's at the third home links to her, and on its own to
+    the child holding the record in review, which the open item proposes as hers: joining
+    the two goes where the item says (ADR 0047)."""
+    _a_record_in_review(container)
+    report = load_la(
+        container, [{**AMELIA_SOPHIA, "record_id": "L4", "nhs_number": None}], engine=ENGINE
+    )
+    after = _children(container)
+    assert after["L4"] == after["L1"] == after["L3"] != after["L2"]
+    assert report.joined == 1

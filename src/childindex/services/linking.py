@@ -169,6 +169,8 @@ def join_bridged(
     - every record on both was placed by the machine (an officer's placing stands, as in
       a rescore);
     - no officer said one of their records (or ``record``) is not the other child;
+    - no record on either is in an open review item proposing it as a third child,
+      waiting for an officer to say whose it is;
     - the engine says they may be one child (``MatchEngine.joinable``: no NHS numbers,
       or UPNs, that both hold and none shared; no two records that may be twins);
     - and, when the record links to several children, every two of them may be joined
@@ -189,6 +191,19 @@ def join_bridged(
         # towns, each with an NHS number): it cannot say which is its child's, so it joins
         # none; merging the first by child ID would merge two children.
         joining = []
+    # Two children are not joined where either holds a record in an open review item that
+    # proposes it as a third child: the engine could not say whose that record is, and
+    # joining its child to another would decide what an officer has yet to (on the
+    # 100,000-child country, a school record "Dafydd Davies" in review against William
+    # Dafydd Davies, at its home, was joined through a benefit claim to Dafydd Davies in
+    # another town). Joined to the child the item proposes, it goes where the item says.
+    joining = [
+        other
+        for other in joining
+        if not (
+            uow.reviews.in_doubt(other, but_for=into) or uow.reviews.in_doubt(into, but_for=other)
+        )
+    ]
     joined: list[ChildId] = []
     moved: list[tuple[Source, str]] = []
     for other in joining:

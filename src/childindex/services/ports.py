@@ -844,6 +844,12 @@ class ReviewRepository(Protocol):
         """Whether an officer said a record now on either child is not the other child."""
         ...
 
+    def in_doubt(self, child_id: ChildId, *, but_for: ChildId) -> bool:
+        """Whether a record now on the child is in an open item proposing it as another
+        child than ``but_for``: the engine could not say whose it is, and an officer has
+        yet to."""
+        ...
+
 
 class PasswordHasher(Protocol):
     """Hashes and checks passwords (argon2id in ``auth/passwords.py``)."""

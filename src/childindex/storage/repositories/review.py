@@ -250,6 +250,21 @@ class SqlReviewRepository:
         values = {"one": one.value, "other": other.value}
         return bool(self._session.connection().scalar(_SAID_APART, values))
 
+    def in_doubt(self, child_id: ChildId, *, but_for: ChildId) -> bool:
+        """Whether a record now on the child is in an open item proposing it as another
+        child than ``but_for``: the engine could not say whose it is, and an officer has
+        yet to."""
+        found = self._session.connection().scalar(
+            select(R.id)
+            .where(
+                R.record_child_id == child_id.value,
+                R.candidate_child_id != but_for.value,
+                _OPEN,
+            )
+            .limit(1)
+        )
+        return found is not None
+
     def not_a_match(self, *, source: Source, record_id: str) -> set[ChildId]:
         """Children an officer said this record is not."""
         rows = self._session.connection().scalars(
