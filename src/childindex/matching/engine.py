@@ -171,7 +171,9 @@ class ModelMatchEngine:
         in one family or home by different names, or fits the best while another child
         holds it exactly or a letter off (ADR 0021), or the best's sex differs from the
         record's while another child holds a possible twin of it, or its name and cannot be
-        the same child (ADR 0044), none is linked automatically (``_doubtful``).
+        the same child (ADR 0044), or the record's forename fits, and is not, the names of
+        two children's records born the same day, the best holding it only so (ADR 0046),
+        none is linked automatically (``_doubtful``).
         """
         best: dict[ChildId, _Best] = {}
         twins: set[ChildId] = set()  # children holding a possible twin of the record
@@ -280,9 +282,11 @@ def _doubtful(
     named: Collection[ChildId],
 ) -> bool:
     """Whether the best child at LINK (of ``ranked``, best first) is in doubt, so that no
-    child is linked on score: another within ``AMBIGUOUS_BITS``; the record's short form
-    fits another child too, or another holds it exactly or a letter off; or the twin guard
-    (below), the best's sex differing too."""
+    child is linked on score: another within ``AMBIGUOUS_BITS``; the record's name fits the
+    names of two children's records born the same day (``fitting``, ``_fits_two``), the best
+    not holding it (``named``); the record's short form fits another child too, or another
+    holds it exactly or a letter off; or the twin guard (below), the best's sex differing
+    too."""
     linked = [(c, b) for c, b in ranked if b.probability >= LINK]
     if not linked or linked[0][1].verdict is IdentifierVerdict.LINK:
         return False
