@@ -19,6 +19,7 @@ child's, as the model weighs it.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -353,27 +354,45 @@ class TrainedScorer:
             return False
         if _middle_names(left) & _middle_names(right):
             return False
+        ratio = SHORT_FORM_RATIO if levels["forename"] == "prefix" else SLIP_RATIO
         # Different names outright, a disagreeing identifier, or a brother and sister (Amir
         # and Amira), however rare the names (ADR 0014); else names a letter apart that are
         # both real names (not a slip, in a rare name or a recurring one in a popular name).
         return (
             levels["forename"] == "else"
             or "else" in (levels.get("nhs_number"), levels.get("sex"), levels.get("upn"))
-            or self._both_real_names(
-                left.forename,
-                right.forename,
-                SHORT_FORM_RATIO if levels["forename"] == "prefix" else SLIP_RATIO,
-            )
-            or self._both_attested(left, right)
+            or self._both_real_names(left.forename, right.forename, ratio)
+            or self._both_attested(left, right, ratio)
         )
 
-    def _both_attested(self, left: Features, right: Features) -> bool:
-        """Both forenames are names in use: each spelt alike by two sources at its record's
-        birth date or postcode (``attested_names``; ADR 0045)."""
+    def _both_attested(self, left: Features, right: Features, ratio: int) -> bool:
+        """Both forenames are names in use: one at least spelt alike by two sources at its
+        record's birth date or postcode (``attested_names``; ADR 0045), and the other so
+        too, or seen often enough by the model and not ``ratio`` times rarer than the
+        attested one (a common name beside an attested one, not a recurring slip of it:
+        ADR 0048)."""
         attested = self._attested
-        return bool(attested) and all(
-            any(key in attested for key in _name_keys(f)) for f in (left, right)
-        )
+        if not attested:
+            return False
+        spelt = [any(key in attested for key in _name_keys(f)) for f in (left, right)]
+        if all(spelt):
+            return True
+        if not any(spelt):
+            return False
+        known, other = (left, right) if spelt[0] else (right, left)
+        shares = self._tf.get("forename", {})
+        return self._common_forename(other.forename) and shares.get(
+            other.forename or "", 0.0
+        ) * ratio >= shares.get(known.forename or "", 0.0)
+
+    def attesting(self, attested: Attested) -> TrainedScorer:
+        """This scorer with ``attested`` (``attested_names``) the names in use of the records
+        at hand: an engine matching one record gives its candidates' (ADR 0048)."""
+        if attested == self._attested:
+            return self
+        scorer = copy.copy(self)
+        scorer._attested = attested
+        return scorer
 
     def _family_tf(self, forename: str, tf: float, *surnames: str | None) -> float:
         """The forename's share among the records of either surname where that is higher:
