@@ -38,7 +38,7 @@ from childindex.matching.comparisons import LEVELS, compare
 from childindex.matching.engine import ModelMatchEngine
 from childindex.matching.features import Features, features_of
 from childindex.matching.ports import CandidateRecord, MatchKind
-from childindex.matching.scoring import TrainedScorer, outright
+from childindex.matching.scoring import COMMON_NAME_COUNT, TrainedScorer, outright
 from childindex.matching.thresholds import MODEL_VERSION
 from childindex.synth import generate
 from feed_state import valid_nhs
@@ -414,6 +414,7 @@ def _one_name(name: str, given: str) -> bool:
 @example(seed=101, edit=("swap", 1))  # Bboby beside Bobby; slips in both twins' birth dates
 @example(seed=237, edit=("double", 2))  # "Aav" at Aava's home, between Ava and Aava
 @example(seed=280, edit=("double", 3))  # "Will" between William and Willliam
+@example(seed=100, edit=("swap", 1))  # Noah's records linked online to his twin Naoh alone
 def test_twins_a_letter_apart_in_a_name_no_country_has_are_never_auto_linked(
     tmp_path_factory: pytest.TempPathFactory,
     request: pytest.FixtureRequest,
@@ -424,7 +425,9 @@ def test_twins_a_letter_apart_in_a_name_no_country_has_are_never_auto_linked(
     twin's that the model has never seen ("Mlilie" beside Millie), and no NHS number or UPN.
     Where two sources spell each twin's name alike, batch clustering never puts the twins
     in one child: two sources do not make the same slip, and a record whose name fits
-    both twins' is neither's (ADRs 0045, 0046)."""
+    both twins' is neither's (ADRs 0045, 0046). Online, with only the renamed twin held,
+    a record of the other twin's in a name the model counts as common is never linked to
+    him where two sources spell his name alike with the record's birth date (ADR 0048)."""
     model = request.getfixturevalue("model")
     out = tmp_path_factory.mktemp("spelt")
     generate(600, seed, out)
@@ -449,6 +452,33 @@ def test_twins_a_letter_apart_in_a_name_no_country_has_are_never_auto_linked(
     result = cluster(feature_rows(records), model)
     for b, a in renamed.items():
         assert not _share_a_child(result, truth, a, b), (a, b, edit, seed)
+    engine = ModelMatchEngine(model)
+    for b, a in renamed.items():
+        child = ChildId.new()
+        held = [CandidateRecord(child, s, r, f) for s, r, f in by_person[b]]
+        for _, record_id, fields in by_person[a]:
+            record = features_of(fields)
+            if not _common(model, record.forename) or not _spelt_alike(held, record.dob):
+                continue
+            decision = engine.decide_among(record, held)
+            assert decision.kind is not MatchKind.LINK, (a, b, record_id, edit, seed)
+
+
+def _common(model: dict[str, Any], forename: str | None) -> bool:
+    """Whether ``model`` counts ``forename`` as a common name: seen at least
+    ``COMMON_NAME_COUNT`` times in its training data."""
+    share = model["tf"]["forename"].get(forename or "", 0.0)
+    return bool(share * model["tf_totals"]["forename"] >= COMMON_NAME_COUNT)
+
+
+def _spelt_alike(held: list[CandidateRecord], dob: str | None) -> bool:
+    """Whether two of ``held``, of two sources, spell one forename with the birth date
+    ``dob``."""
+    sources = defaultdict(set)
+    for candidate in held:
+        if candidate.features.dob == dob:
+            sources[candidate.features.forename].add(candidate.source)
+    return any(len(spelling) >= 2 for spelling in sources.values())
 
 
 def _twins_kept_apart(

@@ -36,6 +36,7 @@ from childindex.matching.scoring import (
     FITTING_NAMES,
     SHORT_FORMS,
     TrainedScorer,
+    attested_names,
     born_apart_the_same_day,
     cut_short,
     different_names,
@@ -82,35 +83,31 @@ class ModelMatchEngine:
         own = (record.source.value, record.record_id)
         return self.decide_among(features, (c for c in found if (c.source, c.record_id) != own))
 
-    def joinable(
-        self, left: Sequence[Mapping[str, Any]], right: Sequence[Mapping[str, Any]]
-    ) -> bool:
-        """Whether two children, by their records' payloads, may be one child: what the
+    def joinable(self, left: Sequence[SourceRecord], right: Sequence[SourceRecord]) -> bool:
+        """Whether two children, by their records, may be one child: what the
         batch clustering asks before a third record joins them (``linkage.batch``'s
         ``_Clusters.distinct``), and more: not if both hold NHS numbers (or UPNs), none
         shared, nor if the twins rule says any two of their records may be twins
         (``PairScore.possible_twins``: the batch keeps apart only twins a letter apart).
         Two records with two different names, one on each child, are no twins' when a
         record of the two children is known by both names ("William Dafydd" joins William
-        and Dafydd, as the batch joins them), and the two records agree on sex (ADR 0038)."""
-        ours, theirs = [features_of(p) for p in left], [features_of(p) for p in right]
+        and Dafydd, as the batch joins them), and the two records agree on sex (ADR 0038).
+        Names two sources of the two children spell alike are names in use (ADR 0045, 0048),
+        as the batch reads them."""
+        ours = [features_of(r.payload) for r in left]
+        theirs = [features_of(r.payload) for r in right]
         if conflicting_kinds(identifiers_of(ours), identifiers_of(theirs)):
             return False
-        known_as = [set((f.forenames or "").split()) for f in (*ours, *theirs)]
-        return not any(self._kept_apart(a, b, known_as) for a in ours for b in theirs)
-
-    def _kept_apart(self, a: Features, b: Features, known_as: Sequence[set[str]]) -> bool:
-        """Whether ``a`` and ``b`` may be twins, so that their children are never joined."""
-        score = self.scorer.score(a, b)
-        if not score.possible_twins:
-            return False
-        both = {a.forename or "", b.forename or ""}
-        one_child_by_either_name = (
-            score.twin_names == "else"
-            and not sexes_differ(score.levels)
-            and any(both <= names for names in known_as)
+        scorer = self.scorer.attesting(
+            attested_names(
+                {
+                    f"{r.source.value}:{r.record_id}": f
+                    for r, f in zip((*left, *right), (*ours, *theirs), strict=True)
+                }
+            )
         )
-        return not one_child_by_either_name
+        known_as = [set((f.forenames or "").split()) for f in (*ours, *theirs)]
+        return not any(_kept_apart(scorer, a, b, known_as) for a in ours for b in theirs)
 
     def decide_among(
         self, features: Features, candidates: Iterable[CandidateRecord]
@@ -189,10 +186,15 @@ class ModelMatchEngine:
         # Children a record of which holding an NHS number agrees with the record outright:
         # where the numbers differ, a child registered twice (``joinable_on_score``).
         registered: set[ChildId] = set()
-        for found in candidates:
+        stored = list(candidates)
+        # Names two sources of the candidates spell alike are names in use (ADR 0045, 0048).
+        scorer = self.scorer.attesting(
+            attested_names({f"{c.source}:{c.record_id}": c.features for c in stored})
+        )
+        for found in stored:
             other = found.features
             seen.append((found.child_id, other))
-            score = self.scorer.score(features, other)
+            score = scorer.score(features, other)
             if other.nhs_number and outright(score.levels):
                 registered.add(found.child_id)
             if twins_apart(score):
@@ -200,7 +202,7 @@ class ModelMatchEngine:
             if fits_short_form(score.levels, features, other) and other.forename is not None:
                 fitted.setdefault(found.child_id, set()).add(other.forename)
             verdict = identifier_verdict(features, other)
-            probability = self.scorer.decision_probability(score)
+            probability = scorer.decision_probability(score)
             if verdict is IdentifierVerdict.REVIEW:
                 probability = min(probability, REVIEW)
             if probability >= REVIEW:
@@ -208,7 +210,7 @@ class ModelMatchEngine:
             strength = (
                 math.inf
                 if verdict is IdentifierVerdict.LINK
-                else self.scorer.decision_strength(score, probability)
+                else scorer.decision_strength(score, probability)
             )
             candidate = Candidate(found.child_id, score.probability, dict(score.weights))
             mine = _Best(
@@ -270,6 +272,22 @@ class ModelMatchEngine:
             and fits_short_form(self.scorer.score(short, other).levels, short, other)
             for other_child, other in seen
         )
+
+
+def _kept_apart(
+    scorer: TrainedScorer, a: Features, b: Features, known_as: Sequence[set[str]]
+) -> bool:
+    """Whether ``a`` and ``b`` may be twins, so that their children are never joined."""
+    score = scorer.score(a, b)
+    if not score.possible_twins:
+        return False
+    both = {a.forename or "", b.forename or ""}
+    one_child_by_either_name = (
+        score.twin_names == "else"
+        and not sexes_differ(score.levels)
+        and any(both <= names for names in known_as)
+    )
+    return not one_child_by_either_name
 
 
 def _doubtful(

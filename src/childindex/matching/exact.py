@@ -5,8 +5,7 @@ It is the engine until the trained model plugs in through the same port.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from childindex.domain.source_record import SourceRecord
 from childindex.matching.ports import CandidateStore, MatchDecision, MatchKind
@@ -32,8 +31,8 @@ class ExactIdentifierEngine:
 
     def joinable(
         self,
-        left: Sequence[Mapping[str, Any]],  # noqa: ARG002 - the port's signature
-        right: Sequence[Mapping[str, Any]],  # noqa: ARG002
+        left: Sequence[SourceRecord],  # noqa: ARG002 - the port's signature
+        right: Sequence[SourceRecord],  # noqa: ARG002
     ) -> bool:
         """Never: this engine links on one identifier and proposes no other child."""
         return False

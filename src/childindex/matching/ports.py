@@ -101,9 +101,7 @@ class MatchEngine(Protocol):
         """The decision for ``record``, given the children in ``store``."""
         ...
 
-    def joinable(
-        self, left: Sequence[Mapping[str, Any]], right: Sequence[Mapping[str, Any]]
-    ) -> bool:
-        """Whether two children, given their records' payloads, may be one child (a
-        decision's ``bridged`` children are joined only then)."""
+    def joinable(self, left: Sequence[SourceRecord], right: Sequence[SourceRecord]) -> bool:
+        """Whether two children, given their records, may be one child (a decision's
+        ``bridged`` children are joined only then)."""
         ...

@@ -245,7 +245,7 @@ def _may_join(uow: UnitOfWork, engine: MatchEngine, child: ChildId, into: ChildI
     # 0035).
     if uow.reviews.said_apart(child, into):
         return False
-    return engine.joinable([r.payload for r in held[1]], [r.payload for r in target[1]])
+    return engine.joinable(held[1], target[1])
 
 
 def queue_for_review(
