@@ -120,7 +120,7 @@ class ModelMatchEngine:
         ordered = tuple(
             sorted(
                 (c for _, _, c, _ in scored.values()),
-                key=lambda c: (-c.probability, c.child_id.value),
+                key=lambda c: -c.probability,  # stable: ties as ``score_children`` ranks them
             )
         )
         # Other children the record links to on its own (``_bridgeable``).
@@ -191,9 +191,14 @@ class ModelMatchEngine:
         scorer = self.scorer.attesting(
             attested_names({f"{c.source}:{c.record_id}": c.features for c in stored})
         )
+        # Per child, the first of its records by source and record id: what breaks a tie
+        # between two children, never their IDs, which are drawn at random.
+        first_of: dict[ChildId, tuple[str, str]] = {}
         for found in stored:
             other = found.features
             seen.append((found.child_id, other))
+            here = (found.source, found.record_id)
+            first_of[found.child_id] = min(first_of.get(found.child_id, here), here)
             score = scorer.score(features, other)
             if other.nhs_number and outright(score.levels):
                 registered.add(found.child_id)
@@ -239,7 +244,7 @@ class ModelMatchEngine:
                 )
                 if not joinable or child_id in twins:
                     best[child_id] = held.capped()
-        ranked = sorted(best.items(), key=lambda item: (item[1].order, item[0].value))
+        ranked = sorted(best.items(), key=lambda item: (item[1].order, first_of[item[0]]))
         if _doubtful(ranked, ids, twins, fitted, fitting=fitting, named=named):
             ranked = [(c, b.capped() if b.probability >= LINK else b) for c, b in ranked]
         return {
