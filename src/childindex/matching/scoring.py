@@ -231,8 +231,9 @@ def attested_names(features: Mapping[str, Features]) -> Attested:
 
 class TrainedScorer:
     """Scores pairs with the weights of a trained model document. ``attested``: names in
-    use by the records being clustered together (``attested_names``), which the twins rule
-    reads as real names however rarely the model saw them (batch clustering's)."""
+    use by the records at hand (``attested_names``), which the twins rule reads as real
+    names however rarely the model saw them: batch clustering's records, or the online
+    engine's candidates (``attesting``)."""
 
     def __init__(self, model: Mapping[str, Any], attested: Attested = frozenset()) -> None:
         self._attested = attested
@@ -381,9 +382,8 @@ class TrainedScorer:
             return False
         known, other = (left, right) if spelt[0] else (right, left)
         shares = self._tf.get("forename", {})
-        return self._common_forename(other.forename) and shares.get(
-            other.forename or "", 0.0
-        ) * ratio >= shares.get(known.forename or "", 0.0)
+        share, known_share = (shares.get(f.forename or "", 0.0) for f in (other, known))
+        return self._common_forename(other.forename) and share * ratio >= known_share
 
     def attesting(self, attested: Attested) -> TrainedScorer:
         """This scorer with ``attested`` (``attested_names``) the names in use of the records
