@@ -726,8 +726,8 @@ def test_a_common_name_a_letter_from_one_two_sources_spell_alike_is_never_linked
 ) -> None:
     """A child known only by a name the model has never seen, spelt alike by two sources
     with one birth date or at one postcode, is never linked on score to a record born the
-    same day with a common name a letter from it ("Kian" beside "Kain", "Kiann", "Kan"):
-    that is his twin (ADR 0048)."""
+    same day, or a slip of it apart, in the family, with a common name a letter from it
+    ("Kian" beside "Kain", "Kiann", "Kan"): that is his twin (ADR 0048)."""
     engine = ModelMatchEngine(_kian_common())
     child = ChildId.new()
     records = [
