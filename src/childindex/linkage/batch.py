@@ -276,7 +276,8 @@ def score_pairs(
     the tests'). A pair's score is a function of the pair, the features and the model alone,
     so whichever process scores it, it is the same."""
     pairs = list(table)
-    scorer = TrainedScorer(model, attested=attested_names(features))
+    attested = attested_names((uid.partition(":")[0], f) for uid, f in features.items())
+    scorer = TrainedScorer(model, attested=attested)
     half = len(pairs) // 2 if len(pairs) >= ahead_from else len(pairs)
     later = [pairs[start : start + chunk] for start in range(half, len(pairs), chunk)]
     work = partial(_scores, scorer, features)

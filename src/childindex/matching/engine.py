@@ -98,14 +98,8 @@ class ModelMatchEngine:
         theirs = [features_of(r.payload) for r in right]
         if conflicting_kinds(identifiers_of(ours), identifiers_of(theirs)):
             return False
-        scorer = self.scorer.attesting(
-            attested_names(
-                {
-                    f"{r.source.value}:{r.record_id}": f
-                    for r, f in zip((*left, *right), (*ours, *theirs), strict=True)
-                }
-            )
-        )
+        sources = [r.source.value for r in (*left, *right)]
+        scorer = self.scorer.attesting(attested_names(zip(sources, (*ours, *theirs), strict=True)))
         known_as = [set((f.forenames or "").split()) for f in (*ours, *theirs)]
         return not any(_kept_apart(scorer, a, b, known_as) for a in ours for b in theirs)
 
@@ -188,9 +182,7 @@ class ModelMatchEngine:
         registered: set[ChildId] = set()
         stored = list(candidates)
         # Names two sources of the candidates spell alike are names in use (ADR 0045, 0048).
-        scorer = self.scorer.attesting(
-            attested_names({f"{c.source}:{c.record_id}": c.features for c in stored})
-        )
+        scorer = self.scorer.attesting(attested_names((c.source, c.features) for c in stored))
         # Per child, the first of its records by source and record id: what breaks a tie
         # between two children, never their IDs, which are drawn at random.
         first_of: dict[ChildId, tuple[str, str]] = {}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -212,17 +212,17 @@ def _name_keys(record: Features) -> tuple[tuple[str, str | None, str | None], ..
     return (("dob", record.forename, record.dob), ("postcode", record.forename, record.postcode))
 
 
-def attested_names(features: Mapping[str, Features]) -> Attested:
+def attested_names(records: Iterable[tuple[str, Features]]) -> Attested:
     """Each forename that records of at least two sources spell alike with one birth date,
-    or at one postcode, of ``features`` by ``"source:record_id"``. Sources slip
+    or at one postcode, of ``records`` as ``(source, features)``. Sources slip
     independently, so two of them do not make the same slip for one child: a name so spelt
     is in use, be it ever so rare (ADR 0045). (A slip of the birth date in one record, or a
     move in another, leaves the other key; the surname is not asked, as either record may
     misspell it.)"""
     by_source: defaultdict[str, set[tuple[str, str | None, str | None]]] = defaultdict(set)
-    for uid, record in features.items():
+    for source, record in records:
         if record.forename:
-            by_source[uid.partition(":")[0]].update(k for k in _name_keys(record) if k[2])
+            by_source[source].update(k for k in _name_keys(record) if k[2])
     attested: set[tuple[str, str | None, str | None]] = set()
     for one, other in combinations(by_source.values(), 2):
         attested |= one & other
@@ -289,13 +289,15 @@ class TrainedScorer:
         ``ratio`` times rarer (``SLIP_RATIO``, ``SHORT_FORM_RATIO``)."""
         if not (self._common_forename(left) and self._common_forename(right)):
             return False
-        shares = self._tf.get("forename", {})
-        rarer, commoner = sorted((shares.get(left or "", 0.0), shares.get(right or "", 0.0)))
+        rarer, commoner = sorted((self._forename_share(left), self._forename_share(right)))
         return rarer * ratio >= commoner
 
+    def _forename_share(self, name: str | None) -> float:
+        """The name's share of the forenames in the model's training data."""
+        return self._tf.get("forename", {}).get(name or "", 0.0)
+
     def _common_forename(self, name: str | None) -> bool:
-        share = self._tf.get("forename", {}).get(name or "", 0.0)
-        return share >= self._common_forename_share
+        return self._forename_share(name) >= self._common_forename_share
 
     def twin_names(self, left: Features, right: Features, levels: Mapping[str, str]) -> str | None:
         """The forename level of possible twins (same birth date, two different real
@@ -381,9 +383,10 @@ class TrainedScorer:
         if not any(spelt):
             return False
         known, other = (left, right) if spelt[0] else (right, left)
-        shares = self._tf.get("forename", {})
-        share, known_share = (shares.get(f.forename or "", 0.0) for f in (other, known))
-        return self._common_forename(other.forename) and share * ratio >= known_share
+        share = self._forename_share(other.forename)
+        return self._common_forename(other.forename) and (
+            share * ratio >= self._forename_share(known.forename)
+        )
 
     def attesting(self, attested: Attested) -> TrainedScorer:
         """This scorer with ``attested`` (``attested_names``) the names in use of the records
