@@ -12,10 +12,11 @@ import pytest
 from childindex.bootstrap import Container, match_engine
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.feeds.health import read_health
-from childindex.matching.engine import ModelMatchEngine
+from childindex.matching.engine import CANDIDATE_LIMIT, ModelMatchEngine
 from childindex.matching.exact import ExactIdentifierEngine
 from childindex.matching.ports import MatchKind
 from childindex.services import ingest
+from feed_state import ordered_child_ids, valid_nhs
 from matching_model import hand_model
 
 Load = Callable[[list[dict[str, Any]]], ingest.LoadReport]
@@ -112,6 +113,36 @@ def test_a_stranger_is_new_with_no_candidates(
     )
     assert decision.kind is MatchKind.NEW
     assert decision.candidates == ()
+
+
+def test_a_child_among_more_namesakes_than_are_compared_is_still_found(
+    container: Container, model_engine: ModelMatchEngine, load: Load, health_record: Any
+) -> None:
+    # A common name born in one month: more records under its name key than are compared.
+    # The child's own record shares more of the probe's keys (its birth date, its home) than
+    # any namesake's; it must be among those compared, whatever the children's IDs (here its
+    # ID sorts after every namesake's).
+    born = [(y, d) for y in range(2003, 2019) for d in range(1, 28) if (y, d) != (2015, 14)]
+    numbers = valid_nhs(CANDIDATE_LIMIT + 21)
+    assert numbers[0] == health_record()["nhs_number"]  # the child's own
+    namesakes = [
+        health_record(
+            record_id=f"N{n}",
+            birth_date=f"{year}-03-{day:02d}",
+            postcode=f"ZZ{n % 9 + 2} {n // 9 % 9}AB",
+            address_line1=f"{n} Other Row",
+            nhs_number=number,
+        )
+        for n, ((year, day), number) in enumerate(zip(born, numbers[1:], strict=False))
+    ]
+    assert len(namesakes) > CANDIDATE_LIMIT
+    with ordered_child_ids(descending=False):
+        load([*namesakes, health_record(record_id="H1")])
+    with container.uow_factory() as uow:
+        (child,) = uow.children.by_identifier("nhs_number", "9990000018")
+    decision = _decide(container, model_engine, **health_record(nhs_number=None))
+    assert decision.kind is MatchKind.LINK
+    assert decision.child_id == child
 
 
 def test_bootstrap_uses_the_trained_engine_only_when_a_model_file_exists(tmp_path: Path) -> None:

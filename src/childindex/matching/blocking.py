@@ -33,6 +33,8 @@ from childindex.domain.nicknames import NICKNAMES
 from childindex.matching.features import Features
 
 MONTHS = tuple(f"{month:02d}" for month in range(1, 13))
+# The keys of a verified identifier: a record sharing one is compared before any other.
+IDENTIFIER_KEYS = ("nhs:", "upn:")
 
 # Change this whenever a change to the keys below, or to how a standard form they read is
 # made, changes any record's keys (the nickname table is digested on its own).

@@ -48,8 +48,8 @@ from childindex.matching.scoring import (
 )
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
-# More stored records than this sharing a key means a very common key; the rest are not
-# compared (the identifier and name keys still find the right child).
+# At most this many stored records are compared with one record: past it (a common name born
+# in one month), those sharing the most of its keys (ADR 0049).
 CANDIDATE_LIMIT = 400
 
 

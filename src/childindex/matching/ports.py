@@ -85,8 +85,10 @@ class CandidateStore(Protocol):
     """Where an engine finds the children a record might be."""
 
     def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
-        """Records of active children sharing any of ``keys`` (at most ``limit``, in a
-        stable order)."""
+        """Records of active children sharing any of ``keys``, in ``CandidateRecord.order``.
+        Past ``limit``, those sharing an identifier's key first, then those sharing the most
+        of the keys, then by source and record id: never by the children's IDs, which are
+        drawn at random (ADR 0049)."""
         ...
 
     def by_identifier(self, kind: str, value: str) -> list[ChildId]:

@@ -85,7 +85,9 @@ class ChildRepository(Protocol):
         ...
 
     def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
-        """Records of active children sharing any of ``keys``, at most ``limit``."""
+        """Records of active children sharing any of ``keys``, at most ``limit``: past it,
+        those sharing an identifier, then the most of them (``matching.ports.CandidateStore``,
+        ADR 0049)."""
         ...
 
     def by_each_blocking_key(

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     and_,
     bindparam,
+    case,
     delete,
     false,
     func,
@@ -29,6 +30,7 @@ from childindex.domain.shield import ScreenProfile, day_month, resemblance
 from childindex.domain.similarity import initials, sound_key
 from childindex.domain.source_record import Source, SourceRecord
 from childindex.domain.survivorship import face, project
+from childindex.matching.blocking import IDENTIFIER_KEYS
 from childindex.matching.ports import CandidateRecord
 from childindex.matching.thresholds import REVIEW
 from childindex.storage.bulk import expect as _expect
@@ -59,22 +61,37 @@ if TYPE_CHECKING:
 K = SearchKeyRow
 POSTCODE = "postcode"  # the purpose of the postcode search digest
 # Online candidates: records sharing a blocking key, through their live link to an active
-# child, with the record's current payload.
+# child, with the record's current payload. Past the limit, the records sharing an NHS
+# number or UPN with the record are kept first, then those sharing the most of its keys,
+# then by source and record id (ADR 0049): namesakes under a common name key never push out
+# a record sharing the child's birth date and home, and which records are kept never
+# depends on the children's IDs, which are drawn at random.
+_SHARED = (
+    select(
+        BlockingKeyRow.source_record_id,
+        func.max(
+            case((BlockingKeyRow.key.in_(bindparam("identifiers", expanding=True)), 1), else_=0)
+        ).label("identified"),
+        func.count().label("shared"),
+    )
+    .where(BlockingKeyRow.key.in_(bindparam("keys", expanding=True)))
+    .group_by(BlockingKeyRow.source_record_id)
+    .subquery()
+)
 _BY_BLOCKING_KEYS = (
     select(LinkRow.child_id, SourceRecordRow.source, SourceRecordRow.record_id, VersionRow.payload)
+    .select_from(_SHARED)
+    .join(LinkRow, LinkRow.source_record_id == _SHARED.c.source_record_id)
     .join(SourceRecordRow, SourceRecordRow.id == LinkRow.source_record_id)
     .join(VersionRow, VersionRow.id == SourceRecordRow.current_version_id)
     .join(ChildRow, ChildRow.child_id == LinkRow.child_id)
-    .where(
-        LinkRow.ended_at.is_(None),
-        ChildRow.status == CHILD_ACTIVE,
-        LinkRow.source_record_id.in_(
-            select(BlockingKeyRow.source_record_id).where(
-                BlockingKeyRow.key.in_(bindparam("keys", expanding=True))
-            )
-        ),
+    .where(LinkRow.ended_at.is_(None), ChildRow.status == CHILD_ACTIVE)
+    .order_by(
+        _SHARED.c.identified.desc(),
+        _SHARED.c.shared.desc(),
+        SourceRecordRow.source,
+        SourceRecordRow.record_id,
     )
-    .order_by(LinkRow.child_id, SourceRecordRow.source, SourceRecordRow.record_id)
     .limit(bindparam("limit"))
 )
 # The same for a whole batch of keys at once, in two steps: which records each key is
@@ -647,17 +664,25 @@ class SqlChildRepository:
         )
 
     def by_blocking_keys(self, keys: Collection[str], *, limit: int) -> list[CandidateRecord]:
-        """Records of active children sharing any of ``keys``, at most ``limit``."""
+        """Records of active children sharing any of ``keys``, at most ``limit``: those
+        sharing an identifier or the most of them (``_BY_BLOCKING_KEYS``), in
+        ``CandidateRecord.order``."""
         if not keys:
             return []
+        identifiers = [key for key in keys if key.startswith(IDENTIFIER_KEYS)]
         rows = self._session.connection().execute(
             _BY_BLOCKING_KEYS,
-            {"keys": sorted(blocking_digests(keys, self._cipher)), "limit": limit},
+            {
+                "keys": sorted(blocking_digests(keys, self._cipher)),
+                "identifiers": sorted(blocking_digests(identifiers, self._cipher)),
+                "limit": limit,
+            },
         )
-        return [
+        found = [
             CandidateRecord(ChildId.stored(c), source, rid, self._cipher.open_json(payload))
             for c, source, rid, payload in rows
         ]
+        return sorted(found, key=lambda c: c.order)
 
     def by_each_blocking_key(
         self, keys: Collection[str], *, limit: int
