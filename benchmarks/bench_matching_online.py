@@ -9,7 +9,8 @@ of the other feeds: candidates from the indexed blocking keys, scored in-process
 
 ``--loaded`` times against a database that already holds the country's health feed
 (``--database-url``), loaded by ``childindex feeds load`` with the same data key: a big index
-is loaded once.
+is loaded once. ``--no-birth-date`` takes the probes' birth dates away: each then looks up
+its name for every month, which on a big index reaches ``CANDIDATE_LIMIT`` (ADR 0049).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--probes", type=int, default=2000)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--no-birth-date", action="store_true", help="probes without one")
     parser.add_argument(
         "--loaded", action="store_true", help="the database already holds the health feed"
     )
@@ -89,17 +91,24 @@ def main() -> None:
             f"| health records loaded with the engine | {report.accepted:,} in {loaded:.1f} s |"
         )
     probes = [
-        SourceRecord(Source.SCHOOL, rid, fields, None)
+        SourceRecord(
+            Source.SCHOOL,
+            rid,
+            {**fields, "birth_date": None} if args.no_birth_date else fields,
+            None,
+        )
         for _, rid, fields in read_feed("school", directory / "school.csv")
     ][: args.probes]
     timings: list[float] = []
     kinds: Counter[str] = Counter()
+    compared: list[int] = []
     with factory() as uow:
         for probe in probes:
             t0 = time.perf_counter()
             decision = engine.decide(probe, uow.children)
             timings.append((time.perf_counter() - t0) * 1000)
             kinds[decision.kind.value] += 1
+            compared.append(len(decision.candidates))
     timings.sort()
     p50 = statistics.median(timings)
     p99 = timings[int(len(timings) * 0.99) - 1]
@@ -112,6 +121,8 @@ def main() -> None:
     )
     # A check on the figures: probes that found no candidate would be quick and wrong.
     print(f"| decisions | {', '.join(f'{k} {n:,}' for k, n in sorted(kinds.items()))} |")
+    median, most = statistics.median(compared), max(compared)
+    print(f"| children compared by a decision | median {median:g}, max {most} |")
 
 
 if __name__ == "__main__":
