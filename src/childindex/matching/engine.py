@@ -49,7 +49,7 @@ from childindex.matching.scoring import (
 from childindex.matching.thresholds import AMBIGUOUS_BITS, LINK, REVIEW
 
 # At most this many stored records are compared with one record: past it (a common name born
-# in one month), those sharing the most of its keys (ADR 0049).
+# in one month), those sharing its NHS number or UPN, then the most of its keys (ADR 0049).
 CANDIDATE_LIMIT = 400
 
 
