@@ -50,7 +50,7 @@ def main() -> None:
         probes.append(query_keys(features))
     person = [truth[f"{source}:{rid}"] for source, rid in uids]
     rank = random.Random(1)
-    child_id = {p: rank.random() for p in set(person)}  # a random ID per child
+    child_id = {p: rank.random() for p in sorted(set(person))}  # a random ID per child
     over = reached = lost_before = lost_now = 0
     for n, keys in enumerate(probes):
         if sum(len(by_key.get(k, ())) for k in keys) <= limit + 1:  # cannot pass the limit
